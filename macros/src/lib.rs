@@ -1,0 +1,97 @@
+//! Procedural macros for dorm. Syntax only: they parse, validate what can be validated from
+//! the tokens alone, and expand to uses of traits in `dorm`. Names are never resolved here:
+//! the type system resolves them, so the compiler reports unknown fields and misfit lookups.
+//! Errors are `syn::Error`s with a span and a fix, never panics.
+
+use proc_macro::TokenStream;
+
+mod choices;
+mod inherit;
+mod lookups;
+mod model;
+mod names;
+
+/// Declares a model; see the `dorm` crate's `model` module for what it generates and
+/// `dorm::fields` for the field options.
+#[proc_macro_derive(Model, attributes(dorm))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    model::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares a choices enum: `#[choice("de", "Germany")]` on each unit variant.
+#[proc_macro_derive(Choices, attributes(choice))]
+pub fn derive_choices(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    choices::expand(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `filter!(qs, field__lookup = value, ...)`: the rows of `qs` matching every lookup.
+#[proc_macro]
+pub fn filter(input: TokenStream) -> TokenStream {
+    lookups::filter(input.into(), false)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `exclude!(qs, field__lookup = value, ...)`: the rows of `qs` for which the lookups are not
+/// all true.
+#[proc_macro]
+pub fn exclude(input: TokenStream) -> TokenStream {
+    lookups::filter(input.into(), true)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `order_by!(qs, -pub_date, headline)`: order by fields, `-` for descending.
+#[proc_macro]
+pub fn order_by(input: TokenStream) -> TokenStream {
+    lookups::order_by(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `update!(qs, field = value, ...)`: an `UPDATE` of every row of `qs`, run with
+/// `.execute(&mut conn)`.
+#[proc_macro]
+pub fn update(input: TokenStream) -> TokenStream {
+    lookups::update(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `name!(headline)`: the type-level name of a field (a tuple of `dorm::names::C<'x'>`).
+#[proc_macro]
+pub fn name(input: TokenStream) -> TokenStream {
+    let ident = syn::parse_macro_input!(input as syn::Ident);
+    names::name_type(&ident.to_string()).into()
+}
+
+/// `field!(pub_date)`: a field named by value, for `earliest`/`latest` and friends.
+#[proc_macro]
+pub fn field(input: TokenStream) -> TokenStream {
+    let ident = syn::parse_macro_input!(input as syn::Ident);
+    let ty = names::name_type(&ident.to_string());
+    quote::quote!(::dorm::queryset::ByName::<#ty>::new()).into()
+}
+
+/// `#[abstract_model]` on a struct: its fields are added to every model that
+/// `#[extends(ThisStruct)]` (Django's `class Meta: abstract = True`).
+#[proc_macro_attribute]
+pub fn abstract_model(attr: TokenStream, item: TokenStream) -> TokenStream {
+    inherit::abstract_model(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `#[extends(TimeStampedModel)]` above `#[derive(Model)]`: adds the abstract base's fields.
+#[proc_macro_attribute]
+pub fn extends(attr: TokenStream, item: TokenStream) -> TokenStream {
+    inherit::extends(attr.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

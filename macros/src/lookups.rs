@@ -1,0 +1,256 @@
+//! `filter!`, `exclude!`, `order_by!`, `update!`: Django's keyword syntax, turned into values
+//! whose types carry the names (`a__b__gt = v` becomes a `Lookup` on name `a`...).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::parse::{Parse, ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, Token};
+
+use crate::names::name_type;
+
+/// Every lookup and transform name Django knows; a path's last part in this list is the lookup.
+const DJANGO_LOOKUPS: &[&str] = &[
+    "exact",
+    "iexact",
+    "contains",
+    "icontains",
+    "in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "range",
+    "isnull",
+    "regex",
+    "iregex",
+    "date",
+    "year",
+    "iso_year",
+    "month",
+    "day",
+    "week",
+    "week_day",
+    "iso_week_day",
+    "quarter",
+    "time",
+    "hour",
+    "minute",
+    "second",
+    "has_key",
+    "has_keys",
+    "has_any_keys",
+    "contained_by",
+    "search",
+];
+
+/// The lookups dorm implements, and the type that implements each.
+fn lookup_type(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "exact" => "Exact",
+        "gt" => "Gt",
+        "gte" => "Gte",
+        "lt" => "Lt",
+        "lte" => "Lte",
+        "in" => "In",
+        _ => return None,
+    })
+}
+
+/// `receiver, key = value, ...`
+struct Call {
+    receiver: Expr,
+    args: Vec<(syn::Ident, Expr)>,
+}
+
+impl Parse for Call {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let receiver: Expr = input.parse()?;
+        if let Expr::Assign(a) = &receiver {
+            return Err(syn::Error::new(
+                a.span(),
+                "the first argument is the QuerySet or manager to filter: `filter!(Entry::objects(), headline = \"x\")`",
+            ));
+        }
+        let mut args = Vec::new();
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let expr: Expr = input.parse()?;
+            match expr {
+                Expr::Assign(a) => {
+                    let key = match *a.left {
+                        Expr::Path(p) if p.path.get_ident().is_some() && p.qself.is_none() => {
+                            p.path.get_ident().cloned().expect("checked")
+                        }
+                        other => {
+                            return Err(syn::Error::new(
+                                other.span(),
+                                "expected a keyword such as `headline` or `pub_date__year__gte`",
+                            ))
+                        }
+                    };
+                    args.push((key, *a.right));
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        other.span(),
+                        "expected `keyword = value`, as in Django's `filter(headline__startswith=\"What\")`",
+                    ))
+                }
+            }
+        }
+        Ok(Call { receiver, args })
+    }
+}
+
+/// Splits `pub_date__year__gte` into its parts.
+fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
+    let text = key.to_string();
+    let text = text.strip_prefix("r#").unwrap_or(&text).to_string();
+    let parts: Vec<String> = text.split("__").map(str::to_string).collect();
+    if parts.iter().any(String::is_empty) {
+        return Err(syn::Error::new(
+            key.span(),
+            "empty part in a lookup path: use single `__` between parts",
+        ));
+    }
+    Ok(parts)
+}
+
+/// One `key = value` as a `dorm::lookups::Lookup` expression.
+fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
+    let mut parts = parts(key)?;
+    let lookup = if parts.len() > 1 && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str()) {
+        parts.pop().expect("len > 1")
+    } else {
+        "exact".to_string()
+    };
+    if parts.len() > 1 {
+        let path = parts.join("__");
+        let extra = &parts[1];
+        let msg = if DJANGO_LOOKUPS.contains(&extra.as_str()) {
+            format!("`{path}`: transforms such as `{extra}` are not supported by dorm yet")
+        } else {
+            format!(
+                "`{path}`: lookups that span relations are not supported by dorm yet; `{}` must be a field of the model itself",
+                parts[0]
+            )
+        };
+        return Err(syn::Error::new(key.span(), msg));
+    }
+    let Some(kind) = lookup_type(&lookup) else {
+        return Err(syn::Error::new(
+            key.span(),
+            format!("Unsupported lookup '{lookup}': dorm implements exact, gt, gte, lt, lte and in so far"),
+        ));
+    };
+    let name = name_type(&parts[0]);
+    let kind = syn::Ident::new(kind, Span::call_site());
+    let span = value.span();
+    Ok(
+        quote_spanned! {span=> ::dorm::lookups::Lookup::<#name, ::dorm::lookups::#kind, _>::new(#value) },
+    )
+}
+
+/// All lookups ANDed: `And(a, And(b, c))`.
+fn conjunction(args: &[(syn::Ident, Expr)]) -> syn::Result<TokenStream> {
+    let mut exprs = args
+        .iter()
+        .map(|(k, v)| lookup_expr(k, v))
+        .collect::<syn::Result<Vec<_>>>()?;
+    let mut acc = exprs.pop().expect("at least one");
+    while let Some(prev) = exprs.pop() {
+        acc = quote!(::dorm::lookups::And(#prev, #acc));
+    }
+    Ok(acc)
+}
+
+pub fn filter(input: TokenStream, negate: bool) -> syn::Result<TokenStream> {
+    let call: Call = Parser::parse2(Call::parse, input)?;
+    let receiver = &call.receiver;
+    if call.args.is_empty() {
+        return Ok(quote!((#receiver).all()));
+    }
+    let predicate = conjunction(&call.args)?;
+    Ok(if negate {
+        quote!((#receiver).exclude(#predicate))
+    } else {
+        quote!((#receiver).filter(#predicate))
+    })
+}
+
+pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
+    let call: Call = Parser::parse2(Call::parse, input)?;
+    let receiver = &call.receiver;
+    if call.args.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "update! needs at least one `field = value`",
+        ));
+    }
+    let mut assigns = Vec::new();
+    for (key, value) in &call.args {
+        let parts = parts(key)?;
+        if parts.len() != 1 {
+            return Err(syn::Error::new(
+                key.span(),
+                "Cannot update model field: only non-relations and foreign keys permitted (use the field's own name)",
+            ));
+        }
+        let name = name_type(&parts[0]);
+        assigns.push(quote!(::dorm::queryset::Assign::<#name, _>::new(#value)));
+    }
+    Ok(quote!((#receiver).update((#(#assigns,)*))))
+}
+
+pub fn order_by(input: TokenStream) -> syn::Result<TokenStream> {
+    let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(input)?;
+    let mut iter = items.into_iter();
+    let receiver = iter
+        .next()
+        .ok_or_else(|| syn::Error::new(Span::call_site(), "order_by!(qs, field, -field, ...)"))?;
+    let mut keys = Vec::new();
+    for item in iter {
+        let (desc, inner) = match item {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, *u.expr),
+            other => (false, other),
+        };
+        let ident = match &inner {
+            Expr::Path(p) if p.path.get_ident().is_some() => {
+                p.path.get_ident().cloned().expect("checked")
+            }
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected a field name, `-field` for descending",
+                ))
+            }
+        };
+        let parts = parts(&ident)?;
+        if parts.len() != 1 {
+            return Err(syn::Error::new(
+                ident.span(),
+                "ordering across relations is not supported by dorm yet; order by a field of the model itself",
+            ));
+        }
+        let name = name_type(&parts[0]);
+        let by = quote!(::dorm::queryset::ByName::<#name>::new());
+        keys.push(if desc {
+            quote!(::dorm::queryset::Desc(#by))
+        } else {
+            quote!(::dorm::queryset::Asc(#by))
+        });
+    }
+    if keys.is_empty() {
+        return Ok(quote!((#receiver).clear_ordering()));
+    }
+    Ok(quote!((#receiver).order_by((#(#keys,)*))))
+}

@@ -1,0 +1,1182 @@
+//! `#[derive(Model)]`: parse the struct and its `#[dorm(...)]` options, validate them, and
+//! expand to the diesel table, `impl Model`, one `impl Field<name>` per field, `Queryable`,
+//! and `Persist` for each backend.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
+
+use crate::names::name_type;
+
+#[derive(Default)]
+struct ModelOpts {
+    app_label: Option<String>,
+    db_table: Option<String>,
+    module: Option<Ident>,
+    ordering: Vec<(bool, Ident)>,
+    constraints: Vec<(String, Vec<Ident>)>,
+    indexes: Vec<(String, Vec<(bool, Ident)>)>,
+    unmanaged: bool,
+    verbose_name: Option<String>,
+    skip_default: bool,
+}
+
+#[derive(Default)]
+struct FieldOpts {
+    primary_key: bool,
+    max_length: Option<u32>,
+    text: bool,
+    email: bool,
+    url: bool,
+    slug: bool,
+    file: bool,
+    image: bool,
+    upload_to: Option<syn::Path>,
+    positive: bool,
+    max_digits: Option<u32>,
+    decimal_places: Option<u32>,
+    auto_now: bool,
+    auto_now_add: bool,
+    json: bool,
+    unique: bool,
+    db_index: bool,
+    db_column: Option<String>,
+    default: Option<Expr>,
+    choices: bool,
+    verbose_name: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Auto(u8),
+    Char,
+    Text,
+    Email,
+    Url,
+    Slug,
+    File,
+    Image,
+    SmallInt,
+    Int,
+    BigInt,
+    Bool,
+    Float32,
+    Float64,
+    Decimal(u32, u32),
+    Date,
+    DateTime,
+    Time,
+    Json { value: bool },
+    Choices,
+}
+
+struct FieldDef {
+    ident: Ident,
+    name: String,
+    ty: Type,
+    inner: Type,
+    nullable: bool,
+    kind: Kind,
+    opts: FieldOpts,
+}
+
+impl FieldDef {
+    fn column(&self) -> String {
+        self.opts
+            .db_column
+            .clone()
+            .unwrap_or_else(|| self.name.clone())
+    }
+
+    fn is_pk(&self) -> bool {
+        self.opts.primary_key || matches!(self.kind, Kind::Auto(_))
+    }
+
+    fn django_kind(&self) -> &'static str {
+        let positive = self.opts.positive;
+        match self.kind {
+            Kind::Auto(16) => "SmallAutoField",
+            Kind::Auto(32) => "AutoField",
+            Kind::Auto(_) => "BigAutoField",
+            Kind::Char => "CharField",
+            Kind::Text => "TextField",
+            Kind::Email => "EmailField",
+            Kind::Url => "UrlField",
+            Kind::Slug => "SlugField",
+            Kind::File => "FileField",
+            Kind::Image => "ImageField",
+            Kind::SmallInt if positive => "PositiveSmallIntegerField",
+            Kind::Int if positive => "PositiveIntegerField",
+            Kind::BigInt if positive => "PositiveBigIntegerField",
+            Kind::SmallInt => "SmallIntegerField",
+            Kind::Int => "IntegerField",
+            Kind::BigInt => "BigIntegerField",
+            Kind::Bool => "BooleanField",
+            Kind::Float32 | Kind::Float64 => "FloatField",
+            Kind::Decimal(..) => "DecimalField",
+            Kind::Date => "DateField",
+            Kind::DateTime => "DateTimeField",
+            Kind::Time => "TimeField",
+            Kind::Json { .. } => "JsonField",
+            Kind::Choices if self.opts.max_length.is_some() => "CharField",
+            Kind::Choices => "TextField",
+        }
+    }
+
+    /// The diesel SQL type of the column.
+    fn sql_type(&self) -> TokenStream {
+        let base = match self.kind {
+            Kind::Auto(16) | Kind::SmallInt => {
+                quote!(::dorm::__private::diesel::sql_types::SmallInt)
+            }
+            Kind::Auto(32) | Kind::Int => quote!(::dorm::__private::diesel::sql_types::Integer),
+            Kind::Auto(_) | Kind::BigInt => quote!(::dorm::__private::diesel::sql_types::BigInt),
+            Kind::Char
+            | Kind::Text
+            | Kind::Email
+            | Kind::Url
+            | Kind::Slug
+            | Kind::File
+            | Kind::Image
+            | Kind::Choices => {
+                quote!(::dorm::__private::diesel::sql_types::Text)
+            }
+            Kind::Bool => quote!(::dorm::__private::diesel::sql_types::Bool),
+            Kind::Float32 => quote!(::dorm::__private::diesel::sql_types::Float),
+            Kind::Float64 => quote!(::dorm::__private::diesel::sql_types::Double),
+            Kind::Decimal(p, s) => quote!(::dorm::sql_types::Decimal<#p, #s>),
+            Kind::Date => quote!(::dorm::__private::diesel::sql_types::Date),
+            Kind::DateTime => quote!(::dorm::sql_types::DateTimeUtc),
+            Kind::Time => quote!(::dorm::__private::diesel::sql_types::Time),
+            Kind::Json { .. } => quote!(::dorm::sql_types::Json),
+        };
+        if self.nullable {
+            quote!(::dorm::__private::diesel::sql_types::Nullable<#base>)
+        } else {
+            base
+        }
+    }
+
+    /// The Rust type a row carries for this column (JSON of a user type goes through `Value`).
+    fn row_type(&self) -> TokenStream {
+        match self.kind {
+            Kind::Json { value: false } if self.nullable => {
+                quote!(::core::option::Option<::dorm::__private::serde_json::Value>)
+            }
+            Kind::Json { value: false } => quote!(::dorm::__private::serde_json::Value),
+            _ => self.ty.to_token_stream(),
+        }
+    }
+
+    fn needs_json(&self) -> bool {
+        matches!(self.kind, Kind::Json { value: false })
+    }
+}
+
+fn err<T>(span: impl Spanned, msg: impl std::fmt::Display) -> syn::Result<T> {
+    Err(syn::Error::new(span.span(), msg))
+}
+
+fn lit_u32(input: syn::parse::ParseStream) -> syn::Result<u32> {
+    input.parse::<syn::LitInt>()?.base10_parse()
+}
+
+fn parse_ordered_idents(input: syn::parse::ParseStream) -> syn::Result<Vec<(bool, Ident)>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        let desc = input.peek(syn::Token![-]);
+        if desc {
+            input.parse::<syn::Token![-]>()?;
+        }
+        out.push((desc, input.parse::<Ident>()?));
+        if !input.is_empty() {
+            input.parse::<syn::Token![,]>()?;
+        }
+    }
+    Ok(out)
+}
+
+fn parse_model_opts(input: &DeriveInput) -> syn::Result<ModelOpts> {
+    let mut opts = ModelOpts::default();
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("dorm")) {
+        attr.parse_nested_meta(|meta| {
+            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+            match key.as_str() {
+                "app_label" => opts.app_label = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "db_table" => opts.db_table = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "module" => opts.module = Some(meta.value()?.parse::<Ident>()?),
+                "verbose_name" => opts.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "managed" => opts.unmanaged = !meta.value()?.parse::<syn::LitBool>()?.value,
+                "skip_default" => opts.skip_default = true,
+                "ordering" => {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    opts.ordering = parse_ordered_idents(&content)?;
+                }
+                "unique_constraint" | "index" => {
+                    let mut name = None;
+                    let mut fields = Vec::new();
+                    meta.parse_nested_meta(|inner| {
+                        if inner.path.is_ident("name") {
+                            name = Some(inner.value()?.parse::<LitStr>()?.value());
+                        } else if inner.path.is_ident("fields") {
+                            let content;
+                            syn::parenthesized!(content in inner.input);
+                            fields = parse_ordered_idents(&content)?;
+                        } else {
+                            return Err(inner.error("expected `name = \"...\"` or `fields(a, b)`"));
+                        }
+                        Ok(())
+                    })?;
+                    if fields.is_empty() {
+                        return Err(meta.error(format!("{key} needs `fields(...)`")));
+                    }
+                    if key == "index" {
+                        let name = name.unwrap_or_default();
+                        opts.indexes.push((name, fields));
+                    } else {
+                        let name = name.ok_or_else(|| meta.error("UniqueConstraint.name must be set"))?;
+                        if fields.iter().any(|(desc, _)| *desc) {
+                            return Err(meta.error("UniqueConstraint fields cannot be descending"));
+                        }
+                        opts.constraints.push((name, fields.into_iter().map(|(_, f)| f).collect()));
+                    }
+                }
+                _ => {
+                    return Err(meta.error(
+                        "unknown model option; expected app_label, db_table, module, verbose_name, managed, ordering(...), unique_constraint(...), index(...) or skip_default",
+                    ))
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(opts)
+}
+
+fn parse_field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
+    let mut opts = FieldOpts::default();
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("dorm")) {
+        attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            match key.as_str() {
+                "primary_key" => opts.primary_key = true,
+                "max_length" => opts.max_length = Some(lit_u32(meta.value()?)?),
+                "text" => opts.text = true,
+                "email" => opts.email = true,
+                "url" => opts.url = true,
+                "slug" => opts.slug = true,
+                "file" => opts.file = true,
+                "image" => opts.image = true,
+                "upload_to" => opts.upload_to = Some(meta.value()?.parse()?),
+                "positive" => opts.positive = true,
+                "max_digits" => opts.max_digits = Some(lit_u32(meta.value()?)?),
+                "decimal_places" => opts.decimal_places = Some(lit_u32(meta.value()?)?),
+                "auto_now" => opts.auto_now = true,
+                "auto_now_add" => opts.auto_now_add = true,
+                "json" => opts.json = true,
+                "unique" => opts.unique = true,
+                "db_index" => opts.db_index = true,
+                "db_column" => opts.db_column = Some(meta.value()?.parse::<LitStr>()?.value()),
+                "default" => opts.default = Some(meta.value()?.parse()?),
+                "choices" => opts.choices = true,
+                "verbose_name" => {
+                    opts.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value())
+                }
+                _ => {
+                    return Err(meta.error(format!(
+                        "unknown field option `{key}`; see dorm::fields for the options"
+                    )))
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(opts)
+}
+
+/// `Option<T>` -> `Some(T)`.
+fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        PathArguments::AngleBracketed(args) => match args.args.first()? {
+            GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn last_ident(ty: &Type) -> Option<(String, Option<Type>)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let arg = match &last.arguments {
+        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
+            GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Some((last.ident.to_string(), arg))
+}
+
+fn classify(ident: &Ident, inner: &Type, opts: &FieldOpts) -> syn::Result<Kind> {
+    if opts.choices {
+        return Ok(Kind::Choices);
+    }
+    if opts.json {
+        return Ok(Kind::Json { value: false });
+    }
+    let Some((name, arg)) = last_ident(inner) else {
+        return err(inner, "unsupported field type");
+    };
+    let text_kind = || {
+        let flags = [
+            opts.email, opts.url, opts.slug, opts.file, opts.image, opts.text,
+        ];
+        if flags.iter().filter(|f| **f).count() > 1 {
+            return err(ident, "choose one of text, email, url, slug, file, image");
+        }
+        Ok(if opts.email {
+            Kind::Email
+        } else if opts.url {
+            Kind::Url
+        } else if opts.slug {
+            Kind::Slug
+        } else if opts.file {
+            Kind::File
+        } else if opts.image {
+            Kind::Image
+        } else if opts.text || opts.max_length.is_none() {
+            Kind::Text
+        } else {
+            Kind::Char
+        })
+    };
+    Ok(match name.as_str() {
+        "Auto" => {
+            let bits = match arg.as_ref().and_then(last_ident).map(|(n, _)| n) {
+                Some(n) if n == "i16" => 16,
+                Some(n) if n == "i32" => 32,
+                Some(n) if n == "i64" => 64,
+                _ => return err(inner, "an auto primary key is `Auto<i64>` (BigAutoField), `Auto<i32>` (AutoField) or `Auto<i16>` (SmallAutoField)"),
+            };
+            Kind::Auto(bits)
+        }
+        "String" => text_kind()?,
+        "i16" => Kind::SmallInt,
+        "i32" => Kind::Int,
+        "i64" => Kind::BigInt,
+        "bool" => Kind::Bool,
+        "f32" => Kind::Float32,
+        "f64" => Kind::Float64,
+        "Decimal" => {
+            let Some(digits) = opts.max_digits else {
+                return err(ident, "DecimalFields must define a 'max_digits' attribute: #[dorm(max_digits = 18, decimal_places = 10)]");
+            };
+            let Some(places) = opts.decimal_places else {
+                return err(ident, "DecimalFields must define a 'decimal_places' attribute: #[dorm(max_digits = 18, decimal_places = 10)]");
+            };
+            if places > digits {
+                return err(ident, "'max_digits' must be greater or equal to 'decimal_places'.");
+            }
+            if digits > 18 {
+                return err(ident, "dorm supports DecimalField max_digits up to 18 (SQLite stores decimals as scaled 64-bit integers)");
+            }
+            Kind::Decimal(digits, places)
+        }
+        "NaiveDate" => Kind::Date,
+        "NaiveTime" => Kind::Time,
+        "DateTime" => {
+            match arg.as_ref().and_then(last_ident).map(|(n, _)| n) {
+                Some(n) if n == "Utc" => Kind::DateTime,
+                _ => return err(inner, "a DateTimeField is `chrono::DateTime<Utc>` (dorm stores aware datetimes in UTC, as Django with USE_TZ)"),
+            }
+        }
+        "Value" => Kind::Json { value: true },
+        other => {
+            return err(
+                inner,
+                format!("unsupported field type `{other}`: add #[dorm(choices)] for an enum deriving Choices, or #[dorm(json)] to store it as JSON"),
+            )
+        }
+    })
+}
+
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn opt_u32(v: Option<u32>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
+    let ident = &input.ident;
+    if !input.generics.params.is_empty() {
+        return err(&input.generics, "a model cannot be generic");
+    }
+    let Data::Struct(data) = &input.data else {
+        return err(
+            ident,
+            "Model can only be derived for a struct with named fields",
+        );
+    };
+    let Fields::Named(named) = &data.fields else {
+        return err(
+            ident,
+            "Model can only be derived for a struct with named fields",
+        );
+    };
+    let opts = parse_model_opts(&input)?;
+
+    let mut fields = Vec::new();
+    for f in &named.named {
+        let fident = f.ident.clone().expect("named");
+        let fopts = parse_field_opts(f)?;
+        let (inner, nullable) = match option_inner(&f.ty) {
+            Some(t) => (t, true),
+            None => (f.ty.clone(), false),
+        };
+        let kind = classify(&fident, &inner, &fopts)?;
+        let name = fident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        if fopts.positive && !matches!(kind, Kind::SmallInt | Kind::Int | Kind::BigInt) {
+            return err(&fident, "`positive` applies to integer fields");
+        }
+        if (fopts.auto_now || fopts.auto_now_add) && !matches!(kind, Kind::Date | Kind::DateTime) {
+            return err(
+                &fident,
+                "auto_now and auto_now_add apply to DateField and DateTimeField",
+            );
+        }
+        if fopts.upload_to.is_some() && !matches!(kind, Kind::File | Kind::Image) {
+            return err(
+                &fident,
+                "upload_to applies to file and image fields: add `file` or `image`",
+            );
+        }
+        if matches!(kind, Kind::Auto(_)) && nullable {
+            return err(&fident, "a primary key cannot be null");
+        }
+        fields.push(FieldDef {
+            ident: fident,
+            name,
+            ty: f.ty.clone(),
+            inner,
+            nullable,
+            kind,
+            opts: fopts,
+        });
+    }
+
+    let pks: Vec<&FieldDef> = fields.iter().filter(|f| f.is_pk()).collect();
+    let pk = match pks.as_slice() {
+        [one] => *one,
+        [] => {
+            return err(
+                ident,
+                format!("model `{ident}` has no primary key: add `pub id: dorm::Auto<i64>` (Django adds it implicitly; in Rust the struct holds it)"),
+            )
+        }
+        [_, second, ..] => {
+            return err(
+                &second.ident,
+                format!(
+                    "The model cannot have more than one field with 'primary_key=True': `{}` and `{}` of `{ident}`",
+                    pks[0].name, second.name
+                ),
+            )
+        }
+    };
+    if pk.nullable {
+        return err(&pk.ident, "a primary key cannot be null");
+    }
+    let field_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    let check_field = |i: &Ident| -> syn::Result<()> {
+        if field_names.contains(&i.to_string().as_str()) {
+            Ok(())
+        } else {
+            err(
+                i,
+                format!(
+                    "`{i}` is not a field of `{ident}`; choices are: {}",
+                    field_names.join(", ")
+                ),
+            )
+        }
+    };
+    for (_, f) in &opts.ordering {
+        check_field(f)?;
+    }
+    for (_, fs) in &opts.constraints {
+        fs.iter().try_for_each(check_field)?;
+    }
+    for (_, fs) in &opts.indexes {
+        fs.iter().try_for_each(|(_, f)| check_field(f))?;
+    }
+
+    let model_name = ident.to_string();
+    let app_label = opts.app_label.clone().unwrap_or_else(|| {
+        std::env::var("CARGO_PKG_NAME")
+            .unwrap_or_else(|_| "app".into())
+            .replace('-', "_")
+    });
+    let db_table = opts
+        .db_table
+        .clone()
+        .unwrap_or_else(|| format!("{}_{}", app_label, model_name.to_lowercase()));
+    let module = opts
+        .module
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}", snake_case(&model_name)));
+    let verbose_name = opts
+        .verbose_name
+        .clone()
+        .unwrap_or_else(|| snake_case(&model_name).replace('_', " "));
+    let managed = !opts.unmanaged;
+
+    // ---- the diesel table
+    let pk_ident = &pk.ident;
+    let columns = fields.iter().map(|f| {
+        let fi = &f.ident;
+        let st = f.sql_type();
+        let col = f.column();
+        if col != f.name {
+            quote!(#[sql_name = #col] #fi -> #st,)
+        } else {
+            quote!(#fi -> #st,)
+        }
+    });
+    let table = quote! {
+        ::dorm::__private::diesel::table! {
+            #[sql_name = #db_table]
+            #module (#pk_ident) {
+                #(#columns)*
+            }
+        }
+    };
+
+    // ---- META
+    let field_metas = fields.iter().map(|f| {
+        let name = &f.name;
+        let column = f.column();
+        let kind = format_ident!("{}", f.django_kind());
+        let null = f.nullable;
+        let primary_key = f.is_pk();
+        let unique = f.opts.unique || primary_key;
+        let db_index = f.opts.db_index || matches!(f.kind, Kind::Slug);
+        let max_length = opt_u32(f.opts.max_length.or(match f.kind {
+            Kind::Email => Some(254),
+            Kind::Url => Some(200),
+            Kind::Slug => Some(50),
+            Kind::File | Kind::Image => Some(100),
+            _ => None,
+        }));
+        let (digits, places) = match f.kind {
+            Kind::Decimal(p, s) => (opt_u32(Some(p)), opt_u32(Some(s))),
+            _ => (opt_u32(None), opt_u32(None)),
+        };
+        let default = match &f.opts.default {
+            None => quote!(::dorm::fields::DefaultMeta::None),
+            Some(Expr::Lit(l)) => {
+                let text = l.to_token_stream().to_string();
+                quote!(::dorm::fields::DefaultMeta::Literal(#text))
+            }
+            Some(other) => {
+                let text = other.to_token_stream().to_string();
+                quote!(::dorm::fields::DefaultMeta::Callable(#text))
+            }
+        };
+        let choices = if f.kind == Kind::Choices {
+            let inner = &f.inner;
+            quote!(<#inner as ::dorm::Choices>::CHOICES)
+        } else {
+            quote!(&[])
+        };
+        let auto_now = f.opts.auto_now;
+        let auto_now_add = f.opts.auto_now_add;
+        let verbose = f
+            .opts
+            .verbose_name
+            .clone()
+            .unwrap_or_else(|| f.name.replace('_', " "));
+        let upload_to = match &f.opts.upload_to {
+            Some(p) => {
+                let text = p.to_token_stream().to_string().replace(' ', "");
+                quote!(::core::option::Option::Some(#text))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            ::dorm::fields::FieldMeta {
+                name: #name,
+                column: #column,
+                kind: ::dorm::fields::FieldKind::#kind,
+                null: #null,
+                primary_key: #primary_key,
+                unique: #unique,
+                db_index: #db_index,
+                max_length: #max_length,
+                max_digits: #digits,
+                decimal_places: #places,
+                default: #default,
+                choices: #choices,
+                auto_now: #auto_now,
+                auto_now_add: #auto_now_add,
+                verbose_name: #verbose,
+                upload_to: #upload_to,
+            }
+        }
+    });
+    let n_fields = fields.len();
+    let constraints = opts.constraints.iter().map(|(name, fs)| {
+        let fs = fs.iter().map(|f| f.to_string());
+        quote!(::dorm::model::ConstraintMeta { name: #name, fields: &[#(#fs),*] })
+    });
+    let indexes = opts.indexes.iter().map(|(name, fs)| {
+        let cols: Vec<String> = fs
+            .iter()
+            .map(|(desc, f)| format!("{}{}", if *desc { "-" } else { "" }, f))
+            .collect();
+        let name = if name.is_empty() {
+            let plain: Vec<String> = fs.iter().map(|(_, f)| f.to_string()).collect();
+            let mut n = format!("{}_{}_idx", model_name.to_lowercase(), plain.join("_"));
+            n.truncate(30);
+            n
+        } else {
+            name.clone()
+        };
+        quote!(::dorm::model::IndexMeta { name: #name, fields: &[#(#cols),*] })
+    });
+    let ordering_strs = opts
+        .ordering
+        .iter()
+        .map(|(desc, f)| format!("{}{}", if *desc { "-" } else { "" }, f));
+
+    // ---- ordering
+    let (ordering_ty, ordering_val) = if opts.ordering.is_empty() {
+        (
+            quote!(::dorm::queryset::Unordered),
+            quote!(::dorm::queryset::Unordered),
+        )
+    } else {
+        let tys = opts.ordering.iter().map(|(desc, f)| {
+            let dir = if *desc { quote!(Desc) } else { quote!(Asc) };
+            quote!(::dorm::queryset::#dir<::dorm::queryset::Col<#module::#f>>)
+        });
+        let vals = opts.ordering.iter().map(|(desc, f)| {
+            let dir = if *desc { quote!(Desc) } else { quote!(Asc) };
+            quote!(::dorm::queryset::#dir(::dorm::queryset::Col(#module::#f)))
+        });
+        (
+            quote!(::dorm::queryset::Ordered<(#(#tys,)*)>),
+            quote!(::dorm::queryset::Ordered((#(#vals,)*))),
+        )
+    };
+
+    // ---- pk access
+    let pk_is_auto = matches!(pk.kind, Kind::Auto(_));
+    let (pk_value_ty, pk_get, pk_set, pk_clear) = if pk_is_auto {
+        let inner = match pk.kind {
+            Kind::Auto(16) => quote!(i16),
+            Kind::Auto(32) => quote!(i32),
+            _ => quote!(i64),
+        };
+        (
+            inner,
+            quote!(self.#pk_ident.get()),
+            quote!(self.#pk_ident = ::dorm::Auto::new(pk);),
+            quote!(self.#pk_ident.clear();),
+        )
+    } else {
+        let ty = &pk.ty;
+        (
+            quote!(#ty),
+            quote!(::core::option::Option::Some(::core::clone::Clone::clone(&self.#pk_ident))),
+            quote!(self.#pk_ident = pk;),
+            quote!(),
+        )
+    };
+
+    // ---- pre_save
+    let pre_save = fields
+        .iter()
+        .filter(|f| f.opts.auto_now || f.opts.auto_now_add)
+        .map(|f| {
+            let fi = &f.ident;
+            let now = if f.kind == Kind::Date {
+                quote!(::dorm::fields::today())
+            } else {
+                quote!(::dorm::fields::now())
+            };
+            let value = if f.nullable {
+                quote!(::core::option::Option::Some(#now))
+            } else {
+                now
+            };
+            if f.opts.auto_now {
+                quote!(self.#fi = #value;)
+            } else {
+                quote!(if adding { self.#fi = #value; })
+            }
+        });
+
+    // ---- Field<N> registrations
+    let field_impls = fields.iter().enumerate().map(|(i, f)| {
+        let name = name_type(&f.name);
+        let fi = &f.ident;
+        quote! {
+            impl ::dorm::model::Field<#name> for #ident {
+                type Column = #module::#fi;
+                const FIELD: &'static ::dorm::fields::FieldMeta = &#ident::__DORM_FIELDS[#i];
+            }
+        }
+    });
+    let pk_index = fields.iter().position(|f| f.is_pk()).expect("pk");
+    let pk_alias = if fields.iter().any(|f| f.name == "pk") {
+        quote!()
+    } else {
+        let name = name_type("pk");
+        quote! {
+            impl ::dorm::model::Field<#name> for #ident {
+                type Column = #module::#pk_ident;
+                const FIELD: &'static ::dorm::fields::FieldMeta = &#ident::__DORM_FIELDS[#pk_index];
+            }
+        }
+    };
+    let pk_name = name_type(&pk.name);
+
+    // ---- Queryable
+    let row_types: Vec<TokenStream> = fields.iter().map(FieldDef::row_type).collect();
+    let build_fields = fields.iter().enumerate().map(|(i, f)| {
+        let fi = &f.ident;
+        let idx = syn::Index::from(i);
+        if f.needs_json() {
+            if f.nullable {
+                quote!(#fi: match row.#idx { ::core::option::Option::Some(v) => ::core::option::Option::Some(::dorm::__private::serde_json::from_value(v)?), ::core::option::Option::None => ::core::option::Option::None })
+            } else {
+                quote!(#fi: ::dorm::__private::serde_json::from_value(row.#idx)?)
+            }
+        } else {
+            quote!(#fi: row.#idx)
+        }
+    });
+
+    // ---- Persist
+    let persist = persist_impl(ident, &module, &fields, pk);
+
+    // ---- Default
+    let default_impl = if opts.skip_default {
+        quote!()
+    } else {
+        let mut checks = Vec::new();
+        let inits = fields.iter().map(|f| {
+            let fi = &f.ident;
+            let value = match (&f.opts.default, f.kind) {
+                (Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })), Kind::Choices) => {
+                    let inner = &f.inner;
+                    let msg = format!(
+                        "field `{}` of `{}`: default {:?} is not a valid choice. Value '{}' is not a valid choice of `{}`.",
+                        f.name,
+                        model_name,
+                        s.value(),
+                        s.value(),
+                        inner.to_token_stream().to_string().replace(' ', "")
+                    );
+                    let konst = format_ident!("__DORM_DEFAULT_{}_{}", model_name.to_uppercase(), f.name.to_uppercase());
+                    checks.push(quote! {
+                        #[allow(non_upper_case_globals)]
+                        const #konst: #inner = match <#inner>::__dorm_from_value(#s) {
+                            ::core::option::Option::Some(v) => v,
+                            ::core::option::Option::None => panic!(#msg),
+                        };
+                    });
+                    quote!(#konst)
+                }
+                (Some(expr), _) => quote!(::core::convert::Into::into(#expr)),
+                (None, Kind::Auto(_)) => quote!(::dorm::Auto::unset()),
+                (None, Kind::Choices) if !f.nullable => {
+                    let inner = &f.inner;
+                    quote!(<#inner>::__DORM_FIRST)
+                }
+                (None, _) => quote!(::core::default::Default::default()),
+            };
+            let value = if f.nullable && f.opts.default.is_some() {
+                quote!(::core::option::Option::Some(#value))
+            } else {
+                value
+            };
+            quote!(#fi: #value)
+        });
+        let inits: Vec<TokenStream> = inits.collect();
+        quote! {
+            #(#checks)*
+            impl ::core::default::Default for #ident {
+                /// A new, unsaved instance with every field at its default (Django's `Model()`).
+                fn default() -> Self {
+                    #ident { #(#inits,)* }
+                }
+            }
+        }
+    };
+
+    // ---- accessors: get_FOO_display, upload_FOO
+    let accessors = fields.iter().filter_map(|f| {
+        let fi = &f.ident;
+        if f.kind == Kind::Choices {
+            let method = format_ident!("get_{}_display", f.name);
+            let doc = format!("The label of `{}`'s choice (Django's `get_{}_display()`).", f.name, f.name);
+            return Some(if f.nullable {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> ::core::option::Option<&'static str> {
+                        self.#fi.map(::dorm::Choices::label)
+                    }
+                }
+            } else {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> &'static str {
+                        ::dorm::Choices::label(self.#fi)
+                    }
+                }
+            });
+        }
+        if let Some(upload_to) = &f.opts.upload_to {
+            let method = format_ident!("upload_{}", f.name);
+            let doc = format!("Stores `filename` in `{}` under the path `{}` gives it (Django's `upload_to`).", f.name, upload_to.to_token_stream());
+            let assign = if f.nullable { quote!(::core::option::Option::Some(path)) } else { quote!(path) };
+            let read = if f.nullable { quote!(self.#fi.as_deref().unwrap_or_default()) } else { quote!(self.#fi.as_str()) };
+            return Some(quote! {
+                #[doc = #doc]
+                pub fn #method(&mut self, filename: &str) -> &str {
+                    let path: ::std::string::String = ::core::convert::Into::into(#upload_to(&*self, filename));
+                    self.#fi = #assign;
+                    #read
+                }
+            });
+        }
+        None
+    });
+    let accessors: Vec<TokenStream> = accessors.collect();
+
+    let meta_doc = format!("Everything declared about `{model_name}`.");
+    Ok(quote! {
+        #table
+
+        impl #ident {
+            #[doc(hidden)]
+            pub const __DORM_FIELDS: [::dorm::fields::FieldMeta; #n_fields] = [#(#field_metas),*];
+            #(#accessors)*
+        }
+
+        impl ::dorm::Model for #ident {
+            #[doc = #meta_doc]
+            const META: ::dorm::model::ModelMeta = ::dorm::model::ModelMeta {
+                name: #model_name,
+                app_label: #app_label,
+                db_table: #db_table,
+                fields: &#ident::__DORM_FIELDS,
+                constraints: &[#(#constraints),*],
+                indexes: &[#(#indexes),*],
+                ordering: &[#(#ordering_strs),*],
+                managed: #managed,
+                verbose_name: #verbose_name,
+            };
+            type Table = #module::table;
+            type PkValue = #pk_value_ty;
+            type PkColumn = #module::#pk_ident;
+            type DefaultOrdering = #ordering_ty;
+            fn default_ordering() -> Self::DefaultOrdering {
+                #ordering_val
+            }
+            fn pk(&self) -> ::core::option::Option<#pk_value_ty> {
+                #pk_get
+            }
+            fn set_pk(&mut self, pk: #pk_value_ty) {
+                #pk_set
+            }
+            fn clear_pk(&mut self) {
+                #pk_clear
+            }
+            fn pre_save(&mut self, adding: bool) {
+                let _ = adding;
+                #(#pre_save)*
+            }
+        }
+
+        impl ::dorm::model::PrimaryKey for #ident {
+            type Name = #pk_name;
+        }
+
+        #(#field_impls)*
+        #pk_alias
+
+        impl<__DB, __ST> ::dorm::__private::diesel::deserialize::Queryable<__ST, __DB> for #ident
+        where
+            __DB: ::dorm::__private::diesel::backend::Backend,
+            (#(#row_types,)*): ::dorm::__private::diesel::deserialize::FromStaticSqlRow<__ST, __DB>,
+        {
+            type Row = (#(#row_types,)*);
+            fn build(row: Self::Row) -> ::dorm::__private::diesel::deserialize::Result<Self> {
+                ::core::result::Result::Ok(#ident { #(#build_fields,)* })
+            }
+        }
+
+        #persist
+        #default_impl
+    })
+}
+
+fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDef) -> TokenStream {
+    let pk_ident = &pk.ident;
+    let pk_is_auto = matches!(pk.kind, Kind::Auto(_));
+    let others: Vec<&FieldDef> = fields.iter().filter(|f| !f.is_pk()).collect();
+    let model_name = ident.to_string();
+
+    // JSON conversions for one instance `obj`.
+    let json_prep = |obj: TokenStream| {
+        let lines = others.iter().filter(|f| f.needs_json()).map(|f| {
+            let fi = &f.ident;
+            let var = format_ident!("__json_{}", f.name);
+            let field = format!("{}.{}", model_name, f.name);
+            let conv = if f.nullable {
+                quote!(#obj.#fi.as_ref().map(::dorm::__private::serde_json::to_value).transpose())
+            } else {
+                quote!(::dorm::__private::serde_json::to_value(&#obj.#fi))
+            };
+            quote! {
+                let #var = #conv.map_err(|e| ::dorm::Error::InvalidValue { field: #field.into(), message: e.to_string() })?;
+            }
+        });
+        quote!(#(#lines)*)
+    };
+    let value_of = |f: &FieldDef, obj: TokenStream| {
+        let fi = &f.ident;
+        if f.needs_json() {
+            let var = format_ident!("__json_{}", f.name);
+            quote!(&#var)
+        } else {
+            quote!(&#obj.#fi)
+        }
+    };
+    let eqs = |obj: TokenStream| {
+        let items = others.iter().map(|f| {
+            let fi = &f.ident;
+            let v = value_of(f, obj.clone());
+            quote!(#module::#fi.eq(#v))
+        });
+        quote!((#(#items,)*))
+    };
+    let prep_self = json_prep(quote!(self));
+    let values_self = eqs(quote!(self));
+    let n_cols = others.len() + 1;
+
+    let insert_stmt = |with_pk: bool, returning: bool| {
+        let values = if with_pk {
+            let items = others.iter().map(|f| {
+                let fi = &f.ident;
+                let v = value_of(f, quote!(self));
+                quote!(#module::#fi.eq(#v))
+            });
+            quote!((#module::#pk_ident.eq(&__pk), #(#items,)*))
+        } else {
+            values_self.clone()
+        };
+        let base = if !with_pk && others.is_empty() {
+            quote!(diesel::insert_into(#module::table).default_values())
+        } else {
+            quote!(diesel::insert_into(#module::table).values(#values))
+        };
+        if returning {
+            quote!(#base.returning(#module::#pk_ident).get_result(conn)?)
+        } else {
+            quote!(#base.execute(conn)?)
+        }
+    };
+
+    let insert_body = if pk_is_auto {
+        let with_pk = insert_stmt(true, false);
+        let returning = insert_stmt(false, true);
+        quote! {
+            match ::dorm::Model::pk(self) {
+                ::core::option::Option::Some(__pk) => {
+                    #with_pk;
+                }
+                ::core::option::Option::None => {
+                    let __pk = #returning;
+                    ::dorm::Model::set_pk(self, __pk);
+                }
+            }
+        }
+    } else {
+        let with_pk = insert_stmt(true, false);
+        quote! {
+            let __pk = ::core::clone::Clone::clone(&self.#pk_ident);
+            #with_pk;
+        }
+    };
+
+    // bulk insert
+    let json_vecs = others.iter().filter(|f| f.needs_json()).map(|f| {
+        let fi = &f.ident;
+        let var = format_ident!("__json_{}", f.name);
+        let field = format!("{}.{}", model_name, f.name);
+        let conv = if f.nullable {
+            quote!(r.#fi.as_ref().map(::dorm::__private::serde_json::to_value).transpose())
+        } else {
+            quote!(::dorm::__private::serde_json::to_value(&r.#fi))
+        };
+        quote! {
+            let #var: ::std::vec::Vec<_> = chunk.iter().map(|r| #conv).collect::<::core::result::Result<_, _>>()
+                .map_err(|e| ::dorm::Error::InvalidValue { field: #field.into(), message: e.to_string() })?;
+        }
+    });
+    let json_vecs: Vec<TokenStream> = json_vecs.collect();
+    let row_eqs = |with_pk: bool| {
+        let items = others.iter().map(|f| {
+            let fi = &f.ident;
+            if f.needs_json() {
+                let var = format_ident!("__json_{}", f.name);
+                quote!(#module::#fi.eq(&#var[i]))
+            } else {
+                quote!(#module::#fi.eq(&r.#fi))
+            }
+        });
+        if with_pk {
+            quote!((#module::#pk_ident.eq(&r.#pk_ident), #(#items,)*))
+        } else {
+            quote!((#(#items,)*))
+        }
+    };
+    let rows_without_pk = row_eqs(false);
+    let rows_with_pk = row_eqs(true);
+    let bulk_body = if pk_is_auto && !others.is_empty() {
+        quote! {
+            let __per = (::dorm::db::Executor::vendor(conn).max_binds() / #n_cols).max(1);
+            if rows.iter().all(|r| ::dorm::Model::pk(r).is_none()) {
+                for chunk in rows.chunks_mut(__per) {
+                    let __pks: ::std::vec::Vec<_> = {
+                        #(#json_vecs)*
+                        let values: ::std::vec::Vec<_> = chunk.iter().enumerate().map(|(i, r)| { let _ = i; #rows_without_pk }).collect();
+                        diesel::insert_into(#module::table).values(values).returning(#module::#pk_ident).get_results(conn)?
+                    };
+                    for (r, pk) in chunk.iter_mut().zip(__pks) {
+                        ::dorm::Model::set_pk(r, pk);
+                    }
+                }
+            } else {
+                for r in rows.iter_mut() {
+                    <Self as ::dorm::model::Persist<__Conn>>::insert_row(r, conn)?;
+                }
+            }
+        }
+    } else if pk_is_auto {
+        quote! {
+            for r in rows.iter_mut() {
+                <Self as ::dorm::model::Persist<__Conn>>::insert_row(r, conn)?;
+            }
+        }
+    } else {
+        quote! {
+            let __per = (::dorm::db::Executor::vendor(conn).max_binds() / #n_cols).max(1);
+            for chunk in rows.chunks_mut(__per) {
+                #(#json_vecs)*
+                let values: ::std::vec::Vec<_> = chunk.iter().enumerate().map(|(i, r)| { let _ = i; #rows_with_pk }).collect();
+                diesel::insert_into(#module::table).values(values).execute(conn)?;
+            }
+        }
+    };
+
+    let changes = others.iter().map(|f| {
+        let fi = &f.ident;
+        let name = &f.name;
+        let v = value_of(f, quote!(self));
+        quote!(if __only(#name) { ::core::option::Option::Some(#module::#fi.eq(#v)) } else { ::core::option::Option::None })
+    });
+    let names = others.iter().map(|f| f.name.as_str());
+    let update_body = if others.is_empty() {
+        quote! {
+            let _ = fields;
+            let n: i64 = #module::table.filter(#module::#pk_ident.eq(&__pk)).count().get_result(conn)?;
+            ::core::result::Result::Ok(n as usize)
+        }
+    } else {
+        quote! {
+            let __only = |name: &str| fields.map_or(true, |f| f.contains(&name));
+            if ![#(#names),*].iter().any(|n| __only(n)) {
+                let n: i64 = #module::table.filter(#module::#pk_ident.eq(&__pk)).count().get_result(conn)?;
+                return ::core::result::Result::Ok(n as usize);
+            }
+            let __changes = (#(#changes,)*);
+            ::core::result::Result::Ok(diesel::update(#module::table.filter(#module::#pk_ident.eq(&__pk))).set(__changes).execute(conn)?)
+        }
+    };
+
+    let body = quote! {
+        impl ::dorm::model::Persist<__Conn> for #ident {
+            fn insert_row(&mut self, conn: &mut __Conn) -> ::dorm::Result<()> {
+                use ::dorm::__private::diesel::{self, prelude::*};
+                #prep_self
+                #insert_body
+                ::core::result::Result::Ok(())
+            }
+            fn insert_rows(rows: &mut [Self], conn: &mut __Conn) -> ::dorm::Result<()> {
+                use ::dorm::__private::diesel::{self, prelude::*};
+                #bulk_body
+                ::core::result::Result::Ok(())
+            }
+            fn update_row(&self, conn: &mut __Conn, fields: ::core::option::Option<&[&str]>) -> ::dorm::Result<usize> {
+                use ::dorm::__private::diesel::{self, prelude::*};
+                let ::core::option::Option::Some(__pk) = ::dorm::Model::pk(self) else {
+                    return ::core::result::Result::Ok(0);
+                };
+                #prep_self
+                #update_body
+            }
+            fn delete_row(&self, conn: &mut __Conn) -> ::dorm::Result<usize> {
+                use ::dorm::__private::diesel::{self, prelude::*};
+                let ::core::option::Option::Some(__pk) = ::dorm::Model::pk(self) else {
+                    return ::core::result::Result::Ok(0);
+                };
+                ::core::result::Result::Ok(diesel::delete(#module::table.filter(#module::#pk_ident.eq(&__pk))).execute(conn)?)
+            }
+            fn fetch_row(&self, conn: &mut __Conn) -> ::dorm::Result<::core::option::Option<Self>> {
+                use ::dorm::__private::diesel::{self, prelude::*};
+                let ::core::option::Option::Some(__pk) = ::dorm::Model::pk(self) else {
+                    return ::core::result::Result::Ok(::core::option::Option::None);
+                };
+                ::core::result::Result::Ok(#module::table.filter(#module::#pk_ident.eq(&__pk)).first::<Self>(conn).optional()?)
+            }
+        }
+    };
+    let _ = Span::call_site();
+    quote! {
+        ::dorm::__dorm_on_sqlite! { #body }
+        ::dorm::__dorm_on_postgres! { #body }
+    }
+}

@@ -1,0 +1,338 @@
+//! [`Connection`] (a URL-chosen backend) and the traits that run diesel queries on it and on
+//! diesel's own connection types.
+
+use diesel::connection::{Connection as _, SimpleConnection};
+use diesel::query_dsl::methods::ExecuteDsl;
+use diesel::query_dsl::LoadQuery;
+use diesel::result::QueryResult;
+use diesel::RunQueryDsl;
+
+#[cfg(feature = "postgres")]
+use diesel::PgConnection;
+#[cfg(feature = "sqlite")]
+use diesel::SqliteConnection;
+
+use crate::error::Result;
+
+/// Which database a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Vendor {
+    /// SQLite (bundled).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Vendor {
+    /// The backend's name, as Django's `connection.vendor`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Vendor::Sqlite => "sqlite",
+            Vendor::Postgres => "postgresql",
+        }
+    }
+    /// How many bind parameters one statement may carry.
+    pub const fn max_binds(self) -> usize {
+        match self {
+            // SQLite >= 3.32 allows 32766; PostgreSQL's protocol allows 65535.
+            Vendor::Sqlite => 32_766,
+            Vendor::Postgres => 65_535,
+        }
+    }
+}
+
+/// A database connection whose backend is chosen at run time by URL.
+///
+/// Match on it to reach diesel's connection for backend-only features.
+#[non_exhaustive]
+pub enum Connection {
+    /// A SQLite connection.
+    #[cfg(feature = "sqlite")]
+    Sqlite(SqliteConnection),
+    /// A PostgreSQL connection.
+    #[cfg(feature = "postgres")]
+    Postgres(PgConnection),
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Connection({})", self.vendor().name())
+    }
+}
+
+/// A mutable borrow of the concrete connection behind any [`Executor`].
+#[non_exhaustive]
+pub enum Backend<'a> {
+    /// SQLite.
+    #[cfg(feature = "sqlite")]
+    Sqlite(&'a mut SqliteConnection),
+    /// PostgreSQL.
+    #[cfg(feature = "postgres")]
+    Postgres(&'a mut PgConnection),
+}
+
+impl Connection {
+    /// Opens a connection for `url`; see [`crate::connect`].
+    pub fn establish(url: &str) -> Result<Self> {
+        #[cfg(feature = "sqlite")]
+        if let Some(path) = sqlite_path(url) {
+            let mut conn =
+                SqliteConnection::establish(&path).map_err(|e| super::connection_error(url, e))?;
+            configure_sqlite(&mut conn).map_err(|e| super::connection_error(url, e))?;
+            conn.set_instrumentation(super::instrumentation::QueryLogger::new());
+            return Ok(Connection::Sqlite(conn));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            {
+                let mut conn =
+                    PgConnection::establish(url).map_err(|e| super::connection_error(url, e))?;
+                conn.set_instrumentation(super::instrumentation::QueryLogger::new());
+                return Ok(Connection::Postgres(conn));
+            }
+            #[cfg(not(feature = "postgres"))]
+            return Err(super::connection_error(
+                url,
+                "dorm was built without the `postgres` feature",
+            ));
+        }
+        Err(super::connection_error(
+            url,
+            "unsupported URL: use sqlite://path, sqlite::memory: or postgres://user@host/db",
+        ))
+    }
+
+    /// Which database this is.
+    pub fn vendor(&self) -> Vendor {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(_) => Vendor::Sqlite,
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(_) => Vendor::Postgres,
+        }
+    }
+
+    /// Runs SQL text with no parameters and no results (DDL, pragmas). Never build this text
+    /// from user input: queries go through the QuerySet API and bind their values.
+    pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(c) => c.batch_execute(sql)?,
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => c.batch_execute(sql)?,
+        }
+        Ok(())
+    }
+
+    /// True while a transaction (or savepoint) is open on this connection.
+    pub fn in_transaction(&mut self) -> bool {
+        use diesel::connection::TransactionManager;
+        match self {
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(c) => {
+                diesel::connection::AnsiTransactionManager::transaction_manager_status_mut(c)
+                    .transaction_depth()
+                    .map(|d| d.is_some())
+                    .unwrap_or(true)
+            }
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => {
+                diesel::connection::AnsiTransactionManager::transaction_manager_status_mut(c)
+                    .transaction_depth()
+                    .map(|d| d.is_some())
+                    .unwrap_or(true)
+            }
+        }
+    }
+}
+
+/// `sqlite://path`, `sqlite:path`, `sqlite::memory:` or a bare file name ending in `.sqlite3`/`.db`.
+#[cfg(feature = "sqlite")]
+fn sqlite_path(url: &str) -> Option<String> {
+    if url == "sqlite::memory:" || url == ":memory:" {
+        return Some(":memory:".to_string());
+    }
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        return Some(rest.to_string());
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        return Some(rest.to_string());
+    }
+    if url.ends_with(".sqlite3") || url.ends_with(".db") || url.ends_with(".sqlite") {
+        return Some(url.to_string());
+    }
+    None
+}
+
+/// busy_timeout first (so the following statements already wait for a busy database), then
+/// foreign keys and WAL.
+#[cfg(feature = "sqlite")]
+pub(crate) fn configure_sqlite(conn: &mut SqliteConnection) -> QueryResult<()> {
+    conn.batch_execute(
+        "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+    )
+}
+
+/// Something dorm can run queries on: diesel's `SqliteConnection` and `PgConnection`, a
+/// URL-chosen [`Connection`], and pooled connections of either.
+pub trait Executor {
+    /// The concrete connection, for operations that dispatch on the backend.
+    fn backend(&mut self) -> Backend<'_>;
+    /// Which database this is.
+    fn vendor(&self) -> Vendor;
+}
+
+/// Runs a query that returns rows of type `U` (diesel's `LoadQuery`, for every backend the
+/// connection may be).
+#[diagnostic::on_unimplemented(
+    message = "this query cannot run on `{Self}`",
+    note = "an expression in it is not supported by this backend, or its rows do not load into the model"
+)]
+pub trait Load<'q, Q, U>: Executor {
+    /// Loads every row.
+    fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>>;
+}
+
+/// Streams the rows of a query one at a time (diesel's `load_iter`), without caching them.
+pub trait LoadIter<'q, Q, U>: Executor {
+    /// An iterator over the rows; each is read when the iterator is advanced.
+    fn load_iter_rows<'c>(
+        &'c mut self,
+        query: Q,
+    ) -> QueryResult<Box<dyn Iterator<Item = QueryResult<U>> + 'c>>
+    where
+        Q: 'c,
+        U: 'c,
+        'q: 'c;
+}
+
+/// Runs a statement that returns no rows (UPDATE, DELETE, INSERT without RETURNING).
+pub trait Execute<Q>: Executor {
+    /// Runs it and returns the number of affected rows.
+    fn execute_query(&mut self, query: Q) -> QueryResult<usize>;
+}
+
+macro_rules! concrete_executor {
+    ($feature:literal, $conn:ty, $variant:ident) => {
+        #[cfg(feature = $feature)]
+        impl Executor for $conn {
+            fn backend(&mut self) -> Backend<'_> {
+                Backend::$variant(self)
+            }
+            fn vendor(&self) -> Vendor {
+                Vendor::$variant
+            }
+        }
+        #[cfg(feature = $feature)]
+        impl<'q, Q, U> Load<'q, Q, U> for $conn
+        where
+            Q: LoadQuery<'q, $conn, U>,
+        {
+            fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
+                query.load(self)
+            }
+        }
+        #[cfg(feature = $feature)]
+        impl<'q, Q, U> LoadIter<'q, Q, U> for $conn
+        where
+            Q: LoadQuery<'q, $conn, U>,
+        {
+            fn load_iter_rows<'c>(
+                &'c mut self,
+                query: Q,
+            ) -> QueryResult<Box<dyn Iterator<Item = QueryResult<U>> + 'c>>
+            where
+                Q: 'c,
+                U: 'c,
+                'q: 'c,
+            {
+                Ok(Box::new(
+                    query.load_iter::<U, diesel::connection::DefaultLoadingMode>(self)?,
+                ))
+            }
+        }
+        #[cfg(feature = $feature)]
+        impl<Q> Execute<Q> for $conn
+        where
+            Q: ExecuteDsl<$conn> + RunQueryDsl<$conn>,
+        {
+            fn execute_query(&mut self, query: Q) -> QueryResult<usize> {
+                query.execute(self)
+            }
+        }
+    };
+}
+concrete_executor!("sqlite", SqliteConnection, Sqlite);
+concrete_executor!("postgres", PgConnection, Postgres);
+
+impl Executor for Connection {
+    fn backend(&mut self) -> Backend<'_> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Connection::Sqlite(c) => Backend::Sqlite(c),
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => Backend::Postgres(c),
+        }
+    }
+    fn vendor(&self) -> Vendor {
+        Connection::vendor(self)
+    }
+}
+
+/// The URL-chosen connection runs a query when every backend compiled in can run it.
+macro_rules! any_connection_impls {
+    ($($conn:ty => $variant:ident),+) => {
+        impl<'q, Q, U> Load<'q, Q, U> for Connection
+        where
+            $($conn: Load<'q, Q, U>,)+
+        {
+            fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
+                match self {
+                    $(Connection::$variant(c) => c.load_rows(query),)+
+                }
+            }
+        }
+        impl<'q, Q, U> LoadIter<'q, Q, U> for Connection
+        where
+            $($conn: LoadIter<'q, Q, U>,)+
+        {
+            fn load_iter_rows<'c>(&'c mut self, query: Q) -> QueryResult<Box<dyn Iterator<Item = QueryResult<U>> + 'c>>
+            where
+                Q: 'c,
+                U: 'c,
+                'q: 'c,
+            {
+                match self {
+                    $(Connection::$variant(c) => c.load_iter_rows(query),)+
+                }
+            }
+        }
+        impl<Q> Execute<Q> for Connection
+        where
+            $($conn: Execute<Q>,)+
+        {
+            fn execute_query(&mut self, query: Q) -> QueryResult<usize> {
+                match self {
+                    $(Connection::$variant(c) => c.execute_query(query),)+
+                }
+            }
+        }
+    };
+}
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+any_connection_impls!(SqliteConnection => Sqlite, PgConnection => Postgres);
+#[cfg(all(feature = "sqlite", not(feature = "postgres")))]
+any_connection_impls!(SqliteConnection => Sqlite);
+#[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+any_connection_impls!(PgConnection => Postgres);
+
+/// `&mut` of an executor is an executor, so pooled connections and re-borrows work alike.
+impl<T: Executor + ?Sized> Executor for &mut T {
+    fn backend(&mut self) -> Backend<'_> {
+        (**self).backend()
+    }
+    fn vendor(&self) -> Vendor {
+        (**self).vendor()
+    }
+}

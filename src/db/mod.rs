@@ -1,0 +1,74 @@
+//! The database layer: connecting by URL ([`connect`]), pools ([`Pool`]), transactions
+//! ([`atomic`]), query logging ([`instrumentation`]), and the traits through which a QuerySet
+//! runs on any connection ([`Executor`], [`Load`], [`Execute`]).
+//!
+//! A URL picks the backend at run time, as Django's `DATABASES` setting does:
+//! `sqlite://path/to/db.sqlite3`, `sqlite::memory:`, `postgres://user@host/db`. The result is
+//! a [`Connection`], an enum over diesel's connections; every dorm operation also accepts
+//! diesel's own `SqliteConnection` and `PgConnection`, so code that knows its backend can use
+//! backend-only features and pays nothing for the dispatch.
+
+mod connection;
+pub mod instrumentation;
+mod pool;
+mod transaction;
+
+pub use connection::{Backend, Connection, Execute, Executor, Load, LoadIter, Vendor};
+pub use pool::{Pool, PoolOptions, PooledConnection};
+pub use transaction::atomic;
+
+use crate::error::{Error, Result};
+
+/// Opens one connection for `url` (see the module docs for the URL forms).
+///
+/// SQLite connections get foreign keys on, WAL journaling and a busy timeout, set before
+/// anything else; every connection logs its queries through `tracing`.
+///
+/// ```
+/// let mut conn = dorm::connect("sqlite::memory:")?;
+/// assert_eq!(conn.vendor(), dorm::db::Vendor::Sqlite);
+/// # Ok::<(), dorm::Error>(())
+/// ```
+pub fn connect(url: &str) -> Result<Connection> {
+    Connection::establish(url)
+}
+
+/// The database URL from the `DATABASE_URL` environment variable (as diesel's CLI reads it),
+/// or `default` when it is not set.
+pub fn database_url_or(default: &str) -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| default.to_string())
+}
+
+/// Removes the password from a URL before it appears in an error or a log line.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub(crate) fn connection_error(url: &str, message: impl std::fmt::Display) -> Error {
+    Error::Connection {
+        url: redact(url),
+        message: message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite::memory:"), "sqlite::memory:");
+    }
+}

@@ -1,0 +1,192 @@
+//! The one error type of dorm, [`Error`], and how database errors map onto it.
+//!
+//! Integrity errors carry their kind ([`IntegrityKind`]) and, where the database reports it,
+//! the constraint's name, so that reacting to a unique violation is a `match`, not a search in
+//! an error string (the scrap book's "How to react to unique constraint issues").
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// `Result<T, dorm::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which integrity rule a write broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IntegrityKind {
+    /// A unique constraint or unique index (Django's `unique=True`, `UniqueConstraint`).
+    Unique,
+    /// A foreign key points at a row that does not exist, or a referenced row is still in use.
+    ForeignKey,
+    /// A NOT NULL column got NULL.
+    NotNull,
+    /// A CHECK constraint failed (for example a `PositiveIntegerField` got a negative value).
+    Check,
+}
+
+impl std::fmt::Display for IntegrityKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            IntegrityKind::Unique => "UNIQUE",
+            IntegrityKind::ForeignKey => "FOREIGN KEY",
+            IntegrityKind::NotNull => "NOT NULL",
+            IntegrityKind::Check => "CHECK",
+        })
+    }
+}
+
+/// Everything that can go wrong in dorm, as one enum (Django's exceptions, typed).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `get()` found no row (Django's `Model.DoesNotExist`).
+    #[error("{model} matching query does not exist.")]
+    DoesNotExist {
+        /// The model's name.
+        model: &'static str,
+    },
+    /// `get()` found more than one row (Django's `Model.MultipleObjectsReturned`).
+    #[error("get() returned more than one {model} -- it returned {count}!")]
+    MultipleObjectsReturned {
+        /// The model's name.
+        model: &'static str,
+        /// How many rows matched (at least 2).
+        count: u64,
+    },
+    /// A constraint of the database refused the write (Django's `IntegrityError`).
+    #[error("{kind} constraint failed{}: {message}", constraint.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Integrity {
+        /// Which kind of constraint.
+        kind: IntegrityKind,
+        /// The constraint's name, where the database reports it. SQLite does not name unique
+        /// and not-null constraints; dorm then reports the columns (`table.column`).
+        constraint: Option<String>,
+        /// The database's own message.
+        message: String,
+    },
+    /// No pooled connection became free within the pool's `connection_timeout`.
+    #[error("no database connection became available within {timeout:?}: {message}")]
+    PoolTimeout {
+        /// The configured checkout timeout.
+        timeout: std::time::Duration,
+        /// What r2d2 reported (the last connection error, if any).
+        message: String,
+    },
+    /// Connecting failed, or the URL is not one dorm understands.
+    #[error("cannot connect to {url}: {message}")]
+    Connection {
+        /// The URL, with any password removed.
+        url: String,
+        /// Why.
+        message: String,
+    },
+    /// The operation is not available on this backend (chosen at run time by URL).
+    #[error("{feature} is not supported on {backend}")]
+    NotSupported {
+        /// What was asked for.
+        feature: &'static str,
+        /// The backend's name.
+        backend: &'static str,
+    },
+    /// An instance that was never saved was used where a saved one is needed.
+    #[error("{model} instance has no primary key: save() it first ({action})")]
+    Unsaved {
+        /// The model's name.
+        model: &'static str,
+        /// What needed the primary key.
+        action: &'static str,
+    },
+    /// A migration failed to apply or to roll back; the database is left as it was before it.
+    #[error("migration {migration} failed: {message}")]
+    Migration {
+        /// The migration's name (`0001_initial`).
+        migration: String,
+        /// Why.
+        message: String,
+    },
+    /// A value could not be converted to or from its database form.
+    #[error("invalid value for {field}: {message}")]
+    InvalidValue {
+        /// The field (`Model.field`).
+        field: String,
+        /// Why.
+        message: String,
+    },
+    /// A panic inside `atomic()` was caught, the transaction rolled back, and the panic resumed.
+    /// This variant is only seen by code that inspects the rollback itself.
+    #[error("transaction rolled back")]
+    RolledBack,
+    /// Any other error from the database or diesel.
+    #[error(transparent)]
+    Database(DieselError),
+}
+
+impl From<DieselError> for Error {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::DatabaseError(kind, info) => {
+                let integrity = match kind {
+                    DatabaseErrorKind::UniqueViolation => Some(IntegrityKind::Unique),
+                    DatabaseErrorKind::ForeignKeyViolation => Some(IntegrityKind::ForeignKey),
+                    DatabaseErrorKind::NotNullViolation => Some(IntegrityKind::NotNull),
+                    DatabaseErrorKind::CheckViolation => Some(IntegrityKind::Check),
+                    _ => None,
+                };
+                match integrity {
+                    Some(kind) => {
+                        let message = info.message().to_string();
+                        let constraint = info
+                            .constraint_name()
+                            .map(str::to_string)
+                            .or_else(|| sqlite_constraint_from_message(kind, &message));
+                        Error::Integrity {
+                            kind,
+                            constraint,
+                            message,
+                        }
+                    }
+                    None => Error::Database(DieselError::DatabaseError(kind, info)),
+                }
+            }
+            other => Error::Database(other),
+        }
+    }
+}
+
+impl From<r2d2::Error> for Error {
+    fn from(err: r2d2::Error) -> Self {
+        Error::PoolTimeout {
+            timeout: std::time::Duration::ZERO,
+            message: err.to_string(),
+        }
+    }
+}
+
+/// SQLite reports constraints in its message only: `UNIQUE constraint failed: t.a, t.b`,
+/// `CHECK constraint failed: name`, `NOT NULL constraint failed: t.c`. The part after the colon
+/// names the columns (unique, not null) or the constraint (check).
+fn sqlite_constraint_from_message(kind: IntegrityKind, message: &str) -> Option<String> {
+    if kind == IntegrityKind::ForeignKey {
+        return None;
+    }
+    let (_, rest) = message.split_once("constraint failed: ")?;
+    let rest = rest.trim();
+    (!rest.is_empty()).then(|| rest.to_string())
+}
+
+impl Error {
+    /// The integrity kind, when this is an integrity error.
+    pub fn integrity_kind(&self) -> Option<IntegrityKind> {
+        match self {
+            Error::Integrity { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// True when this error means "no such row" (`DoesNotExist`, or diesel's `NotFound`).
+    pub fn is_does_not_exist(&self) -> bool {
+        matches!(
+            self,
+            Error::DoesNotExist { .. } | Error::Database(DieselError::NotFound)
+        )
+    }
+}

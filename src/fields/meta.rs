@@ -1,0 +1,261 @@
+//! [`FieldMeta`]: everything a model declares about one field, as data (Django's `Field`
+//! deconstructed), for the schema editor and the migration autodetector.
+
+/// The kind of a field, in Django's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldKind {
+    /// `SmallAutoField`: 16-bit auto-incrementing primary key.
+    SmallAutoField,
+    /// `AutoField`: 32-bit auto-incrementing primary key.
+    AutoField,
+    /// `BigAutoField`: 64-bit auto-incrementing primary key (dorm's default, as Django's).
+    BigAutoField,
+    /// `CharField(max_length)`.
+    CharField,
+    /// `TextField`.
+    TextField,
+    /// `EmailField` (text, validated as an e-mail address).
+    EmailField,
+    /// `URLField` (text, validated as a URL).
+    UrlField,
+    /// `SlugField` (text, indexed).
+    SlugField,
+    /// `FileField` (the stored path).
+    FileField,
+    /// `ImageField` (the stored path).
+    ImageField,
+    /// `SmallIntegerField`.
+    SmallIntegerField,
+    /// `IntegerField`.
+    IntegerField,
+    /// `BigIntegerField`.
+    BigIntegerField,
+    /// `PositiveSmallIntegerField`.
+    PositiveSmallIntegerField,
+    /// `PositiveIntegerField`.
+    PositiveIntegerField,
+    /// `PositiveBigIntegerField`.
+    PositiveBigIntegerField,
+    /// `BooleanField`.
+    BooleanField,
+    /// `FloatField`.
+    FloatField,
+    /// `DecimalField(max_digits, decimal_places)`.
+    DecimalField,
+    /// `DateField`.
+    DateField,
+    /// `DateTimeField` (UTC).
+    DateTimeField,
+    /// `TimeField`.
+    TimeField,
+    /// `JSONField`.
+    JsonField,
+}
+
+impl FieldKind {
+    /// Django's class name for the kind (`"CharField"`).
+    pub const fn django_name(self) -> &'static str {
+        match self {
+            FieldKind::SmallAutoField => "SmallAutoField",
+            FieldKind::AutoField => "AutoField",
+            FieldKind::BigAutoField => "BigAutoField",
+            FieldKind::CharField => "CharField",
+            FieldKind::TextField => "TextField",
+            FieldKind::EmailField => "EmailField",
+            FieldKind::UrlField => "URLField",
+            FieldKind::SlugField => "SlugField",
+            FieldKind::FileField => "FileField",
+            FieldKind::ImageField => "ImageField",
+            FieldKind::SmallIntegerField => "SmallIntegerField",
+            FieldKind::IntegerField => "IntegerField",
+            FieldKind::BigIntegerField => "BigIntegerField",
+            FieldKind::PositiveSmallIntegerField => "PositiveSmallIntegerField",
+            FieldKind::PositiveIntegerField => "PositiveIntegerField",
+            FieldKind::PositiveBigIntegerField => "PositiveBigIntegerField",
+            FieldKind::BooleanField => "BooleanField",
+            FieldKind::FloatField => "FloatField",
+            FieldKind::DecimalField => "DecimalField",
+            FieldKind::DateField => "DateField",
+            FieldKind::DateTimeField => "DateTimeField",
+            FieldKind::TimeField => "TimeField",
+            FieldKind::JsonField => "JSONField",
+        }
+    }
+
+    /// True for the auto-incrementing primary key kinds.
+    pub const fn is_auto(self) -> bool {
+        matches!(
+            self,
+            FieldKind::SmallAutoField | FieldKind::AutoField | FieldKind::BigAutoField
+        )
+    }
+
+    /// True for the kinds stored as text.
+    pub const fn is_text(self) -> bool {
+        matches!(
+            self,
+            FieldKind::CharField
+                | FieldKind::TextField
+                | FieldKind::EmailField
+                | FieldKind::UrlField
+                | FieldKind::SlugField
+                | FieldKind::FileField
+                | FieldKind::ImageField
+        )
+    }
+
+    /// True for the `Positive*` kinds, which carry a `CHECK (col >= 0)`.
+    pub const fn is_positive(self) -> bool {
+        matches!(
+            self,
+            FieldKind::PositiveSmallIntegerField
+                | FieldKind::PositiveIntegerField
+                | FieldKind::PositiveBigIntegerField
+        )
+    }
+}
+
+/// A field's default, as Django's `default=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DefaultMeta {
+    /// No default.
+    None,
+    /// A literal, as its Rust source (`"de"`, `0`, `true`).
+    Literal(&'static str),
+    /// Any other expression or function call, as its Rust source (`Utc::now()`).
+    Callable(&'static str),
+}
+
+/// Everything declared about one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FieldMeta {
+    /// The field's name (the Rust field name).
+    pub name: &'static str,
+    /// The column's name (`db_column`, or the field name).
+    pub column: &'static str,
+    /// The kind.
+    pub kind: FieldKind,
+    /// `null=True` (the Rust type is an `Option`).
+    pub null: bool,
+    /// `primary_key=True`.
+    pub primary_key: bool,
+    /// `unique=True`.
+    pub unique: bool,
+    /// `db_index=True`.
+    pub db_index: bool,
+    /// `max_length` for text kinds.
+    pub max_length: Option<u32>,
+    /// `max_digits` for decimals.
+    pub max_digits: Option<u32>,
+    /// `decimal_places` for decimals.
+    pub decimal_places: Option<u32>,
+    /// The default.
+    pub default: DefaultMeta,
+    /// `(stored value, label)` pairs when the field has `choices`.
+    pub choices: &'static [(&'static str, &'static str)],
+    /// `auto_now=True`: set to now on every save.
+    pub auto_now: bool,
+    /// `auto_now_add=True`: set to now when the row is created.
+    pub auto_now_add: bool,
+    /// The human name (`verbose_name`, or the field name with spaces).
+    pub verbose_name: &'static str,
+    /// `upload_to` for file fields, as the function's path.
+    pub upload_to: Option<&'static str>,
+}
+
+impl FieldMeta {
+    /// A field of `kind` named `name`, with every option at Django's default.
+    pub const fn new(name: &'static str, kind: FieldKind) -> Self {
+        FieldMeta {
+            name,
+            column: name,
+            kind,
+            null: false,
+            primary_key: false,
+            unique: false,
+            db_index: false,
+            max_length: None,
+            max_digits: None,
+            decimal_places: None,
+            default: DefaultMeta::None,
+            choices: &[],
+            auto_now: false,
+            auto_now_add: false,
+            verbose_name: name,
+            upload_to: None,
+        }
+    }
+}
+
+/// `const` builders, so that migration files can spell a field as
+/// `FieldMeta::new("name", FieldKind::CharField).max_length(50).unique()`.
+impl FieldMeta {
+    /// `db_column`.
+    pub const fn column(mut self, column: &'static str) -> Self {
+        self.column = column;
+        self
+    }
+    /// `null=True`.
+    pub const fn null(mut self) -> Self {
+        self.null = true;
+        self
+    }
+    /// `primary_key=True` (implies unique).
+    pub const fn primary_key(mut self) -> Self {
+        self.primary_key = true;
+        self.unique = true;
+        self
+    }
+    /// `unique=True`.
+    pub const fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+    /// `db_index=True`.
+    pub const fn db_index(mut self) -> Self {
+        self.db_index = true;
+        self
+    }
+    /// `max_length`.
+    pub const fn max_length(mut self, n: u32) -> Self {
+        self.max_length = Some(n);
+        self
+    }
+    /// `max_digits`, `decimal_places`.
+    pub const fn decimal(mut self, max_digits: u32, decimal_places: u32) -> Self {
+        self.max_digits = Some(max_digits);
+        self.decimal_places = Some(decimal_places);
+        self
+    }
+    /// `default`.
+    pub const fn default(mut self, default: DefaultMeta) -> Self {
+        self.default = default;
+        self
+    }
+    /// `choices`.
+    pub const fn choices(mut self, choices: &'static [(&'static str, &'static str)]) -> Self {
+        self.choices = choices;
+        self
+    }
+    /// `auto_now=True`.
+    pub const fn auto_now(mut self) -> Self {
+        self.auto_now = true;
+        self
+    }
+    /// `auto_now_add=True`.
+    pub const fn auto_now_add(mut self) -> Self {
+        self.auto_now_add = true;
+        self
+    }
+    /// `verbose_name`.
+    pub const fn verbose_name(mut self, name: &'static str) -> Self {
+        self.verbose_name = name;
+        self
+    }
+    /// `upload_to`.
+    pub const fn upload_to(mut self, path: &'static str) -> Self {
+        self.upload_to = Some(path);
+        self
+    }
+}

@@ -1,0 +1,106 @@
+//! # dorm: Django's ORM for Rust, checked by the compiler, running on diesel
+//!
+//! Declare a model once with `#[derive(Model)]`; from it come the diesel table and its
+//! zero-sized column types, the `objects()` manager, typed lookups such as
+//! `filter!(qs, rating__gte = 3)`, and the metadata (`Model::META`) that migrations render to
+//! SQL for each backend. Queries are diesel query fragments all the way down: dorm never
+//! concatenates SQL text for a query.
+//!
+//! ```
+//! use dorm::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Reporter {
+//!     pub id: Auto<i64>,
+//!     #[dorm(max_length = 50)]
+//!     pub name: String,
+//!     pub stories_filed: i32,
+//! }
+//!
+//! # fn main() -> dorm::Result<()> {
+//! let mut conn = dorm::connect("sqlite::memory:")?;
+//! dorm::migrations::create_tables(&mut conn, &[Reporter::META])?;
+//!
+//! let tintin = Reporter::objects().create(&mut conn, Reporter {
+//!     name: "Tintin".into(),
+//!     stories_filed: 3,
+//!     ..Default::default()
+//! })?;
+//! let busy = filter!(Reporter::objects(), stories_filed__gte = 2).fetch(&mut conn)?;
+//! assert_eq!(busy, vec![tintin]);
+//! # Ok(()) }
+//! ```
+//!
+//! See `README.md` for the tour and `schema/` (the `scrapbook` crate) for every recipe of the
+//! Django ORM scrap book answered with dorm.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate self as dorm;
+
+pub mod db;
+pub mod error;
+pub mod fields;
+pub mod lookups;
+pub mod migrations;
+pub mod model;
+pub mod names;
+pub mod queryset;
+pub mod sql_types;
+pub mod values;
+
+pub use db::{atomic, connect, Connection, Executor, Pool};
+pub use error::{Error, IntegrityKind, Result};
+pub use fields::{Auto, Choices};
+pub use model::{Manager, Model};
+pub use queryset::QuerySet;
+
+pub use dorm_macros::{
+    abstract_model, exclude, extends, field, filter, name, order_by, update, Choices, Model,
+};
+
+/// Everything a module that declares models and runs queries needs, in one `use`.
+pub mod prelude {
+    pub use crate::fields::{Auto, Choices as _};
+    pub use crate::model::{Instance as _, Model as _};
+    pub use crate::{
+        abstract_model, exclude, extends, field, filter, order_by, update, Choices, Model,
+    };
+}
+
+/// Re-exports used by code that the macros generate. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use chrono;
+    pub use diesel;
+    pub use rust_decimal;
+    pub use serde_json;
+
+    /// Backend-conditional expansion: the macros emit backend code through these, so the
+    /// `cfg` is evaluated with dorm's features, not the user crate's.
+    #[cfg(feature = "sqlite")]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __dorm_on_sqlite {
+        ($($t:tt)*) => { const _: () = { type __Conn = $crate::__private::diesel::SqliteConnection; $($t)* }; };
+    }
+    #[cfg(not(feature = "sqlite"))]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __dorm_on_sqlite {
+        ($($t:tt)*) => {};
+    }
+    #[cfg(feature = "postgres")]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __dorm_on_postgres {
+        ($($t:tt)*) => { const _: () = { type __Conn = $crate::__private::diesel::PgConnection; $($t)* }; };
+    }
+    #[cfg(not(feature = "postgres"))]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __dorm_on_postgres {
+        ($($t:tt)*) => {};
+    }
+}

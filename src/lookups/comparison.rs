@@ -1,0 +1,106 @@
+//! Comparison lookups: `exact`, `gt`, `gte`, `lt`, `lte`, `in`.
+
+use diesel::expression::{AsExpression, Expression};
+use diesel::sql_types::{SingleValue, SqlType};
+use diesel::ExpressionMethods;
+
+use super::{Lookup, Predicate};
+use crate::model::Field;
+use crate::values::SqlValue;
+
+/// `field = value` (Django's `exact`, the default lookup).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Exact;
+/// `field > value`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gt;
+/// `field >= value`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gte;
+/// `field < value`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lt;
+/// `field <= value`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lte;
+/// `field IN (values...)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct In;
+
+/// SQL types whose values have an order, so `gt`/`gte`/`lt`/`lte` fit them.
+#[diagnostic::on_unimplemented(
+    message = "Unsupported lookup: `gt`, `gte`, `lt` and `lte` need an ordered field, and `{Self}` has no order",
+    label = "this field cannot be compared with <, <=, >, >="
+)]
+pub trait Orderable {}
+
+macro_rules! orderable {
+    ($($t:ty),*) => {$(impl Orderable for $t {})*};
+}
+orderable!(
+    diesel::sql_types::SmallInt,
+    diesel::sql_types::Integer,
+    diesel::sql_types::BigInt,
+    diesel::sql_types::Float,
+    diesel::sql_types::Double,
+    diesel::sql_types::Text,
+    diesel::sql_types::Date,
+    diesel::sql_types::Time,
+    crate::sql_types::DateTimeUtc
+);
+impl<const P: u32, const S: u32> Orderable for crate::sql_types::Decimal<P, S> {}
+impl<T: Orderable> Orderable for diesel::sql_types::Nullable<T> {}
+
+type SqlTypeOf<M, N> = <<M as Field<N>>::Column as Expression>::SqlType;
+
+impl<M, N, V> Predicate<M> for Lookup<N, Exact, V>
+where
+    M: Field<N>,
+    SqlTypeOf<M, N>: SqlType + SingleValue,
+    V: SqlValue<SqlTypeOf<M, N>>,
+{
+    type Expr = diesel::dsl::Eq<M::Column, V::Expr>;
+    fn build(self) -> Self::Expr {
+        M::Column::default().eq(self.into_value().into_sql_value())
+    }
+}
+
+macro_rules! ordered_lookup {
+    ($kind:ident, $method:ident, $dsl:ident) => {
+        impl<M, N, V> Predicate<M> for Lookup<N, $kind, V>
+        where
+            M: Field<N>,
+            SqlTypeOf<M, N>: SqlType + SingleValue + Orderable,
+            V: SqlValue<SqlTypeOf<M, N>>,
+        {
+            type Expr = diesel::dsl::$dsl<M::Column, V::Expr>;
+            fn build(self) -> Self::Expr {
+                M::Column::default().$method(self.into_value().into_sql_value())
+            }
+        }
+    };
+}
+ordered_lookup!(Gt, gt, Gt);
+ordered_lookup!(Gte, ge, GtEq);
+ordered_lookup!(Lt, lt, Lt);
+ordered_lookup!(Lte, le, LtEq);
+
+impl<M, N, V, I> Predicate<M> for Lookup<N, In, I>
+where
+    M: Field<N>,
+    SqlTypeOf<M, N>: SqlType + SingleValue,
+    I: IntoIterator<Item = V>,
+    V: SqlValue<SqlTypeOf<M, N>>,
+    SqlTypeOf<M, N>: diesel::expression::TypedExpressionType,
+    V::Expr: AsExpression<SqlTypeOf<M, N>>,
+{
+    type Expr = diesel::dsl::EqAny<M::Column, Vec<V::Expr>>;
+    fn build(self) -> Self::Expr {
+        let values: Vec<V::Expr> = self
+            .into_value()
+            .into_iter()
+            .map(SqlValue::into_sql_value)
+            .collect();
+        M::Column::default().eq_any(values)
+    }
+}

@@ -1,0 +1,50 @@
+//! Migrations, Django's way: each [`Migration`] is a list of [`Operation`]s over frozen model
+//! states, rendered to SQL for the connection's backend by the [`schema_editor`] when it runs,
+//! and recorded in diesel's own ledger table (`__diesel_schema_migrations`), so
+//! `diesel migration list` keeps working.
+//!
+//! Migration files live in the app's `migrations/` folder, one file per migration, written by
+//! [`writer`] from the models' `META` (what `makemigrations` does). A migration never refers
+//! to the live models: it holds a copy of their state at the time it was written.
+//!
+//! ```
+//! use dorm::migrations::{Migration, Operation};
+//! use dorm::fields::{FieldKind, FieldMeta};
+//! use dorm::model::ModelMeta;
+//!
+//! const REPORTER: ModelMeta = ModelMeta {
+//!     name: "Reporter",
+//!     app_label: "news",
+//!     db_table: "news_reporter",
+//!     fields: &[
+//!         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+//!         FieldMeta::new("name", FieldKind::CharField).max_length(50),
+//!     ],
+//!     constraints: &[],
+//!     indexes: &[],
+//!     ordering: &[],
+//!     managed: true,
+//!     verbose_name: "reporter",
+//! };
+//! const MIGRATIONS: &[Migration] = &[Migration {
+//!     app_label: "news",
+//!     name: "0001_initial",
+//!     dependencies: &[],
+//!     operations: &[Operation::CreateModel(REPORTER)],
+//! }];
+//!
+//! # fn main() -> dorm::Result<()> {
+//! let mut conn = dorm::connect("sqlite::memory:")?;
+//! assert_eq!(dorm::migrations::migrate(&mut conn, MIGRATIONS)?, vec!["news.0001_initial"]);
+//! // Applied once: a second run has nothing to do.
+//! assert!(dorm::migrations::migrate(&mut conn, MIGRATIONS)?.is_empty());
+//! # Ok(()) }
+//! ```
+
+mod executor;
+mod operations;
+pub mod schema_editor;
+pub mod writer;
+
+pub use executor::{applied_migrations, create_tables, migrate, sql_for};
+pub use operations::{Migration, Operation};

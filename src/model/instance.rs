@@ -1,0 +1,96 @@
+//! [`Instance`]: what a loaded or new model object can do: `save`, `delete`,
+//! `refresh_from_db` (Django's model instance methods).
+
+use super::{dispatch, Model};
+use crate::db::Executor;
+use crate::error::{Error, Result};
+
+/// Methods on model instances. In the prelude; implemented for every model.
+pub trait Instance: Model {
+    /// Inserts the row when it has no primary key yet, updates it otherwise; an update that
+    /// finds no row inserts it, as Django's `save()` does. Sets `auto_now`/`auto_now_add`
+    /// fields first.
+    fn save<C: Executor>(&mut self, conn: &mut C) -> Result<()> {
+        if self.pk().is_some() {
+            self.pre_save(false);
+            let updated = dispatch!(conn, |c| self.update_row(c, None))?;
+            if updated > 0 {
+                return Ok(());
+            }
+        }
+        self.pre_save(true);
+        dispatch!(conn, |c| self.insert_row(c))
+    }
+
+    /// Updates only `fields` of an existing row (Django's `save(update_fields=[...])`), plus
+    /// `auto_now` fields. Fails with [`Error::Unsaved`] on a row that was never saved, and
+    /// with [`Error::DoesNotExist`] when the row is gone.
+    fn save_update_fields<C: Executor>(&mut self, fields: &[&str], conn: &mut C) -> Result<()> {
+        if self.pk().is_none() {
+            return Err(Error::Unsaved {
+                model: Self::META.name,
+                action: "save(update_fields)",
+            });
+        }
+        for name in fields {
+            if Self::META.field(name).is_none() {
+                return Err(Error::InvalidValue {
+                    field: format!("{}.{name}", Self::META.name),
+                    message: "The following fields do not exist in this model, or are m2m fields"
+                        .into(),
+                });
+            }
+        }
+        self.pre_save(false);
+        let mut names: Vec<&str> = fields.to_vec();
+        names.extend(
+            Self::META
+                .fields
+                .iter()
+                .filter(|f| f.auto_now)
+                .map(|f| f.name),
+        );
+        let updated = dispatch!(conn, |c| self.update_row(c, Some(&names)))?;
+        if updated == 0 {
+            return Err(Error::DoesNotExist {
+                model: Self::META.name,
+            });
+        }
+        Ok(())
+    }
+
+    /// Deletes the row by primary key (Django's `obj.delete()`) and clears the instance's
+    /// primary key, as Django sets `pk` to `None`. Returns the number of rows deleted.
+    fn delete<C: Executor>(&mut self, conn: &mut C) -> Result<usize> {
+        if self.pk().is_none() {
+            return Err(Error::Unsaved {
+                model: Self::META.name,
+                action: "delete()",
+            });
+        }
+        let deleted = dispatch!(conn, |c| self.delete_row(c))?;
+        self.clear_pk();
+        Ok(deleted)
+    }
+
+    /// Reloads every field from the database (Django's `refresh_from_db()`).
+    fn refresh_from_db<C: Executor>(&mut self, conn: &mut C) -> Result<()> {
+        if self.pk().is_none() {
+            return Err(Error::Unsaved {
+                model: Self::META.name,
+                action: "refresh_from_db()",
+            });
+        }
+        match dispatch!(conn, |c| self.fetch_row(c))? {
+            Some(fresh) => {
+                *self = fresh;
+                Ok(())
+            }
+            None => Err(Error::DoesNotExist {
+                model: Self::META.name,
+            }),
+        }
+    }
+}
+
+impl<M: Model> Instance for M {}

@@ -1,0 +1,224 @@
+//! [`Manager`]: `Model::objects()`, where QuerySets start and rows are created.
+
+use std::marker::PhantomData;
+
+use diesel::dsl::CountStar;
+use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
+
+use super::{dispatch, Instance, Model, PrimaryKey};
+use crate::db::{atomic, Executor, Load};
+use crate::error::{Error, IntegrityKind, Result};
+use crate::lookups::{Exact, Lookup, Predicate};
+use crate::queryset::execute::Built;
+use crate::queryset::{BaseQuery, QuerySet, Sliced, Unordered};
+
+/// The query `get_or_create` and friends run for a lookup `P`.
+pub type Filtered<M, P> = diesel::dsl::Filter<BaseQuery<M>, <P as Predicate<M>>::Expr>;
+
+/// A model's manager (Django's `Model.objects`): the start of every QuerySet, and the place
+/// rows are created.
+pub struct Manager<M>(PhantomData<fn() -> M>);
+
+impl<M> Clone for Manager<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M> Copy for Manager<M> {}
+impl<M: Model> std::fmt::Debug for Manager<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.objects", M::META.name)
+    }
+}
+
+impl<M: Model> Default for Manager<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Model> Manager<M> {
+    /// The manager of `M`.
+    pub const fn new() -> Self {
+        Manager(PhantomData)
+    }
+
+    /// Every row (Django's `objects.all()`).
+    pub fn all(self) -> QuerySet<M> {
+        QuerySet::new()
+    }
+
+    /// Rows matching `predicate` (Django's `objects.filter(...)`); see `filter!`.
+    pub fn filter<P>(self, predicate: P) -> QuerySet<M, diesel::dsl::Filter<BaseQuery<M>, P::Expr>>
+    where
+        P: Predicate<M>,
+        BaseQuery<M>: FilterDsl<P::Expr>,
+    {
+        QuerySet::new().filter(predicate)
+    }
+
+    /// Rows for which `predicate` is not true; see `exclude!`.
+    pub fn exclude<P>(
+        self,
+        predicate: P,
+    ) -> QuerySet<M, diesel::dsl::Filter<BaseQuery<M>, crate::lookups::IsNotTrue<P::Expr>>>
+    where
+        P: Predicate<M>,
+        BaseQuery<M>: FilterDsl<crate::lookups::IsNotTrue<P::Expr>>,
+    {
+        QuerySet::new().exclude(predicate)
+    }
+
+    /// The row with primary key `pk` (Django's `objects.get(pk=...)`).
+    pub fn get<'q, C>(self, pk: M::PkValue, conn: &mut C) -> Result<M>
+    where
+        M: PrimaryKey,
+        Lookup<M::Name, Exact, M::PkValue>: Predicate<M>,
+        Filtered<M, Lookup<M::Name, Exact, M::PkValue>>: Clone + SelectDsl<CountStar>,
+        BaseQuery<M>: FilterDsl<<Lookup<M::Name, Exact, M::PkValue> as Predicate<M>>::Expr>,
+        Sliced: crate::queryset::ApplySlice<Filtered<M, Lookup<M::Name, Exact, M::PkValue>>>,
+        C: Load<
+                'q,
+                Built<M, Filtered<M, Lookup<M::Name, Exact, M::PkValue>>, Unordered, Sliced>,
+                M,
+            > + Load<
+                'q,
+                diesel::dsl::Select<Filtered<M, Lookup<M::Name, Exact, M::PkValue>>, CountStar>,
+                i64,
+            >,
+    {
+        self.filter(Lookup::<M::Name, Exact, _>::new(pk)).get(conn)
+    }
+
+    /// Inserts `obj` and returns it with its primary key (Django's `objects.create(...)`).
+    pub fn create<C: Executor>(self, conn: &mut C, mut obj: M) -> Result<M> {
+        obj.pre_save(true);
+        dispatch!(conn, |c| obj.insert_row(c))?;
+        Ok(obj)
+    }
+
+    /// The row matching `lookup`, or a new one from `make()` (Django's `get_or_create`). The
+    /// boolean is true when the row was created. A concurrent insert of the same unique
+    /// values is caught: the unique violation is answered by reading the row the other writer
+    /// created.
+    pub fn get_or_create<'q, P, C>(
+        self,
+        lookup: P,
+        make: impl FnOnce() -> M,
+        conn: &mut C,
+    ) -> Result<(M, bool)>
+    where
+        P: Predicate<M> + Clone,
+        BaseQuery<M>: FilterDsl<P::Expr>,
+        Filtered<M, P>: Clone + SelectDsl<CountStar>,
+        Sliced: crate::queryset::ApplySlice<Filtered<M, P>>,
+        C: Executor
+            + Load<'q, Built<M, Filtered<M, P>, Unordered, Sliced>, M>
+            + Load<'q, diesel::dsl::Select<Filtered<M, P>, CountStar>, i64>,
+    {
+        match self.filter(lookup.clone()).get(conn) {
+            Ok(obj) => return Ok((obj, false)),
+            Err(Error::DoesNotExist { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let created = atomic(conn, |conn| self.create(conn, make()));
+        match created {
+            Ok(obj) => Ok((obj, true)),
+            Err(Error::Integrity {
+                kind: IntegrityKind::Unique,
+                ..
+            }) => self.filter(lookup).get(conn).map(|obj| (obj, false)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Updates the row matching `lookup` with `apply`, or creates one from `make()` with
+    /// `apply` (Django's `update_or_create(defaults=...)`). Runs in a transaction. The
+    /// boolean is true when the row was created.
+    pub fn update_or_create<'q, P, C>(
+        self,
+        lookup: P,
+        make: impl FnOnce() -> M,
+        apply: impl Fn(&mut M),
+        conn: &mut C,
+    ) -> Result<(M, bool)>
+    where
+        P: Predicate<M> + Clone,
+        BaseQuery<M>: FilterDsl<P::Expr>,
+        Filtered<M, P>: Clone + SelectDsl<CountStar>,
+        Sliced: crate::queryset::ApplySlice<Filtered<M, P>>,
+        C: Executor
+            + Load<'q, Built<M, Filtered<M, P>, Unordered, Sliced>, M>
+            + Load<'q, diesel::dsl::Select<Filtered<M, P>, CountStar>, i64>,
+    {
+        atomic(conn, |conn| match self.filter(lookup).get(conn) {
+            Ok(mut obj) => {
+                apply(&mut obj);
+                obj.save(conn)?;
+                Ok((obj, false))
+            }
+            Err(Error::DoesNotExist { .. }) => {
+                let mut obj = make();
+                apply(&mut obj);
+                Ok((self.create(conn, obj)?, true))
+            }
+            Err(e) => Err(e),
+        })
+    }
+
+    /// Inserts many rows in as few statements as each backend's bind-parameter limit allows,
+    /// in one transaction, and returns them with their primary keys (Django's `bulk_create`).
+    pub fn bulk_create<C: Executor>(self, mut objs: Vec<M>, conn: &mut C) -> Result<Vec<M>> {
+        if objs.is_empty() {
+            return Ok(objs);
+        }
+        for obj in &mut objs {
+            obj.pre_save(true);
+        }
+        atomic(conn, |conn| {
+            dispatch!(conn, |c| M::insert_rows(&mut objs, c))
+        })?;
+        Ok(objs)
+    }
+
+    /// Updates `fields` of each object from its own values, in one transaction (Django's
+    /// `bulk_update`); returns the number of rows updated.
+    pub fn bulk_update<C: Executor>(
+        self,
+        objs: &[M],
+        fields: &[&str],
+        conn: &mut C,
+    ) -> Result<usize> {
+        for name in fields {
+            match M::META.field(name) {
+                Some(f) if f.primary_key => {
+                    return Err(Error::InvalidValue {
+                        field: format!("{}.{name}", M::META.name),
+                        message: "bulk_update() cannot be used with primary key fields".into(),
+                    })
+                }
+                Some(_) => {}
+                None => {
+                    return Err(Error::InvalidValue {
+                        field: format!("{}.{name}", M::META.name),
+                        message: "bulk_update() can only be used with concrete fields".into(),
+                    })
+                }
+            }
+        }
+        if let Some(obj) = objs.iter().find(|o| o.pk().is_none()) {
+            let _ = obj;
+            return Err(Error::Unsaved {
+                model: M::META.name,
+                action: "bulk_update()",
+            });
+        }
+        atomic(conn, |conn| {
+            let mut total = 0;
+            for obj in objs {
+                total += dispatch!(conn, |c| obj.update_row(c, Some(fields)))?;
+            }
+            Ok(total)
+        })
+    }
+}

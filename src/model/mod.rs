@@ -1,0 +1,149 @@
+//! Models: the [`Model`] trait that `#[derive(Model)]` implements, its metadata
+//! ([`ModelMeta`]), field resolution by name ([`Field`]) and the `objects()` [`Manager`].
+//!
+//! What the derive generates for `struct Entry { id: Auto<i64>, headline: String, ... }`:
+//!
+//! * a diesel table module, `entry` (the struct's name in snake case), with zero-sized column
+//!   types `entry::id`, `entry::headline`, ... and the table `entry::table`;
+//! * `impl Model for Entry` with `const META` (every field, option, index and constraint);
+//! * `impl Field<name!(headline)> for Entry` per field, the registration that lets
+//!   `filter!(qs, headline = "x")` resolve `headline` at compile time;
+//! * diesel `Queryable` for every backend, and the insert/update/delete statements
+//!   for each backend dorm is built with ([`Persist`]);
+//! * `Default` from the fields' defaults, `auto_now`/`auto_now_add` handling, and
+//!   `get_FOO_display()` for fields with choices.
+
+mod instance;
+mod manager;
+mod meta;
+
+pub use instance::Instance;
+pub use manager::Manager;
+pub use meta::{ConstraintMeta, IndexMeta, ModelMeta};
+
+use crate::fields::FieldMeta;
+
+/// A model: a struct with `#[derive(Model)]`. See the module docs for what the derive writes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "add `#[derive(dorm::Model)]` to its struct"
+)]
+pub trait Model: Sized + Clone + 'static + Persistable {
+    /// Everything declared about the model (Django's `_meta`).
+    const META: ModelMeta;
+    /// The diesel table.
+    type Table: diesel::Table + diesel::query_builder::AsQuery + Default + Copy + 'static;
+    /// The primary key's Rust type (`i64` for `Auto<i64>`).
+    type PkValue: Clone + std::fmt::Debug + PartialEq + Eq + std::hash::Hash + Send + 'static;
+    /// The primary key's diesel column.
+    type PkColumn: diesel::Column<Table = Self::Table>
+        + diesel::expression::Expression
+        + diesel::ExpressionMethods
+        + Default
+        + Copy
+        + 'static;
+    /// The ordering a new QuerySet starts with (`ordering` in the model's options):
+    /// [`Unordered`](crate::queryset::Unordered) or [`Ordered`](crate::queryset::Ordered).
+    type DefaultOrdering: Clone;
+    /// The default ordering's value.
+    fn default_ordering() -> Self::DefaultOrdering;
+    /// The primary key, once the row is saved.
+    fn pk(&self) -> Option<Self::PkValue>;
+    /// Sets the primary key (after an insert).
+    fn set_pk(&mut self, pk: Self::PkValue);
+    /// Forgets an auto primary key (after a delete); a natural key stays.
+    fn clear_pk(&mut self);
+    /// Called by `save()` before writing: fills `auto_now` fields, and `auto_now_add` ones
+    /// when `adding`.
+    fn pre_save(&mut self, adding: bool);
+    /// The manager, Django's `Model.objects`.
+    fn objects() -> Manager<Self> {
+        Manager::new()
+    }
+    /// The table.
+    fn table() -> Self::Table {
+        Self::Table::default()
+    }
+    /// The field named `name`, if the model has one.
+    fn field_meta(name: &str) -> Option<&'static FieldMeta> {
+        Self::META.field(name)
+    }
+}
+
+/// A model's field named `N` (a type-level name, see [`crate::names`]). `#[derive(Model)]`
+/// implements it once per field: this impl is the field's registration for lookups.
+#[diagnostic::on_unimplemented(
+    message = "Cannot resolve keyword `{N}` into field of `{Self}`",
+    label = "no such field on `{Self}`",
+    note = "the keyword is spelled as a type-level name: one `C<'x'>` per letter"
+)]
+pub trait Field<N>: Model {
+    /// The diesel column.
+    type Column: diesel::Column<Table = Self::Table>
+        + diesel::expression::ValidGrouping<()>
+        + Default
+        + Copy
+        + 'static;
+    /// The field's metadata.
+    const FIELD: &'static FieldMeta;
+}
+
+/// The name of a model's primary key field as a type (`name!(id)`).
+pub trait PrimaryKey: Model {
+    /// The pk's type-level name.
+    type Name;
+}
+
+/// The statements one model runs on one concrete connection type `C`. `#[derive(Model)]`
+/// implements it for every backend dorm is built with; dorm's generic code dispatches to it.
+pub trait Persist<C>: Sized {
+    /// `INSERT` the row; sets an auto primary key from `RETURNING`.
+    fn insert_row(&mut self, conn: &mut C) -> crate::Result<()>;
+    /// `INSERT` many rows in as few statements as the bind-parameter limit allows; sets auto keys.
+    fn insert_rows(rows: &mut [Self], conn: &mut C) -> crate::Result<()>;
+    /// `UPDATE` the row by primary key: every field, or only `fields`. Returns rows affected.
+    fn update_row(&self, conn: &mut C, fields: Option<&[&str]>) -> crate::Result<usize>;
+    /// `DELETE` the row by primary key. Returns rows affected.
+    fn delete_row(&self, conn: &mut C) -> crate::Result<usize>;
+    /// `SELECT` the row with this primary key.
+    fn fetch_row(&self, conn: &mut C) -> crate::Result<Option<Self>>;
+}
+
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+mod backends {
+    /// A model that can be written through every backend dorm is built with.
+    pub trait Persistable:
+        super::Persist<diesel::SqliteConnection> + super::Persist<diesel::PgConnection>
+    {
+    }
+    impl<T: super::Persist<diesel::SqliteConnection> + super::Persist<diesel::PgConnection>>
+        Persistable for T
+    {
+    }
+}
+#[cfg(all(feature = "sqlite", not(feature = "postgres")))]
+mod backends {
+    /// A model that can be written through every backend dorm is built with.
+    pub trait Persistable: super::Persist<diesel::SqliteConnection> {}
+    impl<T: super::Persist<diesel::SqliteConnection>> Persistable for T {}
+}
+#[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+mod backends {
+    /// A model that can be written through every backend dorm is built with.
+    pub trait Persistable: super::Persist<diesel::PgConnection> {}
+    impl<T: super::Persist<diesel::PgConnection>> Persistable for T {}
+}
+pub use backends::Persistable;
+
+/// Runs a [`Persist`] operation on whichever concrete connection `conn` holds.
+macro_rules! dispatch {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $crate::db::Executor::backend($conn) {
+            #[cfg(feature = "sqlite")]
+            $crate::db::Backend::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
+            $crate::db::Backend::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;

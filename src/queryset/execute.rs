@@ -1,0 +1,260 @@
+//! Running a QuerySet: `fetch`, `iterator`, `get`, `first`, `last`, `nth`, `earliest`,
+//! `latest`, `count`, `exists`, `in_bulk`. Every method here takes the connection; nothing
+//! else in the QuerySet does.
+
+use std::collections::HashMap;
+
+use diesel::dsl::CountStar;
+use diesel::query_dsl::methods::SelectDsl;
+
+use super::ordering::{ApplyOrder, Asc, ByName, Desc, FirstOrder, LastOrder, Ordered, Unordered};
+use super::slicing::{ApplySlice, Slice, Sliced, Unsliced};
+use super::QuerySet;
+use crate::db::{Load, LoadIter};
+use crate::error::{Error, Result};
+use crate::lookups::{In, Lookup, Predicate};
+use crate::model::{Model, PrimaryKey};
+
+/// The diesel query a QuerySet runs: its `WHERE`s, then its ordering, then its slice.
+pub type Built<M, W, O, S> = <S as ApplySlice<<O as ApplyOrder<M, W>>::Out>>::Out;
+
+/// Django's `MAX_GET_RESULTS`: `get()` reads at most this many rows to report a count.
+const MAX_GET_RESULTS: usize = 21;
+
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    /// The diesel query this QuerySet runs.
+    pub fn into_diesel(self) -> Built<M, W, O, S>
+    where
+        O: ApplyOrder<M, W>,
+        S: ApplySlice<O::Out>,
+    {
+        self.slice.apply(self.order.apply(self.query))
+    }
+
+    /// Runs the query and returns every row (Django's `list(qs)`).
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<M>>
+    where
+        O: ApplyOrder<M, W>,
+        S: ApplySlice<O::Out>,
+        C: Load<'q, Built<M, W, O, S>, M>,
+    {
+        Ok(conn.load_rows(self.into_diesel())?)
+    }
+
+    /// Streams the rows without keeping them (Django's `iterator()`): memory stays flat however
+    /// many rows there are. Each item is read from the database as the iterator advances.
+    pub fn iterator<'q, 'c, C>(
+        self,
+        conn: &'c mut C,
+    ) -> Result<impl Iterator<Item = Result<M>> + 'c>
+    where
+        O: ApplyOrder<M, W>,
+        S: ApplySlice<O::Out>,
+        Built<M, W, O, S>: 'c,
+        'q: 'c,
+        C: LoadIter<'q, Built<M, W, O, S>, M>,
+    {
+        Ok(conn
+            .load_iter_rows(self.into_diesel())?
+            .map(|row| row.map_err(Error::from)))
+    }
+
+    /// The first row in the QuerySet's ordering, or by primary key when it has none
+    /// (Django's `first()`).
+    pub fn first<'q, C>(self, conn: &mut C) -> Result<Option<M>>
+    where
+        O: FirstOrder<M>,
+        O::Out: ApplyOrder<M, W>,
+        S: Slice,
+        Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
+        C: Load<'q, Built<M, W, O::Out, Sliced>, M>,
+    {
+        let qs = QuerySet::<M, W, O::Out, Sliced>::from_parts(
+            self.query,
+            self.order.first_order(),
+            self.slice.narrow(0, Some(1)),
+        );
+        Ok(qs.fetch(conn)?.pop())
+    }
+
+    /// The row at `index` (Python's `qs[index]`): `LIMIT 1 OFFSET index`, `None` past the end.
+    pub fn nth<'q, C>(self, index: usize, conn: &mut C) -> Result<Option<M>>
+    where
+        O: ApplyOrder<M, W>,
+        S: Slice,
+        Sliced: ApplySlice<O::Out>,
+        C: Load<'q, Built<M, W, O, Sliced>, M>,
+    {
+        let offset = i64::try_from(index).unwrap_or(i64::MAX);
+        let qs = QuerySet::<M, W, O, Sliced>::from_parts(
+            self.query,
+            self.order,
+            self.slice.narrow(offset, Some(1)),
+        );
+        Ok(qs.fetch(conn)?.pop())
+    }
+}
+
+impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+    /// The last row: the QuerySet's ordering reversed, or by primary key descending (Django's
+    /// `last()`).
+    pub fn last<'q, C>(self, conn: &mut C) -> Result<Option<M>>
+    where
+        O: LastOrder<M>,
+        O::Out: ApplyOrder<M, W>,
+        Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
+        C: Load<'q, Built<M, W, O::Out, Sliced>, M>,
+    {
+        let qs = QuerySet::<M, W, O::Out, Sliced>::from_parts(
+            self.query,
+            self.order.last_order(),
+            Sliced {
+                offset: 0,
+                limit: Some(1),
+            },
+        );
+        Ok(qs.fetch(conn)?.pop())
+    }
+
+    /// The one row the QuerySet matches (Django's `get()`): [`Error::DoesNotExist`] when there
+    /// is none, [`Error::MultipleObjectsReturned`] with the count when there are several.
+    pub fn get<'q, C>(self, conn: &mut C) -> Result<M>
+    where
+        W: Clone + SelectDsl<CountStar>,
+        Sliced: ApplySlice<W>,
+        C: Load<'q, Built<M, W, Unordered, Sliced>, M>
+            + Load<'q, diesel::dsl::Select<W, CountStar>, i64>,
+    {
+        let counting = self.query.clone();
+        let qs = QuerySet::<M, W, Unordered, Sliced>::from_parts(
+            self.query,
+            Unordered,
+            Sliced {
+                offset: 0,
+                limit: Some(MAX_GET_RESULTS as i64),
+            },
+        );
+        let mut rows = qs.fetch(conn)?;
+        match rows.len() {
+            0 => Err(Error::DoesNotExist {
+                model: M::META.name,
+            }),
+            1 => Ok(rows.pop().expect("one row")),
+            n => {
+                let count = if n < MAX_GET_RESULTS {
+                    n as u64
+                } else {
+                    conn.load_rows(counting.select(diesel::dsl::count_star()))?
+                        .pop()
+                        .unwrap_or(n as i64) as u64
+                };
+                Err(Error::MultipleObjectsReturned {
+                    model: M::META.name,
+                    count,
+                })
+            }
+        }
+    }
+
+    /// How many rows match (Django's `count()`): `SELECT COUNT(*)`, ignoring the ordering.
+    pub fn count<'q, C>(self, conn: &mut C) -> Result<i64>
+    where
+        W: SelectDsl<CountStar>,
+        C: Load<'q, diesel::dsl::Select<W, CountStar>, i64>,
+    {
+        let rows = conn.load_rows(self.query.select(diesel::dsl::count_star()))?;
+        Ok(rows.into_iter().next().unwrap_or(0))
+    }
+
+    /// Whether any row matches (Django's `exists()`): `SELECT EXISTS (...)`.
+    pub fn exists<'q, C>(self, conn: &mut C) -> Result<bool>
+    where
+        diesel::dsl::exists<W>: diesel::Expression,
+        diesel::dsl::select<diesel::dsl::exists<W>>: diesel::query_builder::AsQuery,
+        C: Load<'q, diesel::dsl::select<diesel::dsl::exists<W>>, bool>,
+    {
+        let rows = conn.load_rows(diesel::select(diesel::dsl::exists(self.query)))?;
+        Ok(rows.into_iter().next().unwrap_or(false))
+    }
+
+    /// The row with the smallest value of field `N` (Django's `earliest("pub_date")`). Written
+    /// `qs.earliest(field!(pub_date), conn)`.
+    pub fn earliest<'q, N, C>(self, field: ByName<N>, conn: &mut C) -> Result<M>
+    where
+        Ordered<Asc<ByName<N>>>: ApplyOrder<M, W>,
+        Sliced: ApplySlice<<Ordered<Asc<ByName<N>>> as ApplyOrder<M, W>>::Out>,
+        C: Load<'q, Built<M, W, Ordered<Asc<ByName<N>>>, Sliced>, M>,
+    {
+        let qs = QuerySet::<M, W, _, Sliced>::from_parts(
+            self.query,
+            Ordered(Asc(field)),
+            Sliced {
+                offset: 0,
+                limit: Some(1),
+            },
+        );
+        qs.fetch(conn)?.pop().ok_or(Error::DoesNotExist {
+            model: M::META.name,
+        })
+    }
+
+    /// The row with the largest value of field `N` (Django's `latest("pub_date")`).
+    pub fn latest<'q, N, C>(self, field: ByName<N>, conn: &mut C) -> Result<M>
+    where
+        Ordered<Desc<ByName<N>>>: ApplyOrder<M, W>,
+        Sliced: ApplySlice<<Ordered<Desc<ByName<N>>> as ApplyOrder<M, W>>::Out>,
+        C: Load<'q, Built<M, W, Ordered<Desc<ByName<N>>>, Sliced>, M>,
+    {
+        let qs = QuerySet::<M, W, _, Sliced>::from_parts(
+            self.query,
+            Ordered(Desc(field)),
+            Sliced {
+                offset: 0,
+                limit: Some(1),
+            },
+        );
+        qs.fetch(conn)?.pop().ok_or(Error::DoesNotExist {
+            model: M::META.name,
+        })
+    }
+
+    /// The rows whose primary key is in `ids`, by primary key (Django's `in_bulk(ids)`).
+    pub fn in_bulk<'q, C, I>(self, ids: I, conn: &mut C) -> Result<HashMap<M::PkValue, M>>
+    where
+        M: PrimaryKey,
+        I: IntoIterator<Item = M::PkValue>,
+        Lookup<M::Name, In, Vec<M::PkValue>>: Predicate<M>,
+        W: diesel::query_dsl::methods::FilterDsl<
+            <Lookup<M::Name, In, Vec<M::PkValue>> as Predicate<M>>::Expr,
+        >,
+        O: ApplyOrder<
+            M,
+            diesel::dsl::Filter<W, <Lookup<M::Name, In, Vec<M::PkValue>> as Predicate<M>>::Expr>,
+        >,
+        C: Load<
+            'q,
+            Built<
+                M,
+                diesel::dsl::Filter<
+                    W,
+                    <Lookup<M::Name, In, Vec<M::PkValue>> as Predicate<M>>::Expr,
+                >,
+                O,
+                Unsliced,
+            >,
+            M,
+        >,
+    {
+        let ids: Vec<M::PkValue> = ids.into_iter().collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = self
+            .filter(Lookup::<M::Name, In, _>::new(ids))
+            .fetch(conn)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| row.pk().map(|pk| (pk, row)))
+            .collect())
+    }
+}

@@ -1,0 +1,86 @@
+//! The lazy, immutable [`QuerySet`]: building is separate from running, as diesel separates
+//! `QueryDsl` from `RunQueryDsl`.
+//!
+//! `QuerySet<M, W, O, S>` holds the diesel query `W` (table and `WHERE` clauses), the ordering
+//! `O` and the slice state `S`; every method takes `self` and returns a new QuerySet, and
+//! nothing touches the database until a method that takes a connection runs it. The types
+//! record what has been done: once sliced (`S = Sliced`), `filter`, `exclude`, `order_by`,
+//! `update` and `delete` no longer exist, so Django's run-time "Cannot filter a query once a
+//! slice has been taken" is a compile error.
+//!
+//! One file per method family: [`filter`](self) (`filter`, `exclude`), `ordering`
+//! (`order_by`, `reverse`), `slicing` (`slice`), `execute` (everything that takes a
+//! connection), `update` (`update`, `delete`), `sql` (printing the SQL).
+
+pub mod execute;
+mod filter;
+mod ordering;
+mod slicing;
+mod sql;
+mod update;
+
+pub use ordering::{
+    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, OrderBy, OrderExpr, Ordered,
+    ReverseOrder, Unordered,
+};
+pub use slicing::{ApplySlice, Slice, Sliced, Unsliced};
+pub use sql::SqlFor;
+pub use update::{Assign, Changes, PendingUpdate};
+
+use std::marker::PhantomData;
+
+use crate::model::Model;
+
+/// The query `W` starts as: every column of the model's table.
+pub type BaseQuery<M> = <<M as Model>::Table as diesel::query_builder::AsQuery>::Query;
+
+/// A lazy query over model `M`. See the module docs.
+#[must_use = "a QuerySet does nothing until a method that takes a connection runs it"]
+pub struct QuerySet<M: Model, W = BaseQuery<M>, O = <M as Model>::DefaultOrdering, S = Unsliced> {
+    pub(crate) query: W,
+    pub(crate) order: O,
+    pub(crate) slice: S,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, W: Clone, O: Clone, S: Clone> Clone for QuerySet<M, W, O, S> {
+    fn clone(&self) -> Self {
+        QuerySet::from_parts(self.query.clone(), self.order.clone(), self.slice.clone())
+    }
+}
+
+impl<M: Model, W, O, S> std::fmt::Debug for QuerySet<M, W, O, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<QuerySet {}>", M::META.name)
+    }
+}
+
+impl<M: Model> QuerySet<M> {
+    /// Every row of the model, in its default ordering (Django's `Model.objects.all()`).
+    pub fn new() -> Self {
+        use diesel::query_builder::AsQuery;
+        QuerySet::from_parts(M::table().as_query(), M::default_ordering(), Unsliced)
+    }
+}
+
+impl<M: Model> Default for QuerySet<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    pub(crate) fn from_parts(query: W, order: O, slice: S) -> Self {
+        QuerySet {
+            query,
+            order,
+            slice,
+            _model: PhantomData,
+        }
+    }
+
+    /// The same QuerySet (Django's `qs.all()`, which copies).
+    pub fn all(self) -> Self {
+        self
+    }
+}

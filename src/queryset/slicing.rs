@@ -1,0 +1,123 @@
+//! Slicing: `LIMIT`/`OFFSET`, and the type-state that forbids filtering afterwards.
+
+use std::ops::{Bound, RangeBounds};
+
+use diesel::query_dsl::methods::{LimitDsl, OffsetDsl};
+
+use super::QuerySet;
+use crate::model::Model;
+
+/// No slice taken yet: the QuerySet can still be filtered, ordered, updated and deleted.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unsliced;
+
+/// A slice `[offset, offset + limit)` has been taken.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sliced {
+    /// Rows skipped.
+    pub offset: i64,
+    /// Rows kept at most (`None`: all the rest).
+    pub limit: Option<i64>,
+}
+
+/// A slice state that can be applied to a diesel query `Q`.
+pub trait ApplySlice<Q> {
+    /// The limited query.
+    type Out;
+    /// Adds `LIMIT`/`OFFSET`.
+    fn apply(&self, query: Q) -> Self::Out;
+}
+
+impl<Q> ApplySlice<Q> for Unsliced {
+    type Out = Q;
+    fn apply(&self, query: Q) -> Q {
+        query
+    }
+}
+
+impl<Q> ApplySlice<Q> for Sliced
+where
+    Q: LimitDsl,
+    diesel::dsl::Limit<Q>: OffsetDsl,
+{
+    type Out = diesel::dsl::Offset<diesel::dsl::Limit<Q>>;
+    fn apply(&self, query: Q) -> Self::Out {
+        // An open-ended slice (`qs[5:]`) still needs a LIMIT on SQLite.
+        query
+            .limit(self.limit.unwrap_or(i64::MAX))
+            .offset(self.offset)
+    }
+}
+
+fn bounds(range: impl RangeBounds<usize>) -> (i64, Option<i64>) {
+    let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let start = match range.start_bound() {
+        Bound::Included(&s) => to_i64(s),
+        Bound::Excluded(&s) => to_i64(s).saturating_add(1),
+        Bound::Unbounded => 0,
+    };
+    let end = match range.end_bound() {
+        Bound::Included(&e) => Some(to_i64(e).saturating_add(1)),
+        Bound::Excluded(&e) => Some(to_i64(e)),
+        Bound::Unbounded => None,
+    };
+    (start, end.map(|e| (e - start).max(0)))
+}
+
+/// The state after taking a slice: from `Unsliced`, or narrowing an earlier slice.
+pub trait Slice {
+    /// Narrows the state by `range` (relative to the rows it already selects).
+    fn narrow(self, start: i64, len: Option<i64>) -> Sliced;
+}
+
+impl Slice for Unsliced {
+    fn narrow(self, start: i64, len: Option<i64>) -> Sliced {
+        Sliced {
+            offset: start,
+            limit: len,
+        }
+    }
+}
+
+impl Slice for Sliced {
+    fn narrow(self, start: i64, len: Option<i64>) -> Sliced {
+        let offset = self.offset.saturating_add(start);
+        let remaining = self.limit.map(|l| (l - start).max(0));
+        let limit = match (remaining, len) {
+            (Some(r), Some(l)) => Some(r.min(l)),
+            (Some(r), None) => Some(r),
+            (None, l) => l,
+        };
+        Sliced { offset, limit }
+    }
+}
+
+impl<M: Model, W, O, S: Slice> QuerySet<M, W, O, S> {
+    /// Takes a slice, as Python's `qs[1:3]`: `qs.slice(1..3)`, `qs.slice(..2)`,
+    /// `qs.slice(5..)`. It becomes `LIMIT`/`OFFSET`, and the result can no longer be filtered,
+    /// ordered, updated or deleted.
+    pub fn slice(self, range: impl RangeBounds<usize>) -> QuerySet<M, W, O, Sliced> {
+        let (start, len) = bounds(range);
+        QuerySet::from_parts(self.query, self.order, self.slice.narrow(start, len))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrowing_composes_like_python_slices() {
+        let (s, l) = bounds(2..10);
+        let a = Unsliced.narrow(s, l);
+        assert_eq!((a.offset, a.limit), (2, Some(8)));
+        let (s, l) = bounds(1..3);
+        let b = a.narrow(s, l);
+        assert_eq!((b.offset, b.limit), (3, Some(2)));
+        let (s, l) = bounds(5..);
+        let c = Unsliced.narrow(s, l);
+        assert_eq!((c.offset, c.limit), (5, None));
+        let (s, l) = bounds(..=1);
+        assert_eq!((s, l), (0, Some(2)));
+    }
+}

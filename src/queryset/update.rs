@@ -1,0 +1,131 @@
+//! Writing through a QuerySet: `update` (Django's `qs.update(field=value)`) and `delete`.
+
+use std::marker::PhantomData;
+
+use diesel::expression::Expression;
+use diesel::query_builder::{AsChangeset, IntoUpdateTarget};
+use diesel::sql_types::{SingleValue, SqlType};
+use diesel::ExpressionMethods;
+
+use super::{QuerySet, Unsliced};
+use crate::db::Execute;
+use crate::error::Result;
+use crate::model::{Field, Model};
+use crate::values::SqlValue;
+
+/// `field = value` in an `UPDATE` (written by `update!(qs, field = value)`).
+#[derive(Debug, Clone, Copy)]
+pub struct Assign<N, V> {
+    value: V,
+    _name: PhantomData<fn() -> N>,
+}
+
+impl<N, V> Assign<N, V> {
+    /// Sets field `N` to `value`.
+    pub fn new(value: V) -> Self {
+        Assign {
+            value,
+            _name: PhantomData,
+        }
+    }
+}
+
+/// One or more assignments to fields of `M`, ready to become a diesel changeset.
+pub trait Changes<M> {
+    /// The diesel changeset.
+    type Changeset;
+    /// Builds it.
+    fn changeset(self) -> Self::Changeset;
+}
+
+impl<M, N, V> Changes<M> for Assign<N, V>
+where
+    M: Field<N>,
+    <M::Column as Expression>::SqlType: SqlType + SingleValue,
+    V: SqlValue<<M::Column as Expression>::SqlType>,
+{
+    type Changeset = diesel::dsl::Eq<M::Column, V::Expr>;
+    fn changeset(self) -> Self::Changeset {
+        M::Column::default().eq(self.value.into_sql_value())
+    }
+}
+
+macro_rules! tuple_changes {
+    ($($t:ident $i:tt),+) => {
+        impl<M, $($t: Changes<M>),+> Changes<M> for ($($t,)+) {
+            type Changeset = ($($t::Changeset,)+);
+            fn changeset(self) -> Self::Changeset {
+                ($(self.$i.changeset(),)+)
+            }
+        }
+    };
+}
+tuple_changes!(A 0);
+tuple_changes!(A 0, B 1);
+tuple_changes!(A 0, B 1, C 2);
+tuple_changes!(A 0, B 1, C 2, D 3);
+tuple_changes!(A 0, B 1, C 2, D 3, E 4);
+tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+    /// An `UPDATE` of every matching row (Django's `qs.update(...)`); it runs, in one
+    /// statement, when [`PendingUpdate::execute`] is given a connection. Usually written
+    /// `update!(qs, field = value, ...)`. It does not call `save()` or touch `auto_now`
+    /// fields, as in Django.
+    pub fn update<A>(self, changes: A) -> PendingUpdate<M, W, A> {
+        PendingUpdate {
+            query: self.query,
+            changes,
+            _model: PhantomData,
+        }
+    }
+
+    /// `DELETE` every matching row in one statement; returns the number deleted (Django's
+    /// `qs.delete()`).
+    pub fn delete<C>(self, conn: &mut C) -> Result<usize>
+    where
+        W: IntoUpdateTarget<Table = M::Table>,
+        C: Execute<diesel::query_builder::DeleteStatement<M::Table, W::WhereClause>>,
+    {
+        Ok(conn.execute_query(diesel::delete(self.query))?)
+    }
+}
+
+/// An `UPDATE` built by [`QuerySet::update`], waiting for a connection.
+#[must_use = "an update does nothing until `.execute(conn)`"]
+pub struct PendingUpdate<M, W, A> {
+    query: W,
+    changes: A,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, W, A> PendingUpdate<M, W, A>
+where
+    A: Changes<M>,
+    A::Changeset: AsChangeset<Target = M::Table>,
+    W: IntoUpdateTarget<Table = M::Table>,
+    diesel::dsl::Update<W, A::Changeset>: diesel::query_builder::AsQuery,
+{
+    /// The diesel statement.
+    pub fn into_diesel(self) -> diesel::dsl::Update<W, A::Changeset> {
+        diesel::update(self.query).set(self.changes.changeset())
+    }
+
+    /// Runs the `UPDATE`; returns the number of rows changed.
+    pub fn execute<C>(self, conn: &mut C) -> Result<usize>
+    where
+        C: Execute<diesel::dsl::Update<W, A::Changeset>>,
+    {
+        Ok(conn.execute_query(self.into_diesel())?)
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        diesel::dsl::Update<W, A::Changeset>: super::sql::SqlFor,
+    {
+        super::sql::SqlFor::sql_for(&self.into_diesel(), vendor)
+    }
+}

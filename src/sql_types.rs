@@ -1,0 +1,243 @@
+//! SQL types dorm adds to diesel's, so that values behave the same on every backend.
+//!
+//! * [`Decimal<MAX_DIGITS, PLACES>`]: Django's `DecimalField`. PostgreSQL stores
+//!   `numeric(MAX_DIGITS, PLACES)`; SQLite stores the value scaled by `10^PLACES` as a 64-bit
+//!   integer, so it round-trips exactly and compares, orders and sums correctly (diesel's own
+//!   SQLite path goes through `f64`). Values are rounded half-to-even to `PLACES` on the way in,
+//!   as Django's `DecimalField` does; more than `MAX_DIGITS` digits is an error, not a silent
+//!   truncation. SQLite supports `MAX_DIGITS <= 18`.
+//! * [`DateTimeUtc`]: Django's `DateTimeField` with `USE_TZ = True`: `timestamptz` on
+//!   PostgreSQL, ISO-8601 text with a fixed six-digit fraction and `+00:00` on SQLite (so text
+//!   order is time order), microsecond precision on both.
+//! * [`Json`]: Django's `JSONField`: `jsonb` on PostgreSQL, text on SQLite.
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::internal::derives::as_expression::Bound;
+use diesel::query_builder::QueryId;
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::{is_nullable, HasSqlType, SingleValue, SqlType};
+
+use crate::values::SqlValue;
+
+/// Django's `DecimalField(max_digits, decimal_places)` as a SQL type. See the module docs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Decimal<const MAX_DIGITS: u32, const PLACES: u32>;
+
+/// Django's `DateTimeField` (time-zone aware, UTC) as a SQL type. See the module docs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateTimeUtc;
+
+/// Django's `JSONField` as a SQL type. See the module docs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+macro_rules! sql_type_basics {
+    ([$($g:tt)*] $t:ty) => {
+        impl<$($g)*> SqlType for $t {
+            type IsNull = is_nullable::NotNull;
+        }
+        impl<$($g)*> SingleValue for $t {}
+        impl<$($g)*> QueryId for $t {
+            type QueryId = Self;
+            const HAS_STATIC_QUERY_ID: bool = true;
+        }
+    };
+}
+sql_type_basics!([const P: u32, const S: u32] Decimal<P, S>);
+sql_type_basics!([] DateTimeUtc);
+sql_type_basics!([] Json);
+
+/// Rust values of the three types, as lookup values (owned and borrowed). dorm binds them
+/// with [`crate::values::bind`]: diesel's `AsExpression` cannot be implemented for types of
+/// other crates.
+macro_rules! bind_values {
+    ([$($g:tt)*] $st:ty => $rust:ty) => {
+        impl<$($g)*> SqlValue<$st> for $rust {
+            type Expr = Bound<$st, Self>;
+            fn into_sql_value(self) -> Self::Expr { Bound::new(self) }
+        }
+        impl<'a, $($g)*> SqlValue<$st> for &'a $rust {
+            type Expr = Bound<$st, Self>;
+            fn into_sql_value(self) -> Self::Expr { Bound::new(self) }
+        }
+    };
+}
+bind_values!([const P: u32, const S: u32] Decimal<P, S> => rust_decimal::Decimal);
+bind_values!([] DateTimeUtc => chrono::DateTime<chrono::Utc>);
+bind_values!([] Json => serde_json::Value);
+
+impl<const P: u32, const S: u32> diesel::sql_types::ops::Add for Decimal<P, S> {
+    type Rhs = Self;
+    type Output = Self;
+}
+impl<const P: u32, const S: u32> diesel::sql_types::ops::Sub for Decimal<P, S> {
+    type Rhs = Self;
+    type Output = Self;
+}
+impl<const P: u32, const S: u32> diesel::sql_types::SqlOrd for Decimal<P, S> {}
+impl diesel::sql_types::SqlOrd for DateTimeUtc {}
+impl<const P: u32, const S: u32> diesel::sql_types::Foldable for Decimal<P, S> {
+    type Sum = Self;
+    type Avg = Self;
+}
+
+/// Rounds `value` half-to-even to `places` and checks it has at most `max_digits` digits.
+fn quantize(
+    value: &rust_decimal::Decimal,
+    max_digits: u32,
+    places: u32,
+) -> Result<rust_decimal::Decimal, Box<dyn std::error::Error + Send + Sync>> {
+    let mut v =
+        value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointNearestEven);
+    v.rescale(places);
+    let digits = v
+        .mantissa()
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d + 1);
+    if digits > max_digits {
+        return Err(format!(
+            "{value} has {digits} digits, more than this DecimalField's max_digits={max_digits} (decimal_places={places})"
+        )
+        .into());
+    }
+    Ok(v)
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use super::*;
+    use diesel::sqlite::{Sqlite, SqliteType};
+
+    const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+
+    impl<const P: u32, const S: u32> HasSqlType<Decimal<P, S>> for Sqlite {
+        fn metadata(_: &mut ()) -> SqliteType {
+            SqliteType::Long
+        }
+    }
+    impl HasSqlType<DateTimeUtc> for Sqlite {
+        fn metadata(_: &mut ()) -> SqliteType {
+            SqliteType::Text
+        }
+    }
+    impl HasSqlType<Json> for Sqlite {
+        fn metadata(_: &mut ()) -> SqliteType {
+            SqliteType::Text
+        }
+    }
+
+    impl<const P: u32, const S: u32> ToSql<Decimal<P, S>, Sqlite> for rust_decimal::Decimal {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+            let v = quantize(self, P, S)?;
+            let scaled = i64::try_from(v.mantissa())
+                .map_err(|_| format!("{self} is out of range for SQLite's scaled decimals"))?;
+            out.set_value(scaled);
+            Ok(IsNull::No)
+        }
+    }
+
+    impl<const P: u32, const S: u32> FromSql<Decimal<P, S>, Sqlite> for rust_decimal::Decimal {
+        fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            match value.value_type() {
+                Some(SqliteType::Double) => {
+                    // AVG() of scaled integers comes back as REAL.
+                    let f = value.read_double() / 10f64.powi(S as i32);
+                    rust_decimal::Decimal::try_from(f)
+                        .map(|d| d.round_dp(S))
+                        .map_err(|e| e.to_string().into())
+                }
+                Some(SqliteType::Text) => value
+                    .read_text()
+                    .parse::<rust_decimal::Decimal>()
+                    .map_err(|e| e.to_string().into()),
+                _ => Ok(rust_decimal::Decimal::from_i128_with_scale(
+                    i128::from(value.read_long()),
+                    S,
+                )),
+            }
+        }
+    }
+
+    impl ToSql<DateTimeUtc, Sqlite> for chrono::DateTime<chrono::Utc> {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+            out.set_value(self.format(DATETIME_FORMAT).to_string());
+            Ok(IsNull::No)
+        }
+    }
+    impl FromSql<DateTimeUtc, Sqlite> for chrono::DateTime<chrono::Utc> {
+        fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            <Self as FromSql<diesel::sql_types::TimestamptzSqlite, Sqlite>>::from_sql(value)
+        }
+    }
+
+    impl ToSql<Json, Sqlite> for serde_json::Value {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+            out.set_value(serde_json::to_string(self)?);
+            Ok(IsNull::No)
+        }
+    }
+    impl FromSql<Json, Sqlite> for serde_json::Value {
+        fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            Ok(serde_json::from_str(value.read_text())?)
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use super::*;
+    use diesel::pg::{Pg, PgMetadataLookup, PgTypeMetadata};
+    use diesel::sql_types::{Jsonb, Numeric, Timestamptz};
+
+    impl<const P: u32, const S: u32> HasSqlType<Decimal<P, S>> for Pg {
+        fn metadata(lookup: &mut dyn PgMetadataLookup) -> PgTypeMetadata {
+            <Pg as HasSqlType<Numeric>>::metadata(lookup)
+        }
+    }
+    impl HasSqlType<DateTimeUtc> for Pg {
+        fn metadata(lookup: &mut dyn PgMetadataLookup) -> PgTypeMetadata {
+            <Pg as HasSqlType<Timestamptz>>::metadata(lookup)
+        }
+    }
+    impl HasSqlType<Json> for Pg {
+        fn metadata(lookup: &mut dyn PgMetadataLookup) -> PgTypeMetadata {
+            <Pg as HasSqlType<Jsonb>>::metadata(lookup)
+        }
+    }
+
+    impl<const P: u32, const S: u32> ToSql<Decimal<P, S>, Pg> for rust_decimal::Decimal {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+            let v = quantize(self, P, S)?;
+            <rust_decimal::Decimal as ToSql<Numeric, Pg>>::to_sql(&v, &mut out.reborrow())
+        }
+    }
+    impl<const P: u32, const S: u32> FromSql<Decimal<P, S>, Pg> for rust_decimal::Decimal {
+        fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            <rust_decimal::Decimal as FromSql<Numeric, Pg>>::from_sql(value)
+        }
+    }
+
+    impl ToSql<DateTimeUtc, Pg> for chrono::DateTime<chrono::Utc> {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+            <Self as ToSql<Timestamptz, Pg>>::to_sql(self, out)
+        }
+    }
+    impl FromSql<DateTimeUtc, Pg> for chrono::DateTime<chrono::Utc> {
+        fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            <Self as FromSql<Timestamptz, Pg>>::from_sql(value)
+        }
+    }
+
+    impl ToSql<Json, Pg> for serde_json::Value {
+        fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+            <Self as ToSql<Jsonb, Pg>>::to_sql(self, out)
+        }
+    }
+    impl FromSql<Json, Pg> for serde_json::Value {
+        fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            <Self as FromSql<Jsonb, Pg>>::from_sql(value)
+        }
+    }
+}
