@@ -1,6 +1,6 @@
 //! SQL types dorm adds to diesel's, so that values behave the same on every backend.
 //!
-//! * [`Decimal<MAX_DIGITS, PLACES>`]: Django's `DecimalField`. PostgreSQL stores
+//! * [`FixedDecimal<MAX_DIGITS, PLACES>`]: Django's `DecimalField`. PostgreSQL stores
 //!   `numeric(MAX_DIGITS, PLACES)`; SQLite stores the value scaled by `10^PLACES` as a 64-bit
 //!   integer, so it round-trips exactly and compares, orders and sums correctly (diesel's own
 //!   SQLite path goes through `f64`). Values are rounded half-to-even to `PLACES` on the way in,
@@ -22,7 +22,7 @@ use crate::values::SqlValue;
 
 /// Django's `DecimalField(max_digits, decimal_places)` as a SQL type. See the module docs.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Decimal<const MAX_DIGITS: u32, const PLACES: u32>;
+pub struct FixedDecimal<const MAX_DIGITS: u32, const PLACES: u32>;
 
 /// Django's `DateTimeField` (time-zone aware, UTC) as a SQL type. See the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,7 +44,7 @@ macro_rules! sql_type_basics {
         }
     };
 }
-sql_type_basics!([const P: u32, const S: u32] Decimal<P, S>);
+sql_type_basics!([const P: u32, const S: u32] FixedDecimal<P, S>);
 sql_type_basics!([] DateTimeUtc);
 sql_type_basics!([] Json);
 
@@ -63,21 +63,21 @@ macro_rules! bind_values {
         }
     };
 }
-bind_values!([const P: u32, const S: u32] Decimal<P, S> => rust_decimal::Decimal);
+bind_values!([const P: u32, const S: u32] FixedDecimal<P, S> => rust_decimal::Decimal);
 bind_values!([] DateTimeUtc => chrono::DateTime<chrono::Utc>);
 bind_values!([] Json => serde_json::Value);
 
-impl<const P: u32, const S: u32> diesel::sql_types::ops::Add for Decimal<P, S> {
+impl<const P: u32, const S: u32> diesel::sql_types::ops::Add for FixedDecimal<P, S> {
     type Rhs = Self;
     type Output = Self;
 }
-impl<const P: u32, const S: u32> diesel::sql_types::ops::Sub for Decimal<P, S> {
+impl<const P: u32, const S: u32> diesel::sql_types::ops::Sub for FixedDecimal<P, S> {
     type Rhs = Self;
     type Output = Self;
 }
-impl<const P: u32, const S: u32> diesel::sql_types::SqlOrd for Decimal<P, S> {}
+impl<const P: u32, const S: u32> diesel::sql_types::SqlOrd for FixedDecimal<P, S> {}
 impl diesel::sql_types::SqlOrd for DateTimeUtc {}
-impl<const P: u32, const S: u32> diesel::sql_types::Foldable for Decimal<P, S> {
+impl<const P: u32, const S: u32> diesel::sql_types::Foldable for FixedDecimal<P, S> {
     type Sum = Self;
     type Avg = Self;
 }
@@ -112,7 +112,7 @@ mod sqlite {
 
     const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
 
-    impl<const P: u32, const S: u32> HasSqlType<Decimal<P, S>> for Sqlite {
+    impl<const P: u32, const S: u32> HasSqlType<FixedDecimal<P, S>> for Sqlite {
         fn metadata(_: &mut ()) -> SqliteType {
             SqliteType::Long
         }
@@ -128,7 +128,7 @@ mod sqlite {
         }
     }
 
-    impl<const P: u32, const S: u32> ToSql<Decimal<P, S>, Sqlite> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32> ToSql<FixedDecimal<P, S>, Sqlite> for rust_decimal::Decimal {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
             let v = quantize(self, P, S)?;
             let scaled = i64::try_from(v.mantissa())
@@ -138,7 +138,7 @@ mod sqlite {
         }
     }
 
-    impl<const P: u32, const S: u32> FromSql<Decimal<P, S>, Sqlite> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32> FromSql<FixedDecimal<P, S>, Sqlite> for rust_decimal::Decimal {
         fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
             match value.value_type() {
                 Some(SqliteType::Double) => {
@@ -188,32 +188,32 @@ mod sqlite {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
-    use diesel::pg::{Pg, PgMetadataLookup, PgTypeMetadata};
+    use diesel::pg::{Pg, PgTypeMetadata};
     use diesel::sql_types::{Jsonb, Numeric, Timestamptz};
 
-    impl<const P: u32, const S: u32> HasSqlType<Decimal<P, S>> for Pg {
-        fn metadata(lookup: &mut dyn PgMetadataLookup) -> PgTypeMetadata {
+    impl<const P: u32, const S: u32> HasSqlType<FixedDecimal<P, S>> for Pg {
+        fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {
             <Pg as HasSqlType<Numeric>>::metadata(lookup)
         }
     }
     impl HasSqlType<DateTimeUtc> for Pg {
-        fn metadata(lookup: &mut dyn PgMetadataLookup) -> PgTypeMetadata {
+        fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {
             <Pg as HasSqlType<Timestamptz>>::metadata(lookup)
         }
     }
     impl HasSqlType<Json> for Pg {
-        fn metadata(lookup: &mut dyn PgMetadataLookup) -> PgTypeMetadata {
+        fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {
             <Pg as HasSqlType<Jsonb>>::metadata(lookup)
         }
     }
 
-    impl<const P: u32, const S: u32> ToSql<Decimal<P, S>, Pg> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32> ToSql<FixedDecimal<P, S>, Pg> for rust_decimal::Decimal {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
             let v = quantize(self, P, S)?;
             <rust_decimal::Decimal as ToSql<Numeric, Pg>>::to_sql(&v, &mut out.reborrow())
         }
     }
-    impl<const P: u32, const S: u32> FromSql<Decimal<P, S>, Pg> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32> FromSql<FixedDecimal<P, S>, Pg> for rust_decimal::Decimal {
         fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
             <rust_decimal::Decimal as FromSql<Numeric, Pg>>::from_sql(value)
         }

@@ -145,7 +145,7 @@ impl FieldDef {
             Kind::Bool => quote!(::dorm::__private::diesel::sql_types::Bool),
             Kind::Float32 => quote!(::dorm::__private::diesel::sql_types::Float),
             Kind::Float64 => quote!(::dorm::__private::diesel::sql_types::Double),
-            Kind::Decimal(p, s) => quote!(::dorm::sql_types::Decimal<#p, #s>),
+            Kind::Decimal(p, s) => quote!(::dorm::sql_types::FixedDecimal<#p, #s>),
             Kind::Date => quote!(::dorm::__private::diesel::sql_types::Date),
             Kind::DateTime => quote!(::dorm::sql_types::DateTimeUtc),
             Kind::Time => quote!(::dorm::__private::diesel::sql_types::Time),
@@ -549,10 +549,15 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         .db_table
         .clone()
         .unwrap_or_else(|| format!("{}_{}", app_label, model_name.to_lowercase()));
-    let module = opts
-        .module
-        .clone()
-        .unwrap_or_else(|| format_ident!("{}", snake_case(&model_name)));
+    // diesel does not allow a column named like its table: `Code { code }` gets `code_table`.
+    let module = opts.module.clone().unwrap_or_else(|| {
+        let snake = snake_case(&model_name);
+        if field_names.contains(&snake.as_str()) {
+            format_ident!("{}_table", snake)
+        } else {
+            format_ident!("{}", snake)
+        }
+    });
     let verbose_name = opts
         .verbose_name
         .clone()
@@ -954,6 +959,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
 fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDef) -> TokenStream {
     let pk_ident = &pk.ident;
+    let pk_st = pk.sql_type();
     let pk_is_auto = matches!(pk.kind, Kind::Auto(_));
     let others: Vec<&FieldDef> = fields.iter().filter(|f| !f.is_pk()).collect();
     let model_name = ident.to_string();
@@ -988,7 +994,8 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
         let items = others.iter().map(|f| {
             let fi = &f.ident;
             let v = value_of(f, obj.clone());
-            quote!(#module::#fi.eq(#v))
+            let st = f.sql_type();
+            quote!(#module::#fi.eq(::dorm::values::bind::<#st, _>(#v)))
         });
         quote!((#(#items,)*))
     };
@@ -1001,9 +1008,10 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
             let items = others.iter().map(|f| {
                 let fi = &f.ident;
                 let v = value_of(f, quote!(self));
-                quote!(#module::#fi.eq(#v))
+                let st = f.sql_type();
+                quote!(#module::#fi.eq(::dorm::values::bind::<#st, _>(#v)))
             });
-            quote!((#module::#pk_ident.eq(&__pk), #(#items,)*))
+            quote!((#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk)), #(#items,)*))
         } else {
             values_self.clone()
         };
@@ -1062,13 +1070,15 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
             let fi = &f.ident;
             if f.needs_json() {
                 let var = format_ident!("__json_{}", f.name);
-                quote!(#module::#fi.eq(&#var[i]))
+                let st = f.sql_type();
+                quote!(#module::#fi.eq(::dorm::values::bind::<#st, _>(&#var[i])))
             } else {
-                quote!(#module::#fi.eq(&r.#fi))
+                let st = f.sql_type();
+                quote!(#module::#fi.eq(::dorm::values::bind::<#st, _>(&r.#fi)))
             }
         });
         if with_pk {
-            quote!((#module::#pk_ident.eq(&r.#pk_ident), #(#items,)*))
+            quote!((#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&r.#pk_ident)), #(#items,)*))
         } else {
             quote!((#(#items,)*))
         }
@@ -1116,24 +1126,25 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
         let fi = &f.ident;
         let name = &f.name;
         let v = value_of(f, quote!(self));
-        quote!(if __only(#name) { ::core::option::Option::Some(#module::#fi.eq(#v)) } else { ::core::option::Option::None })
+        let st = f.sql_type();
+        quote!(if __only(#name) { ::core::option::Option::Some(#module::#fi.eq(::dorm::values::bind::<#st, _>(#v))) } else { ::core::option::Option::None })
     });
     let names = others.iter().map(|f| f.name.as_str());
     let update_body = if others.is_empty() {
         quote! {
             let _ = fields;
-            let n: i64 = #module::table.filter(#module::#pk_ident.eq(&__pk)).count().get_result(conn)?;
+            let n: i64 = #module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk))).count().get_result(conn)?;
             ::core::result::Result::Ok(n as usize)
         }
     } else {
         quote! {
             let __only = |name: &str| fields.map_or(true, |f| f.contains(&name));
             if ![#(#names),*].iter().any(|n| __only(n)) {
-                let n: i64 = #module::table.filter(#module::#pk_ident.eq(&__pk)).count().get_result(conn)?;
+                let n: i64 = #module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk))).count().get_result(conn)?;
                 return ::core::result::Result::Ok(n as usize);
             }
             let __changes = (#(#changes,)*);
-            ::core::result::Result::Ok(diesel::update(#module::table.filter(#module::#pk_ident.eq(&__pk))).set(__changes).execute(conn)?)
+            ::core::result::Result::Ok(diesel::update(#module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk)))).set(__changes).execute(conn)?)
         }
     };
 
@@ -1163,14 +1174,14 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
                 let ::core::option::Option::Some(__pk) = ::dorm::Model::pk(self) else {
                     return ::core::result::Result::Ok(0);
                 };
-                ::core::result::Result::Ok(diesel::delete(#module::table.filter(#module::#pk_ident.eq(&__pk))).execute(conn)?)
+                ::core::result::Result::Ok(diesel::delete(#module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk)))).execute(conn)?)
             }
             fn fetch_row(&self, conn: &mut __Conn) -> ::dorm::Result<::core::option::Option<Self>> {
                 use ::dorm::__private::diesel::{self, prelude::*};
                 let ::core::option::Option::Some(__pk) = ::dorm::Model::pk(self) else {
                     return ::core::result::Result::Ok(::core::option::Option::None);
                 };
-                ::core::result::Result::Ok(#module::table.filter(#module::#pk_ident.eq(&__pk)).first::<Self>(conn).optional()?)
+                ::core::result::Result::Ok(#module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk))).first::<Self>(conn).optional()?)
             }
         }
     };

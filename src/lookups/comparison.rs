@@ -48,7 +48,7 @@ orderable!(
     diesel::sql_types::Time,
     crate::sql_types::DateTimeUtc
 );
-impl<const P: u32, const S: u32> Orderable for crate::sql_types::Decimal<P, S> {}
+impl<const P: u32, const S: u32> Orderable for crate::sql_types::FixedDecimal<P, S> {}
 impl<T: Orderable> Orderable for diesel::sql_types::Nullable<T> {}
 
 type SqlTypeOf<M, N> = <<M as Field<N>>::Column as Expression>::SqlType;

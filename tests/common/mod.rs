@@ -1,0 +1,114 @@
+//! The one helper every behaviour test uses: a fresh database per test on every available
+//! backend. SQLite always (a new file in a temporary directory); PostgreSQL when
+//! `DORM_TEST_POSTGRES_URL` is set (a new schema, dropped afterwards, selected through the
+//! connection URL so that pooled connections see it too).
+#![allow(dead_code)]
+
+pub mod models;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use dorm::db::Vendor;
+use dorm::Connection;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database for one test.
+pub struct TestDb {
+    pub url: String,
+    pub vendor: Vendor,
+    cleanup: Option<Box<dyn FnOnce()>>,
+}
+
+impl TestDb {
+    pub fn connect(&self) -> Connection {
+        dorm::connect(&self.url).unwrap_or_else(|e| panic!("connect to {}: {e}", self.url))
+    }
+
+    /// A connection with the test models' tables created.
+    pub fn migrated(&self) -> Connection {
+        let mut conn = self.connect();
+        dorm::migrations::create_tables(&mut conn, models::ALL).expect("create tables");
+        conn
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(cleanup) = self.cleanup.take() {
+            cleanup();
+        }
+    }
+}
+
+fn unique_name(test: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let clean: String = test
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        n,
+        &clean[..clean.len().min(30)]
+    )
+}
+
+pub fn sqlite(test: &str) -> TestDb {
+    let dir = std::env::temp_dir().join("dorm-tests");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{}.sqlite3", unique_name(test)));
+    let _ = std::fs::remove_file(&path);
+    let url = format!("sqlite://{}", path.display());
+    let cleanup_path = path.clone();
+    TestDb {
+        url,
+        vendor: Vendor::Sqlite,
+        cleanup: Some(Box::new(move || {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", cleanup_path.display()));
+            }
+        })),
+    }
+}
+
+pub fn postgres(test: &str) -> Option<TestDb> {
+    let base = std::env::var("DORM_TEST_POSTGRES_URL").ok()?;
+    let schema = unique_name(test);
+    let mut admin =
+        dorm::connect(&base).unwrap_or_else(|e| panic!("DORM_TEST_POSTGRES_URL is set but {e}"));
+    admin
+        .batch_execute(&format!("CREATE SCHEMA \"{schema}\""))
+        .expect("create schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    Some(TestDb {
+        url,
+        vendor: Vendor::Postgres,
+        cleanup: Some(Box::new(move || {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"));
+        })),
+    })
+}
+
+/// Every backend available to this run: SQLite, then PostgreSQL when configured.
+pub fn databases(test: &str) -> Vec<TestDb> {
+    let mut dbs = vec![sqlite(test)];
+    dbs.extend(postgres(test));
+    dbs
+}
+
+/// Runs `body` once per backend with a migrated connection to a fresh database.
+pub fn each_backend(test: &str, mut body: impl FnMut(&TestDb, &mut Connection)) {
+    for db in databases(test) {
+        let mut conn = db.migrated();
+        body(&db, &mut conn);
+    }
+}

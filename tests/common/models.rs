@@ -1,0 +1,122 @@
+//! Models the behaviour tests use: one with every field kind, and small ones for constraints.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use dorm::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Choices, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Country {
+    #[choice("de", "Germany")]
+    Germany,
+    #[choice("nl", "The Netherlands")]
+    Netherlands,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Invoice {
+    pub number: String,
+    pub lines: Vec<u32>,
+}
+
+pub fn upload_path(instance: &Everything, filename: &str) -> String {
+    format!("everything/{}/{}", instance.slug, filename)
+}
+
+/// Every field kind dorm supports.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Everything {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 20)]
+    pub char: String,
+    pub text: String,
+    #[dorm(email)]
+    pub email: String,
+    #[dorm(url)]
+    pub url: String,
+    #[dorm(slug)]
+    pub slug: String,
+    pub small: i16,
+    pub int: i32,
+    pub big: i64,
+    #[dorm(positive)]
+    pub positive: i32,
+    pub flag: bool,
+    pub float: f64,
+    #[dorm(max_digits = 18, decimal_places = 10)]
+    pub latitude: Decimal,
+    #[dorm(max_digits = 8, decimal_places = 2)]
+    pub price: Option<Decimal>,
+    pub day: NaiveDate,
+    pub at: DateTime<Utc>,
+    pub time: NaiveTime,
+    pub maybe_at: Option<DateTime<Utc>>,
+    pub data: serde_json::Value,
+    #[dorm(json)]
+    pub invoice: Invoice,
+    #[dorm(image, upload_to = upload_path)]
+    pub photo: Option<String>,
+    #[dorm(choices, max_length = 2, default = "de")]
+    pub country: Country,
+    pub note: Option<String>,
+    #[dorm(auto_now_add)]
+    pub created_at: DateTime<Utc>,
+    #[dorm(auto_now)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Django's scrap book Product: unique (name, country).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(
+    app_label = "tests",
+    unique_constraint(name = "Unique city name per country", fields(name, country))
+)]
+pub struct Product {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 50)]
+    pub name: String,
+    #[dorm(max_length = 2)]
+    pub country: String,
+    #[dorm(max_length = 30, unique)]
+    pub sku: Option<String>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests", ordering(-age, name))]
+pub struct Person {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 50)]
+    pub name: String,
+    pub age: i32,
+    pub nickname: Option<String>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Owner {
+    pub id: Auto<i32>,
+    #[dorm(max_length = 50)]
+    pub name: String,
+}
+
+/// A row that points at an `Owner` through a real foreign key (declared with RunSql until
+/// relations arrive) — used to check foreign-key violations are mapped.
+pub const PET_TABLE_SQL: &[&str] = &[];
+
+/// Natural primary key.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Code {
+    #[dorm(primary_key, max_length = 10)]
+    pub code: String,
+    pub label: String,
+}
+
+pub const ALL: &[dorm::model::ModelMeta] = &[
+    <Everything as dorm::Model>::META,
+    <Product as dorm::Model>::META,
+    <Person as dorm::Model>::META,
+    <Owner as dorm::Model>::META,
+    <Code as dorm::Model>::META,
+];
