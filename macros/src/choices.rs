@@ -62,6 +62,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             "a Choices enum needs at least one variant",
         ));
     }
+    let first = &variants[0];
     let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
     Ok(quote! {
         impl #impl_g ::dorm::Choices for #ident #ty_g #where_g {
@@ -78,6 +79,9 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         }
 
         impl #ident {
+            /// The first choice: a new instance's value when the field declares no default.
+            #[doc(hidden)]
+            pub const __DORM_FIRST: Self = Self::#first;
             /// The variant stored as `value`, in a `const` context (used to check defaults).
             #[doc(hidden)]
             pub const fn __dorm_from_value(value: &str) -> ::core::option::Option<Self> {

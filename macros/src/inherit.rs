@@ -34,8 +34,12 @@ pub fn abstract_model(attr: TokenStream, item: TokenStream) -> syn::Result<Token
         #[doc(hidden)]
         #[macro_export]
         macro_rules! #macro_name {
-            ({ $(#[$m:meta])* $v:vis struct $name:ident { $($body:tt)* } }) => {
-                $(#[$m])* $v struct $name { #(#fields,)* $($body)* }
+            // The base's fields go after the model's first field (its primary key), where
+            // Django puts an abstract parent's fields.
+            ({ $(#[$m:meta])* $v:vis struct $name:ident {
+                $(#[$fm:meta])* $fv:vis $first:ident : $fty:ty $(, $($body:tt)*)?
+            } }) => {
+                $(#[$m])* $v struct $name { $(#[$fm])* $fv $first: $fty, #(#fields,)* $($($body)*)? }
             };
         }
     })

@@ -412,6 +412,15 @@ fn classify(ident: &Ident, inner: &Type, opts: &FieldOpts) -> syn::Result<Kind> 
     })
 }
 
+/// Token text as a person writes it: `dorm :: fields :: now ()` becomes `dorm::fields::now()`.
+fn tidy_tokens(text: &str) -> String {
+    let mut out = text.replace(" :: ", "::").replace(":: ", "::").replace(" ::", "::");
+    for (from, to) in [(" (", "("), ("( ", "("), (" )", ")"), (" .", "."), (". ", "."), (" ,", ",")] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
 fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, ch) in name.chars().enumerate() {
@@ -612,7 +621,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 quote!(::dorm::fields::DefaultMeta::Literal(#text))
             }
             Some(other) => {
-                let text = other.to_token_stream().to_string();
+                let text = tidy_tokens(&other.to_token_stream().to_string());
                 quote!(::dorm::fields::DefaultMeta::Callable(#text))
             }
         };
@@ -631,7 +640,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             .unwrap_or_else(|| f.name.replace('_', " "));
         let upload_to = match &f.opts.upload_to {
             Some(p) => {
-                let text = p.to_token_stream().to_string().replace(' ', "");
+                let text = tidy_tokens(&p.to_token_stream().to_string());
                 quote!(::core::option::Option::Some(#text))
             }
             None => quote!(::core::option::Option::None),

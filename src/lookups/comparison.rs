@@ -1,6 +1,9 @@
 //! Comparison lookups: `exact`, `gt`, `gte`, `lt`, `lte`, `in`.
 
-use diesel::expression::{AsExpression, Expression};
+use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::result::QueryResult;
 use diesel::sql_types::{SingleValue, SqlType};
 use diesel::ExpressionMethods;
 
@@ -91,16 +94,75 @@ where
     SqlTypeOf<M, N>: SqlType + SingleValue,
     I: IntoIterator<Item = V>,
     V: SqlValue<SqlTypeOf<M, N>>,
-    SqlTypeOf<M, N>: diesel::expression::TypedExpressionType,
-    V::Expr: AsExpression<SqlTypeOf<M, N>>,
 {
-    type Expr = diesel::dsl::EqAny<M::Column, Vec<V::Expr>>;
+    type Expr = InList<M::Column, V::Expr>;
     fn build(self) -> Self::Expr {
-        let values: Vec<V::Expr> = self
-            .into_value()
-            .into_iter()
-            .map(SqlValue::into_sql_value)
-            .collect();
-        M::Column::default().eq_any(values)
+        InList { column: M::Column::default(), items: self.into_value().into_iter().map(SqlValue::into_sql_value).collect() }
     }
+}
+
+/// `column IN (a, b, c)`, each value a bind parameter; an empty list matches nothing (as in
+/// Django, where `pk__in=[]` returns no rows).
+#[derive(Debug, Clone)]
+pub struct InList<C, E> {
+    column: C,
+    items: Vec<E>,
+}
+
+impl<C, E> Expression for InList<C, E>
+where
+    C: Expression,
+    E: Expression,
+{
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<C, E, DB> QueryFragment<DB> for InList<C, E>
+where
+    DB: Backend,
+    C: QueryFragment<DB>,
+    E: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        if self.items.is_empty() {
+            out.push_sql("1 = 0");
+            return Ok(());
+        }
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(" IN (");
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            item.walk_ast(out.reborrow())?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<C, E> QueryId for InList<C, E> {
+    type QueryId = ();
+    // The SQL changes with the number of values, so it is not cached by type.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<C: ValidGrouping<G>, E, G> ValidGrouping<G> for InList<C, E> {
+    type IsAggregate = C::IsAggregate;
+}
+
+impl<C, E, QS: ?Sized> AppearsOnTable<QS> for InList<C, E>
+where
+    C: AppearsOnTable<QS>,
+    E: AppearsOnTable<QS>,
+    InList<C, E>: Expression,
+{
+}
+
+impl<C, E, QS: ?Sized> SelectableExpression<QS> for InList<C, E>
+where
+    C: SelectableExpression<QS>,
+    E: SelectableExpression<QS>,
+    InList<C, E>: AppearsOnTable<QS>,
+{
 }

@@ -10,7 +10,7 @@ mod combine;
 mod comparison;
 
 pub use combine::{And, AndOp, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp};
-pub use comparison::{Exact, Gt, Gte, In, Lt, Lte, Orderable};
+pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable};
 
 use std::marker::PhantomData;
 

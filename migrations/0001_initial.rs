@@ -1,0 +1,447 @@
+//! 0001_initial: written by dorm's migration writer. Review it; edit with care.
+#![allow(unused_imports)]
+
+use dorm::fields::{DefaultMeta, FieldKind, FieldMeta};
+use dorm::migrations::{Migration, Operation};
+use dorm::model::{ConstraintMeta, IndexMeta, ModelMeta};
+
+const USER: ModelMeta = ModelMeta {
+    name: "User",
+    app_label: "scrapbook",
+    db_table: "scrapbook_user",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("username", FieldKind::CharField).unique().max_length(150),
+        FieldMeta::new("first_name", FieldKind::CharField).max_length(150).verbose_name("first name"),
+        FieldMeta::new("last_name", FieldKind::CharField).max_length(150).verbose_name("last name"),
+        FieldMeta::new("email", FieldKind::EmailField).max_length(254),
+        FieldMeta::new("is_staff", FieldKind::BooleanField).verbose_name("is staff"),
+        FieldMeta::new("is_active", FieldKind::BooleanField).default(DefaultMeta::Literal("true")).verbose_name("is active"),
+        FieldMeta::new("date_joined", FieldKind::DateTimeField).default(DefaultMeta::Callable("dorm :: fields :: now()")).verbose_name("date joined"),
+        FieldMeta::new("last_login", FieldKind::DateTimeField).null().verbose_name("last login"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "user",
+};
+
+const CITY: ModelMeta = ModelMeta {
+    name: "City",
+    app_label: "scrapbook",
+    db_table: "scrapbook_city",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("country", FieldKind::CharField).max_length(2).default(DefaultMeta::Literal("\"de\"")).choices(&[("de", "Germany"), ("nl", "The Netherlands"), ("us", "United States")]),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "city",
+};
+
+const VENUE: ModelMeta = ModelMeta {
+    name: "Venue",
+    app_label: "scrapbook",
+    db_table: "scrapbook_venue",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("city_id", FieldKind::BigIntegerField).verbose_name("city id"),
+        FieldMeta::new("started_at", FieldKind::DateTimeField).db_index().verbose_name("started at"),
+        FieldMeta::new("license", FieldKind::CharField).max_length(20),
+        FieldMeta::new("latitude", FieldKind::DecimalField).decimal(18, 10),
+        FieldMeta::new("photo_file", FieldKind::ImageField).null().max_length(100).verbose_name("photo file").upload_to("venue_directory_path"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "venue",
+};
+
+const EXPERIENCE: ModelMeta = ModelMeta {
+    name: "Experience",
+    app_label: "scrapbook",
+    db_table: "scrapbook_experience",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("venue_id", FieldKind::BigIntegerField).verbose_name("venue id"),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("rating", FieldKind::IntegerField),
+        FieldMeta::new("ends_at", FieldKind::DateTimeField).verbose_name("ends at"),
+        FieldMeta::new("license", FieldKind::CharField).max_length(20),
+        FieldMeta::new("photo_file", FieldKind::ImageField).null().max_length(100).verbose_name("photo file").upload_to("venue_directory_path"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "experience",
+};
+
+const BLOGPOST: ModelMeta = ModelMeta {
+    name: "BlogPost",
+    app_label: "scrapbook",
+    db_table: "scrapbook_blogpost",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("title", FieldKind::CharField).max_length(200),
+        FieldMeta::new("photo_file", FieldKind::ImageField).null().max_length(100).verbose_name("photo").upload_to("venue_directory_path"),
+        FieldMeta::new("publisher_id", FieldKind::BigIntegerField).null().verbose_name("publisher id"),
+        FieldMeta::new("is_public", FieldKind::BooleanField).verbose_name("is public"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "blog post",
+};
+
+const PRODUCT: ModelMeta = ModelMeta {
+    name: "Product",
+    app_label: "scrapbook",
+    db_table: "scrapbook_product",
+    fields: &[
+        FieldMeta::new("created_at", FieldKind::DateTimeField).auto_now_add(),
+        FieldMeta::new("updated_at", FieldKind::DateTimeField).auto_now(),
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("country", FieldKind::CharField).max_length(2).default(DefaultMeta::Literal("\"de\"")).choices(&[("de", "Germany"), ("nl", "The Netherlands"), ("us", "United States")]),
+    ],
+    constraints: &[ConstraintMeta { name: "Unique city name per country", fields: &["name", "country"] }],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "product",
+};
+
+const BLOG: ModelMeta = ModelMeta {
+    name: "Blog",
+    app_label: "scrapbook",
+    db_table: "scrapbook_blog",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("tagline", FieldKind::TextField),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "blog",
+};
+
+const ENTRY: ModelMeta = ModelMeta {
+    name: "Entry",
+    app_label: "scrapbook",
+    db_table: "scrapbook_entry",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("blog_id", FieldKind::BigIntegerField).null().verbose_name("blog id"),
+        FieldMeta::new("headline", FieldKind::CharField).max_length(255),
+        FieldMeta::new("body_text", FieldKind::TextField).verbose_name("body text"),
+        FieldMeta::new("pub_date", FieldKind::DateField).verbose_name("pub date"),
+        FieldMeta::new("rating", FieldKind::IntegerField),
+        FieldMeta::new("n_comments", FieldKind::IntegerField).verbose_name("n comments"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &["-pub_date", "headline"],
+    managed: true,
+    verbose_name: "entry",
+};
+
+const AUTHOR: ModelMeta = ModelMeta {
+    name: "Author",
+    app_label: "scrapbook",
+    db_table: "scrapbook_author",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "author",
+};
+
+const BOOK: ModelMeta = ModelMeta {
+    name: "Book",
+    app_label: "scrapbook",
+    db_table: "scrapbook_book",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("author_id", FieldKind::BigIntegerField).verbose_name("author id"),
+        FieldMeta::new("title", FieldKind::CharField).max_length(200),
+        FieldMeta::new("pages", FieldKind::IntegerField),
+        FieldMeta::new("bestseller", FieldKind::BooleanField),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "book",
+};
+
+const PERSON: ModelMeta = ModelMeta {
+    name: "Person",
+    app_label: "scrapbook",
+    db_table: "scrapbook_person",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("first_name", FieldKind::CharField).max_length(100).verbose_name("first name"),
+        FieldMeta::new("last_name", FieldKind::CharField).max_length(100).verbose_name("last name"),
+        FieldMeta::new("age", FieldKind::IntegerField),
+        FieldMeta::new("father_id", FieldKind::BigIntegerField).null().verbose_name("father id"),
+        FieldMeta::new("boss_id", FieldKind::BigIntegerField).null().verbose_name("boss id"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "person",
+};
+
+const HERO: ModelMeta = ModelMeta {
+    name: "Hero",
+    app_label: "scrapbook",
+    db_table: "scrapbook_hero",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("gender", FieldKind::CharField).max_length(10),
+        FieldMeta::new("slug", FieldKind::CharField).max_length(100),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "hero",
+};
+
+const REPORTER: ModelMeta = ModelMeta {
+    name: "Reporter",
+    app_label: "scrapbook",
+    db_table: "scrapbook_reporter",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+        FieldMeta::new("stories_filed", FieldKind::IntegerField).verbose_name("stories filed"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "reporter",
+};
+
+const PLACE: ModelMeta = ModelMeta {
+    name: "Place",
+    app_label: "scrapbook",
+    db_table: "scrapbook_place",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(50),
+        FieldMeta::new("address", FieldKind::CharField).max_length(80),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "place",
+};
+
+const RESTAURANT: ModelMeta = ModelMeta {
+    name: "Restaurant",
+    app_label: "scrapbook",
+    db_table: "scrapbook_restaurant",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("place_id", FieldKind::BigIntegerField).unique().verbose_name("place id"),
+        FieldMeta::new("serves_pizza", FieldKind::BooleanField).verbose_name("serves pizza"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "restaurant",
+};
+
+const TOPPING: ModelMeta = ModelMeta {
+    name: "Topping",
+    app_label: "scrapbook",
+    db_table: "scrapbook_topping",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(50),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "topping",
+};
+
+const PIZZA: ModelMeta = ModelMeta {
+    name: "Pizza",
+    app_label: "scrapbook",
+    db_table: "scrapbook_pizza",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(50),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "pizza",
+};
+
+const MAP: ModelMeta = ModelMeta {
+    name: "Map",
+    app_label: "scrapbook",
+    db_table: "scrapbook_map",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(50),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "map",
+};
+
+const ORDER: ModelMeta = ModelMeta {
+    name: "Order",
+    app_label: "scrapbook",
+    db_table: "scrapbook_order",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("data", FieldKind::JsonField),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "order",
+};
+
+const EVENT: ModelMeta = ModelMeta {
+    name: "Event",
+    app_label: "scrapbook",
+    db_table: "scrapbook_event",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("epic_id", FieldKind::BigIntegerField).verbose_name("epic id"),
+        FieldMeta::new("details", FieldKind::TextField),
+        FieldMeta::new("years_ago", FieldKind::IntegerField).verbose_name("years ago"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "event",
+};
+
+const POST: ModelMeta = ModelMeta {
+    name: "Post",
+    app_label: "scrapbook",
+    db_table: "scrapbook_post",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("title", FieldKind::CharField).max_length(200),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "post",
+};
+
+const COMMENT: ModelMeta = ModelMeta {
+    name: "Comment",
+    app_label: "scrapbook",
+    db_table: "scrapbook_comment",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("post_id", FieldKind::BigIntegerField).verbose_name("post id"),
+        FieldMeta::new("email", FieldKind::EmailField).max_length(254),
+        FieldMeta::new("created_at", FieldKind::DateTimeField).verbose_name("created at"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "comment",
+};
+
+const SENTPUSHNOTIFICATION: ModelMeta = ModelMeta {
+    name: "SentPushNotification",
+    app_label: "scrapbook",
+    db_table: "scrapbook_sentpushnotification",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("user_id", FieldKind::BigIntegerField).verbose_name("user id"),
+        FieldMeta::new("notification_category", FieldKind::CharField).max_length(20).choices(&[("nearby", "nearby"), ("special_offer", "special_offer"), ("happening_soon", "happening_soon")]).verbose_name("notification category"),
+        FieldMeta::new("sent_at", FieldKind::DateTimeField).verbose_name("sent at"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "sent push notification",
+};
+
+const TEMPUSER: ModelMeta = ModelMeta {
+    name: "TempUser",
+    app_label: "scrapbook",
+    db_table: "temp_user",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("first_name", FieldKind::CharField).max_length(100).verbose_name("first name"),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: false,
+    verbose_name: "temp user",
+};
+
+/// The migration.
+pub const MIGRATION: Migration = Migration {
+    app_label: "scrapbook",
+    name: "0001_initial",
+    dependencies: &[],
+    operations: &[
+        Operation::CreateModel(USER),
+        Operation::CreateModel(CITY),
+        Operation::CreateModel(VENUE),
+        Operation::CreateModel(EXPERIENCE),
+        Operation::CreateModel(BLOGPOST),
+        Operation::CreateModel(PRODUCT),
+        Operation::CreateModel(BLOG),
+        Operation::CreateModel(ENTRY),
+        Operation::CreateModel(AUTHOR),
+        Operation::CreateModel(BOOK),
+        Operation::CreateModel(PERSON),
+        Operation::CreateModel(HERO),
+        Operation::CreateModel(REPORTER),
+        Operation::CreateModel(PLACE),
+        Operation::CreateModel(RESTAURANT),
+        Operation::CreateModel(TOPPING),
+        Operation::CreateModel(PIZZA),
+        Operation::CreateModel(MAP),
+        Operation::CreateModel(ORDER),
+        Operation::CreateModel(EVENT),
+        Operation::CreateModel(POST),
+        Operation::CreateModel(COMMENT),
+        Operation::CreateModel(SENTPUSHNOTIFICATION),
+        Operation::CreateModel(TEMPUSER),
+    ],
+};
