@@ -11,14 +11,26 @@ const USER: ModelMeta = ModelMeta {
     db_table: "scrapbook_user",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("username", FieldKind::CharField).unique().max_length(150),
-        FieldMeta::new("first_name", FieldKind::CharField).max_length(150).verbose_name("first name"),
-        FieldMeta::new("last_name", FieldKind::CharField).max_length(150).verbose_name("last name"),
+        FieldMeta::new("username", FieldKind::CharField)
+            .unique()
+            .max_length(150),
+        FieldMeta::new("first_name", FieldKind::CharField)
+            .max_length(150)
+            .verbose_name("first name"),
+        FieldMeta::new("last_name", FieldKind::CharField)
+            .max_length(150)
+            .verbose_name("last name"),
         FieldMeta::new("email", FieldKind::EmailField).max_length(254),
         FieldMeta::new("is_staff", FieldKind::BooleanField).verbose_name("is staff"),
-        FieldMeta::new("is_active", FieldKind::BooleanField).default(DefaultMeta::Literal("true")).verbose_name("is active"),
-        FieldMeta::new("date_joined", FieldKind::DateTimeField).default(DefaultMeta::Callable("dorm :: fields :: now()")).verbose_name("date joined"),
-        FieldMeta::new("last_login", FieldKind::DateTimeField).null().verbose_name("last login"),
+        FieldMeta::new("is_active", FieldKind::BooleanField)
+            .default(DefaultMeta::Literal("true"))
+            .verbose_name("is active"),
+        FieldMeta::new("date_joined", FieldKind::DateTimeField)
+            .default(DefaultMeta::Callable("dorm::fields::now()"))
+            .verbose_name("date joined"),
+        FieldMeta::new("last_login", FieldKind::DateTimeField)
+            .null()
+            .verbose_name("last login"),
     ],
     constraints: &[],
     indexes: &[],
@@ -34,7 +46,14 @@ const CITY: ModelMeta = ModelMeta {
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("name", FieldKind::CharField).max_length(100),
-        FieldMeta::new("country", FieldKind::CharField).max_length(2).default(DefaultMeta::Literal("\"de\"")).choices(&[("de", "Germany"), ("nl", "The Netherlands"), ("us", "United States")]),
+        FieldMeta::new("country", FieldKind::CharField)
+            .max_length(2)
+            .default(DefaultMeta::Literal("\"de\""))
+            .choices(&[
+                ("de", "Germany"),
+                ("nl", "The Netherlands"),
+                ("us", "United States"),
+            ]),
     ],
     constraints: &[],
     indexes: &[],
@@ -51,10 +70,16 @@ const VENUE: ModelMeta = ModelMeta {
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("name", FieldKind::CharField).max_length(100),
         FieldMeta::new("city_id", FieldKind::BigIntegerField).verbose_name("city id"),
-        FieldMeta::new("started_at", FieldKind::DateTimeField).db_index().verbose_name("started at"),
+        FieldMeta::new("started_at", FieldKind::DateTimeField)
+            .db_index()
+            .verbose_name("started at"),
         FieldMeta::new("license", FieldKind::CharField).max_length(20),
         FieldMeta::new("latitude", FieldKind::DecimalField).decimal(18, 10),
-        FieldMeta::new("photo_file", FieldKind::ImageField).null().max_length(100).verbose_name("photo file").upload_to("venue_directory_path"),
+        FieldMeta::new("photo_file", FieldKind::ImageField)
+            .null()
+            .max_length(100)
+            .verbose_name("photo file")
+            .upload_to("venue_directory_path"),
     ],
     constraints: &[],
     indexes: &[],
@@ -74,7 +99,11 @@ const EXPERIENCE: ModelMeta = ModelMeta {
         FieldMeta::new("rating", FieldKind::IntegerField),
         FieldMeta::new("ends_at", FieldKind::DateTimeField).verbose_name("ends at"),
         FieldMeta::new("license", FieldKind::CharField).max_length(20),
-        FieldMeta::new("photo_file", FieldKind::ImageField).null().max_length(100).verbose_name("photo file").upload_to("venue_directory_path"),
+        FieldMeta::new("photo_file", FieldKind::ImageField)
+            .null()
+            .max_length(100)
+            .verbose_name("photo file")
+            .upload_to("venue_directory_path"),
     ],
     constraints: &[],
     indexes: &[],
@@ -90,8 +119,14 @@ const BLOGPOST: ModelMeta = ModelMeta {
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("title", FieldKind::CharField).max_length(200),
-        FieldMeta::new("photo_file", FieldKind::ImageField).null().max_length(100).verbose_name("photo").upload_to("venue_directory_path"),
-        FieldMeta::new("publisher_id", FieldKind::BigIntegerField).null().verbose_name("publisher id"),
+        FieldMeta::new("photo_file", FieldKind::ImageField)
+            .null()
+            .max_length(100)
+            .verbose_name("photo")
+            .upload_to("venue_directory_path"),
+        FieldMeta::new("publisher_id", FieldKind::BigIntegerField)
+            .null()
+            .verbose_name("publisher id"),
         FieldMeta::new("is_public", FieldKind::BooleanField).verbose_name("is public"),
     ],
     constraints: &[],
@@ -106,13 +141,23 @@ const PRODUCT: ModelMeta = ModelMeta {
     app_label: "scrapbook",
     db_table: "scrapbook_product",
     fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("created_at", FieldKind::DateTimeField).auto_now_add(),
         FieldMeta::new("updated_at", FieldKind::DateTimeField).auto_now(),
-        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("name", FieldKind::CharField).max_length(100),
-        FieldMeta::new("country", FieldKind::CharField).max_length(2).default(DefaultMeta::Literal("\"de\"")).choices(&[("de", "Germany"), ("nl", "The Netherlands"), ("us", "United States")]),
+        FieldMeta::new("country", FieldKind::CharField)
+            .max_length(2)
+            .default(DefaultMeta::Literal("\"de\""))
+            .choices(&[
+                ("de", "Germany"),
+                ("nl", "The Netherlands"),
+                ("us", "United States"),
+            ]),
     ],
-    constraints: &[ConstraintMeta { name: "Unique city name per country", fields: &["name", "country"] }],
+    constraints: &[ConstraintMeta {
+        name: "Unique city name per country",
+        fields: &["name", "country"],
+    }],
     indexes: &[],
     ordering: &[],
     managed: true,
@@ -141,7 +186,9 @@ const ENTRY: ModelMeta = ModelMeta {
     db_table: "scrapbook_entry",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("blog_id", FieldKind::BigIntegerField).null().verbose_name("blog id"),
+        FieldMeta::new("blog_id", FieldKind::BigIntegerField)
+            .null()
+            .verbose_name("blog id"),
         FieldMeta::new("headline", FieldKind::CharField).max_length(255),
         FieldMeta::new("body_text", FieldKind::TextField).verbose_name("body text"),
         FieldMeta::new("pub_date", FieldKind::DateField).verbose_name("pub date"),
@@ -194,11 +241,19 @@ const PERSON: ModelMeta = ModelMeta {
     db_table: "scrapbook_person",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("first_name", FieldKind::CharField).max_length(100).verbose_name("first name"),
-        FieldMeta::new("last_name", FieldKind::CharField).max_length(100).verbose_name("last name"),
+        FieldMeta::new("first_name", FieldKind::CharField)
+            .max_length(100)
+            .verbose_name("first name"),
+        FieldMeta::new("last_name", FieldKind::CharField)
+            .max_length(100)
+            .verbose_name("last name"),
         FieldMeta::new("age", FieldKind::IntegerField),
-        FieldMeta::new("father_id", FieldKind::BigIntegerField).null().verbose_name("father id"),
-        FieldMeta::new("boss_id", FieldKind::BigIntegerField).null().verbose_name("boss id"),
+        FieldMeta::new("father_id", FieldKind::BigIntegerField)
+            .null()
+            .verbose_name("father id"),
+        FieldMeta::new("boss_id", FieldKind::BigIntegerField)
+            .null()
+            .verbose_name("boss id"),
     ],
     constraints: &[],
     indexes: &[],
@@ -262,7 +317,9 @@ const RESTAURANT: ModelMeta = ModelMeta {
     db_table: "scrapbook_restaurant",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("place_id", FieldKind::BigIntegerField).unique().verbose_name("place id"),
+        FieldMeta::new("place_id", FieldKind::BigIntegerField)
+            .unique()
+            .verbose_name("place id"),
         FieldMeta::new("serves_pizza", FieldKind::BooleanField).verbose_name("serves pizza"),
     ],
     constraints: &[],
@@ -388,7 +445,14 @@ const SENTPUSHNOTIFICATION: ModelMeta = ModelMeta {
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("user_id", FieldKind::BigIntegerField).verbose_name("user id"),
-        FieldMeta::new("notification_category", FieldKind::CharField).max_length(20).choices(&[("nearby", "nearby"), ("special_offer", "special_offer"), ("happening_soon", "happening_soon")]).verbose_name("notification category"),
+        FieldMeta::new("notification_category", FieldKind::CharField)
+            .max_length(20)
+            .choices(&[
+                ("nearby", "nearby"),
+                ("special_offer", "special_offer"),
+                ("happening_soon", "happening_soon"),
+            ])
+            .verbose_name("notification category"),
         FieldMeta::new("sent_at", FieldKind::DateTimeField).verbose_name("sent at"),
     ],
     constraints: &[],
@@ -404,7 +468,9 @@ const TEMPUSER: ModelMeta = ModelMeta {
     db_table: "temp_user",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("first_name", FieldKind::CharField).max_length(100).verbose_name("first name"),
+        FieldMeta::new("first_name", FieldKind::CharField)
+            .max_length(100)
+            .verbose_name("first name"),
     ],
     constraints: &[],
     indexes: &[],

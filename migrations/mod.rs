@@ -7,4 +7,5 @@ mod m0001_initial;
 mod m0002_temp_user_view;
 
 /// Every migration of the app, in order.
-pub const MIGRATIONS: &[dorm::migrations::Migration] = &[m0001_initial::MIGRATION, m0002_temp_user_view::MIGRATION];
+pub const MIGRATIONS: &[dorm::migrations::Migration] =
+    &[m0001_initial::MIGRATION, m0002_temp_user_view::MIGRATION];

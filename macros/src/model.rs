@@ -300,9 +300,21 @@ fn parse_field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
     Ok(opts)
 }
 
+/// A type as written: types that passed through a `macro_rules!` `$t:ty` arrive wrapped in
+/// an invisible group.
+fn ungroup(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(g) => ungroup(&g.elem),
+        Type::Paren(p) => ungroup(&p.elem),
+        other => other,
+    }
+}
+
 /// `Option<T>` -> `Some(T)`.
 fn option_inner(ty: &Type) -> Option<Type> {
-    let Type::Path(p) = ty else { return None };
+    let Type::Path(p) = ungroup(ty) else {
+        return None;
+    };
     let last = p.path.segments.last()?;
     if last.ident != "Option" {
         return None;
@@ -317,7 +329,9 @@ fn option_inner(ty: &Type) -> Option<Type> {
 }
 
 fn last_ident(ty: &Type) -> Option<(String, Option<Type>)> {
-    let Type::Path(p) = ty else { return None };
+    let Type::Path(p) = ungroup(ty) else {
+        return None;
+    };
     let last = p.path.segments.last()?;
     let arg = match &last.arguments {
         PathArguments::AngleBracketed(args) => args.args.iter().find_map(|a| match a {
@@ -414,8 +428,18 @@ fn classify(ident: &Ident, inner: &Type, opts: &FieldOpts) -> syn::Result<Kind> 
 
 /// Token text as a person writes it: `dorm :: fields :: now ()` becomes `dorm::fields::now()`.
 fn tidy_tokens(text: &str) -> String {
-    let mut out = text.replace(" :: ", "::").replace(":: ", "::").replace(" ::", "::");
-    for (from, to) in [(" (", "("), ("( ", "("), (" )", ")"), (" .", "."), (". ", "."), (" ,", ",")] {
+    let mut out = text
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" ::", "::");
+    for (from, to) in [
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" .", "."),
+        (". ", "."),
+        (" ,", ","),
+    ] {
         out = out.replace(from, to);
     }
     out

@@ -17,7 +17,11 @@ fn main() -> ExitCode {
 fn run() -> dorm::Result<()> {
     let url = dorm::db::database_url_or("sqlite://scrapbook.sqlite3");
     let mut conn = dorm::connect(&url)?;
-    println!("# The Django ORM scrap book, answered with dorm ({} at {})", conn.vendor().name(), url);
+    println!(
+        "# The Django ORM scrap book, answered with dorm ({} at {})",
+        conn.vendor().name(),
+        url
+    );
     let applied = dorm::migrations::migrate(&mut conn, scrapbook::migrations::MIGRATIONS)?;
     for version in &applied {
         println!("Applied migration {version}");

@@ -35,7 +35,10 @@ pub enum Category {
 /// name never clobber each other. Django's `upload_to` function, typed.
 pub fn venue_directory_path<M>(_instance: &M, filename: &str) -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("venue/{nanos:x}{n:04x}/{filename}")
 }
@@ -334,7 +337,8 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
 /// "How to make add some default filter to all queries": Django's `PubliclyViewableManager`.
 impl BlogPost {
     /// Only the public posts; `BlogPost::objects()` still sees them all.
-    pub fn publicly_viewable() -> queries::Filtered<BlogPost, queries::Eq<dorm::name!(is_public), bool>> {
+    pub fn publicly_viewable(
+    ) -> queries::Filtered<BlogPost, queries::Eq<dorm::name!(is_public), bool>> {
         dorm::filter!(BlogPost::objects(), is_public = true)
     }
 }
@@ -372,7 +376,9 @@ pub mod queries {
 
     impl<W> SentPushNotificationQuerySet for QuerySet<SentPushNotification, W>
     where
-        W: diesel::query_dsl::methods::FilterDsl<<CategoryIs as Predicate<SentPushNotification>>::Expr>,
+        W: diesel::query_dsl::methods::FilterDsl<
+            <CategoryIs as Predicate<SentPushNotification>>::Expr,
+        >,
     {
         type Narrowed = Narrowed<W>;
         fn nearby(self) -> Narrowed<W> {

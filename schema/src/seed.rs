@@ -13,7 +13,11 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
         return Ok(false);
     }
     dorm::atomic(conn, |conn| {
-        let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).single().unwrap_or_default();
+        let at = |y, m, d| {
+            Utc.with_ymd_and_hms(y, m, d, 12, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
         let users = [
             ("rachel", "Rachel", "Green", true, Some(at(2024, 3, 1))),
             ("ross", "Ross", "Geller", true, Some(at(2024, 3, 5))),
@@ -36,10 +40,29 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             .collect();
         let users = User::objects().bulk_create(users, conn)?;
 
-        let berlin = City::objects().create(conn, City { name: "Berlin".into(), ..Default::default() })?;
-        let amsterdam =
-            City::objects().create(conn, City { name: "Amsterdam".into(), country: Country::Netherlands, ..Default::default() })?;
-        let _ = City::objects().create(conn, City { name: "Utrecht".into(), country: Country::Netherlands, ..Default::default() })?;
+        let berlin = City::objects().create(
+            conn,
+            City {
+                name: "Berlin".into(),
+                ..Default::default()
+            },
+        )?;
+        let amsterdam = City::objects().create(
+            conn,
+            City {
+                name: "Amsterdam".into(),
+                country: Country::Netherlands,
+                ..Default::default()
+            },
+        )?;
+        let _ = City::objects().create(
+            conn,
+            City {
+                name: "Utrecht".into(),
+                country: Country::Netherlands,
+                ..Default::default()
+            },
+        )?;
         let berghain = Venue::objects().create(
             conn,
             Venue {
@@ -60,9 +83,11 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 ..Default::default()
             },
         )?;
-        for (venue, name, rating, days) in
-            [(&berghain, "Techno night", 9, 10), (&berghain, "Sunday session", 7, -3), (&paradiso, "Jazz evening", 8, 30)]
-        {
+        for (venue, name, rating, days) in [
+            (&berghain, "Techno night", 9, 10),
+            (&berghain, "Sunday session", 7, -3),
+            (&paradiso, "Jazz evening", 8, 30),
+        ] {
             Experience::objects().create(
                 conn,
                 Experience {
@@ -75,7 +100,14 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             )?;
         }
 
-        let beatles = Blog::objects().create(conn, Blog { name: "Beatles Blog".into(), tagline: "All the latest Beatles news.".into(), ..Default::default() })?;
+        let beatles = Blog::objects().create(
+            conn,
+            Blog {
+                name: "Beatles Blog".into(),
+                tagline: "All the latest Beatles news.".into(),
+                ..Default::default()
+            },
+        )?;
         let entries = [
             ("What's new with Lennon", 5, (2005, 3, 20)),
             ("Lennon's lost tapes", 4, (2005, 7, 1)),
@@ -95,20 +127,62 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             .collect();
         Entry::objects().bulk_create(entries, conn)?;
 
-        for (first, last, age) in [("Ann", "Smith", 34), ("Bob", "Bob", 17), ("Cid", "Jones", 52), ("Dee", "Smith", 12)] {
-            Person::objects().create(conn, Person { first_name: first.into(), last_name: last.into(), age, ..Default::default() })?;
+        for (first, last, age) in [
+            ("Ann", "Smith", 34),
+            ("Bob", "Bob", 17),
+            ("Cid", "Jones", 52),
+            ("Dee", "Smith", 12),
+        ] {
+            Person::objects().create(
+                conn,
+                Person {
+                    first_name: first.into(),
+                    last_name: last.into(),
+                    age,
+                    ..Default::default()
+                },
+            )?;
         }
-        Reporter::objects().create(conn, Reporter { name: "Tintin".into(), stories_filed: 3, ..Default::default() })?;
-        Reporter::objects().create(conn, Reporter { name: "Lois Lane".into(), stories_filed: 11, ..Default::default() })?;
+        Reporter::objects().create(
+            conn,
+            Reporter {
+                name: "Tintin".into(),
+                stories_filed: 3,
+                ..Default::default()
+            },
+        )?;
+        Reporter::objects().create(
+            conn,
+            Reporter {
+                name: "Lois Lane".into(),
+                stories_filed: 11,
+                ..Default::default()
+            },
+        )?;
 
-        let post = Post::objects().create(conn, Post { title: "Launch".into(), ..Default::default() })?;
+        let post = Post::objects().create(
+            conn,
+            Post {
+                title: "Launch".into(),
+                ..Default::default()
+            },
+        )?;
         for (email, hours) in [("ann@example.com", 5), ("bob@example.com", 1)] {
             Comment::objects().create(
                 conn,
-                Comment { post_id: post.id.get().unwrap_or_default(), email: email.into(), created_at: at(2024, 5, 1) + Duration::hours(hours), ..Default::default() },
+                Comment {
+                    post_id: post.id.get().unwrap_or_default(),
+                    email: email.into(),
+                    created_at: at(2024, 5, 1) + Duration::hours(hours),
+                    ..Default::default()
+                },
             )?;
         }
-        for (category, user) in [(Category::Nearby, &users[0]), (Category::SpecialOffer, &users[1]), (Category::Nearby, &users[2])] {
+        for (category, user) in [
+            (Category::Nearby, &users[0]),
+            (Category::SpecialOffer, &users[1]),
+            (Category::Nearby, &users[2]),
+        ] {
             SentPushNotification::objects().create(
                 conn,
                 SentPushNotification {
@@ -119,9 +193,30 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 },
             )?;
         }
-        BlogPost::objects().create(conn, BlogPost { title: "Public post".into(), is_public: true, ..Default::default() })?;
-        BlogPost::objects().create(conn, BlogPost { title: "Draft".into(), is_public: false, ..Default::default() })?;
-        Product::objects().create(conn, Product { name: "Stroopwafel".into(), country: Country::Netherlands, ..Default::default() })?;
+        BlogPost::objects().create(
+            conn,
+            BlogPost {
+                title: "Public post".into(),
+                is_public: true,
+                ..Default::default()
+            },
+        )?;
+        BlogPost::objects().create(
+            conn,
+            BlogPost {
+                title: "Draft".into(),
+                is_public: false,
+                ..Default::default()
+            },
+        )?;
+        Product::objects().create(
+            conn,
+            Product {
+                name: "Stroopwafel".into(),
+                country: Country::Netherlands,
+                ..Default::default()
+            },
+        )?;
         Order::objects().create(
             conn,
             Order { data: serde_json::json!({"InvoiceNumber": {"FirstName": "Daan", "LastName": "Jansen"}}), ..Default::default() },

@@ -97,7 +97,14 @@ where
 {
     type Expr = InList<M::Column, V::Expr>;
     fn build(self) -> Self::Expr {
-        InList { column: M::Column::default(), items: self.into_value().into_iter().map(SqlValue::into_sql_value).collect() }
+        InList {
+            column: M::Column::default(),
+            items: self
+                .into_value()
+                .into_iter()
+                .map(SqlValue::into_sql_value)
+                .collect(),
+        }
     }
 }
 

@@ -32,13 +32,21 @@ pub struct Book<'a> {
 
 impl Book<'_> {
     /// Runs `f`, then prints `title`, the SQL it ran and its result.
-    pub fn recipe<T: Debug>(&mut self, title: &str, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<()> {
+    pub fn recipe<T: Debug>(
+        &mut self,
+        title: &str,
+        f: impl FnOnce(&mut Connection) -> Result<T>,
+    ) -> Result<()> {
         let (result, queries) = capture_queries(|| f(self.conn));
         self.print(title, &queries, result)
     }
 
     /// Like [`Book::recipe`], in a transaction that is rolled back afterwards.
-    pub fn recipe_rolled_back<T: Debug>(&mut self, title: &str, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<()> {
+    pub fn recipe_rolled_back<T: Debug>(
+        &mut self,
+        title: &str,
+        f: impl FnOnce(&mut Connection) -> Result<T>,
+    ) -> Result<()> {
         let (result, queries) = capture_queries(|| {
             let mut out = None;
             let rolled: Result<()> = dorm::atomic(self.conn, |conn| {
@@ -55,10 +63,20 @@ impl Book<'_> {
         self.print(title, &queries, result)
     }
 
-    fn print<T: Debug>(&mut self, title: &str, queries: &[String], result: Result<T>) -> Result<()> {
+    fn print<T: Debug>(
+        &mut self,
+        title: &str,
+        queries: &[String],
+        result: Result<T>,
+    ) -> Result<()> {
         self.count += 1;
         println!("\n### {title}");
-        for sql in queries.iter().filter(|q| !q.starts_with("BEGIN") && !q.starts_with("SAVEPOINT") && !q.starts_with("RELEASE") && !q.starts_with("ROLLBACK")) {
+        for sql in queries.iter().filter(|q| {
+            !q.starts_with("BEGIN")
+                && !q.starts_with("SAVEPOINT")
+                && !q.starts_with("RELEASE")
+                && !q.starts_with("ROLLBACK")
+        }) {
             println!("    SQL: {sql}");
         }
         match result {

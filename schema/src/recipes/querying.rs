@@ -12,22 +12,35 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         Ok(filter!(Event::objects(), years_ago__gt = 5).sql(vendor))
     })?;
 
-    book.recipe("How to find an item with its id equal to 1 or name = x", |conn| {
-        let by_pk = User::objects().get(1, conn)?;
-        let by_name = filter!(User::objects(), username = "ross").get(conn)?;
-        Ok((by_pk.username, by_name.username))
-    })?;
+    book.recipe(
+        "How to find an item with its id equal to 1 or name = x",
+        |conn| {
+            let by_pk = User::objects().get(1, conn)?;
+            let by_name = filter!(User::objects(), username = "ross").get(conn)?;
+            Ok((by_pk.username, by_name.username))
+        },
+    )?;
 
-    book.recipe("How to do where clauses (filter with field__lookup)", |conn| {
-        let q1 = filter!(Entry::objects(), rating__gte = 4).fetch(conn)?;
-        let q2 = filter!(Entry::objects(), rating__lt = 4, n_comments = 0).fetch(conn)?;
-        Ok((q1.into_iter().map(|e| e.headline).collect::<Vec<_>>(), q2.into_iter().map(|e| e.headline).collect::<Vec<_>>()))
-    })?;
+    book.recipe(
+        "How to do where clauses (filter with field__lookup)",
+        |conn| {
+            let q1 = filter!(Entry::objects(), rating__gte = 4).fetch(conn)?;
+            let q2 = filter!(Entry::objects(), rating__lt = 4, n_comments = 0).fetch(conn)?;
+            Ok((
+                q1.into_iter().map(|e| e.headline).collect::<Vec<_>>(),
+                q2.into_iter().map(|e| e.headline).collect::<Vec<_>>(),
+            ))
+        },
+    )?;
 
-    book.recipe("How to run an AND query (several arguments to filter)", |conn| {
-        let rows = filter!(Person::objects(), age__gte = 18, last_name = "Smith").fetch(conn)?;
-        Ok(rows.into_iter().map(|p| p.first_name).collect::<Vec<_>>())
-    })?;
+    book.recipe(
+        "How to run an AND query (several arguments to filter)",
+        |conn| {
+            let rows =
+                filter!(Person::objects(), age__gte = 18, last_name = "Smith").fetch(conn)?;
+            Ok(rows.into_iter().map(|p| p.first_name).collect::<Vec<_>>())
+        },
+    )?;
 
     book.recipe("How to run a NOT query (exclude)", |conn| {
         let rows = exclude!(Person::objects(), last_name = "Smith").fetch(conn)?;
@@ -41,31 +54,53 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
 
     book.recipe("How to order (order_by, `-` for descending)", |conn| {
         let rows = dorm::order_by!(Person::objects().all(), -age, first_name).fetch(conn)?;
-        Ok(rows.into_iter().map(|p| (p.first_name, p.age)).collect::<Vec<_>>())
+        Ok(rows
+            .into_iter()
+            .map(|p| (p.first_name, p.age))
+            .collect::<Vec<_>>())
     })?;
 
-    book.recipe("How to order by the model's default ordering (Meta.ordering = [-pub_date, headline])", |conn| {
-        let rows = Entry::objects().all().fetch(conn)?;
-        Ok(rows.into_iter().map(|e| (e.pub_date, e.headline)).collect::<Vec<_>>())
-    })?;
+    book.recipe(
+        "How to order by the model's default ordering (Meta.ordering = [-pub_date, headline])",
+        |conn| {
+            let rows = Entry::objects().all().fetch(conn)?;
+            Ok(rows
+                .into_iter()
+                .map(|e| (e.pub_date, e.headline))
+                .collect::<Vec<_>>())
+        },
+    )?;
 
     book.recipe("How to limit results? (python slicing: [:2])", |conn| {
         let rows = Entry::objects().all().slice(..2).fetch(conn)?;
         Ok(rows.into_iter().map(|e| e.headline).collect::<Vec<_>>())
     })?;
 
-    book.recipe("How to find nth record in an ordering efficiently? (order_by('-last_login')[1])", |conn| {
-        let user = dorm::order_by!(filter!(User::objects(), is_active = true), -last_login).nth(1, conn)?;
-        Ok(user.map(|u| u.username))
-    })?;
+    book.recipe(
+        "How to find nth record in an ordering efficiently? (order_by('-last_login')[1])",
+        |conn| {
+            let user = dorm::order_by!(filter!(User::objects(), is_active = true), -last_login)
+                .nth(1, conn)?;
+            Ok(user.map(|u| u.username))
+        },
+    )?;
 
-    book.recipe("How to get the first, the last, the earliest and the latest", |conn| {
-        let first = Person::objects().all().first(conn)?.map(|p| p.first_name);
-        let last = Person::objects().all().last(conn)?.map(|p| p.first_name);
-        let earliest = Entry::objects().all().earliest(field!(pub_date), conn)?.headline;
-        let latest = Entry::objects().all().latest(field!(pub_date), conn)?.headline;
-        Ok((first, last, earliest, latest))
-    })?;
+    book.recipe(
+        "How to get the first, the last, the earliest and the latest",
+        |conn| {
+            let first = Person::objects().all().first(conn)?.map(|p| p.first_name);
+            let last = Person::objects().all().last(conn)?.map(|p| p.first_name);
+            let earliest = Entry::objects()
+                .all()
+                .earliest(field!(pub_date), conn)?
+                .headline;
+            let latest = Entry::objects()
+                .all()
+                .latest(field!(pub_date), conn)?
+                .headline;
+            Ok((first, last, earliest, latest))
+        },
+    )?;
 
     book.recipe("How to count rows and test for existence", |conn| {
         let n = filter!(Person::objects(), age__gte = 18).count(conn)?;
@@ -73,31 +108,46 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         Ok((n, any_minor))
     })?;
 
-    book.recipe("How to load many rows by primary key at once (in_bulk)", |conn| {
-        let users = User::objects().all().in_bulk([1_i64, 2], conn)?;
-        let mut names: Vec<_> = users.into_iter().map(|(pk, u)| (pk, u.username)).collect();
-        names.sort();
-        Ok(names)
-    })?;
+    book.recipe(
+        "How to load many rows by primary key at once (in_bulk)",
+        |conn| {
+            let users = User::objects().all().in_bulk([1_i64, 2], conn)?;
+            let mut names: Vec<_> = users.into_iter().map(|(pk, u)| (pk, u.username)).collect();
+            names.sort();
+            Ok(names)
+        },
+    )?;
 
-    book.recipe("How to deal with large queries without crashing your RAM (iterator)", |conn| {
-        let mut total_age = 0;
-        for person in Person::objects().all().iterator(conn)? {
-            total_age += person?.age;
-        }
-        Ok(total_age)
-    })?;
+    book.recipe(
+        "How to deal with large queries without crashing your RAM (iterator)",
+        |conn| {
+            let mut total_age = 0;
+            for person in Person::objects().all().iterator(conn)? {
+                total_age += person?.age;
+            }
+            Ok(total_age)
+        },
+    )?;
 
-    book.recipe("How to add a bunch of database query methods that return sets of records", |conn| {
-        use crate::models::queries::SentPushNotificationQuerySet;
-        let nearby = SentPushNotification::objects().all().nearby().count(conn)?;
-        let offers = SentPushNotification::objects().all().special_offer().count(conn)?;
-        Ok((nearby, offers))
-    })?;
+    book.recipe(
+        "How to add a bunch of database query methods that return sets of records",
+        |conn| {
+            use crate::models::queries::SentPushNotificationQuerySet;
+            let nearby = SentPushNotification::objects().all().nearby().count(conn)?;
+            let offers = SentPushNotification::objects()
+                .all()
+                .special_offer()
+                .count(conn)?;
+            Ok((nearby, offers))
+        },
+    )?;
 
-    book.recipe("How to make add some default filter to all queries (a publicly viewable manager)", |conn| {
-        let rows = BlogPost::publicly_viewable().fetch(conn)?;
-        Ok(rows.into_iter().map(|p| p.title).collect::<Vec<_>>())
-    })?;
+    book.recipe(
+        "How to make add some default filter to all queries (a publicly viewable manager)",
+        |conn| {
+            let rows = BlogPost::publicly_viewable().fetch(conn)?;
+            Ok(rows.into_iter().map(|p| p.title).collect::<Vec<_>>())
+        },
+    )?;
     Ok(())
 }
