@@ -78,8 +78,8 @@ impl<const P: u32, const S: u32> diesel::sql_types::ops::Sub for FixedDecimal<P,
 impl<const P: u32, const S: u32> diesel::sql_types::SqlOrd for FixedDecimal<P, S> {}
 impl diesel::sql_types::SqlOrd for DateTimeUtc {}
 impl<const P: u32, const S: u32> diesel::sql_types::Foldable for FixedDecimal<P, S> {
-    type Sum = Self;
-    type Avg = Self;
+    type Sum = diesel::sql_types::Nullable<Self>;
+    type Avg = diesel::sql_types::Nullable<Self>;
 }
 
 /// Rounds `value` half-to-even to `places` and checks it has at most `max_digits` digits.

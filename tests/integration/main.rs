@@ -1,0 +1,12 @@
+//! dorm's behaviour tests. Every test runs on SQLite, and on PostgreSQL when
+//! `DORM_TEST_POSTGRES_URL` is set, each on a fresh database (see `common`).
+
+mod common;
+
+mod crud;
+mod db;
+mod errors;
+mod exactness;
+mod migrations;
+mod queryset;
+mod transactions;
