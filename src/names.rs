@@ -1,12 +1,66 @@
 //! Type-level names: how a field's or an annotation's name becomes a type.
 //!
-//! `dorm::name!(headline)` expands to `(C<'h'>, C<'e'>, C<'a'>, ...)`. A model implements
+//! `dorm::name!(headline)` expands to `Name<'h', 'e', 'a', 'd', 'l', 'i', 'n', 'e'>`. A model implements
 //! [`crate::model::Field`] once per field under that name, so a lookup such as
 //! `filter!(qs, headline = "x")` can carry the name as a type, and the compiler resolves it
 //! against the model only where the lookup is applied. An unknown name is then one
 //! `on_unimplemented` error in Django's words ("Cannot resolve keyword ... into field"),
 //! and the same mechanism will resolve annotations by name.
 
-/// One character of a type-level name.
+/// A type-level name of up to 48 characters: `Name<'a', 'g', 'e'>` (the unused trailing
+/// characters default to `'\0'`, and the compiler leaves them out when it prints the type, so
+/// error messages read `Name<'a', 'g', 'e'>`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct C<const X: char>;
+pub struct Name<
+    const C0: char = '\0',
+    const C1: char = '\0',
+    const C2: char = '\0',
+    const C3: char = '\0',
+    const C4: char = '\0',
+    const C5: char = '\0',
+    const C6: char = '\0',
+    const C7: char = '\0',
+    const C8: char = '\0',
+    const C9: char = '\0',
+    const C10: char = '\0',
+    const C11: char = '\0',
+    const C12: char = '\0',
+    const C13: char = '\0',
+    const C14: char = '\0',
+    const C15: char = '\0',
+    const C16: char = '\0',
+    const C17: char = '\0',
+    const C18: char = '\0',
+    const C19: char = '\0',
+    const C20: char = '\0',
+    const C21: char = '\0',
+    const C22: char = '\0',
+    const C23: char = '\0',
+    const C24: char = '\0',
+    const C25: char = '\0',
+    const C26: char = '\0',
+    const C27: char = '\0',
+    const C28: char = '\0',
+    const C29: char = '\0',
+    const C30: char = '\0',
+    const C31: char = '\0',
+    const C32: char = '\0',
+    const C33: char = '\0',
+    const C34: char = '\0',
+    const C35: char = '\0',
+    const C36: char = '\0',
+    const C37: char = '\0',
+    const C38: char = '\0',
+    const C39: char = '\0',
+    const C40: char = '\0',
+    const C41: char = '\0',
+    const C42: char = '\0',
+    const C43: char = '\0',
+    const C44: char = '\0',
+    const C45: char = '\0',
+    const C46: char = '\0',
+    const C47: char = '\0',
+>;
+
+/// The longest name [`Name`] can spell.
+pub const MAX_NAME_LEN: usize = 48;

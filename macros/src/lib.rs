@@ -64,7 +64,7 @@ pub fn update(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// `name!(headline)`: the type-level name of a field (a tuple of `dorm::names::C<'x'>`).
+/// `name!(headline)`: the type-level name of a field (`dorm::names::Name<'h', 'e', ...>`).
 #[proc_macro]
 pub fn name(input: TokenStream) -> TokenStream {
     let ident = syn::parse_macro_input!(input as syn::Ident);

@@ -116,6 +116,18 @@ fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
     let text = key.to_string();
     let text = text.strip_prefix("r#").unwrap_or(&text).to_string();
     let parts: Vec<String> = text.split("__").map(str::to_string).collect();
+    if let Some(long) = parts
+        .iter()
+        .find(|p| p.chars().count() > crate::names::MAX_NAME_LEN)
+    {
+        return Err(syn::Error::new(
+            key.span(),
+            format!(
+                "`{long}` is longer than the {} characters dorm's field names may have",
+                crate::names::MAX_NAME_LEN
+            ),
+        ));
+    }
     if parts.iter().any(String::is_empty) {
         return Err(syn::Error::new(
             key.span(),

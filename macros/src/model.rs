@@ -497,6 +497,15 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let kind = classify(&fident, &inner, &fopts)?;
         let name = fident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        if name.chars().count() > crate::names::MAX_NAME_LEN {
+            return err(
+                &fident,
+                format!(
+                    "field names may have at most {} characters",
+                    crate::names::MAX_NAME_LEN
+                ),
+            );
+        }
         if fopts.positive && !matches!(kind, Kind::SmallInt | Kind::Int | Kind::BigInt) {
             return err(&fident, "`positive` applies to integer fields");
         }

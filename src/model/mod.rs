@@ -75,7 +75,7 @@ pub trait Model: Sized + Clone + 'static + Persistable {
 #[diagnostic::on_unimplemented(
     message = "Cannot resolve keyword `{N}` into field of `{Self}`",
     label = "no such field on `{Self}`",
-    note = "the keyword is spelled as a type-level name: one `C<'x'>` per letter"
+    note = "Django: FieldError. The fields of `{Self}` are listed below, each spelled as a type-level `Name<...>`"
 )]
 pub trait Field<N>: Model {
     /// The diesel column.

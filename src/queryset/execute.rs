@@ -8,7 +8,7 @@ use diesel::dsl::CountStar;
 use diesel::query_dsl::methods::SelectDsl;
 
 use super::ordering::{ApplyOrder, Asc, ByName, Desc, FirstOrder, LastOrder, Ordered, Unordered};
-use super::slicing::{ApplySlice, Slice, Sliced, Unsliced};
+use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Whole};
 use super::QuerySet;
 use crate::db::{Load, LoadIter};
 use crate::error::{Error, Result};
@@ -95,11 +95,13 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     }
 }
 
-impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    // `last` reverses the ordering: not once sliced.
     /// The last row: the QuerySet's ordering reversed, or by primary key descending (Django's
     /// `last()`).
     pub fn last<'q, C>(self, conn: &mut C) -> Result<Option<M>>
     where
+        S: Reorderable,
         O: LastOrder<M>,
         O::Out: ApplyOrder<M, W>,
         Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
@@ -115,11 +117,15 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
         );
         Ok(qs.fetch(conn)?.pop())
     }
+}
 
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    // Whole-QuerySet operations: not once sliced.
     /// The one row the QuerySet matches (Django's `get()`): [`Error::DoesNotExist`] when there
     /// is none, [`Error::MultipleObjectsReturned`] with the count when there are several.
     pub fn get<'q, C>(self, conn: &mut C) -> Result<M>
     where
+        S: Whole,
         W: Clone + SelectDsl<CountStar>,
         Sliced: ApplySlice<W>,
         C: Load<'q, Built<M, W, Unordered, Sliced>, M>
@@ -159,6 +165,7 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     /// How many rows match (Django's `count()`): `SELECT COUNT(*)`, ignoring the ordering.
     pub fn count<'q, C>(self, conn: &mut C) -> Result<i64>
     where
+        S: Whole,
         W: SelectDsl<CountStar>,
         C: Load<'q, diesel::dsl::Select<W, CountStar>, i64>,
     {
@@ -169,6 +176,7 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     /// Whether any row matches (Django's `exists()`): `SELECT EXISTS (...)`.
     pub fn exists<'q, C>(self, conn: &mut C) -> Result<bool>
     where
+        S: Whole,
         diesel::dsl::exists<W>: diesel::Expression,
         diesel::dsl::select<diesel::dsl::exists<W>>: diesel::query_builder::AsQuery,
         C: Load<'q, diesel::dsl::select<diesel::dsl::exists<W>>, bool>,
@@ -181,6 +189,7 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     /// `qs.earliest(field!(pub_date), conn)`.
     pub fn earliest<'q, N, C>(self, field: ByName<N>, conn: &mut C) -> Result<M>
     where
+        S: Whole,
         Ordered<Asc<ByName<N>>>: ApplyOrder<M, W>,
         Sliced: ApplySlice<<Ordered<Asc<ByName<N>>> as ApplyOrder<M, W>>::Out>,
         C: Load<'q, Built<M, W, Ordered<Asc<ByName<N>>>, Sliced>, M>,
@@ -201,6 +210,7 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     /// The row with the largest value of field `N` (Django's `latest("pub_date")`).
     pub fn latest<'q, N, C>(self, field: ByName<N>, conn: &mut C) -> Result<M>
     where
+        S: Whole,
         Ordered<Desc<ByName<N>>>: ApplyOrder<M, W>,
         Sliced: ApplySlice<<Ordered<Desc<ByName<N>>> as ApplyOrder<M, W>>::Out>,
         C: Load<'q, Built<M, W, Ordered<Desc<ByName<N>>>, Sliced>, M>,
@@ -221,6 +231,7 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     /// The rows whose primary key is in `ids`, by primary key (Django's `in_bulk(ids)`).
     pub fn in_bulk<'q, C, I>(self, ids: I, conn: &mut C) -> Result<HashMap<M::PkValue, M>>
     where
+        S: Whole + Filterable,
         M: PrimaryKey,
         I: IntoIterator<Item = M::PkValue>,
         Lookup<M::Name, In, Vec<M::PkValue>>: Predicate<M>,
@@ -240,9 +251,18 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
                     <Lookup<M::Name, In, Vec<M::PkValue>> as Predicate<M>>::Expr,
                 >,
                 O,
-                Unsliced,
+                S,
             >,
             M,
+        >,
+        S: ApplySlice<
+            <O as ApplyOrder<
+                M,
+                diesel::dsl::Filter<
+                    W,
+                    <Lookup<M::Name, In, Vec<M::PkValue>> as Predicate<M>>::Expr,
+                >,
+            >>::Out,
         >,
     {
         let ids: Vec<M::PkValue> = ids.into_iter().collect();

@@ -3,18 +3,17 @@
 
 use diesel::query_dsl::methods::FilterDsl;
 
-use super::{QuerySet, Unsliced};
+use super::slicing::Filterable;
+use super::QuerySet;
 use crate::lookups::{IsNotTrue, Predicate};
 use crate::model::Model;
 
-/// Filtering exists only before a slice is taken: on `QuerySet<_, _, _, Unsliced>`.
-impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+/// Filtering exists only before a slice is taken: `S: Filterable` holds for `Unsliced` alone.
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// Rows matching `predicate` (Django's `filter`). Usually written `filter!(qs, ...)`.
-    pub fn filter<P>(
-        self,
-        predicate: P,
-    ) -> QuerySet<M, diesel::dsl::Filter<W, P::Expr>, O, Unsliced>
+    pub fn filter<P>(self, predicate: P) -> QuerySet<M, diesel::dsl::Filter<W, P::Expr>, O, S>
     where
+        S: Filterable,
         P: Predicate<M>,
         W: FilterDsl<P::Expr>,
     {
@@ -26,8 +25,9 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     pub fn exclude<P>(
         self,
         predicate: P,
-    ) -> QuerySet<M, diesel::dsl::Filter<W, IsNotTrue<P::Expr>>, O, Unsliced>
+    ) -> QuerySet<M, diesel::dsl::Filter<W, IsNotTrue<P::Expr>>, O, S>
     where
+        S: Filterable,
         P: Predicate<M>,
         W: FilterDsl<IsNotTrue<P::Expr>>,
     {

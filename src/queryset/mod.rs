@@ -23,7 +23,7 @@ pub use ordering::{
     ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, OrderBy, OrderExpr, Ordered,
     ReverseOrder, Unordered,
 };
-pub use slicing::{ApplySlice, Slice, Sliced, Unsliced};
+pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};
 pub use sql::SqlFor;
 pub use update::{Assign, Changes, PendingUpdate};
 

@@ -11,7 +11,8 @@ use diesel::expression::Expression;
 use diesel::query_dsl::methods::OrderDsl;
 use diesel::ExpressionMethods;
 
-use super::{QuerySet, Unsliced};
+use super::slicing::Reorderable;
+use super::QuerySet;
 use crate::model::{Field, Model};
 
 /// No `ORDER BY` (a model without `ordering`, or after `clear_ordering()`).
@@ -224,21 +225,28 @@ impl<M, T: OrderBy<M>> ReverseOrder<M> for Ordered<T> {
     }
 }
 
-impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// Orders by `items`, replacing any earlier ordering (Django's `order_by`). Usually written
     /// `order_by!(qs, -pub_date, headline)`.
-    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, W, Ordered<T>, Unsliced> {
+    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, W, Ordered<T>, S>
+    where
+        S: Reorderable,
+    {
         QuerySet::from_parts(self.query, Ordered(items), self.slice)
     }
 
     /// Removes any ordering, the model's default included (Django's `order_by()`).
-    pub fn clear_ordering(self) -> QuerySet<M, W, Unordered, Unsliced> {
+    pub fn clear_ordering(self) -> QuerySet<M, W, Unordered, S>
+    where
+        S: Reorderable,
+    {
         QuerySet::from_parts(self.query, Unordered, self.slice)
     }
 
     /// Flips the ordering (Django's `reverse()`).
-    pub fn reverse(self) -> QuerySet<M, W, O::Out, Unsliced>
+    pub fn reverse(self) -> QuerySet<M, W, O::Out, S>
     where
+        S: Reorderable,
         O: ReverseOrder<M>,
     {
         QuerySet::from_parts(self.query, self.order.reverse_order(), self.slice)

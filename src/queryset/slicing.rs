@@ -20,6 +20,43 @@ pub struct Sliced {
     pub limit: Option<i64>,
 }
 
+/// The slice states that can still be filtered: only [`Unsliced`].
+#[diagnostic::on_unimplemented(
+    message = "Cannot filter a query once a slice has been taken.",
+    label = "this QuerySet was sliced",
+    note = "filter (or exclude) before `slice(...)`, as Django requires"
+)]
+pub trait Filterable {}
+impl Filterable for Unsliced {}
+
+/// The slice states that can still be ordered or reversed: only [`Unsliced`].
+#[diagnostic::on_unimplemented(
+    message = "Cannot reorder a query once a slice has been taken.",
+    label = "this QuerySet was sliced",
+    note = "call `order_by`, `reverse` or `last` before `slice(...)`, as Django requires"
+)]
+pub trait Reorderable {}
+impl Reorderable for Unsliced {}
+
+/// The slice states that can be updated or deleted: only [`Unsliced`].
+#[diagnostic::on_unimplemented(
+    message = "Cannot update or delete a query once a slice has been taken.",
+    label = "this QuerySet was sliced",
+    note = "Django: \"Cannot use 'limit' or 'offset' with delete()\" / \"Cannot update a query once a slice has been taken.\""
+)]
+pub trait Writable {}
+impl Writable for Unsliced {}
+
+/// The slice states on which `get`, `count`, `exists`, `earliest`, `latest` and `in_bulk` run:
+/// only [`Unsliced`] (dorm runs them on whole QuerySets; fetch a slice and use its length).
+#[diagnostic::on_unimplemented(
+    message = "dorm runs get(), count(), exists(), earliest(), latest() and in_bulk() on QuerySets that have not been sliced",
+    label = "this QuerySet was sliced",
+    note = "call it before `slice(...)`, or use `fetch(conn)?.len()` on the slice"
+)]
+pub trait Whole {}
+impl Whole for Unsliced {}
+
 /// A slice state that can be applied to a diesel query `Q`.
 pub trait ApplySlice<Q> {
     /// The limited query.

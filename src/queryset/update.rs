@@ -7,7 +7,8 @@ use diesel::query_builder::{AsChangeset, IntoUpdateTarget};
 use diesel::sql_types::{SingleValue, SqlType};
 use diesel::ExpressionMethods;
 
-use super::{QuerySet, Unsliced};
+use super::slicing::Writable;
+use super::QuerySet;
 use crate::db::Execute;
 use crate::error::Result;
 use crate::model::{Field, Model};
@@ -69,12 +70,15 @@ tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
-impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// An `UPDATE` of every matching row (Django's `qs.update(...)`); it runs, in one
     /// statement, when [`PendingUpdate::execute`] is given a connection. Usually written
     /// `update!(qs, field = value, ...)`. It does not call `save()` or touch `auto_now`
     /// fields, as in Django.
-    pub fn update<A>(self, changes: A) -> PendingUpdate<M, W, A> {
+    pub fn update<A>(self, changes: A) -> PendingUpdate<M, W, A>
+    where
+        S: Writable,
+    {
         PendingUpdate {
             query: self.query,
             changes,
@@ -86,6 +90,7 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     /// `qs.delete()`).
     pub fn delete<C>(self, conn: &mut C) -> Result<usize>
     where
+        S: Writable,
         W: IntoUpdateTarget<Table = M::Table>,
         C: Execute<diesel::query_builder::DeleteStatement<M::Table, W::WhereClause>>,
     {

@@ -23,11 +23,15 @@ fn sample() -> Everything {
         latitude: Decimal::from_str("52.5112345678").unwrap(),
         price: Some(Decimal::from_str("19.99").unwrap()),
         day: NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
-        at: Utc.with_ymd_and_hms(2024, 5, 17, 8, 30, 15).unwrap() + chrono::Duration::microseconds(123_456),
+        at: Utc.with_ymd_and_hms(2024, 5, 17, 8, 30, 15).unwrap()
+            + chrono::Duration::microseconds(123_456),
         time: NaiveTime::from_hms_micro_opt(23, 59, 58, 250_000).unwrap(),
         maybe_at: None,
         data: serde_json::json!({"InvoiceNumber": {"FirstName": "Daan"}, "n": [1, 2, 3]}),
-        invoice: Invoice { number: "2024-001".into(), lines: vec![3, 1, 4] },
+        invoice: Invoice {
+            number: "2024-001".into(),
+            lines: vec![3, 1, 4],
+        },
         photo: None,
         country: Country::Netherlands,
         note: Some("note".into()),
@@ -40,7 +44,9 @@ fn every_field_kind_round_trips() {
     each_backend("every_field_kind_round_trips", |_db, conn| {
         let created = Everything::objects().create(conn, sample()).unwrap();
         assert!(created.id.is_set());
-        let loaded = Everything::objects().get(created.id.get().unwrap(), conn).unwrap();
+        let loaded = Everything::objects()
+            .get(created.id.get().unwrap(), conn)
+            .unwrap();
         assert_eq!(loaded, created);
         assert_eq!(loaded.get_country_display(), "The Netherlands");
         assert_eq!(loaded.invoice.lines, vec![3, 1, 4]);
@@ -81,15 +87,30 @@ fn save_inserts_then_updates_and_sets_timestamps() {
 #[test]
 fn save_with_update_fields_writes_only_those() {
     each_backend("save_update_fields", |_db, conn| {
-        let mut p = Person::objects().create(conn, Person { name: "Ann".into(), age: 30, ..Default::default() }).unwrap();
+        let mut p = Person::objects()
+            .create(
+                conn,
+                Person {
+                    name: "Ann".into(),
+                    age: 30,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         p.age = 31;
         p.name = "Not saved".into();
         p.save_update_fields(&["age"], conn).unwrap();
         p.refresh_from_db(conn).unwrap();
         assert_eq!((p.name.as_str(), p.age), ("Ann", 31));
-        assert!(matches!(p.save_update_fields(&["nope"], conn), Err(dorm::Error::InvalidValue { .. })));
+        assert!(matches!(
+            p.save_update_fields(&["nope"], conn),
+            Err(dorm::Error::InvalidValue { .. })
+        ));
         let mut unsaved = Person::default();
-        assert!(matches!(unsaved.save_update_fields(&["age"], conn), Err(dorm::Error::Unsaved { .. })));
+        assert!(matches!(
+            unsaved.save_update_fields(&["age"], conn),
+            Err(dorm::Error::Unsaved { .. })
+        ));
     });
 }
 
@@ -97,12 +118,29 @@ fn save_with_update_fields_writes_only_those() {
 fn delete_instance_and_queryset() {
     each_backend("delete_instance_and_queryset", |_db, conn| {
         for (name, age) in [("a", 1), ("b", 2), ("c", 3)] {
-            Person::objects().create(conn, Person { name: name.into(), age, ..Default::default() }).unwrap();
+            Person::objects()
+                .create(
+                    conn,
+                    Person {
+                        name: name.into(),
+                        age,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
         }
         let mut a = filter!(Person::objects(), name = "a").get(conn).unwrap();
         assert_eq!(a.delete(conn).unwrap(), 1);
-        assert!(!a.id.is_set(), "the key is cleared, as Django sets pk to None");
-        assert_eq!(filter!(Person::objects(), age__gte = 2).delete(conn).unwrap(), 2);
+        assert!(
+            !a.id.is_set(),
+            "the key is cleared, as Django sets pk to None"
+        );
+        assert_eq!(
+            filter!(Person::objects(), age__gte = 2)
+                .delete(conn)
+                .unwrap(),
+            2
+        );
         assert_eq!(Person::objects().all().count(conn).unwrap(), 0);
         // A saved-then-deleted instance inserts again on save().
         a.save(conn).unwrap();
@@ -113,11 +151,24 @@ fn delete_instance_and_queryset() {
 #[test]
 fn refresh_from_db_reloads_and_reports_missing_rows() {
     each_backend("refresh_from_db", |_db, conn| {
-        let mut p = Person::objects().create(conn, Person { name: "Ann".into(), age: 1, ..Default::default() }).unwrap();
-        dorm::update!(Person::objects().all(), age = 99).execute(conn).unwrap();
+        let mut p = Person::objects()
+            .create(
+                conn,
+                Person {
+                    name: "Ann".into(),
+                    age: 1,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        dorm::update!(Person::objects().all(), age = 99)
+            .execute(conn)
+            .unwrap();
         p.refresh_from_db(conn).unwrap();
         assert_eq!(p.age, 99);
-        filter!(Person::objects(), pk = p.id.get().unwrap()).delete(conn).unwrap();
+        filter!(Person::objects(), pk = p.id.get().unwrap())
+            .delete(conn)
+            .unwrap();
         assert!(p.refresh_from_db(conn).unwrap_err().is_does_not_exist());
     });
 }
@@ -125,12 +176,35 @@ fn refresh_from_db_reloads_and_reports_missing_rows() {
 #[test]
 fn natural_primary_keys() {
     each_backend("natural_primary_keys", |_db, conn| {
-        let mut c = Code::objects().create(conn, Code { code: "NL".into(), label: "Netherlands".into() }).unwrap();
+        let mut c = Code::objects()
+            .create(
+                conn,
+                Code {
+                    code: "NL".into(),
+                    label: "Netherlands".into(),
+                },
+            )
+            .unwrap();
         c.label = "Nederland".into();
         c.save(conn).unwrap();
-        assert_eq!(Code::objects().get("NL".to_string(), conn).unwrap().label, "Nederland");
+        assert_eq!(
+            Code::objects().get("NL".to_string(), conn).unwrap().label,
+            "Nederland"
+        );
         let many = Code::objects()
-            .bulk_create(vec![Code { code: "DE".into(), label: "Germany".into() }, Code { code: "BE".into(), label: "Belgium".into() }], conn)
+            .bulk_create(
+                vec![
+                    Code {
+                        code: "DE".into(),
+                        label: "Germany".into(),
+                    },
+                    Code {
+                        code: "BE".into(),
+                        label: "Belgium".into(),
+                    },
+                ],
+                conn,
+            )
             .unwrap();
         assert_eq!(many.len(), 2);
         assert_eq!(Code::objects().all().count(conn).unwrap(), 3);
@@ -141,16 +215,36 @@ fn natural_primary_keys() {
 fn get_or_create_and_update_or_create() {
     each_backend("get_or_create", |_db, conn| {
         type NameIs = dorm::lookups::Lookup<dorm::name!(name), dorm::lookups::Exact, &'static str>;
-        let make = || Person { name: "Ann".into(), age: 5, ..Default::default() };
-        let (a, created) = Person::objects().get_or_create(NameIs::new("Ann"), make, conn).unwrap();
+        let make = || Person {
+            name: "Ann".into(),
+            age: 5,
+            ..Default::default()
+        };
+        let (a, created) = Person::objects()
+            .get_or_create(NameIs::new("Ann"), make, conn)
+            .unwrap();
         assert!(created);
-        let (b, created) = Person::objects().get_or_create(NameIs::new("Ann"), make, conn).unwrap();
+        let (b, created) = Person::objects()
+            .get_or_create(NameIs::new("Ann"), make, conn)
+            .unwrap();
         assert!(!created);
         assert_eq!(a, b);
-        let (c, created) = Person::objects().update_or_create(NameIs::new("Ann"), make, |p| p.age = 6, conn).unwrap();
+        let (c, created) = Person::objects()
+            .update_or_create(NameIs::new("Ann"), make, |p| p.age = 6, conn)
+            .unwrap();
         assert!(!created);
         assert_eq!((c.id, c.age), (a.id, 6));
-        let (d, created) = Person::objects().update_or_create(NameIs::new("Bob"), || Person { name: "Bob".into(), ..Default::default() }, |p| p.age = 7, conn).unwrap();
+        let (d, created) = Person::objects()
+            .update_or_create(
+                NameIs::new("Bob"),
+                || Person {
+                    name: "Bob".into(),
+                    ..Default::default()
+                },
+                |p| p.age = 7,
+                conn,
+            )
+            .unwrap();
         assert!(created);
         assert_eq!(d.age, 7);
     });
@@ -159,11 +253,20 @@ fn get_or_create_and_update_or_create() {
 #[test]
 fn bulk_create_returns_keys_for_ten_thousand_rows() {
     each_backend("bulk_create_10k", |_db, conn| {
-        let rows: Vec<Person> = (0..10_000).map(|i| Person { name: format!("p{i}"), age: i, ..Default::default() }).collect();
+        let rows: Vec<Person> = (0..10_000)
+            .map(|i| Person {
+                name: format!("p{i}"),
+                age: i,
+                ..Default::default()
+            })
+            .collect();
         let ((), queries) = dorm::db::instrumentation::capture_queries(|| {
             let saved = Person::objects().bulk_create(rows, conn).unwrap();
             assert_eq!(saved.len(), 10_000);
-            let keys: Vec<i64> = saved.iter().map(|p| p.id.get().expect("key returned")).collect();
+            let keys: Vec<i64> = saved
+                .iter()
+                .map(|p| p.id.get().expect("key returned"))
+                .collect();
             let mut sorted = keys.clone();
             sorted.sort();
             sorted.dedup();
@@ -174,7 +277,10 @@ fn bulk_create_returns_keys_for_ten_thousand_rows() {
             assert_eq!(loaded.name, "p1234");
         });
         let inserts = queries.iter().filter(|q| q.starts_with("INSERT")).count();
-        assert!(inserts >= 1 && inserts <= 10, "batched: {inserts} INSERT statements");
+        assert!(
+            inserts >= 1 && inserts <= 10,
+            "batched: {inserts} INSERT statements"
+        );
         assert_eq!(Person::objects().all().count(conn).unwrap(), 10_000);
     });
 }
@@ -182,22 +288,49 @@ fn bulk_create_returns_keys_for_ten_thousand_rows() {
 #[test]
 fn bulk_update_writes_each_rows_own_values() {
     each_backend("bulk_update", |_db, conn| {
-        let rows: Vec<Person> = (0..5).map(|i| Person { name: format!("p{i}"), age: i, ..Default::default() }).collect();
+        let rows: Vec<Person> = (0..5)
+            .map(|i| Person {
+                name: format!("p{i}"),
+                age: i,
+                ..Default::default()
+            })
+            .collect();
         let mut rows = Person::objects().bulk_create(rows, conn).unwrap();
         for r in &mut rows {
             r.age *= 10;
             r.name = "unchanged".into();
         }
-        assert_eq!(Person::objects().bulk_update(&rows, &["age"], conn).unwrap(), 5);
-        let ages: Vec<(String, i32)> = dorm::order_by!(Person::objects().all(), name).fetch(conn).unwrap().into_iter().map(|p| (p.name, p.age)).collect();
-        assert_eq!(ages, (0..5).map(|i| (format!("p{i}"), i * 10)).collect::<Vec<_>>());
-        assert!(matches!(Person::objects().bulk_update(&rows, &["id"], conn), Err(dorm::Error::InvalidValue { .. })));
+        assert_eq!(
+            Person::objects()
+                .bulk_update(&rows, &["age"], conn)
+                .unwrap(),
+            5
+        );
+        let ages: Vec<(String, i32)> = dorm::order_by!(Person::objects().all(), name)
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.name, p.age))
+            .collect();
+        assert_eq!(
+            ages,
+            (0..5)
+                .map(|i| (format!("p{i}"), i * 10))
+                .collect::<Vec<_>>()
+        );
+        assert!(matches!(
+            Person::objects().bulk_update(&rows, &["id"], conn),
+            Err(dorm::Error::InvalidValue { .. })
+        ));
     });
 }
 
 #[test]
 fn choices_expose_values_and_labels() {
-    assert_eq!(Country::CHOICES, &[("de", "Germany"), ("nl", "The Netherlands")]);
+    assert_eq!(
+        Country::CHOICES,
+        &[("de", "Germany"), ("nl", "The Netherlands")]
+    );
     assert_eq!(Country::from_value("nl"), Some(Country::Netherlands));
     assert_eq!(Country::Germany.to_string(), "Germany");
     let meta = Everything::field_meta("country").unwrap();
@@ -206,7 +339,10 @@ fn choices_expose_values_and_labels() {
 
 #[test]
 fn upload_to_builds_the_stored_path() {
-    let mut e = Everything { slug: "x".into(), ..Default::default() };
+    let mut e = Everything {
+        slug: "x".into(),
+        ..Default::default()
+    };
     assert_eq!(e.upload_photo("cat.png"), "everything/x/cat.png");
     assert_eq!(e.photo.as_deref(), Some("everything/x/cat.png"));
 }

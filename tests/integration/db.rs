@@ -10,24 +10,34 @@ use crate::common::{databases, models::*, sqlite};
 
 #[test]
 fn urls_pick_the_backend_and_bad_urls_are_errors() {
-    assert_eq!(dorm::connect("sqlite::memory:").unwrap().vendor(), Vendor::Sqlite);
+    assert_eq!(
+        dorm::connect("sqlite::memory:").unwrap().vendor(),
+        Vendor::Sqlite
+    );
     match dorm::connect("oracle://x") {
         Err(Error::Connection { message, .. }) => assert!(message.contains("unsupported URL")),
         other => panic!("{other:?}"),
     }
     match dorm::connect("postgres://nobody:secret@127.0.0.1:1/none") {
-        Err(Error::Connection { url, .. }) => assert!(!url.contains("secret"), "password redacted: {url}"),
+        Err(Error::Connection { url, .. }) => {
+            assert!(!url.contains("secret"), "password redacted: {url}")
+        }
         Err(other) => panic!("{other:?}"),
         Ok(_) => panic!("connected to port 1"),
     }
-    assert_eq!(dorm::db::database_url_or("sqlite://fallback.sqlite3").is_empty(), false);
+    assert_eq!(
+        dorm::db::database_url_or("sqlite://fallback.sqlite3").is_empty(),
+        false
+    );
 }
 
 #[test]
 fn sqlite_connections_are_configured() {
     let db = sqlite("sqlite_pragmas");
     let mut conn = db.connect();
-    let dorm::Connection::Sqlite(c) = &mut conn else { panic!("sqlite") };
+    let dorm::Connection::Sqlite(c) = &mut conn else {
+        panic!("sqlite")
+    };
     use diesel::prelude::*;
     #[derive(QueryableByName)]
     struct Value {
@@ -35,10 +45,16 @@ fn sqlite_connections_are_configured() {
         v: String,
     }
     let read = |c: &mut diesel::SqliteConnection, pragma: &str| -> String {
-        diesel::sql_query(format!("SELECT CAST(({pragma}) AS TEXT) AS v")).get_result::<Value>(c).unwrap().v
+        diesel::sql_query(format!("SELECT CAST(({pragma}) AS TEXT) AS v"))
+            .get_result::<Value>(c)
+            .unwrap()
+            .v
     };
     assert_eq!(read(c, "SELECT foreign_keys FROM pragma_foreign_keys"), "1");
-    assert_eq!(read(c, "SELECT journal_mode FROM pragma_journal_mode"), "wal");
+    assert_eq!(
+        read(c, "SELECT journal_mode FROM pragma_journal_mode"),
+        "wal"
+    );
     assert_eq!(read(c, "SELECT timeout FROM pragma_busy_timeout"), "5000");
 }
 
@@ -46,7 +62,14 @@ fn sqlite_connections_are_configured() {
 fn an_exhausted_pool_answers_within_its_timeout() {
     for db in databases("pool_exhaustion") {
         let timeout = Duration::from_millis(300);
-        let pool = dorm::Pool::with_options(&db.url, PoolOptions { max_size: 2, connection_timeout: timeout }).unwrap();
+        let pool = dorm::Pool::with_options(
+            &db.url,
+            PoolOptions {
+                max_size: 2,
+                connection_timeout: timeout,
+            },
+        )
+        .unwrap();
         let a = pool.get().unwrap();
         let b = pool.get().unwrap();
         let started = Instant::now();
@@ -55,7 +78,10 @@ fn an_exhausted_pool_answers_within_its_timeout() {
             other => panic!("expected PoolTimeout, got {other:?}"),
         }
         let waited = started.elapsed();
-        assert!(waited >= timeout && waited < timeout * 10, "answered after {waited:?}");
+        assert!(
+            waited >= timeout && waited < timeout * 10,
+            "answered after {waited:?}"
+        );
         drop(a);
         assert!(pool.get().is_ok(), "a returned connection is reused");
         drop(b);
@@ -69,8 +95,21 @@ fn pooled_connections_run_queries() {
         let pool = dorm::Pool::new(&db.url).unwrap();
         assert_eq!(pool.vendor(), db.vendor);
         let mut conn = pool.get().unwrap();
-        Person::objects().create(&mut conn, Person { name: "pooled".into(), ..Default::default() }).unwrap();
-        assert_eq!(filter!(Person::objects(), name = "pooled").count(&mut conn).unwrap(), 1);
+        Person::objects()
+            .create(
+                &mut conn,
+                Person {
+                    name: "pooled".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            filter!(Person::objects(), name = "pooled")
+                .count(&mut conn)
+                .unwrap(),
+            1
+        );
     }
 }
 
@@ -79,7 +118,15 @@ fn every_query_is_logged_and_countable() {
     for db in databases("query_log") {
         let mut conn = db.migrated();
         let (n, queries) = capture_queries(|| {
-            Person::objects().create(&mut conn, Person { name: "a".into(), ..Default::default() }).unwrap();
+            Person::objects()
+                .create(
+                    &mut conn,
+                    Person {
+                        name: "a".into(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
             Person::objects().all().count(&mut conn).unwrap()
         });
         assert_eq!(n, 1);

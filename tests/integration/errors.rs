@@ -11,30 +11,70 @@ use crate::common::{each_backend, models::*};
 #[test]
 fn unique_violations_name_their_constraint() {
     each_backend("unique_violation", |db, conn| {
-        let product = || Product { name: "Stroopwafel".into(), country: "nl".into(), ..Default::default() };
+        let product = || Product {
+            name: "Stroopwafel".into(),
+            country: "nl".into(),
+            ..Default::default()
+        };
         Product::objects().create(conn, product()).unwrap();
         match Product::objects().create(conn, product()) {
-            Err(Error::Integrity { kind: IntegrityKind::Unique, constraint, .. }) => {
+            Err(Error::Integrity {
+                kind: IntegrityKind::Unique,
+                constraint,
+                ..
+            }) => {
                 let constraint = constraint.expect("constraint reported");
                 match db.vendor {
-                    dorm::db::Vendor::Postgres => assert_eq!(constraint, "Unique city name per country"),
+                    dorm::db::Vendor::Postgres => {
+                        assert_eq!(constraint, "Unique city name per country")
+                    }
                     _ => assert_eq!(constraint, "tests_product.name, tests_product.country"),
                 }
             }
             other => panic!("expected a unique violation, got {other:?}"),
         }
         // A single-column unique field.
-        Product::objects().create(conn, Product { name: "a".into(), sku: Some("X1".into()), ..Default::default() }).unwrap();
-        let err = Product::objects().create(conn, Product { name: "b".into(), sku: Some("X1".into()), ..Default::default() }).unwrap_err();
+        Product::objects()
+            .create(
+                conn,
+                Product {
+                    name: "a".into(),
+                    sku: Some("X1".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let err = Product::objects()
+            .create(
+                conn,
+                Product {
+                    name: "b".into(),
+                    sku: Some("X1".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
         assert_eq!(err.integrity_kind(), Some(IntegrityKind::Unique));
-        assert_eq!(Product::objects().all().count(conn).unwrap(), 2, "failed inserts wrote nothing");
+        assert_eq!(
+            Product::objects().all().count(conn).unwrap(),
+            2,
+            "failed inserts wrote nothing"
+        );
     });
 }
 
 #[test]
 fn check_violations_are_reported() {
     each_backend("check_violation", |_db, conn| {
-        let err = Everything::objects().create(conn, Everything { positive: -1, ..Default::default() }).unwrap_err();
+        let err = Everything::objects()
+            .create(
+                conn,
+                Everything {
+                    positive: -1,
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
         assert_eq!(err.integrity_kind(), Some(IntegrityKind::Check), "{err}");
         assert_eq!(Everything::objects().all().count(conn).unwrap(), 0);
     });
@@ -52,7 +92,11 @@ fn not_null_violations_are_reported() {
             _ => unreachable!(),
         };
         match Error::from(result.unwrap_err()) {
-            Error::Integrity { kind: IntegrityKind::NotNull, constraint, .. } => {
+            Error::Integrity {
+                kind: IntegrityKind::NotNull,
+                constraint,
+                ..
+            } => {
                 if let Some(c) = constraint {
                     assert!(c.contains("age"), "{c}");
                 }
@@ -65,17 +109,35 @@ fn not_null_violations_are_reported() {
 #[test]
 fn foreign_key_violations_are_reported() {
     each_backend("foreign_key_violation", |db, conn| {
-        let id_type = if db.vendor == dorm::db::Vendor::Sqlite { "integer NOT NULL PRIMARY KEY AUTOINCREMENT" } else { "serial PRIMARY KEY" };
+        let id_type = if db.vendor == dorm::db::Vendor::Sqlite {
+            "integer NOT NULL PRIMARY KEY AUTOINCREMENT"
+        } else {
+            "serial PRIMARY KEY"
+        };
         conn.batch_execute(&format!(
             "CREATE TABLE tests_pet (id {id_type}, owner_id integer NOT NULL CONSTRAINT tests_pet_owner_fk REFERENCES tests_owner (id))"
         ))
         .unwrap();
-        let owner = Owner::objects().create(conn, Owner { name: "Ann".into(), ..Default::default() }).unwrap();
+        let owner = Owner::objects()
+            .create(
+                conn,
+                Owner {
+                    name: "Ann".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         let ok = format!("INSERT INTO tests_pet (owner_id) VALUES ({})", owner.id);
         conn.batch_execute(&ok).unwrap();
-        let err = conn.batch_execute("INSERT INTO tests_pet (owner_id) VALUES (999)").unwrap_err();
+        let err = conn
+            .batch_execute("INSERT INTO tests_pet (owner_id) VALUES (999)")
+            .unwrap_err();
         match err {
-            Error::Integrity { kind: IntegrityKind::ForeignKey, constraint, .. } => {
+            Error::Integrity {
+                kind: IntegrityKind::ForeignKey,
+                constraint,
+                ..
+            } => {
                 if db.vendor == dorm::db::Vendor::Postgres {
                     assert_eq!(constraint.as_deref(), Some("tests_pet_owner_fk"));
                 }
@@ -84,7 +146,10 @@ fn foreign_key_violations_are_reported() {
         }
         // Deleting a referenced row is refused too.
         let mut owner = owner;
-        assert_eq!(owner.delete(conn).unwrap_err().integrity_kind(), Some(IntegrityKind::ForeignKey));
+        assert_eq!(
+            owner.delete(conn).unwrap_err().integrity_kind(),
+            Some(IntegrityKind::ForeignKey)
+        );
     });
 }
 
@@ -96,21 +161,40 @@ fn get_reports_no_row_and_several_rows() {
             other => panic!("{other:?}"),
         }
         for _ in 0..2 {
-            Person::objects().create(conn, Person { name: "twin".into(), ..Default::default() }).unwrap();
+            Person::objects()
+                .create(
+                    conn,
+                    Person {
+                        name: "twin".into(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
         }
         match filter!(Person::objects(), name = "twin").get(conn) {
             Err(e @ Error::MultipleObjectsReturned { .. }) => {
-                assert_eq!(e.to_string(), "get() returned more than one Person -- it returned 2!");
+                assert_eq!(
+                    e.to_string(),
+                    "get() returned more than one Person -- it returned 2!"
+                );
             }
             other => panic!("{other:?}"),
         }
         // More rows than get() reads still reports the exact count.
-        let many: Vec<Person> = (0..30).map(|_| Person { name: "many".into(), ..Default::default() }).collect();
+        let many: Vec<Person> = (0..30)
+            .map(|_| Person {
+                name: "many".into(),
+                ..Default::default()
+            })
+            .collect();
         Person::objects().bulk_create(many, conn).unwrap();
         match filter!(Person::objects(), name = "many").get(conn) {
             Err(Error::MultipleObjectsReturned { count, .. }) => assert_eq!(count, 30),
             other => panic!("{other:?}"),
         }
-        assert!(Person::objects().get(123_456, conn).unwrap_err().is_does_not_exist());
+        assert!(Person::objects()
+            .get(123_456, conn)
+            .unwrap_err()
+            .is_does_not_exist());
     });
 }

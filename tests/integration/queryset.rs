@@ -7,10 +7,21 @@ use dorm::{field, Executor};
 use crate::common::{each_backend, models::*};
 
 fn people(conn: &mut dorm::Connection) {
-    let rows = [("Ann", 34, None), ("Bob", 17, Some("bobby")), ("Cid", 52, None), ("Dee", 12, Some("")), ("Eve", 34, Some("evie"))];
+    let rows = [
+        ("Ann", 34, None),
+        ("Bob", 17, Some("bobby")),
+        ("Cid", 52, None),
+        ("Dee", 12, Some("")),
+        ("Eve", 34, Some("evie")),
+    ];
     let rows: Vec<Person> = rows
         .iter()
-        .map(|(name, age, nick)| Person { name: name.to_string(), age: *age, nickname: nick.map(str::to_string), ..Default::default() })
+        .map(|(name, age, nick)| Person {
+            name: name.to_string(),
+            age: *age,
+            nickname: nick.map(str::to_string),
+            ..Default::default()
+        })
         .collect();
     Person::objects().bulk_create(rows, conn).unwrap();
 }
@@ -28,19 +39,77 @@ fn comparison_lookups() {
             n.sort();
             n
         };
-        assert_eq!(q(filter!(Person::objects(), age = 34).fetch(conn).unwrap()), ["Ann", "Eve"]);
-        assert_eq!(q(filter!(Person::objects(), age__exact = 17).fetch(conn).unwrap()), ["Bob"]);
-        assert_eq!(q(filter!(Person::objects(), age__gt = 34).fetch(conn).unwrap()), ["Cid"]);
-        assert_eq!(q(filter!(Person::objects(), age__gte = 34).fetch(conn).unwrap()), ["Ann", "Cid", "Eve"]);
-        assert_eq!(q(filter!(Person::objects(), age__lt = 17).fetch(conn).unwrap()), ["Dee"]);
-        assert_eq!(q(filter!(Person::objects(), age__lte = 17).fetch(conn).unwrap()), ["Bob", "Dee"]);
-        assert_eq!(q(filter!(Person::objects(), name__in = ["Bob", "Eve", "Zed"]).fetch(conn).unwrap()), ["Bob", "Eve"]);
-        assert!(filter!(Person::objects(), name__in = Vec::<String>::new()).fetch(conn).unwrap().is_empty());
-        assert_eq!(q(filter!(Person::objects(), age__gte = 17, age__lt = 40).fetch(conn).unwrap()), ["Ann", "Bob", "Eve"]);
-        assert_eq!(q(filter!(filter!(Person::objects(), age__gte = 17), name__lt = "C").fetch(conn).unwrap()), ["Ann", "Bob"]);
-        assert_eq!(q(filter!(Person::objects(), nickname = "bobby").fetch(conn).unwrap()), ["Bob"]);
+        assert_eq!(
+            q(filter!(Person::objects(), age = 34).fetch(conn).unwrap()),
+            ["Ann", "Eve"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), age__exact = 17)
+                .fetch(conn)
+                .unwrap()),
+            ["Bob"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), age__gt = 34)
+                .fetch(conn)
+                .unwrap()),
+            ["Cid"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), age__gte = 34)
+                .fetch(conn)
+                .unwrap()),
+            ["Ann", "Cid", "Eve"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), age__lt = 17)
+                .fetch(conn)
+                .unwrap()),
+            ["Dee"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), age__lte = 17)
+                .fetch(conn)
+                .unwrap()),
+            ["Bob", "Dee"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__in = ["Bob", "Eve", "Zed"])
+                .fetch(conn)
+                .unwrap()),
+            ["Bob", "Eve"]
+        );
+        assert!(filter!(Person::objects(), name__in = Vec::<String>::new())
+            .fetch(conn)
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            q(filter!(Person::objects(), age__gte = 17, age__lt = 40)
+                .fetch(conn)
+                .unwrap()),
+            ["Ann", "Bob", "Eve"]
+        );
+        assert_eq!(
+            q(
+                filter!(filter!(Person::objects(), age__gte = 17), name__lt = "C")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Ann", "Bob"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), nickname = "bobby")
+                .fetch(conn)
+                .unwrap()),
+            ["Bob"]
+        );
         let name = String::from("Cid");
-        assert_eq!(q(filter!(Person::objects(), name = &name).fetch(conn).unwrap()), ["Cid"]);
+        assert_eq!(
+            q(filter!(Person::objects(), name = &name)
+                .fetch(conn)
+                .unwrap()),
+            ["Cid"]
+        );
     });
 }
 
@@ -49,14 +118,26 @@ fn exclude_keeps_rows_where_the_condition_is_null() {
     each_backend("exclude_null", |_db, conn| {
         people(conn);
         // Django: exclude(nickname="bobby") keeps the rows whose nickname is NULL.
-        let mut rest = names(exclude!(Person::objects(), nickname = "bobby").fetch(conn).unwrap());
+        let mut rest = names(
+            exclude!(Person::objects(), nickname = "bobby")
+                .fetch(conn)
+                .unwrap(),
+        );
         rest.sort();
         assert_eq!(rest, ["Ann", "Cid", "Dee", "Eve"]);
         // Several arguments: NOT (a AND b).
-        let mut rest = names(exclude!(Person::objects(), age = 34, name = "Ann").fetch(conn).unwrap());
+        let mut rest = names(
+            exclude!(Person::objects(), age = 34, name = "Ann")
+                .fetch(conn)
+                .unwrap(),
+        );
         rest.sort();
         assert_eq!(rest, ["Bob", "Cid", "Dee", "Eve"]);
-        let mut both = names(exclude!(filter!(Person::objects(), age__gt = 15), name = "Cid").fetch(conn).unwrap());
+        let mut both = names(
+            exclude!(filter!(Person::objects(), age__gt = 15), name = "Cid")
+                .fetch(conn)
+                .unwrap(),
+        );
         both.sort();
         assert_eq!(both, ["Ann", "Bob", "Eve"]);
     });
@@ -67,10 +148,30 @@ fn ordering() {
     each_backend("ordering", |_db, conn| {
         people(conn);
         // The model's default ordering: -age, name.
-        assert_eq!(names(Person::objects().all().fetch(conn).unwrap()), ["Cid", "Ann", "Eve", "Bob", "Dee"]);
-        assert_eq!(names(dorm::order_by!(Person::objects().all(), name).fetch(conn).unwrap()), ["Ann", "Bob", "Cid", "Dee", "Eve"]);
-        assert_eq!(names(dorm::order_by!(Person::objects().all(), age, -name).fetch(conn).unwrap()), ["Dee", "Bob", "Eve", "Ann", "Cid"]);
-        assert_eq!(names(Person::objects().all().reverse().fetch(conn).unwrap()), ["Dee", "Bob", "Eve", "Ann", "Cid"]);
+        assert_eq!(
+            names(Person::objects().all().fetch(conn).unwrap()),
+            ["Cid", "Ann", "Eve", "Bob", "Dee"]
+        );
+        assert_eq!(
+            names(
+                dorm::order_by!(Person::objects().all(), name)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Ann", "Bob", "Cid", "Dee", "Eve"]
+        );
+        assert_eq!(
+            names(
+                dorm::order_by!(Person::objects().all(), age, -name)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Dee", "Bob", "Eve", "Ann", "Cid"]
+        );
+        assert_eq!(
+            names(Person::objects().all().reverse().fetch(conn).unwrap()),
+            ["Dee", "Bob", "Eve", "Ann", "Cid"]
+        );
         let unordered = Person::objects().all().clear_ordering().sql(conn.vendor());
         assert!(!unordered.contains("ORDER BY"), "{unordered}");
     });
@@ -81,23 +182,70 @@ fn slicing_first_last_and_nth() {
     each_backend("slicing", |_db, conn| {
         people(conn);
         let by_name = || dorm::order_by!(Person::objects().all(), name);
-        assert_eq!(names(by_name().slice(..2).fetch(conn).unwrap()), ["Ann", "Bob"]);
-        assert_eq!(names(by_name().slice(1..3).fetch(conn).unwrap()), ["Bob", "Cid"]);
-        assert_eq!(names(by_name().slice(3..).fetch(conn).unwrap()), ["Dee", "Eve"]);
-        assert_eq!(names(by_name().slice(1..4).slice(1..).fetch(conn).unwrap()), ["Cid", "Dee"]);
+        assert_eq!(
+            names(by_name().slice(..2).fetch(conn).unwrap()),
+            ["Ann", "Bob"]
+        );
+        assert_eq!(
+            names(by_name().slice(1..3).fetch(conn).unwrap()),
+            ["Bob", "Cid"]
+        );
+        assert_eq!(
+            names(by_name().slice(3..).fetch(conn).unwrap()),
+            ["Dee", "Eve"]
+        );
+        assert_eq!(
+            names(by_name().slice(1..4).slice(1..).fetch(conn).unwrap()),
+            ["Cid", "Dee"]
+        );
         assert!(by_name().slice(10..).fetch(conn).unwrap().is_empty());
-        assert_eq!(by_name().nth(1, conn).unwrap().map(|p| p.name).as_deref(), Some("Bob"));
+        assert_eq!(
+            by_name().nth(1, conn).unwrap().map(|p| p.name).as_deref(),
+            Some("Bob")
+        );
         assert_eq!(by_name().nth(9, conn).unwrap(), None);
-        assert_eq!(by_name().first(conn).unwrap().map(|p| p.name).as_deref(), Some("Ann"));
-        assert_eq!(by_name().last(conn).unwrap().map(|p| p.name).as_deref(), Some("Eve"));
+        assert_eq!(
+            by_name().first(conn).unwrap().map(|p| p.name).as_deref(),
+            Some("Ann")
+        );
+        assert_eq!(
+            by_name().last(conn).unwrap().map(|p| p.name).as_deref(),
+            Some("Eve")
+        );
         // Unordered: by primary key, as Django's first()/last().
         let unordered = || Person::objects().all().clear_ordering();
-        assert_eq!(unordered().first(conn).unwrap().map(|p| p.name).as_deref(), Some("Ann"));
-        assert_eq!(unordered().last(conn).unwrap().map(|p| p.name).as_deref(), Some("Eve"));
-        assert_eq!(Person::objects().all().earliest(field!(age), conn).unwrap().name, "Dee");
-        assert_eq!(Person::objects().all().latest(field!(age), conn).unwrap().name, "Cid");
-        assert!(filter!(Person::objects(), age__gt = 100).first(conn).unwrap().is_none());
-        assert!(filter!(Person::objects(), age__gt = 100).earliest(field!(age), conn).unwrap_err().is_does_not_exist());
+        assert_eq!(
+            unordered().first(conn).unwrap().map(|p| p.name).as_deref(),
+            Some("Ann")
+        );
+        assert_eq!(
+            unordered().last(conn).unwrap().map(|p| p.name).as_deref(),
+            Some("Eve")
+        );
+        assert_eq!(
+            Person::objects()
+                .all()
+                .earliest(field!(age), conn)
+                .unwrap()
+                .name,
+            "Dee"
+        );
+        assert_eq!(
+            Person::objects()
+                .all()
+                .latest(field!(age), conn)
+                .unwrap()
+                .name,
+            "Cid"
+        );
+        assert!(filter!(Person::objects(), age__gt = 100)
+            .first(conn)
+            .unwrap()
+            .is_none());
+        assert!(filter!(Person::objects(), age__gt = 100)
+            .earliest(field!(age), conn)
+            .unwrap_err()
+            .is_does_not_exist());
     });
 }
 
@@ -109,13 +257,19 @@ fn counting_existence_and_in_bulk() {
         people(conn);
         assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
         assert_eq!(filter!(Person::objects(), age = 34).count(conn).unwrap(), 2);
-        assert!(filter!(Person::objects(), name = "Eve").exists(conn).unwrap());
+        assert!(filter!(Person::objects(), name = "Eve")
+            .exists(conn)
+            .unwrap());
         let all = Person::objects().all().fetch(conn).unwrap();
         let ids: Vec<i64> = all.iter().take(2).map(|p| p.id.get().unwrap()).collect();
         let found = Person::objects().all().in_bulk(ids.clone(), conn).unwrap();
         assert_eq!(found.len(), 2);
         assert_eq!(found[&ids[0]].name, all[0].name);
-        assert!(Person::objects().all().in_bulk(Vec::<i64>::new(), conn).unwrap().is_empty());
+        assert!(Person::objects()
+            .all()
+            .in_bulk(Vec::<i64>::new(), conn)
+            .unwrap()
+            .is_empty());
     });
 }
 
@@ -123,8 +277,15 @@ fn counting_existence_and_in_bulk() {
 fn queryset_update_changes_matching_rows_in_one_statement() {
     each_backend("queryset_update", |_db, conn| {
         people(conn);
-        let (changed, queries) =
-            dorm::db::instrumentation::capture_queries(|| dorm::update!(filter!(Person::objects(), age__lt = 18), age = 18, nickname = "minor").execute(conn).unwrap());
+        let (changed, queries) = dorm::db::instrumentation::capture_queries(|| {
+            dorm::update!(
+                filter!(Person::objects(), age__lt = 18),
+                age = 18,
+                nickname = "minor"
+            )
+            .execute(conn)
+            .unwrap()
+        });
         assert_eq!(changed, 2);
         assert_eq!(queries.len(), 1);
         let mut adults = names(filter!(Person::objects(), age = 18).fetch(conn).unwrap());
@@ -138,11 +299,22 @@ fn queryset_update_changes_matching_rows_in_one_statement() {
 #[test]
 fn iterator_streams_a_hundred_thousand_rows() {
     each_backend("iterator_100k", |_db, conn| {
-        let rows: Vec<Person> = (0..100_000).map(|i| Person { name: format!("p{i}"), age: i % 100, ..Default::default() }).collect();
+        let rows: Vec<Person> = (0..100_000)
+            .map(|i| Person {
+                name: format!("p{i}"),
+                age: i % 100,
+                ..Default::default()
+            })
+            .collect();
         Person::objects().bulk_create(rows, conn).unwrap();
         let mut count = 0u64;
         let mut age_sum = 0i64;
-        for person in Person::objects().all().clear_ordering().iterator(conn).unwrap() {
+        for person in Person::objects()
+            .all()
+            .clear_ordering()
+            .iterator(conn)
+            .unwrap()
+        {
             let person = person.unwrap();
             count += 1;
             age_sum += i64::from(person.age);
@@ -154,11 +326,23 @@ fn iterator_streams_a_hundred_thousand_rows() {
 
 #[test]
 fn sql_is_printed_per_backend_with_binds() {
-    let qs = || dorm::order_by!(filter!(Person::objects(), age__gte = 18, name = "Ann"), -age).slice(..10);
+    let qs = || {
+        dorm::order_by!(
+            filter!(Person::objects(), age__gte = 18, name = "Ann"),
+            -age
+        )
+        .slice(..10)
+    };
     let sqlite = qs().sql(dorm::db::Vendor::Sqlite);
     assert!(sqlite.contains("FROM `tests_person` WHERE"), "{sqlite}");
-    assert!(sqlite.contains("ORDER BY `tests_person`.`age` DESC LIMIT ? OFFSET ?"), "{sqlite}");
-    assert!(sqlite.ends_with("-- binds: [18, \"Ann\", 10, 0]"), "{sqlite}");
+    assert!(
+        sqlite.contains("ORDER BY `tests_person`.`age` DESC LIMIT ? OFFSET ?"),
+        "{sqlite}"
+    );
+    assert!(
+        sqlite.ends_with("-- binds: [18, \"Ann\", 10, 0]"),
+        "{sqlite}"
+    );
     #[cfg(feature = "postgres")]
     {
         let pg = qs().sql(dorm::db::Vendor::Postgres);

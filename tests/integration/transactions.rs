@@ -6,11 +6,19 @@ use dorm::Error;
 use crate::common::{databases, each_backend, models::*};
 
 fn person(name: &str) -> Person {
-    Person { name: name.into(), ..Default::default() }
+    Person {
+        name: name.into(),
+        ..Default::default()
+    }
 }
 
 fn names(conn: &mut dorm::Connection) -> Vec<String> {
-    dorm::order_by!(Person::objects().all(), name).fetch(conn).unwrap().into_iter().map(|p| p.name).collect()
+    dorm::order_by!(Person::objects().all(), name)
+        .fetch(conn)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect()
 }
 
 #[test]
@@ -39,8 +47,22 @@ fn nested_atomic_rolls_back_only_the_failed_inner_block() {
             let inner: dorm::Result<()> = dorm::atomic(conn, |conn| {
                 Person::objects().create(conn, person("inner"))?;
                 // A unique violation inside the savepoint...
-                Product::objects().create(conn, Product { name: "p".into(), country: "nl".into(), ..Default::default() })?;
-                Product::objects().create(conn, Product { name: "p".into(), country: "nl".into(), ..Default::default() })?;
+                Product::objects().create(
+                    conn,
+                    Product {
+                        name: "p".into(),
+                        country: "nl".into(),
+                        ..Default::default()
+                    },
+                )?;
+                Product::objects().create(
+                    conn,
+                    Product {
+                        name: "p".into(),
+                        country: "nl".into(),
+                        ..Default::default()
+                    },
+                )?;
                 Ok(())
             });
             assert!(matches!(inner, Err(Error::Integrity { .. })));
@@ -54,7 +76,11 @@ fn nested_atomic_rolls_back_only_the_failed_inner_block() {
         });
         outer.unwrap();
         assert_eq!(names(conn), vec!["inner-ok", "outer-after", "outer-before"]);
-        assert_eq!(Product::objects().all().count(conn).unwrap(), 0, "the savepoint rolled back the first product too");
+        assert_eq!(
+            Product::objects().all().count(conn).unwrap(),
+            0,
+            "the savepoint rolled back the first product too"
+        );
     });
 }
 
@@ -79,7 +105,14 @@ fn a_panic_inside_atomic_rolls_back_and_leaves_no_open_transaction() {
 fn a_pooled_connection_is_never_handed_out_mid_transaction() {
     for db in databases("pool_panic") {
         db.migrated();
-        let pool = dorm::Pool::with_options(&db.url, dorm::db::PoolOptions { max_size: 1, connection_timeout: std::time::Duration::from_secs(5) }).unwrap();
+        let pool = dorm::Pool::with_options(
+            &db.url,
+            dorm::db::PoolOptions {
+                max_size: 1,
+                connection_timeout: std::time::Duration::from_secs(5),
+            },
+        )
+        .unwrap();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut conn = pool.get().unwrap();
             let _: dorm::Result<()> = dorm::atomic(&mut conn, |conn| {
@@ -98,7 +131,14 @@ fn a_pooled_connection_is_never_handed_out_mid_transaction() {
 fn concurrent_writers_queue_instead_of_failing() {
     for db in databases("concurrent_writers") {
         db.migrated();
-        let pool = dorm::Pool::with_options(&db.url, dorm::db::PoolOptions { max_size: 4, ..Default::default() }).unwrap();
+        let pool = dorm::Pool::with_options(
+            &db.url,
+            dorm::db::PoolOptions {
+                max_size: 4,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let handles: Vec<_> = (0..4)
             .map(|t| {
                 let pool = pool.clone();
@@ -109,7 +149,14 @@ fn concurrent_writers_queue_instead_of_failing() {
                             // Read, then write: the pattern that deadlocks SQLite's deferred
                             // transactions ("database is locked").
                             let n = Person::objects().all().count(conn)?;
-                            Person::objects().create(conn, Person { name: format!("t{t}-{i}"), age: n as i32, ..Default::default() })?;
+                            Person::objects().create(
+                                conn,
+                                Person {
+                                    name: format!("t{t}-{i}"),
+                                    age: n as i32,
+                                    ..Default::default()
+                                },
+                            )?;
                             Ok(())
                         });
                         r.unwrap();

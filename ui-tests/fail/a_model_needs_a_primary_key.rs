@@ -1,0 +1,8 @@
+use dorm::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+pub struct Orphan {
+    pub name: String,
+}
+
+fn main() {}

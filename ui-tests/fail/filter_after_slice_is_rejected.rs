@@ -1,0 +1,5 @@
+include!("../models.rs");
+
+fn main() {
+    let _ = filter!(Person::objects().all().slice(..5), age = 3);
+}

@@ -1,0 +1,5 @@
+include!("../models.rs");
+
+fn main() {
+    let _ = dorm::update!(Person::objects().all().slice(..5), age = 3);
+}

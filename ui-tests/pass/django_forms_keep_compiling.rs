@@ -1,0 +1,22 @@
+include!("../models.rs");
+
+use dorm::field;
+
+fn main() -> dorm::Result<()> {
+    let mut conn = dorm::connect("sqlite::memory:")?;
+    dorm::migrations::create_tables(&mut conn, &[<Person as dorm::Model>::META])?;
+    let ann = Person::objects().create(&mut conn, Person { name: "Ann".into(), age: 30, ..Default::default() })?;
+    let _ = filter!(Person::objects(), name = "Ann", age__gte = 18).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), pk = ann.id.get().unwrap_or_default()).get(&mut conn)?;
+    let _ = filter!(Person::objects(), nickname = "annie").exists(&mut conn)?;
+    let _ = filter!(Person::objects(), name__in = ["Ann", "Bob"]).count(&mut conn)?;
+    let _ = exclude!(filter!(Person::objects(), age__lt = 99), name = "Bob").fetch(&mut conn)?;
+    let _ = dorm::order_by!(Person::objects().all(), -age, name).slice(..10).fetch(&mut conn)?;
+    let _ = Person::objects().all().reverse().first(&mut conn)?;
+    let _ = Person::objects().all().latest(field!(age), &mut conn)?;
+    let _ = dorm::update!(filter!(Person::objects(), age__lt = 18), age = 18).execute(&mut conn)?;
+    let mut bob = Person { name: "Bob".into(), ..Default::default() };
+    bob.save(&mut conn)?;
+    bob.delete(&mut conn)?;
+    Ok(())
+}
