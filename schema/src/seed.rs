@@ -69,7 +69,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 name: "Berghain".into(),
                 city_id: berlin.id.get().unwrap_or_default(),
                 started_at: at(2004, 10, 15),
-                latitude: Decimal::new(525_112_345_678_9, 11),
+                latitude: Decimal::new(5_251_123_456_789, 11),
                 ..Default::default()
             },
         )?;
@@ -79,7 +79,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 name: "Paradiso".into(),
                 city_id: amsterdam.id.get().unwrap_or_default(),
                 started_at: at(1968, 3, 30),
-                latitude: Decimal::new(523_623_000_000_1, 11),
+                latitude: Decimal::new(5_236_230_000_001, 11),
                 ..Default::default()
             },
         )?;

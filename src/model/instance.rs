@@ -13,13 +13,14 @@ pub trait Instance: Model {
     fn save<C: Executor>(&mut self, conn: &mut C) -> Result<()> {
         if self.pk().is_some() {
             self.pre_save(false);
-            let updated = dispatch!(conn, |c| self.update_row(c, None))?;
+            let updated = dispatch!(conn, |c| self.update_row(c, None))
+                .map_err(|e| Self::META.name_constraint(e))?;
             if updated > 0 {
                 return Ok(());
             }
         }
         self.pre_save(true);
-        dispatch!(conn, |c| self.insert_row(c))
+        dispatch!(conn, |c| self.insert_row(c)).map_err(|e| Self::META.name_constraint(e))
     }
 
     /// Updates only `fields` of an existing row (Django's `save(update_fields=[...])`), plus
@@ -50,7 +51,8 @@ pub trait Instance: Model {
                 .filter(|f| f.auto_now)
                 .map(|f| f.name),
         );
-        let updated = dispatch!(conn, |c| self.update_row(c, Some(&names)))?;
+        let updated = dispatch!(conn, |c| self.update_row(c, Some(&names)))
+            .map_err(|e| Self::META.name_constraint(e))?;
         if updated == 0 {
             return Err(Error::DoesNotExist {
                 model: Self::META.name,

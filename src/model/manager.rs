@@ -93,7 +93,7 @@ impl<M: Model> Manager<M> {
     /// Inserts `obj` and returns it with its primary key (Django's `objects.create(...)`).
     pub fn create<C: Executor>(self, conn: &mut C, mut obj: M) -> Result<M> {
         obj.pre_save(true);
-        dispatch!(conn, |c| obj.insert_row(c))?;
+        dispatch!(conn, |c| obj.insert_row(c)).map_err(|e| M::META.name_constraint(e))?;
         Ok(obj)
     }
 
@@ -216,7 +216,8 @@ impl<M: Model> Manager<M> {
         atomic(conn, |conn| {
             let mut total = 0;
             for obj in objs {
-                total += dispatch!(conn, |c| obj.update_row(c, Some(fields)))?;
+                total += dispatch!(conn, |c| obj.update_row(c, Some(fields)))
+                    .map_err(|e| M::META.name_constraint(e))?;
             }
             Ok(total)
         })

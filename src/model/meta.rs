@@ -57,6 +57,57 @@ impl ModelMeta {
             .expect("#[derive(Model)] guarantees one primary key")
     }
 
+    /// The name PostgreSQL gives the unique constraint over `columns` of this table: a
+    /// `UniqueConstraint`'s own name, `<table>_pkey` for the primary key, `<table>_<column>_key`
+    /// for a `unique` field. SQLite reports columns only; dorm names them the same way, so a
+    /// `match` on the constraint works on every backend.
+    pub fn unique_constraint_name(&self, columns: &[&str]) -> Option<String> {
+        let field_of = |column: &str| self.fields.iter().find(|f| f.column == column);
+        for c in self.constraints {
+            let cols: Vec<&str> = c
+                .fields
+                .iter()
+                .map(|f| self.column(f).unwrap_or(f))
+                .collect();
+            if cols.len() == columns.len() && cols.iter().all(|c| columns.contains(c)) {
+                return Some(c.name.to_string());
+            }
+        }
+        match columns {
+            [one] => match field_of(one) {
+                Some(f) if f.primary_key => Some(format!("{}_pkey", self.db_table)),
+                Some(f) if f.unique => Some(format!("{}_{}_key", self.db_table, f.column)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Gives an integrity error from SQLite (which names columns, `table.column`) the
+    /// constraint name PostgreSQL would report; other errors pass through.
+    pub fn name_constraint(&self, err: crate::Error) -> crate::Error {
+        match err {
+            crate::Error::Integrity {
+                kind: crate::IntegrityKind::Unique,
+                constraint: Some(c),
+                message,
+            } => {
+                let prefix = format!("{}.", self.db_table);
+                let columns: Option<Vec<&str>> = c
+                    .split(", ")
+                    .map(|part| part.strip_prefix(prefix.as_str()))
+                    .collect();
+                let named = columns.and_then(|cols| self.unique_constraint_name(&cols));
+                crate::Error::Integrity {
+                    kind: crate::IntegrityKind::Unique,
+                    constraint: Some(named.unwrap_or(c)),
+                    message,
+                }
+            }
+            other => other,
+        }
+    }
+
     /// The column of the field named `name`.
     pub fn column(&self, name: &str) -> Option<&'static str> {
         self.field(name).map(|f| f.column)

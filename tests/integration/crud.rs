@@ -278,7 +278,7 @@ fn bulk_create_returns_keys_for_ten_thousand_rows() {
         });
         let inserts = queries.iter().filter(|q| q.starts_with("INSERT")).count();
         assert!(
-            inserts >= 1 && inserts <= 10,
+            (1..=10).contains(&inserts),
             "batched: {inserts} INSERT statements"
         );
         assert_eq!(Person::objects().all().count(conn).unwrap(), 10_000);

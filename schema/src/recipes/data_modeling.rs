@@ -31,7 +31,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
 
     book.recipe(
         "How to create a data migration? / How to run the migrations? (applied so far)",
-        |conn| dorm::migrations::applied_migrations(conn),
+        dorm::migrations::applied_migrations,
     )?;
 
     let editor = SchemaEditor::new(book.vendor());
@@ -110,7 +110,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     book.recipe(
         "How to control how the model appears in the admin area or the console? (Display)",
         |conn| {
-            let places = vec![Place {
+            let places = [Place {
                 name: "Joe's".into(),
                 address: "1 Main St".into(),
                 ..Default::default()
