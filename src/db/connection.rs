@@ -214,7 +214,7 @@ pub trait Execute<Q>: Executor {
 }
 
 macro_rules! concrete_executor {
-    ($feature:literal, $conn:ty, $variant:ident) => {
+    ($feature:literal, $conn:ty, $variant:ident, $streaming:ty) => {
         #[cfg(feature = $feature)]
         impl Executor for $conn {
             fn backend(&mut self) -> Backend<'_> {
@@ -236,7 +236,7 @@ macro_rules! concrete_executor {
         #[cfg(feature = $feature)]
         impl<'q, Q, U> LoadIter<'q, Q, U> for $conn
         where
-            Q: LoadQuery<'q, $conn, U>,
+            Q: LoadQuery<'q, $conn, U, $streaming>,
         {
             fn load_iter_rows<'c>(
                 &'c mut self,
@@ -247,9 +247,7 @@ macro_rules! concrete_executor {
                 U: 'c,
                 'q: 'c,
             {
-                Ok(Box::new(
-                    query.load_iter::<U, diesel::connection::DefaultLoadingMode>(self)?,
-                ))
+                Ok(Box::new(query.load_iter::<U, $streaming>(self)?))
             }
         }
         #[cfg(feature = $feature)]
@@ -263,8 +261,20 @@ macro_rules! concrete_executor {
         }
     };
 }
-concrete_executor!("sqlite", SqliteConnection, Sqlite);
-concrete_executor!("postgres", PgConnection, Postgres);
+// SQLite steps through rows by default; PostgreSQL needs row-by-row mode to stream instead
+// of reading the whole result first.
+concrete_executor!(
+    "sqlite",
+    SqliteConnection,
+    Sqlite,
+    diesel::connection::DefaultLoadingMode
+);
+concrete_executor!(
+    "postgres",
+    PgConnection,
+    Postgres,
+    diesel::pg::PgRowByRowLoadingMode
+);
 
 impl Executor for Connection {
     fn backend(&mut self) -> Backend<'_> {

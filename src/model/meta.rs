@@ -49,12 +49,10 @@ impl ModelMeta {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    /// The primary key field.
-    pub fn pk(&self) -> &'static FieldMeta {
-        self.fields
-            .iter()
-            .find(|f| f.primary_key)
-            .expect("#[derive(Model)] guarantees one primary key")
+    /// The primary key field (`#[derive(Model)]` guarantees there is exactly one; a
+    /// hand-written state without one has none).
+    pub fn pk(&self) -> Option<&'static FieldMeta> {
+        self.fields.iter().find(|f| f.primary_key)
     }
 
     /// The name PostgreSQL gives the unique constraint over `columns` of this table: a

@@ -145,7 +145,9 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
             0 => Err(Error::DoesNotExist {
                 model: M::META.name,
             }),
-            1 => Ok(rows.pop().expect("one row")),
+            1 => rows.pop().ok_or(Error::DoesNotExist {
+                model: M::META.name,
+            }),
             n => {
                 let count = if n < MAX_GET_RESULTS {
                     n as u64

@@ -8,6 +8,37 @@
 //! `update` and `delete` no longer exist, so Django's run-time "Cannot filter a query once a
 //! slice has been taken" is a compile error.
 //!
+//! ```
+//! use dorm::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Entry {
+//!     pub id: Auto<i64>,
+//!     #[dorm(max_length = 100)]
+//!     pub headline: String,
+//!     pub rating: i32,
+//! }
+//!
+//! # fn main() -> dorm::Result<()> {
+//! let mut conn = dorm::connect("sqlite::memory:")?;
+//! dorm::migrations::create_tables(&mut conn, &[Entry::META])?;
+//! let rows = [("What's new", 5), ("Lennon", 4), ("Ringo", 2)]
+//!     .map(|(headline, rating)| Entry { headline: headline.into(), rating, ..Default::default() });
+//! Entry::objects().bulk_create(rows.to_vec(), &mut conn)?;
+//!
+//! // Lazy: nothing runs until `fetch`, `first`, `count`...
+//! let good = dorm::order_by!(filter!(Entry::objects(), rating__gte = 4), -rating);
+//! assert!(good.clone().sql(conn.vendor()).contains("ORDER BY"));
+//! let headlines: Vec<String> = good.clone().fetch(&mut conn)?.into_iter().map(|e| e.headline).collect();
+//! assert_eq!(headlines, ["What's new", "Lennon"]);
+//! assert_eq!(good.clone().slice(1..).first(&mut conn)?.map(|e| e.rating), Some(4));
+//! assert_eq!(exclude!(Entry::objects(), headline__in = ["Ringo"]).count(&mut conn)?, 2);
+//! assert_eq!(dorm::update!(filter!(Entry::objects(), rating__lt = 3), rating = 3).execute(&mut conn)?, 1);
+//! assert_eq!(Entry::objects().all().latest(dorm::field!(rating), &mut conn)?.headline, "What's new");
+//! # Ok(()) }
+//! ```
+//!
 //! One file per method family: [`filter`](self) (`filter`, `exclude`), `ordering`
 //! (`order_by`, `reverse`), `slicing` (`slice`), `execute` (everything that takes a
 //! connection), `update` (`update`, `delete`), `sql` (printing the SQL).

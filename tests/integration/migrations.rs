@@ -114,6 +114,15 @@ fn sql_is_rendered_per_backend() {
             .any(|s| s.starts_with("CREATE INDEX \"tests_everything_slug_idx\"")),
         "slug fields are indexed"
     );
+    assert!(
+        everything[0].contains("\"remarks\" text NULL"),
+        "db_column names the column"
+    );
+    assert!(
+        pg.iter().any(|s| s
+            == "CREATE INDEX \"person_name_age_idx\" ON \"tests_person\" (\"name\", \"age\" DESC)"),
+        "{pg:?}"
+    );
 }
 
 #[test]
@@ -134,7 +143,7 @@ fn the_writer_renders_readable_operations() {
 fn meta_describes_the_model() {
     let meta = <Everything as dorm::Model>::META;
     assert_eq!(meta.db_table, "tests_everything");
-    assert_eq!(meta.pk().name, "id");
+    assert_eq!(meta.pk().map(|f| f.name), Some("id"));
     let latitude = meta.field("latitude").unwrap();
     assert_eq!(
         (latitude.max_digits, latitude.decimal_places),

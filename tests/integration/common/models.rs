@@ -59,6 +59,7 @@ pub struct Everything {
     pub photo: Option<String>,
     #[dorm(choices, max_length = 2, default = "de")]
     pub country: Country,
+    #[dorm(db_column = "remarks")]
     pub note: Option<String>,
     #[dorm(auto_now_add)]
     pub created_at: DateTime<Utc>,
@@ -83,7 +84,7 @@ pub struct Product {
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
-#[dorm(app_label = "tests", ordering(-age, name))]
+#[dorm(app_label = "tests", ordering(-age, name), index(name = "person_name_age_idx", fields(name, -age)))]
 pub struct Person {
     pub id: Auto<i64>,
     #[dorm(max_length = 50)]
