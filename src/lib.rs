@@ -69,6 +69,49 @@ pub mod prelude {
     };
 }
 
+/// Runs diesel code on the concrete connection behind any dorm [`Executor`] (a URL-chosen
+/// [`Connection`], a pooled one, or diesel's own): `$body` is compiled once per backend dorm is
+/// built with, with `$c` bound to that backend's diesel connection.
+///
+/// ```
+/// use diesel::connection::SimpleConnection;
+/// # fn main() -> dorm::Result<()> {
+/// let mut conn = dorm::connect("sqlite::memory:")?;
+/// let result = dorm::with_backend!(&mut conn, |c| c.batch_execute("CREATE TABLE t (x INTEGER)"));
+/// result?;
+/// # Ok(()) }
+/// ```
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+#[macro_export]
+macro_rules! with_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $crate::db::Executor::backend($conn) {
+            $crate::db::Backend::Sqlite($c) => $body,
+            $crate::db::Backend::Postgres($c) => $body,
+        }
+    };
+}
+/// Runs diesel code on the concrete connection behind any dorm [`Executor`].
+#[cfg(all(feature = "sqlite", not(feature = "postgres")))]
+#[macro_export]
+macro_rules! with_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $crate::db::Executor::backend($conn) {
+            $crate::db::Backend::Sqlite($c) => $body,
+        }
+    };
+}
+/// Runs diesel code on the concrete connection behind any dorm [`Executor`].
+#[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+#[macro_export]
+macro_rules! with_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $crate::db::Executor::backend($conn) {
+            $crate::db::Backend::Postgres($c) => $body,
+        }
+    };
+}
+
 /// Re-exports used by code that the macros generate. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {

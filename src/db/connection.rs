@@ -61,8 +61,8 @@ impl std::fmt::Debug for Connection {
     }
 }
 
-/// A mutable borrow of the concrete connection behind any [`Executor`].
-#[non_exhaustive]
+/// A mutable borrow of the concrete connection behind any [`Executor`]; see
+/// [`with_backend!`](crate::with_backend) to run diesel code on it.
 pub enum Backend<'a> {
     /// SQLite.
     #[cfg(feature = "sqlite")]

@@ -135,15 +135,4 @@ mod backends {
 }
 pub use backends::Persistable;
 
-/// Runs a [`Persist`] operation on whichever concrete connection `conn` holds.
-macro_rules! dispatch {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $crate::db::Executor::backend($conn) {
-            #[cfg(feature = "sqlite")]
-            $crate::db::Backend::Sqlite($c) => $body,
-            #[cfg(feature = "postgres")]
-            $crate::db::Backend::Postgres($c) => $body,
-        }
-    };
-}
-pub(crate) use dispatch;
+pub(crate) use crate::with_backend as dispatch;

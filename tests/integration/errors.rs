@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 use dorm::prelude::*;
-use dorm::{Error, Executor, IntegrityKind};
+use dorm::{Error, IntegrityKind};
 
 use crate::common::{each_backend, models::*};
 
@@ -89,12 +89,7 @@ fn not_null_violations_are_reported() {
     each_backend("not_null_violation", |_db, conn| {
         // dorm's typed API cannot leave a NOT NULL column empty; diesel can.
         let insert = diesel::insert_into(person::table).values(person::name.eq("no age"));
-        let result: QueryResult<usize> = match conn.backend() {
-            dorm::db::Backend::Sqlite(c) => insert.execute(c),
-            #[cfg(feature = "postgres")]
-            dorm::db::Backend::Postgres(c) => insert.execute(c),
-            _ => unreachable!(),
-        };
+        let result: QueryResult<usize> = dorm::with_backend!(conn, |c| insert.execute(c));
         match Error::from(result.unwrap_err()) {
             Error::Integrity {
                 kind: IntegrityKind::NotNull,

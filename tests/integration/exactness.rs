@@ -4,7 +4,6 @@
 use chrono::{TimeZone, Utc};
 use diesel::prelude::*;
 use dorm::prelude::*;
-use dorm::Executor;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -114,12 +113,7 @@ fn decimals_compare_order_and_sum_on_every_backend() {
         assert_eq!(exact, 1, "0.2 equals the stored 0.20");
         // SUM of 0.10 + 0.20 + 0.70 is exactly 1.00 (in binary floats it is 0.9999999999999999).
         let sum = everything::table.select(diesel::dsl::sum(everything::price));
-        let total: Option<Decimal> = match conn.backend() {
-            dorm::db::Backend::Sqlite(c) => sum.get_result(c).unwrap(),
-            #[cfg(feature = "postgres")]
-            dorm::db::Backend::Postgres(c) => sum.get_result(c).unwrap(),
-            _ => unreachable!("a backend this test does not know"),
-        };
+        let total: Option<Decimal> = dorm::with_backend!(conn, |c| sum.get_result(c).unwrap());
         assert_eq!(total, Some(Decimal::from_str("1.00").unwrap()));
     });
 }
