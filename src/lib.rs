@@ -57,7 +57,7 @@ pub use model::{Manager, Model};
 pub use queryset::QuerySet;
 
 pub use dorm_macros::{
-    abstract_model, exclude, extends, field, filter, name, order_by, update, Choices, Model,
+    abstract_model, exclude, extends, field, filter, name, order_by, q, update, Choices, Model,
 };
 
 /// Everything a module that declares models and runs queries needs, in one `use`.
@@ -65,7 +65,7 @@ pub mod prelude {
     pub use crate::fields::{Auto, Choices as _};
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
-        abstract_model, exclude, extends, field, filter, order_by, update, Choices, Model,
+        abstract_model, exclude, extends, field, filter, order_by, q, update, Choices, Model,
     };
 }
 

@@ -10,4 +10,5 @@ pub struct Person {
     pub age: i32,
     pub nickname: Option<String>,
     pub active: bool,
+    pub born: Option<chrono::NaiveDate>,
 }

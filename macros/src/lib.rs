@@ -47,6 +47,15 @@ pub fn exclude(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// `q!(field__lookup = value, ...)`: a condition as a value (Django's `Q`), combinable with
+/// `&`, `|` and `!`, and usable as a positional argument of `filter!`/`exclude!`.
+#[proc_macro]
+pub fn q(input: TokenStream) -> TokenStream {
+    lookups::q(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// `order_by!(qs, -pub_date, headline)`: order by fields, `-` for descending.
 #[proc_macro]
 pub fn order_by(input: TokenStream) -> TokenStream {

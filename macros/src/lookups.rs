@@ -53,19 +53,95 @@ const DJANGO_LOOKUPS: &[&str] = &[
 fn lookup_type(name: &str) -> Option<&'static str> {
     Some(match name {
         "exact" => "Exact",
+        "iexact" => "IExact",
+        "contains" => "Contains",
+        "icontains" => "IContains",
+        "startswith" => "StartsWith",
+        "istartswith" => "IStartsWith",
+        "endswith" => "EndsWith",
+        "iendswith" => "IEndsWith",
+        "regex" => "Regex",
+        "iregex" => "IRegex",
         "gt" => "Gt",
         "gte" => "Gte",
         "lt" => "Lt",
         "lte" => "Lte",
         "in" => "In",
+        "range" => "Range",
+        "isnull" => "IsNull",
         _ => return None,
     })
 }
 
-/// `receiver, key = value, ...`
+/// The transforms dorm implements, and the type that implements each.
+fn transform_type(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "year" => "Year",
+        "month" => "Month",
+        "day" => "Day",
+        "week" => "Week",
+        "week_day" => "WeekDay",
+        "quarter" => "Quarter",
+        "hour" => "Hour",
+        "minute" => "Minute",
+        "second" => "Second",
+        "date" => "DateOf",
+        _ => return None,
+    })
+}
+
+/// `receiver, key = value, ..., q_expression, ...`
 struct Call {
     receiver: Expr,
     args: Vec<(syn::Ident, Expr)>,
+    /// Positional conditions (`q!(...) | q!(...)`), ANDed with the keyword ones.
+    conditions: Vec<Expr>,
+}
+
+/// `key = value, ..., q_expression, ...` (the arguments of `q!`).
+struct Args {
+    args: Vec<(syn::Ident, Expr)>,
+    conditions: Vec<Expr>,
+}
+
+fn parse_args(input: ParseStream, first_needs_comma: bool) -> syn::Result<Args> {
+    let mut args = Vec::new();
+    let mut conditions = Vec::new();
+    let mut first = true;
+    while !input.is_empty() {
+        if !first || first_needs_comma {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+        }
+        first = false;
+        let expr: Expr = input.parse()?;
+        match expr {
+            Expr::Assign(a) => {
+                let key = match *a.left {
+                    Expr::Path(p) if p.path.get_ident().is_some() && p.qself.is_none() => {
+                        p.path.get_ident().cloned().expect("checked")
+                    }
+                    other => {
+                        return Err(syn::Error::new(
+                            other.span(),
+                            "expected a keyword such as `headline` or `pub_date__year__gte`",
+                        ))
+                    }
+                };
+                args.push((key, *a.right));
+            }
+            other => conditions.push(other),
+        }
+    }
+    Ok(Args { args, conditions })
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        parse_args(input, false)
+    }
 }
 
 impl Parse for Call {
@@ -77,37 +153,12 @@ impl Parse for Call {
                 "the first argument is the QuerySet or manager to filter: `filter!(Entry::objects(), headline = \"x\")`",
             ));
         }
-        let mut args = Vec::new();
-        while !input.is_empty() {
-            input.parse::<Token![,]>()?;
-            if input.is_empty() {
-                break;
-            }
-            let expr: Expr = input.parse()?;
-            match expr {
-                Expr::Assign(a) => {
-                    let key = match *a.left {
-                        Expr::Path(p) if p.path.get_ident().is_some() && p.qself.is_none() => {
-                            p.path.get_ident().cloned().expect("checked")
-                        }
-                        other => {
-                            return Err(syn::Error::new(
-                                other.span(),
-                                "expected a keyword such as `headline` or `pub_date__year__gte`",
-                            ))
-                        }
-                    };
-                    args.push((key, *a.right));
-                }
-                other => {
-                    return Err(syn::Error::new(
-                        other.span(),
-                        "expected `keyword = value`, as in Django's `filter(headline__startswith=\"What\")`",
-                    ))
-                }
-            }
-        }
-        Ok(Call { receiver, args })
+        let Args { args, conditions } = parse_args(input, true)?;
+        Ok(Call {
+            receiver,
+            args,
+            conditions,
+        })
     }
 }
 
@@ -140,58 +191,77 @@ fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
 /// One `key = value` as a `dorm::lookups::Lookup` expression.
 fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     let mut parts = parts(key)?;
-    let lookup = if parts.len() > 1 && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str()) {
+    let lookup = if parts.len() > 1
+        && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str())
+        && transform_type(&parts[parts.len() - 1]).is_none()
+    {
         parts.pop().expect("len > 1")
     } else {
         "exact".to_string()
     };
-    if parts.len() > 1 {
-        let path = parts.join("__");
-        let extra = &parts[1];
-        let msg = if DJANGO_LOOKUPS.contains(&extra.as_str()) {
-            format!("`{path}`: transforms such as `{extra}` are not supported by dorm yet")
-        } else {
-            format!(
-                "`{path}`: lookups that span relations are not supported by dorm yet; `{}` must be a field of the model itself",
-                parts[0]
-            )
-        };
-        return Err(syn::Error::new(key.span(), msg));
+    let mut operand = name_type(&parts[0]);
+    for part in &parts[1..] {
+        match transform_type(part) {
+            Some(t) => {
+                let t = syn::Ident::new(t, Span::call_site());
+                operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
+            }
+            None => {
+                let path = parts.join("__");
+                let msg = if DJANGO_LOOKUPS.contains(&part.as_str()) {
+                    format!("`{path}`: the `{part}` transform is not supported by dorm yet")
+                } else {
+                    format!(
+                        "`{path}`: `{part}` is not a transform; lookups that span relations or JSON keys are not supported by dorm yet",
+                    )
+                };
+                return Err(syn::Error::new(key.span(), msg));
+            }
+        }
     }
     let Some(kind) = lookup_type(&lookup) else {
         return Err(syn::Error::new(
             key.span(),
-            format!("Unsupported lookup '{lookup}': dorm implements exact, gt, gte, lt, lte and in so far"),
+            format!("Unsupported lookup '{lookup}': dorm does not implement it yet"),
         ));
     };
-    let name = name_type(&parts[0]);
     let kind = syn::Ident::new(kind, Span::call_site());
     let span = value.span();
     Ok(
-        quote_spanned! {span=> ::dorm::lookups::Lookup::<#name, ::dorm::lookups::#kind, _>::new(#value) },
+        quote_spanned! {span=> ::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value) },
     )
 }
 
-/// All lookups ANDed: `And(a, And(b, c))`.
-fn conjunction(args: &[(syn::Ident, Expr)]) -> syn::Result<TokenStream> {
+/// All lookups and conditions ANDed: `And(a, And(b, c))`.
+fn conjunction(args: &[(syn::Ident, Expr)], conditions: &[Expr]) -> syn::Result<TokenStream> {
     let mut exprs = args
         .iter()
         .map(|(k, v)| lookup_expr(k, v))
         .collect::<syn::Result<Vec<_>>>()?;
-    let mut acc = exprs.pop().expect("at least one");
+    exprs.extend(conditions.iter().map(|c| quote!(#c)));
+    let mut acc = exprs
+        .pop()
+        .ok_or_else(|| syn::Error::new(Span::call_site(), "expected at least one condition"))?;
     while let Some(prev) = exprs.pop() {
         acc = quote!(::dorm::lookups::And(#prev, #acc));
     }
     Ok(acc)
 }
 
+/// `q!(key = value, ...)`: a `Q` of the conditions ANDed.
+pub fn q(input: TokenStream) -> syn::Result<TokenStream> {
+    let args: Args = syn::parse2(input)?;
+    let predicate = conjunction(&args.args, &args.conditions)?;
+    Ok(quote!(::dorm::lookups::Q(#predicate)))
+}
+
 pub fn filter(input: TokenStream, negate: bool) -> syn::Result<TokenStream> {
     let call: Call = Parser::parse2(Call::parse, input)?;
     let receiver = &call.receiver;
-    if call.args.is_empty() {
+    if call.args.is_empty() && call.conditions.is_empty() {
         return Ok(quote!((#receiver).all()));
     }
-    let predicate = conjunction(&call.args)?;
+    let predicate = conjunction(&call.args, &call.conditions)?;
     Ok(if negate {
         quote!((#receiver).exclude(#predicate))
     } else {

@@ -80,6 +80,8 @@ impl Connection {
             let mut conn =
                 SqliteConnection::establish(&path).map_err(|e| super::connection_error(url, e))?;
             configure_sqlite(&mut conn).map_err(|e| super::connection_error(url, e))?;
+            crate::lookups::register_sqlite_regexp(&mut conn)
+                .map_err(|e| super::connection_error(url, e))?;
             conn.set_instrumentation(super::instrumentation::QueryLogger::new());
             return Ok(Connection::Sqlite(conn));
         }

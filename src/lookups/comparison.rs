@@ -4,11 +4,10 @@ use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::result::QueryResult;
-use diesel::sql_types::{SingleValue, SqlType};
 use diesel::ExpressionMethods;
 
-use super::{Lookup, Predicate};
-use crate::model::Field;
+use super::{Lookup, Operand, Predicate};
+use crate::model::Model;
 use crate::values::SqlValue;
 
 /// `field = value` (Django's `exact`, the default lookup).
@@ -54,17 +53,35 @@ orderable!(
 impl<const P: u32, const S: u32> Orderable for crate::sql_types::FixedDecimal<P, S> {}
 impl<T: Orderable> Orderable for diesel::sql_types::Nullable<T> {}
 
-type SqlTypeOf<M, N> = <<M as Field<N>>::Column as Expression>::SqlType;
-
 impl<M, N, V> Predicate<M> for Lookup<N, Exact, V>
 where
-    M: Field<N>,
-    SqlTypeOf<M, N>: SqlType + SingleValue,
-    V: SqlValue<SqlTypeOf<M, N>>,
+    M: Model,
+    N: Operand<M>,
+    N::Expr: ExpressionMethods,
+    V: SqlValue<N::SqlType>,
 {
-    type Expr = diesel::dsl::Eq<M::Column, V::Expr>;
+    type Expr = diesel::dsl::Eq<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
-        M::Column::default().eq(self.into_value().into_sql_value())
+        N::operand().eq(self.into_value().into_sql_value())
+    }
+}
+
+/// `field BETWEEN low AND high` (Django's `range=(low, high)`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Range;
+
+impl<M, N, V> Predicate<M> for Lookup<N, Range, (V, V)>
+where
+    M: Model,
+    N: Operand<M>,
+    N::Expr: ExpressionMethods,
+    N::SqlType: Orderable,
+    V: SqlValue<N::SqlType>,
+{
+    type Expr = diesel::dsl::Between<N::Expr, V::Expr, V::Expr>;
+    fn build(self) -> Self::Expr {
+        let (low, high) = self.into_value();
+        N::operand().between(low.into_sql_value(), high.into_sql_value())
     }
 }
 
@@ -72,13 +89,15 @@ macro_rules! ordered_lookup {
     ($kind:ident, $method:ident, $dsl:ident) => {
         impl<M, N, V> Predicate<M> for Lookup<N, $kind, V>
         where
-            M: Field<N>,
-            SqlTypeOf<M, N>: SqlType + SingleValue + Orderable,
-            V: SqlValue<SqlTypeOf<M, N>>,
+            M: Model,
+            N: Operand<M>,
+            N::Expr: ExpressionMethods,
+            N::SqlType: Orderable,
+            V: SqlValue<N::SqlType>,
         {
-            type Expr = diesel::dsl::$dsl<M::Column, V::Expr>;
+            type Expr = diesel::dsl::$dsl<N::Expr, V::Expr>;
             fn build(self) -> Self::Expr {
-                M::Column::default().$method(self.into_value().into_sql_value())
+                N::operand().$method(self.into_value().into_sql_value())
             }
         }
     };
@@ -90,15 +109,15 @@ ordered_lookup!(Lte, le, LtEq);
 
 impl<M, N, V, I> Predicate<M> for Lookup<N, In, I>
 where
-    M: Field<N>,
-    SqlTypeOf<M, N>: SqlType + SingleValue,
+    M: Model,
+    N: Operand<M>,
     I: IntoIterator<Item = V>,
-    V: SqlValue<SqlTypeOf<M, N>>,
+    V: SqlValue<N::SqlType>,
 {
-    type Expr = InList<M::Column, V::Expr>;
+    type Expr = InList<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
         InList {
-            column: M::Column::default(),
+            column: N::operand(),
             items: self
                 .into_value()
                 .into_iter()

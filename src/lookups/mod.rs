@@ -8,9 +8,25 @@
 
 mod combine;
 mod comparison;
+mod null;
+mod q;
+mod text;
+mod transforms;
 
 pub use combine::{And, AndOp, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp};
-pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable};
+pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range};
+pub use null::{IsNull, IsNullExpr, NullableField};
+pub use q::Q;
+#[cfg(feature = "sqlite")]
+pub(crate) use text::register_sqlite_regexp;
+pub use text::{
+    Contains, EndsWith, IContains, IEndsWith, IExact, IRegex, IStartsWith, Like, LikeKind, Regex,
+    RegexExpr, RegexKind, StartsWith, TextField, TextValue,
+};
+pub use transforms::{
+    DateOf, DateParts, Day, Extract, Hour, Minute, Month, Nullability, Quarter, Second, TimeParts,
+    Transform, Transformed, Week, WeekDay, Year,
+};
 
 use std::marker::PhantomData;
 
@@ -26,6 +42,132 @@ pub trait Predicate<M: Model> {
     type Expr;
     /// Builds the expression.
     fn build(self) -> Self::Expr;
+}
+
+/// The left-hand side of a lookup on model `M`: a field (its type-level [`Name`]), or a
+/// transform of one (`pub_date__year`).
+///
+/// [`Name`]: crate::names::Name
+pub trait Operand<M: Model> {
+    /// The SQL type of the operand.
+    type SqlType: diesel::sql_types::SqlType + diesel::sql_types::SingleValue;
+    /// The diesel expression.
+    type Expr: diesel::Expression<SqlType = Self::SqlType> + Clone;
+    /// Builds the expression (operands are zero-sized: fields and transforms of fields).
+    fn operand() -> Self::Expr;
+}
+
+impl<
+        M,
+        const C0: char,
+        const C1: char,
+        const C2: char,
+        const C3: char,
+        const C4: char,
+        const C5: char,
+        const C6: char,
+        const C7: char,
+        const C8: char,
+        const C9: char,
+        const C10: char,
+        const C11: char,
+        const C12: char,
+        const C13: char,
+        const C14: char,
+        const C15: char,
+        const C16: char,
+        const C17: char,
+        const C18: char,
+        const C19: char,
+        const C20: char,
+        const C21: char,
+        const C22: char,
+        const C23: char,
+        const C24: char,
+        const C25: char,
+        const C26: char,
+        const C27: char,
+        const C28: char,
+        const C29: char,
+        const C30: char,
+        const C31: char,
+        const C32: char,
+        const C33: char,
+        const C34: char,
+        const C35: char,
+        const C36: char,
+        const C37: char,
+        const C38: char,
+        const C39: char,
+        const C40: char,
+        const C41: char,
+        const C42: char,
+        const C43: char,
+        const C44: char,
+        const C45: char,
+        const C46: char,
+        const C47: char,
+    > Operand<M>
+    for crate::names::Name<
+        C0,
+        C1,
+        C2,
+        C3,
+        C4,
+        C5,
+        C6,
+        C7,
+        C8,
+        C9,
+        C10,
+        C11,
+        C12,
+        C13,
+        C14,
+        C15,
+        C16,
+        C17,
+        C18,
+        C19,
+        C20,
+        C21,
+        C22,
+        C23,
+        C24,
+        C25,
+        C26,
+        C27,
+        C28,
+        C29,
+        C30,
+        C31,
+        C32,
+        C33,
+        C34,
+        C35,
+        C36,
+        C37,
+        C38,
+        C39,
+        C40,
+        C41,
+        C42,
+        C43,
+        C44,
+        C45,
+        C46,
+        C47,
+    >
+where
+    M: crate::model::Field<Self>,
+    <M::Column as diesel::Expression>::SqlType:
+        diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
+{
+    type SqlType = <M::Column as diesel::Expression>::SqlType;
+    type Expr = M::Column;
+    fn operand() -> M::Column {
+        M::Column::default()
+    }
 }
 
 /// One lookup: field `N`, kind `L`, value `V`. Written by `filter!`/`exclude!`.

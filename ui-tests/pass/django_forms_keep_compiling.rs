@@ -15,6 +15,13 @@ fn main() -> dorm::Result<()> {
     let _ = Person::objects().all().reverse().first(&mut conn)?;
     let _ = Person::objects().all().latest(field!(age), &mut conn)?;
     let _ = dorm::update!(filter!(Person::objects(), age__lt = 18), age = 18).execute(&mut conn)?;
+    let _ = filter!(Person::objects(), name__icontains = "an", name__startswith = "A").fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), name__regex = "^A", age__range = (1, 99)).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), nickname__isnull = true, born__year__gte = 2000).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), born__month__in = [1, 2], born__week_day = 1).count(&mut conn)?;
+    let _ = filter!(Person::objects(), q!(name = "Ann") | !q!(age__lt = 18), active = true).fetch(&mut conn)?;
+    let none_or_empty = q!(nickname__isnull = true) | q!(nickname = "");
+    let _ = exclude!(Person::objects(), none_or_empty).fetch(&mut conn)?;
     let mut bob = Person { name: "Bob".into(), ..Default::default() };
     bob.save(&mut conn)?;
     bob.delete(&mut conn)?;

@@ -1,0 +1,348 @@
+//! Text lookups: `iexact`, `contains`, `icontains`, `startswith`, `istartswith`, `endswith`,
+//! `iendswith`, `regex`, `iregex`.
+//!
+//! The value is always one bind parameter, with `%`, `_` and the escape character escaped
+//! (`contains = "50%"` finds "50%" only). Case-sensitive lookups are case-sensitive on every
+//! backend: PostgreSQL uses `LIKE`, SQLite (whose `LIKE` ignores ASCII case) uses `GLOB`.
+//! Case-insensitive ones use `UPPER(..) LIKE UPPER(..)` on PostgreSQL, which folds every
+//! alphabet, and `LIKE` on SQLite, which folds ASCII letters only (`icontains = "ÄRGER"` does not
+//! match "ärger" on SQLite; Django has the same difference). Regular expressions are
+//! PostgreSQL's POSIX syntax there and Rust's `regex` syntax on SQLite.
+
+use std::marker::PhantomData;
+
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::result::QueryResult;
+use diesel::sql_types::{Bool, Nullable, Text};
+
+use super::{Lookup, Operand, Predicate};
+use crate::model::Model;
+
+/// SQL types the text lookups apply to.
+#[diagnostic::on_unimplemented(
+    message = "Unsupported lookup: text lookups (iexact, contains, startswith, endswith, regex and their i- forms) need a text field, not `{Self}`",
+    label = "this field is not text"
+)]
+pub trait TextField {}
+impl TextField for Text {}
+impl TextField for Nullable<Text> {}
+
+/// Values a text lookup accepts.
+#[diagnostic::on_unimplemented(
+    message = "a text lookup needs a string value, not `{Self}`",
+    label = "expected `&str` or `String`"
+)]
+pub trait TextValue {
+    /// The text.
+    fn into_text(self) -> String;
+}
+impl TextValue for &str {
+    fn into_text(self) -> String {
+        self.to_string()
+    }
+}
+impl TextValue for String {
+    fn into_text(self) -> String {
+        self
+    }
+}
+impl TextValue for &String {
+    fn into_text(self) -> String {
+        self.clone()
+    }
+}
+
+/// How a `LIKE`-family lookup matches.
+pub trait LikeKind: Copy + Default + 'static {
+    /// Ignores case.
+    const CASE_INSENSITIVE: bool;
+    /// Anything may come before the value.
+    const ANY_BEFORE: bool;
+    /// Anything may come after the value.
+    const ANY_AFTER: bool;
+}
+
+macro_rules! like_kinds {
+    ($($(#[$doc:meta])* $name:ident: $ci:literal, $before:literal, $after:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+        impl LikeKind for $name {
+            const CASE_INSENSITIVE: bool = $ci;
+            const ANY_BEFORE: bool = $before;
+            const ANY_AFTER: bool = $after;
+        }
+        impl<M, N, V> Predicate<M> for Lookup<N, $name, V>
+        where
+            M: Model,
+            N: Operand<M>,
+            N::SqlType: TextField,
+            V: TextValue,
+        {
+            type Expr = Like<N::Expr, $name>;
+            fn build(self) -> Self::Expr {
+                Like::new(N::operand(), self.into_value().into_text())
+            }
+        }
+    )*};
+}
+like_kinds! {
+    /// `iexact`: equal, ignoring case.
+    IExact: true, false, false;
+    /// `contains`: the value appears in the field.
+    Contains: false, true, true;
+    /// `icontains`: `contains`, ignoring case.
+    IContains: true, true, true;
+    /// `startswith`.
+    StartsWith: false, false, true;
+    /// `istartswith`.
+    IStartsWith: true, false, true;
+    /// `endswith`.
+    EndsWith: false, true, false;
+    /// `iendswith`.
+    IEndsWith: true, true, false;
+}
+
+/// `LIKE`/`GLOB` with an escaped pattern; see the module docs.
+#[derive(Debug, Clone)]
+pub struct Like<E, K> {
+    operand: E,
+    like_pattern: String,
+    glob_pattern: String,
+    kind: PhantomData<K>,
+}
+
+impl<E, K: LikeKind> Like<E, K> {
+    fn new(operand: E, value: String) -> Self {
+        let mut like = String::with_capacity(value.len() + 2);
+        let mut glob = String::with_capacity(value.len() + 2);
+        if K::ANY_BEFORE {
+            like.push('%');
+            glob.push('*');
+        }
+        for ch in value.chars() {
+            match ch {
+                '\\' | '%' | '_' => {
+                    like.push('\\');
+                    like.push(ch);
+                }
+                _ => like.push(ch),
+            }
+            match ch {
+                '*' | '?' | '[' => {
+                    glob.push('[');
+                    glob.push(ch);
+                    glob.push(']');
+                }
+                _ => glob.push(ch),
+            }
+        }
+        if K::ANY_AFTER {
+            like.push('%');
+            glob.push('*');
+        }
+        Like {
+            operand,
+            like_pattern: like,
+            glob_pattern: glob,
+            kind: PhantomData,
+        }
+    }
+
+    /// The escaped `LIKE` pattern that is bound.
+    pub fn like_pattern(&self) -> &str {
+        &self.like_pattern
+    }
+}
+
+impl<E: Expression, K> Expression for Like<E, K> {
+    type SqlType = Bool;
+}
+
+#[cfg(feature = "sqlite")]
+impl<E, K> QueryFragment<diesel::sqlite::Sqlite> for Like<E, K>
+where
+    E: QueryFragment<diesel::sqlite::Sqlite>,
+    K: LikeKind,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        self.operand.walk_ast(out.reborrow())?;
+        if K::CASE_INSENSITIVE {
+            out.push_sql(" LIKE ");
+            out.push_bind_param::<Text, String>(&self.like_pattern)?;
+            out.push_sql(" ESCAPE '\\'");
+        } else {
+            out.push_sql(" GLOB ");
+            out.push_bind_param::<Text, String>(&self.glob_pattern)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<E, K> QueryFragment<diesel::pg::Pg> for Like<E, K>
+where
+    E: QueryFragment<diesel::pg::Pg>,
+    K: LikeKind,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        if K::CASE_INSENSITIVE {
+            out.push_sql("UPPER(");
+            self.operand.walk_ast(out.reborrow())?;
+            out.push_sql(") LIKE UPPER(");
+            out.push_bind_param::<Text, String>(&self.like_pattern)?;
+            out.push_sql(") ESCAPE '\\'");
+        } else {
+            self.operand.walk_ast(out.reborrow())?;
+            out.push_sql(" LIKE ");
+            out.push_bind_param::<Text, String>(&self.like_pattern)?;
+            out.push_sql(" ESCAPE '\\'");
+        }
+        Ok(())
+    }
+}
+
+impl<E: QueryId, K: 'static> QueryId for Like<E, K> {
+    type QueryId = Like<E::QueryId, K>;
+    const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
+}
+
+impl<E: ValidGrouping<G>, K, G> ValidGrouping<G> for Like<E, K> {
+    type IsAggregate = E::IsAggregate;
+}
+impl<E: AppearsOnTable<QS>, K, QS: ?Sized> AppearsOnTable<QS> for Like<E, K> where Self: Expression {}
+impl<E: SelectableExpression<QS>, K, QS: ?Sized> SelectableExpression<QS> for Like<E, K> where
+    Self: AppearsOnTable<QS>
+{
+}
+
+/// `regex`: matches a regular expression (case-sensitive).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Regex;
+/// `iregex`: matches a regular expression, ignoring case.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IRegex;
+
+/// Whether a regex lookup ignores case.
+pub trait RegexKind: Copy + Default + 'static {
+    /// Ignores case.
+    const CASE_INSENSITIVE: bool;
+}
+impl RegexKind for Regex {
+    const CASE_INSENSITIVE: bool = false;
+}
+impl RegexKind for IRegex {
+    const CASE_INSENSITIVE: bool = true;
+}
+
+macro_rules! regex_lookup {
+    ($kind:ident) => {
+        impl<M, N, V> Predicate<M> for Lookup<N, $kind, V>
+        where
+            M: Model,
+            N: Operand<M>,
+            N::SqlType: TextField,
+            V: TextValue,
+        {
+            type Expr = RegexExpr<N::Expr, $kind>;
+            fn build(self) -> Self::Expr {
+                RegexExpr {
+                    operand: N::operand(),
+                    pattern: self.into_value().into_text(),
+                    kind: PhantomData,
+                }
+            }
+        }
+    };
+}
+regex_lookup!(Regex);
+regex_lookup!(IRegex);
+
+/// `operand ~ pattern` (PostgreSQL) or `regexp(pattern, operand)` (SQLite, a function dorm
+/// registers on every connection it opens).
+#[derive(Debug, Clone)]
+pub struct RegexExpr<E, K> {
+    operand: E,
+    pattern: String,
+    kind: PhantomData<K>,
+}
+
+impl<E: Expression, K> Expression for RegexExpr<E, K> {
+    type SqlType = Bool;
+}
+
+#[cfg(feature = "sqlite")]
+impl<E, K> QueryFragment<diesel::sqlite::Sqlite> for RegexExpr<E, K>
+where
+    E: QueryFragment<diesel::sqlite::Sqlite>,
+    K: RegexKind,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        out.push_sql(if K::CASE_INSENSITIVE {
+            "dorm_regexp('(?i)' || "
+        } else {
+            "dorm_regexp("
+        });
+        out.push_bind_param::<Text, String>(&self.pattern)?;
+        out.push_sql(", ");
+        self.operand.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<E, K> QueryFragment<diesel::pg::Pg> for RegexExpr<E, K>
+where
+    E: QueryFragment<diesel::pg::Pg>,
+    K: RegexKind,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        self.operand.walk_ast(out.reborrow())?;
+        out.push_sql(if K::CASE_INSENSITIVE { " ~* " } else { " ~ " });
+        out.push_bind_param::<Text, String>(&self.pattern)?;
+        Ok(())
+    }
+}
+
+impl<E: QueryId, K: 'static> QueryId for RegexExpr<E, K> {
+    type QueryId = RegexExpr<E::QueryId, K>;
+    const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
+}
+impl<E: ValidGrouping<G>, K, G> ValidGrouping<G> for RegexExpr<E, K> {
+    type IsAggregate = E::IsAggregate;
+}
+impl<E: AppearsOnTable<QS>, K, QS: ?Sized> AppearsOnTable<QS> for RegexExpr<E, K> where
+    Self: Expression
+{
+}
+impl<E: SelectableExpression<QS>, K, QS: ?Sized> SelectableExpression<QS> for RegexExpr<E, K> where
+    Self: AppearsOnTable<QS>
+{
+}
+
+/// Registers `dorm_regexp(pattern, value)` on a SQLite connection (Rust `regex` syntax; the last
+/// compiled pattern is cached, so a scan compiles it once).
+#[cfg(feature = "sqlite")]
+pub(crate) fn register_sqlite_regexp(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
+    use std::sync::Mutex;
+    diesel::define_sql_function! {
+        fn dorm_regexp(pattern: Text, value: Nullable<Text>) -> Nullable<Bool>;
+    }
+    let cache: Mutex<Option<(String, regex::Regex)>> = Mutex::new(None);
+    dorm_regexp_utils::register_impl(
+        conn,
+        move |pattern: String, value: Option<String>| -> Option<bool> {
+            let value = value?;
+            let mut cache = cache.lock().ok()?;
+            let fresh = !matches!(&*cache, Some((p, _)) if *p == pattern);
+            if fresh {
+                // An invalid pattern matches nothing (PostgreSQL raises an error instead).
+                let compiled = regex::Regex::new(&pattern).ok()?;
+                *cache = Some((pattern, compiled));
+            }
+            cache.as_ref().map(|(_, re)| re.is_match(&value))
+        },
+    )
+}

@@ -1,0 +1,533 @@
+//! Every lookup dorm implements, on every backend: text lookups with escaping, regex, isnull,
+//! range, date and time transforms, and Q objects.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use dorm::prelude::*;
+
+use crate::common::{each_backend, models::*};
+
+fn people(conn: &mut dorm::Connection, rows: &[(&str, i32, Option<&str>)]) {
+    let rows: Vec<Person> = rows
+        .iter()
+        .map(|(name, age, nick)| Person {
+            name: name.to_string(),
+            age: *age,
+            nickname: nick.map(str::to_string),
+            ..Default::default()
+        })
+        .collect();
+    Person::objects().bulk_create(rows, conn).unwrap();
+}
+
+fn sorted(rows: Vec<Person>) -> Vec<String> {
+    let mut names: Vec<String> = rows.into_iter().map(|p| p.name).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn text_lookups_match_case_as_django_does() {
+    each_backend("text_lookups", |_db, conn| {
+        people(
+            conn,
+            &[
+                ("Lennon", 1, None),
+                ("lennon's tapes", 2, None),
+                ("John LENNON", 3, None),
+                ("McCartney", 4, None),
+            ],
+        );
+        let q = |rows| sorted(rows);
+        assert_eq!(
+            q(filter!(Person::objects(), name__contains = "Lennon")
+                .fetch(conn)
+                .unwrap()),
+            ["Lennon"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__icontains = "lennon")
+                .fetch(conn)
+                .unwrap()),
+            ["John LENNON", "Lennon", "lennon's tapes"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__startswith = "Len")
+                .fetch(conn)
+                .unwrap()),
+            ["Lennon"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__istartswith = "len")
+                .fetch(conn)
+                .unwrap()),
+            ["Lennon", "lennon's tapes"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__endswith = "NON")
+                .fetch(conn)
+                .unwrap()),
+            ["John LENNON"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__iendswith = "non")
+                .fetch(conn)
+                .unwrap()),
+            ["John LENNON", "Lennon"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__iexact = "LENNON")
+                .fetch(conn)
+                .unwrap()),
+            ["Lennon"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__exact = "lennon")
+                .fetch(conn)
+                .unwrap()),
+            Vec::<String>::new()
+        );
+    });
+}
+
+#[test]
+fn wildcards_in_values_are_literal() {
+    each_backend("like_escaping", |_db, conn| {
+        people(
+            conn,
+            &[
+                ("50% off", 1, None),
+                ("500 off", 2, None),
+                ("a_b", 3, None),
+                ("axb", 4, None),
+                ("c\\d", 5, None),
+                ("c\\\\d", 6, None),
+                ("*star", 7, None),
+                ("?mark", 8, None),
+                ("[set]", 9, None),
+                ("s", 10, None),
+            ],
+        );
+        let q = |rows| sorted(rows);
+        assert_eq!(
+            q(filter!(Person::objects(), name__contains = "50%")
+                .fetch(conn)
+                .unwrap()),
+            ["50% off"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__icontains = "50%")
+                .fetch(conn)
+                .unwrap()),
+            ["50% off"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__contains = "_")
+                .fetch(conn)
+                .unwrap()),
+            ["a_b"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__istartswith = "A_")
+                .fetch(conn)
+                .unwrap()),
+            ["a_b"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__contains = "c\\d")
+                .fetch(conn)
+                .unwrap()),
+            ["c\\d"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__iexact = "C\\D")
+                .fetch(conn)
+                .unwrap()),
+            ["c\\d"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__startswith = "*")
+                .fetch(conn)
+                .unwrap()),
+            ["*star"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__contains = "?")
+                .fetch(conn)
+                .unwrap()),
+            ["?mark"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__startswith = "[s")
+                .fetch(conn)
+                .unwrap()),
+            ["[set]"]
+        );
+        assert_eq!(
+            q(filter!(Person::objects(), name__endswith = "]")
+                .fetch(conn)
+                .unwrap()),
+            ["[set]"]
+        );
+    });
+}
+
+#[test]
+fn case_folding_beyond_ascii_differs_by_backend() {
+    each_backend("unicode_case", |db, conn| {
+        people(conn, &[("Ärger", 1, None), ("straße", 2, None)]);
+        let found = filter!(Person::objects(), name__icontains = "ärger")
+            .count(conn)
+            .unwrap();
+        match db.vendor {
+            // PostgreSQL's UPPER folds every alphabet.
+            dorm::db::Vendor::Postgres => assert_eq!(found, 1),
+            // SQLite's LIKE folds ASCII letters only (documented in dorm::lookups).
+            _ => assert_eq!(found, 0),
+        }
+        // Exact-case lookups on non-ASCII text work everywhere.
+        assert_eq!(
+            filter!(Person::objects(), name__contains = "raß")
+                .count(conn)
+                .unwrap(),
+            1
+        );
+    });
+}
+
+#[test]
+fn regular_expressions() {
+    each_backend("regex", |_db, conn| {
+        people(
+            conn,
+            &[("Ann", 1, None), ("anna", 2, None), ("Bob", 3, None)],
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), name__regex = "^A.n$")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Ann"]
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), name__iregex = "^an")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Ann", "anna"]
+        );
+        assert_eq!(
+            sorted(
+                exclude!(Person::objects(), name__regex = "n")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Bob"]
+        );
+    });
+}
+
+#[test]
+fn isnull_range_and_in() {
+    each_backend("isnull_range", |_db, conn| {
+        people(
+            conn,
+            &[("a", 10, None), ("b", 20, Some("")), ("c", 30, Some("cee"))],
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), nickname__isnull = true)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["a"]
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), nickname__isnull = false)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["b", "c"]
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), age__range = (15, 30))
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["b", "c"]
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), age__in = [10, 30])
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["a", "c"]
+        );
+        // The scrap book's "null or empty string" recipe.
+        let empty = filter!(
+            Person::objects(),
+            q!(nickname__isnull = true) | q!(nickname = "")
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(sorted(empty), ["a", "b"]);
+    });
+}
+
+#[test]
+fn date_and_time_transforms() {
+    each_backend("transforms", |_db, conn| {
+        // 2024-12-30 is a Monday in ISO week 1 of 2025, fourth quarter.
+        let at = Utc.with_ymd_and_hms(2024, 12, 30, 23, 45, 59).unwrap();
+        let rows = [
+            Everything {
+                day: NaiveDate::from_ymd_opt(2024, 12, 30).unwrap(),
+                at,
+                time: NaiveTime::from_hms_opt(7, 8, 9).unwrap(),
+                ..Default::default()
+            },
+            Everything {
+                day: NaiveDate::from_ymd_opt(2021, 3, 7).unwrap(),
+                at: Utc.with_ymd_and_hms(2021, 3, 7, 1, 2, 3).unwrap(),
+                maybe_at: Some(at),
+                ..Default::default()
+            },
+        ];
+        Everything::objects()
+            .bulk_create(rows.to_vec(), conn)
+            .unwrap();
+        let one = |n: i64| n;
+        assert_eq!(
+            filter!(Everything::objects(), day__year = 2024)
+                .count(conn)
+                .unwrap(),
+            one(1)
+        );
+        assert_eq!(
+            filter!(Everything::objects(), day__year__gte = 2021)
+                .count(conn)
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            filter!(Everything::objects(), day__month = 12, day__day = 30)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), day__week = 1)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), day__quarter = 4)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        // 2024-12-30 is a Monday (2), 2021-03-07 a Sunday (1).
+        assert_eq!(
+            filter!(Everything::objects(), day__week_day = 2)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), day__week_day = 1)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                at__year = 2024,
+                at__hour = 23,
+                at__minute = 45,
+                at__second = 59
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                at__date = NaiveDate::from_ymd_opt(2021, 3, 7).unwrap()
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), at__month__in = [3, 4])
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), time__hour = 7, time__second__lt = 10)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), maybe_at__year = 2024)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), day__year__range = (2020, 2022))
+                .count(conn)
+                .unwrap(),
+            1
+        );
+    });
+}
+
+#[test]
+fn q_objects_combine_with_and_or_not() {
+    each_backend("q_objects", |_db, conn| {
+        people(
+            conn,
+            &[
+                ("Rachel", 30, None),
+                ("Ross", 31, None),
+                ("Dan", 40, None),
+                ("Monica", 29, Some("mon")),
+            ],
+        );
+        let r_or_d = q!(name__startswith = "R") | q!(name__startswith = "D");
+        assert_eq!(
+            sorted(filter!(Person::objects(), r_or_d).fetch(conn).unwrap()),
+            ["Dan", "Rachel", "Ross"]
+        );
+        assert_eq!(
+            sorted(
+                filter!(
+                    Person::objects(),
+                    q!(name__startswith = "R") & q!(age__gt = 30)
+                )
+                .fetch(conn)
+                .unwrap()
+            ),
+            ["Ross"]
+        );
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), !q!(name__startswith = "R"))
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Dan", "Monica"]
+        );
+        // Mixed with keyword arguments, nested freely.
+        let nested = (q!(age = 30) | q!(age = 31)) & !q!(name = "Ross");
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), nested, age__lt = 100)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Rachel"]
+        );
+        // ~Q keeps NULLs, like exclude.
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), !q!(nickname = "mon"))
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Dan", "Rachel", "Ross"]
+        );
+        assert_eq!(
+            sorted(
+                exclude!(Person::objects(), q!(age__lt = 30) | q!(age__gt = 35))
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Rachel", "Ross"]
+        );
+    });
+}
+
+#[test]
+fn values_are_never_sql() {
+    each_backend("injection", |_db, conn| {
+        people(conn, &[("safe", 1, None)]);
+        let evil = "'; DROP TABLE tests_person; --";
+        assert_eq!(
+            filter!(Person::objects(), name = evil).count(conn).unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__iexact = evil)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__contains = evil)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__icontains = evil)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__startswith = evil)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__iendswith = evil)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__regex = evil)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__in = [evil])
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            filter!(Person::objects(), name__gt = evil)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Person::objects(), nickname__range = (evil, evil))
+                .count(conn)
+                .unwrap(),
+            0
+        );
+        dorm::update!(Person::objects().all(), name = evil)
+            .execute(conn)
+            .unwrap();
+        assert_eq!(
+            filter!(Person::objects(), name = evil).count(conn).unwrap(),
+            1,
+            "stored verbatim, table intact"
+        );
+    });
+}
