@@ -41,6 +41,7 @@ extern crate self as dorm;
 
 pub mod db;
 pub mod error;
+pub mod expressions;
 pub mod fields;
 pub mod lookups;
 pub mod migrations;
@@ -52,6 +53,7 @@ pub mod values;
 
 pub use db::{atomic, connect, Connection, Executor, Pool};
 pub use error::{Error, IntegrityKind, Result};
+pub use expressions::F;
 pub use fields::{Auto, Choices};
 pub use model::{Manager, Model};
 pub use queryset::QuerySet;

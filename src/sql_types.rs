@@ -13,12 +13,9 @@
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
-use diesel::internal::derives::as_expression::Bound;
 use diesel::query_builder::QueryId;
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{is_nullable, HasSqlType, SingleValue, SqlType};
-
-use crate::values::SqlValue;
 
 /// Django's `DecimalField(max_digits, decimal_places)` as a SQL type. See the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,24 +45,11 @@ sql_type_basics!([const P: u32, const S: u32] FixedDecimal<P, S>);
 sql_type_basics!([] DateTimeUtc);
 sql_type_basics!([] Json);
 
-/// Rust values of the three types, as lookup values (owned and borrowed). dorm binds them
-/// with [`crate::values::bind`]: diesel's `AsExpression` cannot be implemented for types of
-/// other crates.
-macro_rules! bind_values {
-    ([$($g:tt)*] $st:ty => $rust:ty) => {
-        impl<$($g)*> SqlValue<$st> for $rust {
-            type Expr = Bound<$st, Self>;
-            fn into_sql_value(self) -> Self::Expr { Bound::new(self) }
-        }
-        impl<'a, $($g)*> SqlValue<$st> for &'a $rust {
-            type Expr = Bound<$st, Self>;
-            fn into_sql_value(self) -> Self::Expr { Bound::new(self) }
-        }
-    };
-}
-bind_values!([const P: u32, const S: u32] FixedDecimal<P, S> => rust_decimal::Decimal);
-bind_values!([] DateTimeUtc => chrono::DateTime<chrono::Utc>);
-bind_values!([] Json => serde_json::Value);
+// Rust values of the three types, as lookup values (owned and borrowed, plain and nullable).
+// dorm binds them itself: diesel's `AsExpression` cannot be implemented for other crates' types.
+crate::__dorm_sql_values!([const P: u32, const S: u32] FixedDecimal<P, S> => rust_decimal::Decimal);
+crate::__dorm_sql_values!([] DateTimeUtc => chrono::DateTime<chrono::Utc>);
+crate::__dorm_sql_values!([] Json => serde_json::Value);
 
 impl<const P: u32, const S: u32> diesel::sql_types::ops::Add for FixedDecimal<P, S> {
     type Rhs = Self;

@@ -5,7 +5,6 @@
 //! check is the trait [`SqlValue`]: `filter!(qs, rating = "x")` does not compile, and the
 //! message says which SQL type the field expects.
 
-use diesel::expression::AsExpression;
 use diesel::sql_types::{
     BigInt, Bool, Date, Double, Float, Integer, Nullable, SingleValue, SmallInt, SqlType, Text,
     Time,
@@ -21,58 +20,70 @@ use diesel::sql_types::{
     label = "this value does not fit the field",
     note = "Django would raise `ValueError` here at run time; dorm checks the value's type when it compiles"
 )]
-pub trait SqlValue<ST: SqlType + SingleValue> {
-    /// The diesel expression the value becomes (a bind parameter).
+pub trait SqlValue<M, ST: SqlType + SingleValue> {
+    /// The diesel expression the value becomes (a bind parameter, or a column for `F(...)`).
     type Expr: diesel::Expression<SqlType = ST>;
-    /// Converts the value into its bind-parameter expression.
+    /// Converts the value into its expression.
     fn into_sql_value(self) -> Self::Expr;
 }
 
-macro_rules! sql_values {
-    ($($st:ty => [$($rust:ty),* $(,)?]),* $(,)?) => {$($(
-        impl SqlValue<$st> for $rust {
-            type Expr = <$rust as AsExpression<$st>>::Expression;
+/// Implements [`SqlValue`] for Rust types (owned and borrowed) against a SQL type and its
+/// nullable form. `None` is deliberately not a value: compare with `isnull` instead.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dorm_sql_values {
+    ([$($g:tt)*] $st:ty => $rust:ty) => {
+        impl<__M, $($g)*> $crate::values::SqlValue<__M, $st> for $rust {
+            type Expr = $crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>;
             fn into_sql_value(self) -> Self::Expr {
-                <$rust as AsExpression<$st>>::as_expression(self)
+                $crate::__private::diesel::internal::derives::as_expression::Bound::new(self)
             }
         }
-        impl<'a> SqlValue<$st> for &'a $rust {
-            type Expr = <&'a $rust as AsExpression<$st>>::Expression;
+        impl<'__a, __M, $($g)*> $crate::values::SqlValue<__M, $st> for &'__a $rust {
+            type Expr = $crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>;
             fn into_sql_value(self) -> Self::Expr {
-                <&'a $rust as AsExpression<$st>>::as_expression(self)
+                $crate::__private::diesel::internal::derives::as_expression::Bound::new(self)
             }
         }
-    )*)*};
+        impl<__M, $($g)*> $crate::values::SqlValue<__M, $crate::__private::diesel::sql_types::Nullable<$st>> for $rust {
+            type Expr = $crate::__private::diesel::dsl::Nullable<$crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>>;
+            fn into_sql_value(self) -> Self::Expr {
+                $crate::__private::diesel::NullableExpressionMethods::nullable(
+                    $crate::__private::diesel::internal::derives::as_expression::Bound::new(self),
+                )
+            }
+        }
+        impl<'__a, __M, $($g)*> $crate::values::SqlValue<__M, $crate::__private::diesel::sql_types::Nullable<$st>> for &'__a $rust {
+            type Expr = $crate::__private::diesel::dsl::Nullable<$crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>>;
+            fn into_sql_value(self) -> Self::Expr {
+                $crate::__private::diesel::NullableExpressionMethods::nullable(
+                    $crate::__private::diesel::internal::derives::as_expression::Bound::new(self),
+                )
+            }
+        }
+    };
 }
 
-sql_values! {
-    SmallInt => [i16],
-    Integer => [i32],
-    BigInt => [i64],
-    Float => [f32],
-    Double => [f64],
-    Bool => [bool],
-    Text => [String],
-    Date => [chrono::NaiveDate],
-    Time => [chrono::NaiveTime],
-}
+crate::__dorm_sql_values!([] SmallInt => i16);
+crate::__dorm_sql_values!([] Integer => i32);
+crate::__dorm_sql_values!([] BigInt => i64);
+crate::__dorm_sql_values!([] Float => f32);
+crate::__dorm_sql_values!([] Double => f64);
+crate::__dorm_sql_values!([] Bool => bool);
+crate::__dorm_sql_values!([] Text => String);
+crate::__dorm_sql_values!([] Date => chrono::NaiveDate);
+crate::__dorm_sql_values!([] Time => chrono::NaiveTime);
 
-impl<'a> SqlValue<Text> for &'a str {
-    type Expr = <&'a str as AsExpression<Text>>::Expression;
+impl<'a, M> SqlValue<M, Text> for &'a str {
+    type Expr = diesel::internal::derives::as_expression::Bound<Text, Self>;
     fn into_sql_value(self) -> Self::Expr {
-        <&'a str as AsExpression<Text>>::as_expression(self)
+        bind(self)
     }
 }
-
-/// A value that fits `ST` fits the nullable column too; `None` does not (use `isnull`).
-impl<ST, T> SqlValue<Nullable<ST>> for T
-where
-    ST: SqlType<IsNull = diesel::sql_types::is_nullable::NotNull> + SingleValue,
-    T: SqlValue<ST>,
-{
-    type Expr = diesel::dsl::Nullable<T::Expr>;
+impl<'a, M> SqlValue<M, Nullable<Text>> for &'a str {
+    type Expr = diesel::dsl::Nullable<diesel::internal::derives::as_expression::Bound<Text, Self>>;
     fn into_sql_value(self) -> Self::Expr {
-        diesel::NullableExpressionMethods::nullable(self.into_sql_value())
+        diesel::NullableExpressionMethods::nullable(bind(self))
     }
 }
 

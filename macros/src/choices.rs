@@ -156,14 +156,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 type Expression = Bound<Nullable<Text>, Self>;
                 fn as_expression(self) -> Self::Expression { Bound::new(self) }
             }
-            impl ::dorm::values::SqlValue<Text> for #ident {
-                type Expr = Bound<Text, Self>;
-                fn into_sql_value(self) -> Self::Expr { Bound::new(self) }
-            }
-            impl<'a> ::dorm::values::SqlValue<Text> for &'a #ident {
-                type Expr = Bound<Text, Self>;
-                fn into_sql_value(self) -> Self::Expr { Bound::new(self) }
-            }
+            ::dorm::__dorm_sql_values!([] Text => #ident);
         };
     })
 }

@@ -188,6 +188,56 @@ fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
     Ok(parts)
 }
 
+/// Rewrites `F(field)` anywhere in a value into `::dorm::expressions::F::<Name<...>>::new()`.
+struct FRewriter {
+    error: Option<syn::Error>,
+}
+
+impl syn::visit_mut::VisitMut for FRewriter {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Call(call) = expr {
+            if matches!(&*call.func, Expr::Path(p) if p.qself.is_none() && p.path.is_ident("F")) {
+                let field = match call.args.first() {
+                    Some(Expr::Path(p)) if call.args.len() == 1 && p.path.get_ident().is_some() => {
+                        p.path.get_ident().cloned().expect("checked")
+                    }
+                    _ => {
+                        self.error = Some(syn::Error::new(
+                            call.span(),
+                            "F takes one field name: `F(stories_filed)`",
+                        ));
+                        return;
+                    }
+                };
+                let name = field.to_string();
+                if name.contains("__") {
+                    self.error = Some(syn::Error::new(
+                        field.span(),
+                        "F() across relations is not supported by dorm yet; name a field of the model itself",
+                    ));
+                    return;
+                }
+                let ty = name_type(&name);
+                *expr =
+                    syn::parse_quote_spanned!(call.span()=> ::dorm::expressions::F::<#ty>::new());
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// A value with its `F(...)` references resolved to types.
+fn rewrite_value(value: &Expr) -> syn::Result<Expr> {
+    let mut value = value.clone();
+    let mut rewriter = FRewriter { error: None };
+    syn::visit_mut::VisitMut::visit_expr_mut(&mut rewriter, &mut value);
+    match rewriter.error {
+        Some(e) => Err(e),
+        None => Ok(value),
+    }
+}
+
 /// One `key = value` as a `dorm::lookups::Lookup` expression.
 fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     let mut parts = parts(key)?;
@@ -227,6 +277,7 @@ fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     };
     let kind = syn::Ident::new(kind, Span::call_site());
     let span = value.span();
+    let value = rewrite_value(value)?;
     Ok(
         quote_spanned! {span=> ::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value) },
     )
@@ -288,6 +339,7 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
             ));
         }
         let name = name_type(&parts[0]);
+        let value = rewrite_value(value)?;
         assigns.push(quote!(::dorm::queryset::Assign::<#name, _>::new(#value)));
     }
     Ok(quote!((#receiver).update((#(#assigns,)*))))

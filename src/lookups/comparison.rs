@@ -58,7 +58,7 @@ where
     M: Model,
     N: Operand<M>,
     N::Expr: ExpressionMethods,
-    V: SqlValue<N::SqlType>,
+    V: SqlValue<M, N::SqlType>,
 {
     type Expr = diesel::dsl::Eq<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
@@ -76,7 +76,7 @@ where
     N: Operand<M>,
     N::Expr: ExpressionMethods,
     N::SqlType: Orderable,
-    V: SqlValue<N::SqlType>,
+    V: SqlValue<M, N::SqlType>,
 {
     type Expr = diesel::dsl::Between<N::Expr, V::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
@@ -93,7 +93,7 @@ macro_rules! ordered_lookup {
             N: Operand<M>,
             N::Expr: ExpressionMethods,
             N::SqlType: Orderable,
-            V: SqlValue<N::SqlType>,
+            V: SqlValue<M, N::SqlType>,
         {
             type Expr = diesel::dsl::$dsl<N::Expr, V::Expr>;
             fn build(self) -> Self::Expr {
@@ -112,7 +112,7 @@ where
     M: Model,
     N: Operand<M>,
     I: IntoIterator<Item = V>,
-    V: SqlValue<N::SqlType>,
+    V: SqlValue<M, N::SqlType>,
 {
     type Expr = InList<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {

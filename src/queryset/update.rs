@@ -43,7 +43,7 @@ impl<M, N, V> Changes<M> for Assign<N, V>
 where
     M: Field<N>,
     <M::Column as Expression>::SqlType: SqlType + SingleValue,
-    V: SqlValue<<M::Column as Expression>::SqlType>,
+    V: SqlValue<M, <M::Column as Expression>::SqlType>,
 {
     type Changeset = diesel::dsl::Eq<M::Column, V::Expr>;
     fn changeset(self) -> Self::Changeset {
@@ -78,6 +78,7 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     pub fn update<A>(self, changes: A) -> PendingUpdate<M, W, A>
     where
         S: Writable,
+        A: Changes<M>,
     {
         PendingUpdate {
             query: self.query,

@@ -531,3 +531,79 @@ fn values_are_never_sql() {
         );
     });
 }
+
+#[test]
+fn f_expressions_compare_columns_and_compute_in_the_database() {
+    use rust_decimal::Decimal;
+    each_backend("f_expressions", |_db, conn| {
+        let rows = [
+            Everything {
+                char: "same".into(),
+                text: "same".into(),
+                int: 10,
+                positive: 4,
+                latitude: Decimal::new(15, 1),
+                ..Default::default()
+            },
+            Everything {
+                char: "one".into(),
+                text: "other".into(),
+                int: 3,
+                positive: 4,
+                latitude: Decimal::new(25, 1),
+                ..Default::default()
+            },
+        ];
+        Everything::objects()
+            .bulk_create(rows.to_vec(), conn)
+            .unwrap();
+        assert_eq!(
+            filter!(Everything::objects(), char = F(text))
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            exclude!(Everything::objects(), char = F(text))
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), int__gt = F(positive) * 2)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                int__lt = F(positive) + F(positive) - 1
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        // Race-free increments: the database computes the new value.
+        let (n, queries) = dorm::db::instrumentation::capture_queries(|| {
+            dorm::update!(
+                Everything::objects().all(),
+                int = F(int) + 1,
+                latitude = F(latitude) + Decimal::new(1, 1)
+            )
+            .execute(conn)
+            .unwrap()
+        });
+        assert_eq!(n, 2);
+        assert_eq!(queries.len(), 1);
+        let mut rows = dorm::order_by!(Everything::objects().all(), int)
+            .fetch(conn)
+            .unwrap();
+        rows.sort_by_key(|e| e.int);
+        assert_eq!(rows.iter().map(|e| e.int).collect::<Vec<_>>(), [4, 11]);
+        assert_eq!(
+            rows.iter().map(|e| e.latitude).collect::<Vec<_>>(),
+            [Decimal::new(26, 1), Decimal::new(16, 1)]
+        );
+    });
+}

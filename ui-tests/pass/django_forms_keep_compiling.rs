@@ -22,6 +22,8 @@ fn main() -> dorm::Result<()> {
     let _ = filter!(Person::objects(), q!(name = "Ann") | !q!(age__lt = 18), active = true).fetch(&mut conn)?;
     let none_or_empty = q!(nickname__isnull = true) | q!(nickname = "");
     let _ = exclude!(Person::objects(), none_or_empty).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), age__gt = F(age) - 1, name = F(name)).count(&mut conn)?;
+    let _ = dorm::update!(Person::objects().all(), age = F(age) * 2 + 1).execute(&mut conn)?;
     let mut bob = Person { name: "Bob".into(), ..Default::default() };
     bob.save(&mut conn)?;
     bob.delete(&mut conn)?;

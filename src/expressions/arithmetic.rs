@@ -1,0 +1,160 @@
+//! `+`, `-`, `*`, `/` between fields and values (`F(stories_filed) + 1`).
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::result::QueryResult;
+use diesel::sql_types::{BigInt, Double, Float, Integer, Nullable, SingleValue, SmallInt, SqlType};
+
+use super::F;
+use crate::values::SqlValue;
+
+/// `a op b`, built by the arithmetic operators on [`F`].
+#[derive(Debug, Clone, Copy)]
+pub struct Arith<A, B, Op> {
+    lhs: A,
+    rhs: B,
+    op: PhantomData<Op>,
+}
+
+/// An arithmetic operator.
+pub trait ArithOp: Copy + Default + 'static {
+    /// Its SQL.
+    const SQL: &'static str;
+}
+
+/// SQL types that support arithmetic operator `Op`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not support this arithmetic",
+    label = "arithmetic needs numbers of the same SQL type",
+    note = "decimals support + and - (they are stored as scaled integers on SQLite)"
+)]
+pub trait Numeric<Op> {}
+
+macro_rules! ops {
+    ($($name:ident $sql:literal $trait:ident $method:ident),*) => {$(
+        /// An arithmetic operator.
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+        impl ArithOp for $name {
+            const SQL: &'static str = $sql;
+        }
+        impl<N, R> std::ops::$trait<R> for F<N> {
+            type Output = Arith<F<N>, R, $name>;
+            fn $method(self, rhs: R) -> Self::Output {
+                Arith { lhs: self, rhs, op: PhantomData }
+            }
+        }
+        impl<A, B, Op, R> std::ops::$trait<R> for Arith<A, B, Op> {
+            type Output = Arith<Arith<A, B, Op>, R, $name>;
+            fn $method(self, rhs: R) -> Self::Output {
+                Arith { lhs: self, rhs, op: PhantomData }
+            }
+        }
+        impl<T: Numeric<$name> + SqlType> Numeric<$name> for Nullable<T> {}
+    )*};
+}
+ops!(AddOp " + " Add add, SubOp " - " Sub sub, MulOp " * " Mul mul, DivOp " / " Div div);
+
+macro_rules! numeric {
+    ($($t:ty),*) => {$(
+        impl Numeric<AddOp> for $t {}
+        impl Numeric<SubOp> for $t {}
+        impl Numeric<MulOp> for $t {}
+        impl Numeric<DivOp> for $t {}
+    )*};
+}
+numeric!(SmallInt, Integer, BigInt, Float, Double);
+impl<const P: u32, const S: u32> Numeric<AddOp> for crate::sql_types::FixedDecimal<P, S> {}
+impl<const P: u32, const S: u32> Numeric<SubOp> for crate::sql_types::FixedDecimal<P, S> {}
+
+impl<M, ST, A, B, Op> SqlValue<M, ST> for Arith<A, B, Op>
+where
+    ST: SqlType + SingleValue + Numeric<Op>,
+    A: SqlValue<M, ST>,
+    B: SqlValue<M, ST>,
+    Op: ArithOp,
+{
+    type Expr = ArithExpr<A::Expr, B::Expr, Op, ST>;
+    fn into_sql_value(self) -> Self::Expr {
+        ArithExpr {
+            lhs: self.lhs.into_sql_value(),
+            rhs: self.rhs.into_sql_value(),
+            op: PhantomData,
+        }
+    }
+}
+
+/// The SQL of `lhs op rhs`, parenthesised, of SQL type `ST`.
+#[derive(Debug)]
+pub struct ArithExpr<A, B, Op, ST> {
+    lhs: A,
+    rhs: B,
+    op: PhantomData<fn() -> (Op, ST)>,
+}
+
+impl<A: Clone, B: Clone, Op, ST> Clone for ArithExpr<A, B, Op, ST> {
+    fn clone(&self) -> Self {
+        ArithExpr {
+            lhs: self.lhs.clone(),
+            rhs: self.rhs.clone(),
+            op: PhantomData,
+        }
+    }
+}
+
+impl<A: Expression, B: Expression, Op, ST: SqlType + diesel::expression::TypedExpressionType>
+    Expression for ArithExpr<A, B, Op, ST>
+{
+    type SqlType = ST;
+}
+
+impl<A, B, Op, ST, DB> QueryFragment<DB> for ArithExpr<A, B, Op, ST>
+where
+    DB: Backend,
+    A: QueryFragment<DB>,
+    B: QueryFragment<DB>,
+    Op: ArithOp,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(");
+        self.lhs.walk_ast(out.reborrow())?;
+        out.push_sql(Op::SQL);
+        self.rhs.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<A: QueryId, B: QueryId, Op: 'static, ST: 'static> QueryId for ArithExpr<A, B, Op, ST> {
+    type QueryId = ArithExpr<A::QueryId, B::QueryId, Op, ST>;
+    const HAS_STATIC_QUERY_ID: bool = A::HAS_STATIC_QUERY_ID && B::HAS_STATIC_QUERY_ID;
+}
+
+impl<A, B, Op, ST, G> ValidGrouping<G> for ArithExpr<A, B, Op, ST>
+where
+    A: ValidGrouping<G>,
+    B: ValidGrouping<G>,
+    A::IsAggregate: diesel::expression::MixedAggregates<B::IsAggregate>,
+{
+    type IsAggregate =
+        <A::IsAggregate as diesel::expression::MixedAggregates<B::IsAggregate>>::Output;
+}
+
+impl<A, B, Op, ST, QS: ?Sized> AppearsOnTable<QS> for ArithExpr<A, B, Op, ST>
+where
+    A: AppearsOnTable<QS>,
+    B: AppearsOnTable<QS>,
+    Self: Expression,
+{
+}
+
+impl<A, B, Op, ST, QS: ?Sized> SelectableExpression<QS> for ArithExpr<A, B, Op, ST>
+where
+    A: SelectableExpression<QS>,
+    B: SelectableExpression<QS>,
+    Self: AppearsOnTable<QS>,
+{
+}

@@ -1,0 +1,104 @@
+//! Expressions: [`F`] (a reference to a field of the same row) and arithmetic on it.
+//!
+//! `filter!(qs, first_name = F(last_name))` compares two columns; `F(age) + 1` computes in the
+//! database. Like a lookup, an `F` carries its field's name as a type and is resolved against
+//! the model when it is applied, so `F(no_such_field)` or `F(name) + 1` on a text field does not
+//! compile. Both sides must have the same SQL type (a nullable and a NOT NULL column of the
+//! same type do not mix).
+
+mod arithmetic;
+
+pub use arithmetic::{AddOp, Arith, ArithExpr, ArithOp, DivOp, MulOp, Numeric, SubOp};
+
+use std::marker::PhantomData;
+
+use crate::lookups::Operand;
+use crate::model::Model;
+use crate::values::SqlValue;
+
+/// A field of the row being filtered or updated (Django's `F("field")`). Written `F(field)`
+/// inside `filter!`, `exclude!`, `q!` and `update!`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct F<N>(PhantomData<fn() -> N>);
+
+impl<N> F<N> {
+    /// The field named `N`.
+    pub const fn new() -> Self {
+        F(PhantomData)
+    }
+}
+
+impl<M, N, ST> SqlValue<M, ST> for F<N>
+where
+    M: Model,
+    N: Operand<M>,
+    ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
+    N::SqlType: SameSqlType<ST>,
+{
+    type Expr = Typed<N::Expr, ST>;
+    fn into_sql_value(self) -> Self::Expr {
+        Typed(N::operand(), PhantomData)
+    }
+}
+
+/// An expression seen as SQL type `ST`, once [`SameSqlType`] has shown its own type is `ST`.
+/// It renders the expression unchanged.
+#[derive(Debug)]
+pub struct Typed<E, ST>(E, PhantomData<fn() -> ST>);
+
+impl<E: Clone, ST> Clone for Typed<E, ST> {
+    fn clone(&self) -> Self {
+        Typed(self.0.clone(), PhantomData)
+    }
+}
+
+impl<
+        E: diesel::Expression,
+        ST: diesel::sql_types::SqlType + diesel::expression::TypedExpressionType,
+    > diesel::Expression for Typed<E, ST>
+{
+    type SqlType = ST;
+}
+
+impl<E: diesel::query_builder::QueryFragment<DB>, ST, DB: diesel::backend::Backend>
+    diesel::query_builder::QueryFragment<DB> for Typed<E, ST>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+impl<E: diesel::query_builder::QueryId, ST: 'static> diesel::query_builder::QueryId
+    for Typed<E, ST>
+{
+    type QueryId = Typed<E::QueryId, ST>;
+    const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
+}
+
+impl<E: diesel::expression::ValidGrouping<G>, ST, G> diesel::expression::ValidGrouping<G>
+    for Typed<E, ST>
+{
+    type IsAggregate = E::IsAggregate;
+}
+impl<E: diesel::AppearsOnTable<QS>, ST, QS: ?Sized> diesel::AppearsOnTable<QS> for Typed<E, ST> where
+    Self: diesel::Expression
+{
+}
+impl<E: diesel::SelectableExpression<QS>, ST, QS: ?Sized> diesel::SelectableExpression<QS>
+    for Typed<E, ST>
+where
+    Self: diesel::AppearsOnTable<QS>,
+{
+}
+
+/// Two SQL types that are the same, so an `F()` of one can stand where the other is expected.
+#[diagnostic::on_unimplemented(
+    message = "F() refers to a field of SQL type `{Self}` where a value of SQL type `{ST}` is expected",
+    label = "the two fields have different types",
+    note = "compare and compute with fields of the same type (a nullable and a NOT NULL field differ too)"
+)]
+pub trait SameSqlType<ST> {}
+impl<T> SameSqlType<T> for T {}

@@ -1,0 +1,5 @@
+include!("../models.rs");
+
+fn main() {
+    let _ = dorm::update!(Person::objects().all(), name = F(name) + 1);
+}
