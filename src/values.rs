@@ -74,13 +74,13 @@ crate::__dorm_sql_values!([] Text => String);
 crate::__dorm_sql_values!([] Date => chrono::NaiveDate);
 crate::__dorm_sql_values!([] Time => chrono::NaiveTime);
 
-impl<'a, M> SqlValue<M, Text> for &'a str {
+impl<M> SqlValue<M, Text> for &str {
     type Expr = diesel::internal::derives::as_expression::Bound<Text, Self>;
     fn into_sql_value(self) -> Self::Expr {
         bind(self)
     }
 }
-impl<'a, M> SqlValue<M, Nullable<Text>> for &'a str {
+impl<M> SqlValue<M, Nullable<Text>> for &str {
     type Expr = diesel::dsl::Nullable<diesel::internal::derives::as_expression::Bound<Text, Self>>;
     fn into_sql_value(self) -> Self::Expr {
         diesel::NullableExpressionMethods::nullable(bind(self))
