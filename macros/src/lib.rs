@@ -56,6 +56,23 @@ pub fn q(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// `values_list!(qs, first_name, last_name)`: the fields' values as typed tuples (a flat value
+/// for one field), run with `.fetch(conn)`.
+#[proc_macro]
+pub fn values_list(input: TokenStream) -> TokenStream {
+    lookups::projection(input.into(), "values_list")
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `distinct_on!(qs, field, ...)`: `SELECT DISTINCT ON (...)`, PostgreSQL only.
+#[proc_macro]
+pub fn distinct_on(input: TokenStream) -> TokenStream {
+    lookups::projection(input.into(), "distinct_on")
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// `order_by!(qs, -pub_date, headline)`: order by fields, `-` for descending.
 #[proc_macro]
 pub fn order_by(input: TokenStream) -> TokenStream {

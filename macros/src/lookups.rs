@@ -345,46 +345,147 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(quote!((#receiver).update((#(#assigns,)*))))
 }
 
+/// One `order_by!` item: `field`, `-field`, `Lower(field)`, `-field.nulls_last()`, or `?`.
+enum OrderItem {
+    Random,
+    Expr(Expr),
+}
+
+impl Parse for OrderItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(Token![?]) {
+            input.parse::<Token![?]>()?;
+            return Ok(OrderItem::Random);
+        }
+        input.parse().map(OrderItem::Expr)
+    }
+}
+
+/// The operand of an ordering item: a field, or `Lower(field)`/`Upper(field)`.
+fn order_operand(expr: &Expr) -> syn::Result<TokenStream> {
+    match expr {
+        Expr::Path(p) if p.path.get_ident().is_some() => {
+            let ident = p.path.get_ident().cloned().expect("checked");
+            let parts = parts(&ident)?;
+            if parts.len() != 1 {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    "ordering across relations is not supported by dorm yet; order by a field of the model itself",
+                ));
+            }
+            Ok(name_type(&parts[0]))
+        }
+        Expr::Call(call) => {
+            let func = match &*call.func {
+                Expr::Path(p) if p.path.is_ident("Lower") => quote!(::dorm::lookups::Lower),
+                Expr::Path(p) if p.path.is_ident("Upper") => quote!(::dorm::lookups::Upper),
+                other => return Err(syn::Error::new(other.span(), "expected `Lower(field)` or `Upper(field)`")),
+            };
+            let [arg] = call.args.iter().collect::<Vec<_>>()[..] else {
+                return Err(syn::Error::new(call.span(), "takes one field"));
+            };
+            let inner = order_operand(arg)?;
+            Ok(quote!(::dorm::lookups::Transformed<#inner, #func>))
+        }
+        Expr::Paren(p) => order_operand(&p.expr),
+        other => Err(syn::Error::new(
+            other.span(),
+            "expected a field name, `-field` for descending, `Lower(field)`, `field.nulls_last()` or `?`",
+        )),
+    }
+}
+
 pub fn order_by(input: TokenStream) -> syn::Result<TokenStream> {
-    let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(input)?;
-    let mut iter = items.into_iter();
-    let receiver = iter
-        .next()
-        .ok_or_else(|| syn::Error::new(Span::call_site(), "order_by!(qs, field, -field, ...)"))?;
+    let mut items = Punctuated::<OrderItem, Token![,]>::parse_terminated
+        .parse2(input)?
+        .into_iter();
+    let receiver = match items.next() {
+        Some(OrderItem::Expr(e)) => e,
+        _ => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "order_by!(qs, field, -field, ...)",
+            ))
+        }
+    };
     let mut keys = Vec::new();
-    for item in iter {
-        let (desc, inner) = match item {
+    for item in items {
+        let expr = match item {
+            OrderItem::Random => {
+                keys.push(quote!(::dorm::queryset::Random));
+                continue;
+            }
+            OrderItem::Expr(e) => e,
+        };
+        let (desc, inner) = match expr {
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, *u.expr),
             other => (false, other),
         };
-        let ident = match &inner {
-            Expr::Path(p) if p.path.get_ident().is_some() => {
-                p.path.get_ident().cloned().expect("checked")
+        let (nulls, inner) = match inner {
+            Expr::MethodCall(m)
+                if m.args.is_empty() && (m.method == "nulls_first" || m.method == "nulls_last") =>
+            {
+                (Some(m.method.to_string()), *m.receiver)
             }
-            other => {
-                return Err(syn::Error::new(
-                    other.span(),
-                    "expected a field name, `-field` for descending",
-                ))
-            }
+            other => (None, other),
         };
-        let parts = parts(&ident)?;
-        if parts.len() != 1 {
-            return Err(syn::Error::new(
-                ident.span(),
-                "ordering across relations is not supported by dorm yet; order by a field of the model itself",
-            ));
-        }
-        let name = name_type(&parts[0]);
-        let by = quote!(::dorm::queryset::ByName::<#name>::new());
-        keys.push(if desc {
+        let operand = order_operand(&inner)?;
+        let by = quote!(::dorm::queryset::ByName::<#operand>::new());
+        let key = if desc {
             quote!(::dorm::queryset::Desc(#by))
         } else {
             quote!(::dorm::queryset::Asc(#by))
+        };
+        keys.push(match nulls.as_deref() {
+            Some("nulls_first") => quote!(::dorm::queryset::NullsFirst(#key)),
+            Some(_) => quote!(::dorm::queryset::NullsLast(#key)),
+            None => key,
         });
     }
     if keys.is_empty() {
         return Ok(quote!((#receiver).clear_ordering()));
     }
     Ok(quote!((#receiver).order_by((#(#keys,)*))))
+}
+
+/// The fields named in a `values_list!`/`distinct_on!` call, as `Pick<Name>` or a tuple of them.
+fn picks(items: impl Iterator<Item = Expr>) -> syn::Result<TokenStream> {
+    let mut picks = Vec::new();
+    for item in items {
+        let ident = match &item {
+            Expr::Path(p) if p.path.get_ident().is_some() => {
+                p.path.get_ident().cloned().expect("checked")
+            }
+            other => return Err(syn::Error::new(other.span(), "expected a field name")),
+        };
+        let parts = parts(&ident)?;
+        if parts.len() != 1 {
+            return Err(syn::Error::new(
+                ident.span(),
+                "values across relations or transforms are not supported by dorm yet; name a field of the model itself",
+            ));
+        }
+        let name = name_type(&parts[0]);
+        picks.push(quote!(::dorm::queryset::Pick<#name>));
+    }
+    match picks.len() {
+        0 => Err(syn::Error::new(
+            Span::call_site(),
+            "name at least one field",
+        )),
+        1 => Ok(picks.pop().expect("one")),
+        _ => Ok(quote!((#(#picks,)*))),
+    }
+}
+
+/// `values_list!(qs, a, b)` / `distinct_on!(qs, a, b)`.
+pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> {
+    let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(input)?;
+    let mut iter = items.into_iter();
+    let receiver = iter
+        .next()
+        .ok_or_else(|| syn::Error::new(Span::call_site(), "expected the QuerySet first"))?;
+    let picks = picks(iter)?;
+    let method = syn::Ident::new(method, Span::call_site());
+    Ok(quote!((#receiver).#method::<#picks>()))
 }

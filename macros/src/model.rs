@@ -169,6 +169,16 @@ impl FieldDef {
         }
     }
 
+    /// The Rust type one value of the column loads as.
+    fn value_type(&self) -> TokenStream {
+        match self.kind {
+            Kind::Auto(16) => quote!(i16),
+            Kind::Auto(32) => quote!(i32),
+            Kind::Auto(_) => quote!(i64),
+            _ => self.row_type(),
+        }
+    }
+
     fn needs_json(&self) -> bool {
         matches!(self.kind, Kind::Json { value: false })
     }
@@ -796,9 +806,11 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let field_impls = fields.iter().enumerate().map(|(i, f)| {
         let name = name_type(&f.name);
         let fi = &f.ident;
+        let value = f.value_type();
         quote! {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#fi;
+                type Value = #value;
                 const FIELD: &'static ::dorm::fields::FieldMeta = &#ident::__DORM_FIELDS[#i];
             }
         }
@@ -811,6 +823,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         quote! {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#pk_ident;
+                type Value = #pk_value_ty;
                 const FIELD: &'static ::dorm::fields::FieldMeta = &#ident::__DORM_FIELDS[#pk_index];
             }
         }

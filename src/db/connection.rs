@@ -189,7 +189,7 @@ pub trait Executor {
 /// connection may be).
 #[diagnostic::on_unimplemented(
     message = "this query cannot run on `{Self}`",
-    note = "an expression in it is not supported by this backend, or its rows do not load into the model"
+    note = "it uses SQL this backend does not support (Django: NotSupportedError, e.g. \"DISTINCT ON fields is not supported by this database backend\"), or its rows do not load into the requested type"
 )]
 pub trait Load<'q, Q, U>: Executor {
     /// Loads every row.

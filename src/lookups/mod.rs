@@ -24,8 +24,8 @@ pub use text::{
     RegexExpr, RegexKind, StartsWith, TextField, TextValue,
 };
 pub use transforms::{
-    DateOf, DateParts, Day, Extract, Hour, Minute, Month, Nullability, Quarter, Second, TimeParts,
-    Transform, Transformed, Week, WeekDay, Year,
+    DateOf, DateParts, Day, Extract, Hour, Lower, Minute, Month, Nullability, Quarter, Second,
+    TextParts, TimeParts, Transform, Transformed, Upper, Week, WeekDay, Year,
 };
 
 use std::marker::PhantomData;

@@ -38,7 +38,7 @@ macro_rules! nullability {
         }
     )*};
 }
-nullability!(Date => false, Time => false, DateTimeUtc => true);
+nullability!(Date => false, Time => false, DateTimeUtc => true, diesel::sql_types::Text => false);
 
 /// SQL types with a date part (DateField, DateTimeField).
 #[diagnostic::on_unimplemented(
@@ -105,6 +105,19 @@ transforms! {
     Second: TimeParts -> Integer, sqlite("CAST(strftime('%S', ", ") AS INTEGER)"), postgres("CAST(FLOOR(EXTRACT(SECOND FROM ", ")) AS integer)");
     /// `__date`: the date of a datetime (in UTC).
     DateOf: DateParts -> Date, sqlite("date(", ")"), postgres("CAST(", " AS date)");
+}
+
+/// SQL types that are text, for `Lower`/`Upper`.
+#[diagnostic::on_unimplemented(message = "`Lower` and `Upper` need a text field, not `{Self}`")]
+pub trait TextParts: Nullability {}
+impl TextParts for diesel::sql_types::Text {}
+impl TextParts for Nullable<diesel::sql_types::Text> {}
+
+transforms! {
+    /// `Lower(field)`: the text in lower case (for case-insensitive ordering).
+    Lower: TextParts -> diesel::sql_types::Text, sqlite("lower(", ")"), postgres("LOWER(", ")");
+    /// `Upper(field)`: the text in upper case.
+    Upper: TextParts -> diesel::sql_types::Text, sqlite("upper(", ")"), postgres("UPPER(", ")");
 }
 
 impl<M, I, T> Operand<M> for Transformed<I, T>

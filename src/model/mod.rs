@@ -84,6 +84,9 @@ pub trait Field<N>: Model {
         + Default
         + Copy
         + 'static;
+    /// The Rust type a value of the field loads as on its own (`values_list!`): the field's
+    /// type, `i64` for an `Auto<i64>` key, `serde_json::Value` for a typed JSON field.
+    type Value: 'static;
     /// The field's metadata.
     const FIELD: &'static FieldMeta;
 }

@@ -49,14 +49,17 @@ mod ordering;
 mod slicing;
 mod sql;
 mod update;
+mod values;
 
 pub use ordering::{
-    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, OrderBy, OrderExpr, Ordered,
+    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsFirstSql,
+    NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderSuffix, Ordered, Random, RandomSql,
     ReverseOrder, Unordered,
 };
 pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};
 pub use sql::SqlFor;
 pub use update::{Assign, Changes, PendingUpdate};
+pub use values::{Columns, Pick, ValuesList, ValuesQuery};
 
 use std::marker::PhantomData;
 

@@ -13,7 +13,8 @@ use diesel::ExpressionMethods;
 
 use super::slicing::Reorderable;
 use super::QuerySet;
-use crate::model::{Field, Model};
+use crate::lookups::Operand;
+use crate::model::Model;
 
 /// No `ORDER BY` (a model without `ordering`, or after `clear_ordering()`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,13 +61,13 @@ pub trait OrderExpr<M> {
     fn expr(&self) -> Self::Expr;
 }
 
-impl<M: Field<N>, N> OrderExpr<M> for ByName<N>
+impl<M: Model, N: Operand<M>> OrderExpr<M> for ByName<N>
 where
-    M::Column: Expression + ExpressionMethods,
+    N::Expr: ExpressionMethods,
 {
-    type Expr = M::Column;
-    fn expr(&self) -> M::Column {
-        M::Column::default()
+    type Expr = N::Expr;
+    fn expr(&self) -> N::Expr {
+        N::operand()
     }
 }
 
@@ -136,6 +137,125 @@ tuple_order!(A 0, B 1, C 2, D 3, E 4);
 tuple_order!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_order!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_order!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+/// `NULLS FIRST` after an ordering item (Django's `nulls_first=True`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NullsFirst<I>(pub I);
+/// `NULLS LAST` after an ordering item (Django's `nulls_last=True`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NullsLast<I>(pub I);
+/// Random order (Django's `order_by("?")`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Random;
+
+impl<M, I: OrderBy<M>> OrderBy<M> for NullsFirst<I> {
+    type Diesel = OrderSql<I::Diesel, NullsFirstSql>;
+    type Reversed = NullsLast<I::Reversed>;
+    fn diesel(&self) -> Self::Diesel {
+        OrderSql(self.0.diesel(), NullsFirstSql)
+    }
+    fn reversed(self) -> Self::Reversed {
+        NullsLast(self.0.reversed())
+    }
+}
+
+impl<M, I: OrderBy<M>> OrderBy<M> for NullsLast<I> {
+    type Diesel = OrderSql<I::Diesel, NullsLastSql>;
+    type Reversed = NullsFirst<I::Reversed>;
+    fn diesel(&self) -> Self::Diesel {
+        OrderSql(self.0.diesel(), NullsLastSql)
+    }
+    fn reversed(self) -> Self::Reversed {
+        NullsFirst(self.0.reversed())
+    }
+}
+
+impl<M> OrderBy<M> for Random {
+    type Diesel = OrderSql<NoExpr, RandomSql>;
+    type Reversed = Random;
+    fn diesel(&self) -> Self::Diesel {
+        OrderSql(NoExpr, RandomSql)
+    }
+    fn reversed(self) -> Random {
+        self
+    }
+}
+
+/// Nothing: what `RANDOM()` follows.
+#[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
+pub struct NoExpr;
+
+impl<DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB> for NoExpr {
+    fn walk_ast<'b>(
+        &'b self,
+        _out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        Ok(())
+    }
+}
+impl Expression for NoExpr {
+    type SqlType = diesel::sql_types::Bool;
+}
+impl<QS: ?Sized> diesel::AppearsOnTable<QS> for NoExpr {}
+impl<QS: ?Sized> diesel::SelectableExpression<QS> for NoExpr {}
+
+/// SQL that follows (for [`NoExpr`], replaces) an ordering expression.
+pub trait OrderSuffix: Copy + Default + 'static {
+    /// The SQL.
+    const SQL: &'static str;
+}
+/// ` NULLS FIRST`.
+#[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
+pub struct NullsFirstSql;
+/// ` NULLS LAST`.
+#[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
+pub struct NullsLastSql;
+/// `RANDOM()`.
+#[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
+pub struct RandomSql;
+impl OrderSuffix for NullsFirstSql {
+    const SQL: &'static str = " NULLS FIRST";
+}
+impl OrderSuffix for NullsLastSql {
+    const SQL: &'static str = " NULLS LAST";
+}
+impl OrderSuffix for RandomSql {
+    const SQL: &'static str = "RANDOM()";
+}
+
+/// An ordering expression followed by [`OrderSuffix`] SQL (both SQLite and PostgreSQL accept
+/// `NULLS FIRST`/`NULLS LAST` and `RANDOM()`).
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+pub struct OrderSql<E, X>(E, X);
+
+impl<E, X> Expression for OrderSql<E, X> {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<E, X, DB> diesel::query_builder::QueryFragment<DB> for OrderSql<E, X>
+where
+    DB: diesel::backend::Backend,
+    E: diesel::query_builder::QueryFragment<DB>,
+    X: OrderSuffix,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(X::SQL);
+        Ok(())
+    }
+}
+
+impl<E, X, G> diesel::expression::ValidGrouping<G> for OrderSql<E, X> {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl<E: diesel::AppearsOnTable<QS>, X, QS: ?Sized> diesel::AppearsOnTable<QS> for OrderSql<E, X> {}
+impl<E: diesel::SelectableExpression<QS>, X, QS: ?Sized> diesel::SelectableExpression<QS>
+    for OrderSql<E, X>
+{
+}
 
 /// An ordering state ([`Unordered`] or [`Ordered`]) that can be applied to a diesel query `W`.
 pub trait ApplyOrder<M, W> {

@@ -350,3 +350,156 @@ fn sql_is_printed_per_backend_with_binds() {
         assert!(pg.contains("$1") && pg.contains("$2"), "{pg}");
     }
 }
+
+#[test]
+fn values_list_returns_typed_tuples_and_flat_values() {
+    each_backend("values_list", |_db, conn| {
+        people(conn);
+        let pairs: Vec<(String, i32)> =
+            dorm::values_list!(dorm::order_by!(Person::objects().all(), name), name, age)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(pairs[0], ("Ann".to_string(), 34));
+        assert_eq!(pairs.len(), 5);
+        let names: Vec<String> =
+            dorm::values_list!(filter!(Person::objects(), age__gte = 34), name)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(names, ["Cid", "Ann", "Eve"], "default ordering -age, name");
+        let nicks: Vec<Option<String>> =
+            dorm::values_list!(dorm::order_by!(Person::objects().all(), name), nickname)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(
+            nicks,
+            [
+                None,
+                Some("bobby".into()),
+                None,
+                Some("".into()),
+                Some("evie".into())
+            ]
+        );
+        let ids: Vec<i64> = dorm::values_list!(Person::objects().all(), id)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(ids.len(), 5);
+        let ages: Vec<i32> = dorm::values_list!(dorm::order_by!(Person::objects().all(), age), age)
+            .distinct()
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(ages, [12, 17, 34, 52]);
+        let sliced: Vec<String> = dorm::values_list!(
+            dorm::order_by!(Person::objects().all(), name).slice(1..3),
+            name
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(sliced, ["Bob", "Cid"]);
+    });
+}
+
+#[test]
+fn distinct_rows() {
+    each_backend("distinct", |_db, conn| {
+        people(conn);
+        let ages = dorm::values_list!(Person::objects().all().clear_ordering().distinct(), age)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(ages.len(), 4);
+        assert_eq!(
+            Person::objects()
+                .all()
+                .distinct()
+                .fetch(conn)
+                .unwrap()
+                .len(),
+            5
+        );
+    });
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn distinct_on_fields_runs_on_postgres() {
+    let Some(db) = crate::common::postgres("distinct_on") else {
+        return;
+    };
+    let mut any = db.migrated();
+    people(&mut any);
+    let dorm::Connection::Postgres(pg) = &mut any else {
+        unreachable!("a postgres database")
+    };
+    // One person per age, the first by name: DISTINCT ON needs the ordering to start with it.
+    let rows = dorm::distinct_on!(dorm::order_by!(Person::objects().all(), age, name), age)
+        .fetch(pg)
+        .unwrap();
+    let names: Vec<String> = rows.into_iter().map(|p| p.name).collect();
+    assert_eq!(names, ["Dee", "Bob", "Ann", "Cid"]);
+}
+
+#[test]
+fn ordering_with_nulls_random_and_lower() {
+    each_backend("ordering_extras", |_db, conn| {
+        people(conn);
+        Person::objects()
+            .create(
+                conn,
+                Person {
+                    name: "aaron".into(),
+                    age: 1,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let nicks = |rows: Vec<Person>| rows.into_iter().map(|p| p.nickname).collect::<Vec<_>>();
+        let first = nicks(
+            dorm::order_by!(Person::objects().all(), nickname.nulls_first(), name)
+                .fetch(conn)
+                .unwrap(),
+        );
+        assert_eq!(&first[..3], [None, None, None]);
+        let last = nicks(
+            dorm::order_by!(Person::objects().all(), -nickname.nulls_last(), name)
+                .fetch(conn)
+                .unwrap(),
+        );
+        assert_eq!(
+            &last[..3],
+            [
+                Some("evie".to_string()),
+                Some("bobby".into()),
+                Some("".into())
+            ]
+        );
+        assert_eq!(last[3..], [None, None, None]);
+        // Reversing flips the direction and where NULLs go, as Django's reverse() does.
+        let reversed = nicks(
+            dorm::order_by!(Person::objects().all(), nickname.nulls_first(), name)
+                .reverse()
+                .fetch(conn)
+                .unwrap(),
+        );
+        assert_eq!(reversed.last(), Some(&None));
+        // Case-insensitive ordering: "aaron" sorts first only by Lower(name).
+        let by_lower = names(
+            dorm::order_by!(Person::objects().all(), Lower(name))
+                .fetch(conn)
+                .unwrap(),
+        );
+        assert_eq!(by_lower[..2], ["aaron".to_string(), "Ann".to_string()]);
+        let plain = names(
+            dorm::order_by!(Person::objects().all(), name)
+                .fetch(conn)
+                .unwrap(),
+        );
+        assert_eq!(plain.last().map(String::as_str), Some("aaron"));
+        let random = dorm::order_by!(Person::objects().all(), ?)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(random.len(), 6);
+        assert!(dorm::order_by!(Person::objects().all(), ?)
+            .sql(conn.vendor())
+            .contains("RANDOM()"));
+    });
+}

@@ -1,0 +1,161 @@
+//! Projections: `values_list!` (typed tuples, or a flat `Vec<T>` for one field) and
+//! `distinct()`.
+
+use std::marker::PhantomData;
+
+use diesel::query_dsl::methods::{DistinctDsl, SelectDsl};
+
+use super::execute::Built;
+use super::ordering::ApplyOrder;
+use super::slicing::{ApplySlice, Filterable};
+use super::QuerySet;
+use crate::db::Load;
+use crate::error::Result;
+use crate::model::{Field, Model};
+
+/// The field named `N`, as a selected column.
+#[derive(Debug, Clone, Copy)]
+pub struct Pick<N>(PhantomData<fn() -> N>);
+
+impl<N> Pick<N> {
+    /// The field named `N`.
+    pub const fn new() -> Self {
+        Pick(PhantomData)
+    }
+}
+
+impl<N> Default for Pick<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One or more fields of `M` to select.
+pub trait Columns<M> {
+    /// The diesel select clause.
+    type Select: diesel::Expression + Copy;
+    /// The Rust type of one row.
+    type Row;
+    /// The select clause.
+    fn select() -> Self::Select;
+}
+
+impl<M: Field<N>, N> Columns<M> for Pick<N> {
+    type Select = M::Column;
+    type Row = M::Value;
+    fn select() -> M::Column {
+        M::Column::default()
+    }
+}
+
+macro_rules! tuple_columns {
+    ($($t:ident),+) => {
+        impl<M, $($t: Columns<M>),+> Columns<M> for ($($t,)+)
+        where
+            ($($t::Select,)+): diesel::Expression + Copy,
+        {
+            type Select = ($($t::Select,)+);
+            type Row = ($($t::Row,)+);
+            fn select() -> Self::Select {
+                ($($t::select(),)+)
+            }
+        }
+    };
+}
+tuple_columns!(A, B);
+tuple_columns!(A, B, C);
+tuple_columns!(A, B, C, D);
+tuple_columns!(A, B, C, D, E);
+tuple_columns!(A, B, C, D, E, F);
+tuple_columns!(A, B, C, D, E, F, G);
+tuple_columns!(A, B, C, D, E, F, G, H);
+
+/// A QuerySet that returns the values of some fields instead of model instances (Django's
+/// `values_list`). Written `values_list!(qs, first_name, last_name)`.
+#[must_use = "a projection does nothing until `fetch(conn)`"]
+pub struct ValuesList<M: Model, W, O, S, C> {
+    qs: QuerySet<M, W, O, S>,
+    _columns: PhantomData<fn() -> C>,
+}
+
+/// The diesel query a projection runs.
+pub type ValuesQuery<M, W, O, S, C> =
+    Built<M, diesel::dsl::Select<W, <C as Columns<M>>::Select>, O, S>;
+
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    /// The values of fields `C` (`Pick<name>` or a tuple of them) for each row.
+    pub fn values_list<C: Columns<M>>(self) -> ValuesList<M, W, O, S, C> {
+        ValuesList {
+            qs: self,
+            _columns: PhantomData,
+        }
+    }
+
+    /// Removes duplicate rows (`SELECT DISTINCT`, Django's `distinct()`).
+    pub fn distinct(self) -> QuerySet<M, diesel::dsl::Distinct<W>, O, S>
+    where
+        S: Filterable,
+        W: DistinctDsl,
+    {
+        QuerySet::from_parts(self.query.distinct(), self.order, self.slice)
+    }
+
+    /// `SELECT DISTINCT ON (fields)` (Django's `distinct(*fields)`): PostgreSQL only, so a
+    /// QuerySet that uses it runs only on a `PgConnection`.
+    pub fn distinct_on<C: Columns<M>>(
+        self,
+    ) -> QuerySet<M, diesel::dsl::DistinctOn<W, C::Select>, O, S>
+    where
+        S: Filterable,
+        W: diesel::query_dsl::methods::DistinctOnDsl<C::Select>,
+    {
+        QuerySet::from_parts(self.query.distinct_on(C::select()), self.order, self.slice)
+    }
+}
+
+impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
+    /// The diesel query.
+    pub fn into_diesel(self) -> ValuesQuery<M, W, O, S, C>
+    where
+        W: SelectDsl<C::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
+        S: ApplySlice<O::Out>,
+    {
+        let qs = self.qs;
+        qs.slice.apply(qs.order.apply(qs.query.select(C::select())))
+    }
+
+    /// Runs the query: one `C::Row` per row.
+    pub fn fetch<'q, Conn>(self, conn: &mut Conn) -> Result<Vec<C::Row>>
+    where
+        W: SelectDsl<C::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
+        S: ApplySlice<O::Out>,
+        Conn: Load<'q, ValuesQuery<M, W, O, S, C>, C::Row>,
+    {
+        Ok(conn.load_rows(self.into_diesel())?)
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        W: SelectDsl<C::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
+        S: ApplySlice<O::Out>,
+        ValuesQuery<M, W, O, S, C>: super::SqlFor,
+    {
+        super::SqlFor::sql_for(&self.into_diesel(), vendor)
+    }
+
+    /// Removes duplicate rows (Django's `values_list(...).distinct()`).
+    pub fn distinct(self) -> ValuesList<M, diesel::dsl::Distinct<W>, O, S, C>
+    where
+        S: Filterable,
+        W: DistinctDsl,
+    {
+        ValuesList {
+            qs: self.qs.distinct(),
+            _columns: PhantomData,
+        }
+    }
+}
