@@ -111,6 +111,13 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// Raw SQL was refused before it ran: a parameter count that does not match its `%s`
+    /// placeholders, more than one statement, or a malformed placeholder.
+    #[error("raw SQL refused: {message}")]
+    RawSql {
+        /// Why.
+        message: String,
+    },
     /// A panic inside `atomic()` was caught, the transaction rolled back, and the panic resumed.
     /// This variant is only seen by code that inspects the rollback itself.
     #[error("transaction rolled back")]

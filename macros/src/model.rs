@@ -846,6 +846,35 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         }
     });
 
+    // ---- QueryableByName (raw SQL): columns by name
+    let by_name_bounds: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let rt = f.row_type();
+            let st = f.sql_type();
+            quote!(#rt: ::dorm::__private::diesel::deserialize::FromSql<#st, __DB>)
+        })
+        .collect();
+    let by_name_fields: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let fi = &f.ident;
+            let rt = f.row_type();
+            let st = f.sql_type();
+            let column = f.column();
+            let get = quote!(::dorm::__private::diesel::row::NamedRow::get::<#st, #rt>(row, #column)?);
+            if f.needs_json() {
+                if f.nullable {
+                    quote!(#fi: match #get { ::core::option::Option::Some(v) => ::core::option::Option::Some(::dorm::__private::serde_json::from_value(v)?), ::core::option::Option::None => ::core::option::Option::None })
+                } else {
+                    quote!(#fi: ::dorm::__private::serde_json::from_value(#get)?)
+                }
+            } else {
+                quote!(#fi: #get)
+            }
+        })
+        .collect();
+
     // ---- Persist
     let persist = persist_impl(ident, &module, &fields, pk);
 
@@ -1004,6 +1033,16 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             type Row = (#(#row_types,)*);
             fn build(row: Self::Row) -> ::dorm::__private::diesel::deserialize::Result<Self> {
                 ::core::result::Result::Ok(#ident { #(#build_fields,)* })
+            }
+        }
+
+        impl<__DB> ::dorm::__private::diesel::deserialize::QueryableByName<__DB> for #ident
+        where
+            __DB: ::dorm::__private::diesel::backend::Backend,
+            #(#by_name_bounds,)*
+        {
+            fn build<'__a>(row: &impl ::dorm::__private::diesel::row::NamedRow<'__a, __DB>) -> ::dorm::__private::diesel::deserialize::Result<Self> {
+                ::core::result::Result::Ok(#ident { #(#by_name_fields,)* })
             }
         }
 

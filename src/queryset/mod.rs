@@ -46,6 +46,7 @@
 pub mod execute;
 mod filter;
 mod ordering;
+mod raw;
 mod slicing;
 mod sql;
 mod update;
@@ -56,6 +57,7 @@ pub use ordering::{
     NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderSuffix, Ordered, Random, RandomSql,
     ReverseOrder, Unordered,
 };
+pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
 pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};
 pub use sql::SqlFor;
 pub use update::{Assign, Changes, PendingUpdate};

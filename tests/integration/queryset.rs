@@ -503,3 +503,52 @@ fn ordering_with_nulls_random_and_lower() {
             .contains("RANDOM()"));
     });
 }
+
+#[test]
+fn raw_sql_loads_models_with_bound_parameters() {
+    each_backend("raw_sql", |_db, conn| {
+        people(conn);
+        let rows = Person::objects()
+            .raw(
+                "SELECT * FROM tests_person WHERE age >= %s AND name <> %s ORDER BY name",
+                (18, "Ann"),
+            )
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(rows), ["Cid", "Eve"]);
+        let all = Person::objects()
+            .raw(
+                "SELECT id, name, age, nickname FROM tests_person WHERE name LIKE 'E%%'",
+                (),
+            )
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(all), ["Eve"]);
+        // A value is a value, never SQL.
+        let evil = Person::objects()
+            .raw(
+                "SELECT * FROM tests_person WHERE name = %s",
+                ("'; DROP TABLE tests_person; --",),
+            )
+            .fetch(conn)
+            .unwrap();
+        assert!(evil.is_empty());
+        assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
+        // Checked before anything runs.
+        let (r, queries) = dorm::db::instrumentation::capture_queries(|| {
+            Person::objects()
+                .raw(
+                    "SELECT * FROM tests_person WHERE age = %s AND name = %s",
+                    (1,),
+                )
+                .fetch(conn)
+        });
+        assert!(matches!(r, Err(dorm::Error::RawSql { .. })), "{r:?}");
+        assert!(queries.is_empty());
+        let r = Person::objects()
+            .raw("SELECT * FROM tests_person; DELETE FROM tests_person", ())
+            .fetch(conn);
+        assert!(matches!(r, Err(dorm::Error::RawSql { .. })), "{r:?}");
+        assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
+    });
+}
