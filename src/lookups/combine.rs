@@ -63,7 +63,8 @@ pub struct BoolOp<A, B, Op> {
 }
 
 impl<A, B, Op> BoolOp<A, B, Op> {
-    fn new(a: A, b: B) -> Self {
+    /// `(a) op (b)`.
+    pub fn new(a: A, b: B) -> Self {
         BoolOp {
             a,
             b,

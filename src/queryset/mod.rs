@@ -43,6 +43,7 @@
 //! (`order_by`, `reverse`), `slicing` (`slice`), `execute` (everything that takes a
 //! connection), `update` (`update`, `delete`), `sql` (printing the SQL).
 
+pub mod combine;
 pub mod execute;
 mod filter;
 mod ordering;
@@ -52,6 +53,7 @@ mod sql;
 mod update;
 mod values;
 
+pub use combine::{Combined, InQuery, InSubquery};
 pub use ordering::{
     ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsFirstSql,
     NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderSuffix, Ordered, Random, RandomSql,

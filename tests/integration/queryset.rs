@@ -552,3 +552,36 @@ fn raw_sql_loads_models_with_bound_parameters() {
         assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
     });
 }
+
+#[test]
+fn querysets_combine_with_or_and_and_set_operations() {
+    each_backend("combine", |_db, conn| {
+        people(conn);
+        let either = filter!(Person::objects(), name__startswith = "A")
+            | filter!(Person::objects(), age__lt = 15);
+        assert_eq!(
+            names(dorm::order_by!(either, name).fetch(conn).unwrap()),
+            ["Ann", "Dee"]
+        );
+        let both = filter!(Person::objects(), age__gte = 30)
+            & filter!(Person::objects(), nickname__isnull = false);
+        assert_eq!(names(both.fetch(conn).unwrap()), ["Eve"]);
+        let u = filter!(Person::objects(), age = 34)
+            .union(filter!(Person::objects(), age = 12))
+            .fetch(conn)
+            .unwrap();
+        let mut u = names(u);
+        u.sort();
+        assert_eq!(u, ["Ann", "Dee", "Eve"]);
+        let i = filter!(Person::objects(), age = 34)
+            .intersection(filter!(Person::objects(), name = "Eve"))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(i), ["Eve"]);
+        let d = filter!(Person::objects(), age = 34)
+            .difference(filter!(Person::objects(), name = "Eve"))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(d), ["Ann"]);
+    });
+}
