@@ -69,6 +69,10 @@ fn lookup_type(name: &str) -> Option<&'static str> {
         "in" => "In",
         "range" => "Range",
         "isnull" => "IsNull",
+        "has_key" => "HasKey",
+        "has_keys" => "HasKeys",
+        "has_any_keys" => "HasAnyKeys",
+        "contained_by" => "ContainedBy",
         _ => return None,
     })
 }
@@ -256,16 +260,18 @@ fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
                 let t = syn::Ident::new(t, Span::call_site());
                 operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
             }
-            None => {
+            None if DJANGO_LOOKUPS.contains(&part.as_str()) => {
                 let path = parts.join("__");
-                let msg = if DJANGO_LOOKUPS.contains(&part.as_str()) {
-                    format!("`{path}`: the `{part}` transform is not supported by dorm yet")
-                } else {
-                    format!(
-                        "`{path}`: `{part}` is not a transform; lookups that span relations or JSON keys are not supported by dorm yet",
-                    )
-                };
-                return Err(syn::Error::new(key.span(), msg));
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("`{path}`: the `{part}` transform is not supported by dorm yet"),
+                ));
+            }
+            None => {
+                // Any other name is a key inside a JSON field; the type system checks that the
+                // field is JSON.
+                let key = name_type(part);
+                operand = quote!(::dorm::lookups::KeyPath<#operand, #key>);
             }
         }
     }

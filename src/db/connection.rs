@@ -82,6 +82,8 @@ impl Connection {
             configure_sqlite(&mut conn).map_err(|e| super::connection_error(url, e))?;
             crate::lookups::register_sqlite_regexp(&mut conn)
                 .map_err(|e| super::connection_error(url, e))?;
+            crate::lookups::register_sqlite_json(&mut conn)
+                .map_err(|e| super::connection_error(url, e))?;
             conn.set_instrumentation(super::instrumentation::QueryLogger::new());
             return Ok(Connection::Sqlite(conn));
         }

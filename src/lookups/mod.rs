@@ -8,6 +8,7 @@
 
 mod combine;
 mod comparison;
+mod json;
 mod null;
 mod q;
 mod text;
@@ -15,13 +16,19 @@ mod transforms;
 
 pub use combine::{And, AndOp, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp};
 pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range};
+#[cfg(feature = "sqlite")]
+pub(crate) use json::register_sqlite_json;
+pub use json::{
+    json_contains, ContainedBy, HasAnyKeys, HasKey, HasKeys, JsonContains, JsonField, JsonGet,
+    JsonHasKeys, KeyPath, NameText,
+};
 pub use null::{IsNull, IsNullExpr, NullableField};
 pub use q::Q;
 #[cfg(feature = "sqlite")]
 pub(crate) use text::register_sqlite_regexp;
 pub use text::{
-    Contains, EndsWith, IContains, IEndsWith, IExact, IRegex, IStartsWith, Like, LikeKind, Regex,
-    RegexExpr, RegexKind, StartsWith, TextField, TextValue,
+    Contains, ContainsFor, EndsWith, IContains, IEndsWith, IExact, IRegex, IStartsWith, Like,
+    LikeKind, Regex, RegexExpr, RegexKind, StartsWith, TextField, TextValue,
 };
 pub use transforms::{
     DateOf, DateParts, Day, Extract, Hour, Lower, Minute, Month, Nullability, Quarter, Second,

@@ -73,6 +73,13 @@ macro_rules! like_kinds {
             const ANY_BEFORE: bool = $before;
             const ANY_AFTER: bool = $after;
         }
+        like_predicate!($name);
+    )*};
+}
+
+macro_rules! like_predicate {
+    (Contains) => {};
+    ($name:ident) => {
         impl<M, N, V> Predicate<M> for Lookup<N, $name, V>
         where
             M: Model,
@@ -85,7 +92,46 @@ macro_rules! like_kinds {
                 Like::new(N::operand(), self.into_value().into_text())
             }
         }
-    )*};
+    };
+}
+
+/// How `contains` works on a field of SQL type `Self`: a substring search on text, containment
+/// on JSON (`data__contains = json!({"a": 1})`).
+#[diagnostic::on_unimplemented(
+    message = "Unsupported lookup 'contains' for a `{Self}` field",
+    label = "`contains` needs a text or JSON field",
+    note = "Django: FieldError: Unsupported lookup 'contains'"
+)]
+pub trait ContainsFor<E, V> {
+    /// The condition.
+    type Expr;
+    /// Builds it.
+    fn build(operand: E, value: V) -> Self::Expr;
+}
+
+impl<E, V: TextValue> ContainsFor<E, V> for Text {
+    type Expr = Like<E, Contains>;
+    fn build(operand: E, value: V) -> Self::Expr {
+        Like::new(operand, value.into_text())
+    }
+}
+impl<E, V: TextValue> ContainsFor<E, V> for Nullable<Text> {
+    type Expr = Like<E, Contains>;
+    fn build(operand: E, value: V) -> Self::Expr {
+        Like::new(operand, value.into_text())
+    }
+}
+
+impl<M, N, V> Predicate<M> for Lookup<N, Contains, V>
+where
+    M: Model,
+    N: Operand<M>,
+    N::SqlType: ContainsFor<N::Expr, V>,
+{
+    type Expr = <N::SqlType as ContainsFor<N::Expr, V>>::Expr;
+    fn build(self) -> Self::Expr {
+        <N::SqlType as ContainsFor<N::Expr, V>>::build(N::operand(), self.into_value())
+    }
 }
 like_kinds! {
     /// `iexact`: equal, ignoring case.

@@ -2,7 +2,8 @@
 //!
 //! Write placeholders as `%s`, as Django does, on every backend; dorm turns each into the
 //! backend's bind parameter (`?` on SQLite, `$1`, `$2`... on PostgreSQL), so values never become
-//! SQL text. `%%` is a literal `%`. Before anything runs, dorm checks that the number of
+//! SQL text. `%%` is a literal `%` (also inside quotes, as with Django's `%s` style); a `%s`
+//! inside a quoted string is text, not a placeholder. Before anything runs, dorm checks that the number of
 //! placeholders equals the number of parameters and refuses text with more than one
 //! statement; both come back as [`Error::RawSql`](crate::Error).
 
@@ -131,6 +132,10 @@ fn split_placeholders(sql: &str) -> std::result::Result<Vec<String>, String> {
             (Some(q), c) if c == q => {
                 quote = None;
                 current.push(c);
+            }
+            (Some(_), '%') if chars.peek() == Some(&'%') => {
+                chars.next();
+                current.push('%');
             }
             (Some(_), c) => current.push(c),
             (None, '\'' | '"') => {

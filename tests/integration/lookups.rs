@@ -607,3 +607,146 @@ fn f_expressions_compare_columns_and_compute_in_the_database() {
         );
     });
 }
+
+#[test]
+fn json_key_paths_and_containment() {
+    use serde_json::json;
+    each_backend("json_lookups", |_db, conn| {
+        let docs = [
+            json!({"InvoiceNumber": {"FirstName": "Daan", "LastName": "Jansen"}, "total": 12, "tags": ["a", "b"], "paid": true}),
+            json!({"InvoiceNumber": {"FirstName": "Anna"}, "total": 5, "tags": ["b"], "note": null}),
+            json!({"other": 1}),
+        ];
+        for data in &docs {
+            Everything::objects()
+                .create(
+                    conn,
+                    Everything {
+                        data: data.clone(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+        let count = |n: i64| n;
+        // The scrap book's `data__contains={"InvoiceNumber": {"FirstName": "Daan"}}`.
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__contains = json!({"InvoiceNumber": {"FirstName": "Daan"}})
+            )
+            .count(conn)
+            .unwrap(),
+            count(1)
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__contains = json!({"tags": ["b"]})
+            )
+            .count(conn)
+            .unwrap(),
+            2
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__contained_by = json!({"other": 1, "more": 2})
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__InvoiceNumber__FirstName = "Daan"
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__total = 5)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__total = "5")
+                .count(conn)
+                .unwrap(),
+            0,
+            "JSON compares JSON: 5 is not \"5\""
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__paid = true)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__tags__0 = "b")
+                .count(conn)
+                .unwrap(),
+            1,
+            "array index"
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__InvoiceNumber__contains = json!({"LastName": "Jansen"})
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__has_key = "InvoiceNumber")
+                .count(conn)
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__has_keys = ["total", "paid"])
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__has_any_keys = ["paid", "other"]
+            )
+            .count(conn)
+            .unwrap(),
+            2
+        );
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__InvoiceNumber__has_key = "LastName"
+            )
+            .count(conn)
+            .unwrap(),
+            1
+        );
+        assert_eq!(
+            filter!(Everything::objects(), data__missing__isnull = true)
+                .count(conn)
+                .unwrap(),
+            3
+        );
+        // Keys and values are parameters, never SQL.
+        assert_eq!(
+            filter!(
+                Everything::objects(),
+                data__has_key = "x'); DROP TABLE tests_everything; --"
+            )
+            .count(conn)
+            .unwrap(),
+            0
+        );
+        assert_eq!(Everything::objects().all().count(conn).unwrap(), 3);
+    });
+}

@@ -1,0 +1,5 @@
+include!("../models.rs");
+
+fn main() {
+    let _ = filter!(Person::objects(), name__has_key = "InvoiceNumber");
+}
