@@ -124,7 +124,10 @@ fn split_placeholders(sql: &str) -> std::result::Result<Vec<String>, String> {
     let mut quote: Option<char> = None;
     let mut statement_ended = false;
     while let Some(ch) = chars.next() {
-        if statement_ended && !ch.is_whitespace() {
+        if statement_ended {
+            if ch.is_whitespace() {
+                continue;
+            }
             return Err("raw SQL must be one statement; it contains text after a `;`".into());
         }
         let current = segments.last_mut().expect("at least one segment");
