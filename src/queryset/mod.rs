@@ -45,6 +45,7 @@
 
 pub mod combine;
 pub mod execute;
+mod explain;
 mod filter;
 mod ordering;
 mod raw;
@@ -54,6 +55,7 @@ mod update;
 mod values;
 
 pub use combine::{Combined, InQuery, InSubquery};
+pub use explain::{Explain, ExplainSql};
 pub use ordering::{
     ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsFirstSql,
     NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderSuffix, Ordered, Random, RandomSql,

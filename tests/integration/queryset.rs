@@ -585,3 +585,20 @@ fn querysets_combine_with_or_and_and_set_operations() {
         assert_eq!(names(d), ["Ann"]);
     });
 }
+
+#[test]
+fn explain_shows_the_plan() {
+    each_backend("explain", |db, conn| {
+        people(conn);
+        let plan = filter!(Person::objects(), age__gt = 18)
+            .explain(conn)
+            .unwrap();
+        match db.vendor {
+            dorm::db::Vendor::Postgres => assert!(
+                plan.contains("Seq Scan") || plan.contains("Index"),
+                "{plan}"
+            ),
+            _ => assert!(plan.contains("SCAN") || plan.contains("SEARCH"), "{plan}"),
+        }
+    });
+}
