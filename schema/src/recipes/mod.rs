@@ -6,6 +6,7 @@
 
 mod data_modeling;
 mod errors;
+mod lookups;
 mod querying;
 mod updating;
 
@@ -19,6 +20,7 @@ pub fn run_all(conn: &mut Connection) -> Result<usize> {
     let mut book = Book { conn, count: 0 };
     data_modeling::run(&mut book)?;
     querying::run(&mut book)?;
+    lookups::run(&mut book)?;
     updating::run(&mut book)?;
     errors::run(&mut book)?;
     Ok(book.count)
