@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("stream") => stream(rows, flag("--postgres")),
         Some("__fill") => fill(&args[1], rows).map(|()| String::new()),
-        Some("__stream") => stream_child(&args[1]).map(|n| format!("{n}")),
+        Some("__stream") => stream_child(&args[1]),
         _ => Err("usage: ormbench stream [--rows N] [--postgres URL]".to_string()),
     };
     match result {
