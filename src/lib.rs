@@ -59,8 +59,8 @@ pub use model::{Manager, Model};
 pub use queryset::QuerySet;
 
 pub use dorm_macros::{
-    abstract_model, distinct_on, exclude, extends, field, filter, name, order_by, q, update,
-    values_list, Choices, Model,
+    abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by, q,
+    update, values_list, Choices, Model,
 };
 
 /// Everything a module that declares models and runs queries needs, in one `use`.
@@ -68,8 +68,8 @@ pub mod prelude {
     pub use crate::fields::{Auto, Choices as _};
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
-        abstract_model, distinct_on, exclude, extends, field, filter, order_by, q, update,
-        values_list, Choices, Model,
+        abstract_model, defer, distinct_on, exclude, extends, field, filter, only, order_by, q,
+        update, values_list, Choices, Model,
     };
 }
 

@@ -65,6 +65,22 @@ pub fn values_list(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// `only!(qs, field, ...)`: load only these fields (and the primary key).
+#[proc_macro]
+pub fn only(input: TokenStream) -> TokenStream {
+    lookups::projection(input.into(), "only")
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `defer!(qs, field, ...)`: load every field except these.
+#[proc_macro]
+pub fn defer(input: TokenStream) -> TokenStream {
+    lookups::projection(input.into(), "defer")
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// `distinct_on!(qs, field, ...)`: `SELECT DISTINCT ON (...)`, PostgreSQL only.
 #[proc_macro]
 pub fn distinct_on(input: TokenStream) -> TokenStream {

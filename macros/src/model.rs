@@ -807,15 +807,21 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let name = name_type(&f.name);
         let fi = &f.ident;
         let value = f.value_type();
+        let ty = &f.ty;
         quote! {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#fi;
                 type Value = #value;
+                type Type = #ty;
+                fn get(model: &Self) -> &#ty {
+                    &model.#fi
+                }
                 const FIELD: &'static ::dorm::fields::FieldMeta = &#ident::__DORM_FIELDS[#i];
             }
         }
     });
     let pk_index = fields.iter().position(|f| f.is_pk()).expect("pk");
+    let pk_ty = &pk.ty;
     let pk_alias = if fields.iter().any(|f| f.name == "pk") {
         quote!()
     } else {
@@ -824,11 +830,24 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#pk_ident;
                 type Value = #pk_value_ty;
+                type Type = #pk_ty;
+                fn get(model: &Self) -> &#pk_ty {
+                    &model.#pk_ident
+                }
                 const FIELD: &'static ::dorm::fields::FieldMeta = &#ident::__DORM_FIELDS[#pk_index];
             }
         }
     };
     let pk_name = name_type(&pk.name);
+
+    let all_idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
+    let all_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    // Choices and typed JSON have no placeholder that decodes into their Rust type: they are
+    // always loaded (still unreadable through `Partial::get` when deferred).
+    let always_loaded: Vec<bool> = fields
+        .iter()
+        .map(|f| f.kind == Kind::Choices || (f.needs_json() && !f.nullable))
+        .collect();
 
     // ---- Queryable
     let row_types: Vec<TokenStream> = fields.iter().map(FieldDef::row_type).collect();
@@ -1015,6 +1034,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             fn pre_save(&mut self, adding: bool) {
                 let _ = adding;
                 #(#pre_save)*
+            }
+        }
+
+        impl ::dorm::queryset::Deferrable for #ident {
+            type DeferSelect = (#(::dorm::queryset::MaybeColumn<#module::#all_idents>,)*);
+            fn defer_select(loaded: &dyn Fn(&str) -> bool) -> Self::DeferSelect {
+                (#(::dorm::queryset::MaybeColumn::new(#module::#all_idents, #always_loaded || loaded(#all_names)),)*)
             }
         }
 

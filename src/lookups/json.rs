@@ -16,7 +16,6 @@ use diesel::sql_types::{Bool, Integer, Nullable, Text};
 
 use super::{ContainsFor, Lookup, Operand, Predicate, TextValue};
 use crate::model::Model;
-use crate::names::Name;
 use crate::sql_types::Json;
 use crate::values::SqlValue;
 
@@ -29,27 +28,6 @@ pub trait JsonField {}
 impl JsonField for Json {}
 impl JsonField for Nullable<Json> {}
 
-/// A type-level name as text (the characters of `Name<...>`).
-pub trait NameText {
-    /// The name.
-    fn text() -> String;
-}
-
-macro_rules! name_text {
-    ($($c:ident),*) => {
-        impl<$(const $c: char),*> NameText for Name<$($c),*> {
-            fn text() -> String {
-                [$($c),*].iter().take_while(|c| **c != '\0').collect()
-            }
-        }
-    };
-}
-name_text!(
-    C0, C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13, C14, C15, C16, C17, C18, C19, C20,
-    C21, C22, C23, C24, C25, C26, C27, C28, C29, C30, C31, C32, C33, C34, C35, C36, C37, C38, C39,
-    C40, C41, C42, C43, C44, C45, C46, C47
-);
-
 /// The value under key `K` of the JSON operand `I` (`data__InvoiceNumber`). A key made of
 /// digits indexes an array.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,7 +38,7 @@ where
     M: Model,
     I: Operand<M>,
     I::SqlType: JsonField,
-    K: NameText,
+    K: crate::names::NameChars,
 {
     type SqlType = Nullable<Json>;
     type Expr = JsonGet<I::Expr>;

@@ -20,7 +20,7 @@ pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range};
 pub(crate) use json::register_sqlite_json;
 pub use json::{
     json_contains, ContainedBy, HasAnyKeys, HasKey, HasKeys, JsonContains, JsonField, JsonGet,
-    JsonHasKeys, KeyPath, NameText,
+    JsonHasKeys, KeyPath,
 };
 pub use null::{IsNull, IsNullExpr, NullableField};
 pub use q::Q;

@@ -28,7 +28,7 @@ use crate::fields::FieldMeta;
     message = "`{Self}` is not a model",
     label = "add `#[derive(dorm::Model)]` to its struct"
 )]
-pub trait Model: Sized + Clone + 'static + Persistable {
+pub trait Model: Sized + Clone + 'static + Persistable + crate::queryset::Deferrable {
     /// Everything declared about the model (Django's `_meta`).
     const META: ModelMeta;
     /// The diesel table.
@@ -87,6 +87,10 @@ pub trait Field<N>: Model {
     /// The Rust type a value of the field loads as on its own (`values_list!`): the field's
     /// type, `i64` for an `Auto<i64>` key, `serde_json::Value` for a typed JSON field.
     type Value: 'static;
+    /// The field's declared Rust type.
+    type Type;
+    /// The field of `model`.
+    fn get(model: &Self) -> &Self::Type;
     /// The field's metadata.
     const FIELD: &'static FieldMeta;
 }

@@ -44,6 +44,7 @@
 //! connection), `update` (`update`, `delete`), `sql` (printing the SQL).
 
 pub mod combine;
+mod deferred;
 pub mod execute;
 mod explain;
 mod filter;
@@ -55,6 +56,10 @@ mod update;
 mod values;
 
 pub use combine::{Combined, InQuery, InSubquery};
+pub use deferred::{
+    Defer, Deferrable, FieldList, LoadSpec, MaybeColumn, Only, Partial, PartialQuery,
+    PartialQuerySet, Placeholder,
+};
 pub use explain::{Explain, ExplainSql};
 pub use ordering::{
     ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsFirstSql,

@@ -602,3 +602,48 @@ fn explain_shows_the_plan() {
         }
     });
 }
+
+#[test]
+fn only_and_defer_load_some_fields_with_typed_access() {
+    use dorm::field;
+    each_backend("only_defer", |_db, conn| {
+        Everything::objects()
+            .create(
+                conn,
+                Everything {
+                    char: "c".into(),
+                    text: "a long text".into(),
+                    int: 7,
+                    data: serde_json::json!({"k": 1}),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let (rows, queries) = dorm::db::instrumentation::capture_queries(|| {
+            dorm::only!(Everything::objects().all(), char, int)
+                .fetch(conn)
+                .unwrap()
+        });
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get(field!(char)), "c");
+        assert_eq!(*rows[0].get(field!(int)), 7);
+        assert_eq!(
+            *rows[0].get(field!(id)),
+            rows[0].pk().unwrap(),
+            "the primary key is always loaded"
+        );
+        assert!(
+            !queries[0].contains("\"text\"") && !queries[0].contains("`text`"),
+            "text was not selected: {}",
+            queries[0]
+        );
+        let deferred = dorm::defer!(Everything::objects().all(), text, data)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(*deferred[0].get(field!(int)), 7);
+        assert_eq!(deferred[0].get(field!(char)), "c");
+        let full = deferred.into_iter().next().unwrap().load_all(conn).unwrap();
+        assert_eq!(full.text, "a long text");
+        assert_eq!(full.data, serde_json::json!({"k": 1}));
+    });
+}
