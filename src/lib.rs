@@ -60,7 +60,7 @@ pub use queryset::QuerySet;
 
 pub use dorm_macros::{
     abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by, q,
-    update, values_list, Choices, Model,
+    update, values, values_list, Choices, Model,
 };
 
 /// Everything a module that declares models and runs queries needs, in one `use`.
@@ -69,7 +69,7 @@ pub mod prelude {
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
         abstract_model, defer, distinct_on, exclude, extends, field, filter, only, order_by, q,
-        update, values_list, Choices, Model,
+        update, values, values_list, Choices, Model,
     };
 }
 

@@ -65,6 +65,15 @@ pub fn values_list(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// `values!(qs, first_name, last_name)`: Django's `values()`, typed: each row is a tuple in the
+/// order the fields are named (a plain value for one field), run with `.fetch(conn)`.
+#[proc_macro]
+pub fn values(input: TokenStream) -> TokenStream {
+    lookups::projection(input.into(), "values_list")
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// `only!(qs, field, ...)`: load only these fields (and the primary key).
 #[proc_macro]
 pub fn only(input: TokenStream) -> TokenStream {

@@ -750,3 +750,36 @@ fn json_key_paths_and_containment() {
         assert_eq!(Everything::objects().all().count(conn).unwrap(), 3);
     });
 }
+
+#[test]
+fn hostile_json_keys_are_parameters() {
+    use serde_json::json;
+    each_backend("hostile_json_keys", |_db, conn| {
+        Everything::objects()
+            .create(
+                conn,
+                Everything {
+                    data: json!({"al\"ias": 1, "a'lias": 2}),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        for name in [
+            "al\"ias", "a'lias", "ali`as", "alias--", "ali/*as", "alias;", "ali\nas",
+        ] {
+            let found = filter!(Everything::objects(), data__has_key = name)
+                .count(conn)
+                .unwrap();
+            assert_eq!(
+                found,
+                i64::from(name == "al\"ias" || name == "a'lias"),
+                "{name:?}"
+            );
+            let contained = filter!(Everything::objects(), data__contains = json!({ name: 1 }))
+                .count(conn)
+                .unwrap();
+            assert_eq!(contained, i64::from(name == "al\"ias"), "{name:?}");
+        }
+        assert_eq!(Everything::objects().all().count(conn).unwrap(), 1);
+    });
+}

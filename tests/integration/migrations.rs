@@ -158,3 +158,76 @@ fn meta_describes_the_model() {
         &["name", "country"]
     );
 }
+
+/// The names Django's SQL-injection fixes were about, as constraint, index and table names
+/// (the only user-supplied names that reach DDL): quoted, so they are names and nothing runs.
+#[test]
+fn hostile_names_are_quoted_in_ddl() {
+    use dorm::fields::{FieldKind, FieldMeta};
+    use dorm::model::{ConstraintMeta, IndexMeta, ModelMeta};
+    const NAMES: &[&str] = &[
+        "al\"ias", "a'lias", "ali`as", "alias--", "ali/*as", "alias;", "ali\nas",
+    ];
+    for db in databases("hostile_names") {
+        let mut conn = db.connect();
+        for (i, name) in NAMES.iter().enumerate() {
+            let table: &'static str = Box::leak(format!("t{i}_{name}").into_boxed_str());
+            let constraint: &'static str = Box::leak(format!("c{i}_{name}").into_boxed_str());
+            let index: &'static str = Box::leak(format!("i{i}_{name}").into_boxed_str());
+            let fields: &'static [FieldMeta] = Box::leak(
+                vec![
+                    FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+                    FieldMeta::new("name", FieldKind::CharField)
+                        .max_length(10)
+                        .column(table),
+                ]
+                .into_boxed_slice(),
+            );
+            let meta = ModelMeta {
+                name: "Hostile",
+                app_label: "tests",
+                db_table: table,
+                fields,
+                constraints: Box::leak(
+                    vec![ConstraintMeta {
+                        name: constraint,
+                        fields: &["name"],
+                    }]
+                    .into_boxed_slice(),
+                ),
+                indexes: Box::leak(
+                    vec![IndexMeta {
+                        name: index,
+                        fields: &["name"],
+                    }]
+                    .into_boxed_slice(),
+                ),
+                ordering: &[],
+                managed: true,
+                verbose_name: "hostile",
+            };
+            dorm::migrations::create_tables(&mut conn, &[meta])
+                .unwrap_or_else(|e| panic!("{name:?}: {e}"));
+        }
+        // Every table exists under its exact name, and nothing else was created or dropped.
+        let count = |conn: &mut dorm::Connection, sql: &str| -> i64 {
+            use diesel::prelude::*;
+            #[derive(QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            dorm::with_backend!(conn, |c| diesel::sql_query(sql)
+                .get_result::<N>(c)
+                .unwrap()
+                .n)
+        };
+        let tables = match db.vendor {
+            dorm::db::Vendor::Postgres => {
+                count(&mut conn, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 't%'")
+            }
+            _ => count(&mut conn, "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 't%'"),
+        };
+        assert_eq!(tables, NAMES.len() as i64);
+    }
+}

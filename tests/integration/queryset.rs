@@ -647,3 +647,15 @@ fn only_and_defer_load_some_fields_with_typed_access() {
         assert_eq!(full.data, serde_json::json!({"k": 1}));
     });
 }
+
+#[test]
+fn values_is_the_typed_counterpart_of_django_values() {
+    each_backend("values", |_db, conn| {
+        people(conn);
+        let rows: Vec<(String, Option<String>)> =
+            dorm::values!(filter!(Person::objects(), age = 17), name, nickname)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(rows, [("Bob".to_string(), Some("bobby".to_string()))]);
+    });
+}
