@@ -192,3 +192,42 @@ where
     InList<C, E>: AppearsOnTable<QS>,
 {
 }
+
+/// SQL types whose values a subquery may yield for `field__in`: the field's own type, or its
+/// nullable form (NULLs never match).
+#[diagnostic::on_unimplemented(
+    message = "the subquery yields `{Self}`, but the field is `{ST}`",
+    label = "`__in` needs a subquery of the field's SQL type"
+)]
+pub trait SubqueryOf<ST> {}
+impl<T> SubqueryOf<T> for T {}
+impl<T: diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>> SubqueryOf<T>
+    for diesel::sql_types::Nullable<T>
+{
+}
+
+/// `field IN (SELECT other_field FROM ...)`: `in` with a subquery, written
+/// `filter!(qs, id__in = values_list!(other_qs, user_id))`. Both fields must have the same SQL
+/// type.
+impl<M, N, M2, W, O, S, N2> Predicate<M>
+    for Lookup<N, In, crate::queryset::ValuesList<M2, W, O, S, crate::queryset::Pick<N2>>>
+where
+    M: Model,
+    M2: Model + crate::model::Field<N2>,
+    N: Operand<M>,
+    <<M2 as crate::model::Field<N2>>::Column as Expression>::SqlType: SubqueryOf<N::SqlType>,
+    W: diesel::query_dsl::methods::SelectDsl<<M2 as crate::model::Field<N2>>::Column>,
+    O: crate::queryset::ApplyOrder<
+        M2,
+        diesel::dsl::Select<W, <M2 as crate::model::Field<N2>>::Column>,
+    >,
+    S: crate::queryset::ApplySlice<O::Out>,
+{
+    type Expr = crate::queryset::InSubquery<
+        N::Expr,
+        crate::queryset::ValuesQuery<M2, W, O, S, crate::queryset::Pick<N2>>,
+    >;
+    fn build(self) -> Self::Expr {
+        crate::queryset::InSubquery::new(N::operand(), self.into_value().into_diesel())
+    }
+}

@@ -15,7 +15,7 @@ mod text;
 mod transforms;
 
 pub use combine::{And, AndOp, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp};
-pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range};
+pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range, SubqueryOf};
 #[cfg(feature = "sqlite")]
 pub(crate) use json::register_sqlite_json;
 pub use json::{

@@ -37,6 +37,13 @@ pub struct InSubquery<C, Q> {
     query: Q,
 }
 
+impl<C, Q> InSubquery<C, Q> {
+    /// `column IN (query)`.
+    pub fn new(column: C, query: Q) -> Self {
+        InSubquery { column, query }
+    }
+}
+
 impl<C: diesel::Expression, Q> diesel::Expression for InSubquery<C, Q> {
     type SqlType = diesel::sql_types::Bool;
 }

@@ -783,3 +783,105 @@ fn hostile_json_keys_are_parameters() {
         assert_eq!(Everything::objects().all().count(conn).unwrap(), 1);
     });
 }
+
+#[test]
+fn in_with_a_subquery() {
+    each_backend("in_subquery", |_db, conn| {
+        people(conn, &[("a", 10, None), ("b", 20, None), ("c", 30, None)]);
+        Everything::objects()
+            .create(
+                conn,
+                Everything {
+                    int: 20,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let (rows, queries) = dorm::db::instrumentation::capture_queries(|| {
+            filter!(
+                Person::objects(),
+                age__in = dorm::values_list!(Everything::objects().all(), int)
+            )
+            .fetch(conn)
+            .unwrap()
+        });
+        assert_eq!(sorted(rows), ["b"]);
+        assert_eq!(queries.len(), 1, "one query with a subquery");
+        let older = dorm::values_list!(filter!(Person::objects(), age__gte = 20), id);
+        assert_eq!(
+            sorted(
+                exclude!(Person::objects(), id__in = older)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["a"]
+        );
+    });
+}
+
+#[test]
+fn hostile_values_in_every_lookup() {
+    each_backend("hostile_values", |_db, conn| {
+        people(conn, &[("safe", 1, Some("nick"))]);
+        let evil = "'; DROP TABLE tests_person; --";
+        let counts = [
+            filter!(Person::objects(), name = evil).count(conn).unwrap(),
+            filter!(Person::objects(), name__exact = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__iexact = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__contains = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__icontains = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__startswith = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__istartswith = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__endswith = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__iendswith = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__regex = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__iregex = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__in = [evil, evil])
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__lt = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__lte = evil)
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), name__range = (evil, evil))
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), nickname = evil)
+                .count(conn)
+                .unwrap(),
+            exclude!(Person::objects(), name__gte = evil)
+                .count(conn)
+                .unwrap(),
+        ];
+        assert!(counts.iter().all(|c| *c == 0), "{counts:?}");
+        assert_eq!(
+            filter!(Person::objects(), name__gt = evil)
+                .count(conn)
+                .unwrap(),
+            1,
+            "the table is intact"
+        );
+    });
+}

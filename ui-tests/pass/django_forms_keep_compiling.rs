@@ -24,6 +24,17 @@ fn main() -> dorm::Result<()> {
     let _ = exclude!(Person::objects(), none_or_empty).fetch(&mut conn)?;
     let _ = filter!(Person::objects(), age__gt = F(age) - 1, name = F(name)).count(&mut conn)?;
     let _ = dorm::update!(Person::objects().all(), age = F(age) * 2 + 1).execute(&mut conn)?;
+    let _ = dorm::values!(Person::objects().all(), name, age).fetch(&mut conn)?;
+    let _: Vec<String> = dorm::values_list!(Person::objects().all(), name).distinct().fetch(&mut conn)?;
+    let _ = dorm::only!(Person::objects().all(), name).fetch(&mut conn)?;
+    let _ = dorm::defer!(Person::objects().all(), nickname).fetch(&mut conn)?;
+    let _ = dorm::order_by!(Person::objects().all(), Lower(name), -born.nulls_last(), ?).fetch(&mut conn)?;
+    let _ = (filter!(Person::objects(), age = 1) | filter!(Person::objects(), age = 2)).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), age = 1).union(Person::objects().all()).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), id__in = dorm::values_list!(Person::objects().all(), id)).count(&mut conn)?;
+    let _ = Person::objects().raw("SELECT * FROM ui_person WHERE age > %s", (18,)).fetch(&mut conn)?;
+    let _ = filter!(Person::objects(), name__contains = "a").sql(conn.vendor());
+    let _ = filter!(Person::objects(), name__contains = "a").explain(&mut conn)?;
     let mut bob = Person { name: "Bob".into(), ..Default::default() };
     bob.save(&mut conn)?;
     bob.delete(&mut conn)?;
