@@ -178,6 +178,18 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     )?;
 
     book.recipe(
+        "How to run a subquery? (id__in = a queryset's values)",
+        |conn| {
+            let with_entries = filter!(
+                Blog::objects(),
+                id__in = values_list!(Entry::objects().all(), blog_id)
+            )
+            .fetch(conn)?;
+            Ok(with_entries.into_iter().map(|b| b.name).collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
         "How to execute raw SQL? (with parameters, never formatted strings)",
         |conn| {
             let everyone = Person::objects()
