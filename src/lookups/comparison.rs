@@ -207,27 +207,26 @@ impl<T: diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotN
 }
 
 /// `field IN (SELECT other_field FROM ...)`: `in` with a subquery, written
-/// `filter!(qs, id__in = values_list!(other_qs, user_id))`. Both fields must have the same SQL
-/// type.
-impl<M, N, M2, W, O, S, N2> Predicate<M>
-    for Lookup<N, In, crate::queryset::ValuesList<M2, W, O, S, crate::queryset::Pick<N2>>>
+/// `filter!(qs, id__in = values_list!(other_qs, user_id))`. As in Django, the subquery's
+/// ordering is dropped; a sliced QuerySet is not accepted here.
+impl<M, N, M2, W, O, N2> Predicate<M>
+    for Lookup<
+        N,
+        In,
+        crate::queryset::ValuesList<M2, W, O, crate::queryset::Unsliced, crate::queryset::Pick<N2>>,
+    >
 where
     M: Model,
     M2: Model + crate::model::Field<N2>,
     N: Operand<M>,
     <<M2 as crate::model::Field<N2>>::Column as Expression>::SqlType: SubqueryOf<N::SqlType>,
     W: diesel::query_dsl::methods::SelectDsl<<M2 as crate::model::Field<N2>>::Column>,
-    O: crate::queryset::ApplyOrder<
-        M2,
-        diesel::dsl::Select<W, <M2 as crate::model::Field<N2>>::Column>,
-    >,
-    S: crate::queryset::ApplySlice<O::Out>,
 {
     type Expr = crate::queryset::InSubquery<
         N::Expr,
-        crate::queryset::ValuesQuery<M2, W, O, S, crate::queryset::Pick<N2>>,
+        diesel::dsl::Select<W, <M2 as crate::model::Field<N2>>::Column>,
     >;
     fn build(self) -> Self::Expr {
-        crate::queryset::InSubquery::new(N::operand(), self.into_value().into_diesel())
+        crate::queryset::InSubquery::new(N::operand(), self.into_value().into_unordered_select())
     }
 }

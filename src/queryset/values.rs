@@ -113,6 +113,16 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     }
 }
 
+impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
+    /// The query without its ordering, for use as a subquery.
+    pub(crate) fn into_unordered_select(self) -> diesel::dsl::Select<W, C::Select>
+    where
+        W: SelectDsl<C::Select>,
+    {
+        self.qs.query.select(C::select())
+    }
+}
+
 impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
     /// The diesel query.
     pub fn into_diesel(self) -> ValuesQuery<M, W, O, S, C>
