@@ -313,6 +313,24 @@ pub fn q(input: TokenStream) -> syn::Result<TokenStream> {
 }
 
 pub fn filter(input: TokenStream, negate: bool) -> syn::Result<TokenStream> {
+    // Without a QuerySet first (`filter!(headline__startswith = "What")`), the conditions
+    // become a `Q` for `qs.filter(...)`.
+    let starts_with_keyword = {
+        let mut tokens = input.clone().into_iter();
+        matches!(
+            (tokens.next(), tokens.next()),
+            (Some(proc_macro2::TokenTree::Ident(_)), Some(proc_macro2::TokenTree::Punct(p))) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone
+        )
+    };
+    if starts_with_keyword {
+        let args: Args = syn::parse2(input)?;
+        let predicate = conjunction(&args.args, &args.conditions)?;
+        return Ok(if negate {
+            quote!(::dorm::lookups::Q(::dorm::lookups::Not(#predicate)))
+        } else {
+            quote!(::dorm::lookups::Q(#predicate))
+        });
+    }
     let call: Call = Parser::parse2(Call::parse, input)?;
     let receiver = &call.receiver;
     if call.args.is_empty() && call.conditions.is_empty() {

@@ -31,13 +31,14 @@ pub struct In;
 
 /// SQL types whose values have an order, so `gt`/`gte`/`lt`/`lte` fit them.
 #[diagnostic::on_unimplemented(
-    message = "Unsupported lookup: `gt`, `gte`, `lt` and `lte` need an ordered field, and `{Self}` has no order",
-    label = "this field cannot be compared with <, <=, >, >="
+    message = "Unsupported lookup `{L}` on `{N}`: it needs an ordered field, and the field's SQL type `{Self}` has no order",
+    label = "this field cannot be compared with <, <=, >, >=",
+    note = "Django: FieldError: Unsupported lookup for this field"
 )]
-pub trait Orderable {}
+pub trait Orderable<L, N> {}
 
 macro_rules! orderable {
-    ($($t:ty),*) => {$(impl Orderable for $t {})*};
+    ($($t:ty),*) => {$(impl<L, N> Orderable<L, N> for $t {})*};
 }
 orderable!(
     diesel::sql_types::SmallInt,
@@ -50,8 +51,8 @@ orderable!(
     diesel::sql_types::Time,
     crate::sql_types::DateTimeUtc
 );
-impl<const P: u32, const S: u32> Orderable for crate::sql_types::FixedDecimal<P, S> {}
-impl<T: Orderable> Orderable for diesel::sql_types::Nullable<T> {}
+impl<L, N, const P: u32, const S: u32> Orderable<L, N> for crate::sql_types::FixedDecimal<P, S> {}
+impl<L, N, T: Orderable<L, N>> Orderable<L, N> for diesel::sql_types::Nullable<T> {}
 
 impl<M, N, V> Predicate<M> for Lookup<N, Exact, V>
 where
@@ -75,7 +76,7 @@ where
     M: Model,
     N: Operand<M>,
     N::Expr: ExpressionMethods,
-    N::SqlType: Orderable,
+    N::SqlType: Orderable<Range, N>,
     V: SqlValue<M, N::SqlType>,
 {
     type Expr = diesel::dsl::Between<N::Expr, V::Expr, V::Expr>;
@@ -92,7 +93,7 @@ macro_rules! ordered_lookup {
             M: Model,
             N: Operand<M>,
             N::Expr: ExpressionMethods,
-            N::SqlType: Orderable,
+            N::SqlType: Orderable<$kind, N>,
             V: SqlValue<M, N::SqlType>,
         {
             type Expr = diesel::dsl::$dsl<N::Expr, V::Expr>;

@@ -21,12 +21,13 @@ use crate::values::SqlValue;
 
 /// SQL types of JSON fields.
 #[diagnostic::on_unimplemented(
-    message = "Unsupported lookup: JSON lookups (key paths, contains, contained_by, has_key, has_keys, has_any_keys) need a JSONField, not `{Self}`",
-    label = "this field is not JSON"
+    message = "Unsupported lookup `{L}` on `{N}`: JSON lookups and key paths need a JSONField, and the field's SQL type is `{Self}`",
+    label = "this field is not JSON",
+    note = "Django: FieldError: Unsupported lookup for this field"
 )]
-pub trait JsonField {}
-impl JsonField for Json {}
-impl JsonField for Nullable<Json> {}
+pub trait JsonField<L, N> {}
+impl<L, N> JsonField<L, N> for Json {}
+impl<L, N> JsonField<L, N> for Nullable<Json> {}
 
 /// The value under key `K` of the JSON operand `I` (`data__InvoiceNumber`). A key made of
 /// digits indexes an array.
@@ -37,7 +38,7 @@ impl<M, I, K> Operand<M> for KeyPath<I, K>
 where
     M: Model,
     I: Operand<M>,
-    I::SqlType: JsonField,
+    I::SqlType: JsonField<K, I>,
     K: crate::names::NameChars,
 {
     type SqlType = Nullable<Json>;
@@ -137,7 +138,7 @@ impl<M, N, V> Predicate<M> for Lookup<N, HasKey, V>
 where
     M: Model,
     N: Operand<M>,
-    N::SqlType: JsonField,
+    N::SqlType: JsonField<HasKey, N>,
     V: TextValue,
 {
     type Expr = JsonHasKeys<N::Expr>;
@@ -152,7 +153,7 @@ macro_rules! keys_lookup {
         where
             M: Model,
             N: Operand<M>,
-            N::SqlType: JsonField,
+            N::SqlType: JsonField<$kind, N>,
             I: IntoIterator,
             I::Item: TextValue,
         {
@@ -298,7 +299,7 @@ impl<M, N> Predicate<M> for Lookup<N, ContainedBy, serde_json::Value>
 where
     M: Model,
     N: Operand<M>,
-    N::SqlType: JsonField,
+    N::SqlType: JsonField<ContainedBy, N>,
 {
     type Expr = JsonContains<N::Expr>;
     fn build(self) -> Self::Expr {

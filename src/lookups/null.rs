@@ -15,18 +15,18 @@ pub struct IsNull;
 
 /// SQL types that can be NULL: the fields declared `Option<T>`.
 #[diagnostic::on_unimplemented(
-    message = "Unsupported lookup 'isnull': the field is NOT NULL (`{Self}`), so it is never NULL",
+    message = "Unsupported lookup `isnull` on `{N}`: the field is NOT NULL (`{Self}`), so it is never NULL",
     label = "`isnull` needs a field declared as `Option<T>`",
     note = "declare the field as `Option<T>` (Django's `null=True`) to store NULLs"
 )]
-pub trait NullableField {}
-impl<T: SqlType> NullableField for Nullable<T> {}
+pub trait NullableField<N> {}
+impl<N, T: SqlType> NullableField<N> for Nullable<T> {}
 
 impl<M, N> Predicate<M> for Lookup<N, IsNull, bool>
 where
     M: Model,
     N: Operand<M>,
-    N::SqlType: NullableField,
+    N::SqlType: NullableField<N>,
 {
     type Expr = IsNullExpr<N::Expr>;
     fn build(self) -> Self::Expr {

@@ -21,12 +21,13 @@ use crate::model::Model;
 
 /// SQL types the text lookups apply to.
 #[diagnostic::on_unimplemented(
-    message = "Unsupported lookup: text lookups (iexact, contains, startswith, endswith, regex and their i- forms) need a text field, not `{Self}`",
-    label = "this field is not text"
+    message = "Unsupported lookup `{L}` on `{N}`: it needs a text field, and the field's SQL type is `{Self}`",
+    label = "this field is not text",
+    note = "Django: FieldError: Unsupported lookup for this field"
 )]
-pub trait TextField {}
-impl TextField for Text {}
-impl TextField for Nullable<Text> {}
+pub trait TextField<L, N> {}
+impl<L, N> TextField<L, N> for Text {}
+impl<L, N> TextField<L, N> for Nullable<Text> {}
 
 /// Values a text lookup accepts.
 #[diagnostic::on_unimplemented(
@@ -84,7 +85,7 @@ macro_rules! like_predicate {
         where
             M: Model,
             N: Operand<M>,
-            N::SqlType: TextField,
+            N::SqlType: TextField<$name, N>,
             V: TextValue,
         {
             type Expr = Like<N::Expr, $name>;
@@ -288,7 +289,7 @@ macro_rules! regex_lookup {
         where
             M: Model,
             N: Operand<M>,
-            N::SqlType: TextField,
+            N::SqlType: TextField<$kind, N>,
             V: TextValue,
         {
             type Expr = RegexExpr<N::Expr, $kind>;

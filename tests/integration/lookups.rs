@@ -885,3 +885,21 @@ fn hostile_values_in_every_lookup() {
         );
     });
 }
+
+#[test]
+fn filter_without_a_queryset_is_a_condition() {
+    each_backend("filter_as_condition", |_db, conn| {
+        people(conn, &[("What now", 1, None), ("Who", 2, None)]);
+        let rows = Person::objects()
+            .filter(filter!(name__startswith = "What"))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(sorted(rows), ["What now"]);
+        let rows = Person::objects()
+            .all()
+            .filter(exclude!(name__startswith = "What", age = 1))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(sorted(rows), ["Who"]);
+    });
+}
