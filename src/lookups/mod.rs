@@ -64,6 +64,9 @@ pub trait Operand<M: Model> {
     fn operand() -> Self::Expr;
 }
 
+// Implemented for `Name<...>` itself, not as a blanket impl over `NameChars`: a blanket impl
+// makes rustc report transform and key-path errors at `Operand` instead of at the gatekeeper
+// traits whose messages speak Django.
 impl<
         M,
         const C0: char,
