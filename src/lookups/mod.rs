@@ -4,7 +4,55 @@
 //! kind `L` ([`Exact`], [`Gt`], ...) and the right-hand side `V`. It turns into a diesel
 //! expression only when applied to a model, through [`Predicate`]: the impls of `Predicate`
 //! are the lookup registry (Django registers lookups on field classes), and each one states
-//! which field types it fits. [`And`], [`Or`] and [`Not`] combine predicates.
+//! which field types it fits. [`And`], [`Or`] and [`Not`] combine predicates; [`Q`] (built with
+//! `q!`) combines them with `&`, `|` and `!`.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use dorm::prelude::*;
+//! use serde_json::json;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Entry {
+//!     pub id: Auto<i64>,
+//!     #[dorm(max_length = 100)]
+//!     pub headline: String,
+//!     pub pub_date: NaiveDate,
+//!     pub rating: i32,
+//!     pub n_comments: i32,
+//!     pub subtitle: Option<String>,
+//!     pub data: serde_json::Value,
+//! }
+//!
+//! # fn main() -> dorm::Result<()> {
+//! let mut conn = dorm::connect("sqlite::memory:")?;
+//! dorm::migrations::create_tables(&mut conn, &[Entry::META])?;
+//! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! Entry::objects().bulk_create(vec![
+//!     Entry { headline: "What's new with Lennon".into(), pub_date: day(2005, 3, 20), rating: 5,
+//!             n_comments: 2, data: json!({"tags": ["beatles"]}), ..Default::default() },
+//!     Entry { headline: "Ringo's 50% discount".into(), pub_date: day(2007, 5, 5), rating: 2,
+//!             n_comments: 9, subtitle: Some("".into()), data: json!({}), ..Default::default() },
+//! ], &mut conn)?;
+//!
+//! // Text lookups escape their value: "50%" matches a literal percent sign.
+//! assert_eq!(filter!(Entry::objects(), headline__contains = "50%").count(&mut conn)?, 1);
+//! assert_eq!(filter!(Entry::objects(), headline__istartswith = "what").count(&mut conn)?, 1);
+//! // Transforms chain with lookups.
+//! assert_eq!(filter!(Entry::objects(), pub_date__year__gte = 2006).count(&mut conn)?, 1);
+//! // JSON.
+//! assert_eq!(filter!(Entry::objects(), data__contains = json!({"tags": ["beatles"]})).count(&mut conn)?, 1);
+//! // Q objects: OR, AND, NOT, mixed with keyword arguments.
+//! let null_or_empty = q!(subtitle__isnull = true) | q!(subtitle = "");
+//! assert_eq!(filter!(Entry::objects(), null_or_empty, rating__range = (1, 5)).count(&mut conn)?, 2);
+//! assert_eq!(filter!(Entry::objects(), !q!(rating__gt = 3)).count(&mut conn)?, 1);
+//! // F compares columns and computes in the database.
+//! assert_eq!(filter!(Entry::objects(), n_comments__gt = F(rating) * 2).count(&mut conn)?, 1);
+//! // Without a QuerySet, filter! is a condition for `.filter(...)`.
+//! assert_eq!(Entry::objects().filter(filter!(rating = 5)).count(&mut conn)?, 1);
+//! # Ok(()) }
+//! ```
 
 mod combine;
 mod comparison;
