@@ -116,6 +116,11 @@ macro_rules! with_backend {
     };
 }
 
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Re-exports used by code that the macros generate. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
