@@ -48,6 +48,7 @@ pub mod migrations;
 pub mod model;
 pub mod names;
 pub mod queryset;
+pub mod relations;
 pub mod sql_types;
 pub mod values;
 
@@ -57,6 +58,7 @@ pub use expressions::F;
 pub use fields::{Auto, Choices};
 pub use model::{Manager, Model};
 pub use queryset::QuerySet;
+pub use relations::{ForeignKey, OnDelete};
 
 pub use dorm_macros::{
     abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by, q,

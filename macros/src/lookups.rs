@@ -242,7 +242,7 @@ fn rewrite_value(value: &Expr) -> syn::Result<Expr> {
     }
 }
 
-/// One `key = value` as a `dorm::lookups::Lookup` expression.
+/// One `key = value` as a lookup expression.
 fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     let mut parts = parts(key)?;
     let lookup = if parts.len() > 1
@@ -253,28 +253,6 @@ fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     } else {
         "exact".to_string()
     };
-    let mut operand = name_type(&parts[0]);
-    for part in &parts[1..] {
-        match transform_type(part) {
-            Some(t) => {
-                let t = syn::Ident::new(t, Span::call_site());
-                operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
-            }
-            None if DJANGO_LOOKUPS.contains(&part.as_str()) => {
-                let path = parts.join("__");
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("`{path}`: the `{part}` transform is not supported by dorm yet"),
-                ));
-            }
-            None => {
-                // Any other name is a key inside a JSON field; the type system checks that the
-                // field is JSON.
-                let key = name_type(part);
-                operand = quote!(::dorm::lookups::KeyPath<#operand, #key>);
-            }
-        }
-    }
     let Some(kind) = lookup_type(&lookup) else {
         return Err(syn::Error::new(
             key.span(),
@@ -284,9 +262,38 @@ fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     let kind = syn::Ident::new(kind, Span::call_site());
     let span = value.span();
     let value = rewrite_value(value)?;
-    Ok(
-        quote_spanned! {span=> ::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value) },
-    )
+    path_lookup(key, &parts, &kind, quote_spanned!(span=> #value))
+}
+
+/// `field[__transform...] = value`, or `head__rest...`: a `PathLookup` past `head` whose meaning
+/// (a relation, JSON keys) the type system decides.
+fn path_lookup(
+    key: &syn::Ident,
+    parts: &[String],
+    kind: &syn::Ident,
+    value: TokenStream,
+) -> syn::Result<TokenStream> {
+    let rest = &parts[1..];
+    if rest.iter().all(|p| transform_type(p).is_some()) {
+        let mut operand = name_type(&parts[0]);
+        for part in rest {
+            let t = syn::Ident::new(transform_type(part).expect("checked"), Span::call_site());
+            operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
+        }
+        return Ok(
+            quote!(::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value)),
+        );
+    }
+    if transform_type(&rest[0]).is_some() || DJANGO_LOOKUPS.contains(&rest[0].as_str()) {
+        let path = parts.join("__");
+        return Err(syn::Error::new(
+            key.span(),
+            format!("`{path}`: a transform or lookup must come last; `{}` cannot be followed by more names", rest[0]),
+        ));
+    }
+    let head = name_type(&parts[0]);
+    let inner = path_lookup(key, rest, kind, value)?;
+    Ok(quote!(::dorm::relations::PathLookup::<#head, _>::new(#inner)))
 }
 
 /// All lookups and conditions ANDed: `And(a, And(b, c))`.

@@ -45,6 +45,7 @@ struct FieldOpts {
     default: Option<Expr>,
     choices: bool,
     verbose_name: Option<String>,
+    on_delete: Option<Ident>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -67,8 +68,12 @@ enum Kind {
     Date,
     DateTime,
     Time,
-    Json { value: bool },
+    Json {
+        value: bool,
+    },
     Choices,
+    /// A foreign key; the key's SQL kind (16/32/64-bit integer, or 0 for text).
+    ForeignKey(u8),
 }
 
 struct FieldDef {
@@ -79,14 +84,17 @@ struct FieldDef {
     nullable: bool,
     kind: Kind,
     opts: FieldOpts,
+    /// The target model of a foreign key, and its key type.
+    target: Option<(Type, Type)>,
 }
 
 impl FieldDef {
     fn column(&self) -> String {
-        self.opts
-            .db_column
-            .clone()
-            .unwrap_or_else(|| self.name.clone())
+        match (&self.opts.db_column, self.kind) {
+            (Some(c), _) => c.clone(),
+            (None, Kind::ForeignKey(_)) => format!("{}_id", self.name),
+            (None, _) => self.name.clone(),
+        }
     }
 
     fn is_pk(&self) -> bool {
@@ -121,6 +129,7 @@ impl FieldDef {
             Kind::Json { .. } => "JsonField",
             Kind::Choices if self.opts.max_length.is_some() => "CharField",
             Kind::Choices => "TextField",
+            Kind::ForeignKey(_) => "ForeignKey",
         }
     }
 
@@ -150,6 +159,10 @@ impl FieldDef {
             Kind::DateTime => quote!(::dorm::sql_types::DateTimeUtc),
             Kind::Time => quote!(::dorm::__private::diesel::sql_types::Time),
             Kind::Json { .. } => quote!(::dorm::sql_types::Json),
+            Kind::ForeignKey(16) => quote!(::dorm::__private::diesel::sql_types::SmallInt),
+            Kind::ForeignKey(32) => quote!(::dorm::__private::diesel::sql_types::Integer),
+            Kind::ForeignKey(64) => quote!(::dorm::__private::diesel::sql_types::BigInt),
+            Kind::ForeignKey(_) => quote!(::dorm::__private::diesel::sql_types::Text),
         };
         if self.nullable {
             quote!(::dorm::__private::diesel::sql_types::Nullable<#base>)
@@ -171,11 +184,26 @@ impl FieldDef {
 
     /// The Rust type one value of the column loads as.
     fn value_type(&self) -> TokenStream {
-        match self.kind {
-            Kind::Auto(16) => quote!(i16),
-            Kind::Auto(32) => quote!(i32),
-            Kind::Auto(_) => quote!(i64),
+        match (&self.kind, &self.target) {
+            (Kind::Auto(16), _) => quote!(i16),
+            (Kind::Auto(32), _) => quote!(i32),
+            (Kind::Auto(_), _) => quote!(i64),
+            (Kind::ForeignKey(_), Some((_, key))) if self.nullable => {
+                quote!(::core::option::Option<#key>)
+            }
+            (Kind::ForeignKey(_), Some((_, key))) => quote!(#key),
             _ => self.row_type(),
+        }
+    }
+
+    /// What a lookup path past this field means.
+    fn path_kind(&self) -> TokenStream {
+        match (&self.kind, &self.target) {
+            (Kind::ForeignKey(_), Some((target, _))) => {
+                quote!(::dorm::relations::ForeignKeyTo<#target>)
+            }
+            (Kind::Json { .. }, _) => quote!(::dorm::relations::JsonKind),
+            _ => quote!(::dorm::relations::Plain),
         }
     }
 
@@ -297,6 +325,24 @@ fn parse_field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
                 "choices" => opts.choices = true,
                 "verbose_name" => {
                     opts.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value())
+                }
+                "on_delete" => {
+                    let rule: Ident = meta.value()?.parse()?;
+                    let known = [
+                        "cascade",
+                        "protect",
+                        "restrict",
+                        "set_null",
+                        "set_default",
+                        "do_nothing",
+                    ];
+                    if !known.contains(&rule.to_string().as_str()) {
+                        return Err(syn::Error::new(
+                            rule.span(),
+                            format!("on_delete is one of {}", known.join(", ")),
+                        ));
+                    }
+                    opts.on_delete = Some(rule);
                 }
                 _ => {
                     return Err(meta.error(format!(
@@ -427,6 +473,20 @@ fn classify(ident: &Ident, inner: &Type, opts: &FieldOpts) -> syn::Result<Kind> 
             }
         }
         "Value" => Kind::Json { value: true },
+        "ForeignKey" => {
+            let key = foreign_key_parts(inner).map(|(_, k)| k);
+            let bits = match key.as_ref().and_then(last_ident).map(|(n, _)| n).as_deref() {
+                None | Some("i64") => 64,
+                Some("i32") => 32,
+                Some("i16") => 16,
+                Some("String") => 0,
+                Some(_) => return err(inner, "a ForeignKey's key is `i64` (the default), `i32`, `i16` or `String`: the target's primary key type"),
+            };
+            if opts.on_delete.is_none() {
+                return err(ident, "ForeignKey needs `on_delete`: #[dorm(on_delete = cascade)] (or protect, restrict, set_null, set_default, do_nothing)");
+            }
+            Kind::ForeignKey(bits)
+        }
         other => {
             return err(
                 inner,
@@ -453,6 +513,24 @@ fn tidy_tokens(text: &str) -> String {
         out = out.replace(from, to);
     }
     out
+}
+
+/// `ForeignKey<Target>` / `ForeignKey<Target, Key>` -> (Target, Key).
+fn foreign_key_parts(ty: &Type) -> Option<(Type, Type)> {
+    let Type::Path(p) = ungroup(ty) else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|a| match a {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    });
+    let target = types.next()?;
+    let key = types.next().unwrap_or_else(|| syn::parse_quote!(i64));
+    Some((target, key))
 }
 
 fn snake_case(name: &str) -> String {
@@ -534,6 +612,20 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         if matches!(kind, Kind::Auto(_)) && nullable {
             return err(&fident, "a primary key cannot be null");
         }
+        let target = if matches!(kind, Kind::ForeignKey(_)) {
+            foreign_key_parts(&inner)
+        } else {
+            None
+        };
+        if fopts.on_delete.is_some() && target.is_none() {
+            return err(&fident, "on_delete applies to ForeignKey fields");
+        }
+        if fopts.on_delete.as_ref().is_some_and(|r| r == "set_null") && !nullable {
+            return err(
+                &fident,
+                "Field specifies on_delete=SET_NULL, but cannot be null: declare it `Option<ForeignKey<...>>`",
+            );
+        }
         fields.push(FieldDef {
             ident: fident,
             name,
@@ -542,6 +634,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             nullable,
             kind,
             opts: fopts,
+            target,
         });
     }
 
@@ -645,7 +738,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let null = f.nullable;
         let primary_key = f.is_pk();
         let unique = f.opts.unique || primary_key;
-        let db_index = f.opts.db_index || matches!(f.kind, Kind::Slug);
+        let db_index = f.opts.db_index || matches!(f.kind, Kind::Slug | Kind::ForeignKey(_));
         let max_length = opt_u32(f.opts.max_length.or(match f.kind {
             Kind::Email => Some(254),
             Kind::Url => Some(200),
@@ -681,6 +774,50 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             .verbose_name
             .clone()
             .unwrap_or_else(|| f.name.replace('_', " "));
+        let (relation, key_kind) = match (&f.target, f.kind, &f.opts.on_delete) {
+            (Some((target, _)), Kind::ForeignKey(bits), Some(rule)) => {
+                let model = target.to_token_stream().to_string();
+                let model = model
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or(&model)
+                    .trim()
+                    .to_string();
+                let rule = format_ident!(
+                    "{}",
+                    match rule.to_string().as_str() {
+                        "cascade" => "Cascade",
+                        "protect" => "Protect",
+                        "restrict" => "Restrict",
+                        "set_null" => "SetNull",
+                        "set_default" => "SetDefault",
+                        _ => "DoNothing",
+                    }
+                );
+                let key = format_ident!(
+                    "{}",
+                    match bits {
+                        16 => "SmallIntegerField",
+                        32 => "IntegerField",
+                        64 => "BigIntegerField",
+                        _ => "TextField",
+                    }
+                );
+                (
+                    quote!(::core::option::Option::Some(::dorm::relations::RelationMeta {
+                        model: #model,
+                        table: <#target as ::dorm::Model>::DB_TABLE,
+                        column: <#target as ::dorm::Model>::PK_COLUMN,
+                        on_delete: ::dorm::relations::OnDelete::#rule,
+                    })),
+                    quote!(::core::option::Option::Some(::dorm::fields::FieldKind::#key)),
+                )
+            }
+            _ => (
+                quote!(::core::option::Option::None),
+                quote!(::core::option::Option::None),
+            ),
+        };
         let upload_to = match &f.opts.upload_to {
             Some(p) => {
                 let text = tidy_tokens(&p.to_token_stream().to_string());
@@ -706,6 +843,8 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 auto_now_add: #auto_now_add,
                 verbose_name: #verbose,
                 upload_to: #upload_to,
+                relation: #relation,
+                key_kind: #key_kind,
             }
         }
     });
@@ -808,11 +947,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let fi = &f.ident;
         let value = f.value_type();
         let ty = &f.ty;
+        let kind = f.path_kind();
         quote! {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#fi;
                 type Value = #value;
                 type Type = #ty;
+                type Kind = #kind;
                 fn get(model: &Self) -> &#ty {
                     &model.#fi
                 }
@@ -822,6 +963,20 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     });
     let pk_index = fields.iter().position(|f| f.is_pk()).expect("pk");
     let pk_ty = &pk.ty;
+    let pk_column = pk.column();
+    // A foreign key's declared key type must be its target's primary key type.
+    let fk_checks = fields
+        .iter()
+        .filter_map(|f| f.target.as_ref())
+        .map(|(target, key)| {
+            quote! {
+                const _: () = {
+                    fn __dorm_foreign_key_type<M: ::dorm::Model<PkValue = #key>>() {}
+                    let _ = __dorm_foreign_key_type::<#target>;
+                };
+            }
+        });
+    let fk_checks: Vec<TokenStream> = fk_checks.collect();
     let pk_alias = if fields.iter().any(|f| f.name == "pk") {
         quote!()
     } else {
@@ -831,6 +986,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 type Column = #module::#pk_ident;
                 type Value = #pk_value_ty;
                 type Type = #pk_ty;
+                type Kind = ::dorm::relations::Plain;
                 fn get(model: &Self) -> &#pk_ty {
                     &model.#pk_ident
                 }
@@ -1015,6 +1171,8 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 managed: #managed,
                 verbose_name: #verbose_name,
             };
+            const DB_TABLE: &'static str = #db_table;
+            const PK_COLUMN: &'static str = #pk_column;
             type Table = #module::table;
             type PkValue = #pk_value_ty;
             type PkColumn = #module::#pk_ident;
@@ -1072,6 +1230,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             }
         }
 
+        #(#fk_checks)*
         #persist
         #default_impl
     })
@@ -1295,6 +1454,10 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
                     return ::core::result::Result::Ok(0);
                 };
                 ::core::result::Result::Ok(diesel::delete(#module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk)))).execute(conn)?)
+            }
+            fn fetch_by_pk(__pk: <Self as ::dorm::Model>::PkValue, conn: &mut __Conn) -> ::dorm::Result<::core::option::Option<Self>> {
+                use ::dorm::__private::diesel::{self, prelude::*};
+                ::core::result::Result::Ok(#module::table.filter(#module::#pk_ident.eq(::dorm::values::bind::<#pk_st, _>(&__pk))).first::<Self>(conn).optional()?)
             }
             fn fetch_row(&self, conn: &mut __Conn) -> ::dorm::Result<::core::option::Option<Self>> {
                 use ::dorm::__private::diesel::{self, prelude::*};

@@ -51,6 +51,8 @@ pub enum FieldKind {
     TimeField,
     /// `JSONField`.
     JsonField,
+    /// `ForeignKey` (the column holds the target's primary key).
+    ForeignKey,
 }
 
 impl FieldKind {
@@ -80,6 +82,7 @@ impl FieldKind {
             FieldKind::DateTimeField => "DateTimeField",
             FieldKind::TimeField => "TimeField",
             FieldKind::JsonField => "JSONField",
+            FieldKind::ForeignKey => "ForeignKey",
         }
     }
 
@@ -162,6 +165,10 @@ pub struct FieldMeta {
     pub verbose_name: &'static str,
     /// `upload_to` for file fields, as the function's path.
     pub upload_to: Option<&'static str>,
+    /// The target of a foreign key.
+    pub relation: Option<crate::relations::RelationMeta>,
+    /// The SQL kind of the key column of a foreign key (the target's primary key kind).
+    pub key_kind: Option<FieldKind>,
 }
 
 impl FieldMeta {
@@ -184,6 +191,8 @@ impl FieldMeta {
             auto_now_add: false,
             verbose_name: name,
             upload_to: None,
+            relation: None,
+            key_kind: None,
         }
     }
 }
@@ -251,6 +260,24 @@ impl FieldMeta {
     /// `verbose_name`.
     pub const fn verbose_name(mut self, name: &'static str) -> Self {
         self.verbose_name = name;
+        self
+    }
+    /// A foreign key to `table`.`column` (whose key column is of `key_kind`).
+    pub const fn foreign_key(
+        mut self,
+        model: &'static str,
+        table: &'static str,
+        column: &'static str,
+        key_kind: FieldKind,
+        on_delete: crate::relations::OnDelete,
+    ) -> Self {
+        self.relation = Some(crate::relations::RelationMeta {
+            model,
+            table,
+            column,
+            on_delete,
+        });
+        self.key_kind = Some(key_kind);
         self
     }
     /// `upload_to`.

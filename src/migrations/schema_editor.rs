@@ -70,6 +70,18 @@ impl SchemaEditor {
             .to_string(),
             TimeField => "time".to_string(),
             JsonField => if sqlite { "text" } else { "jsonb" }.to_string(),
+            // The key column has the type of the target's primary key (an auto key's plain type).
+            ForeignKey => {
+                let key = match field.key_kind {
+                    Some(SmallAutoField) => SmallIntegerField,
+                    Some(AutoField) => IntegerField,
+                    Some(BigAutoField) | None => BigIntegerField,
+                    Some(other) => other,
+                };
+                let mut target = FieldMeta::new(field.name, key);
+                target.max_length = field.max_length;
+                self.column_type(&target)
+            }
         }
     }
 
@@ -92,6 +104,18 @@ impl SchemaEditor {
         }
         if field.kind.is_positive() {
             sql.push_str(&format!(" CHECK ({q} >= 0)"));
+        }
+        if let Some(rel) = field.relation {
+            sql.push_str(&format!(
+                " REFERENCES {} ({})",
+                quote_name(rel.table),
+                quote_name(rel.column)
+            ));
+            if self.vendor == Vendor::Postgres {
+                // Checked at commit, as Django creates them, so a transaction may insert rows in
+                // any order.
+                sql.push_str(" DEFERRABLE INITIALLY DEFERRED");
+            }
         }
         if field.kind == FieldKind::JsonField && self.vendor == Vendor::Sqlite {
             sql.push_str(&format!(" CHECK ({q} IS NULL OR json_valid({q}))"));

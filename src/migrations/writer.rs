@@ -64,6 +64,13 @@ pub fn field_source(f: &FieldMeta) -> String {
     if f.verbose_name != f.name {
         let _ = write!(s, ".verbose_name({:?})", f.verbose_name);
     }
+    if let (Some(rel), Some(key)) = (f.relation, f.key_kind) {
+        let _ = write!(
+            s,
+            ".foreign_key({:?}, {:?}, {:?}, FieldKind::{key:?}, OnDelete::{:?})",
+            rel.model, rel.table, rel.column, rel.on_delete
+        );
+    }
     if let Some(u) = f.upload_to {
         let _ = write!(s, ".upload_to({u:?})");
     }

@@ -42,6 +42,11 @@ pub trait Model: Sized + Clone + 'static + Persistable + crate::queryset::Deferr
         + Default
         + Copy
         + 'static;
+    /// The table's name (also in `META`; a separate constant so that relation metadata can name
+    /// a model's table without evaluating its `META`, which a self-reference would make cyclic).
+    const DB_TABLE: &'static str;
+    /// The primary key's column.
+    const PK_COLUMN: &'static str;
     /// The ordering a new QuerySet starts with (`ordering` in the model's options):
     /// [`Unordered`](crate::queryset::Unordered) or [`Ordered`](crate::queryset::Ordered).
     type DefaultOrdering: Clone;
@@ -89,6 +94,10 @@ pub trait Field<N>: Model {
     type Value: 'static;
     /// The field's declared Rust type.
     type Type;
+    /// What a lookup path past this field means: [`Plain`](crate::relations::Plain) (nothing),
+    /// [`JsonKind`](crate::relations::JsonKind) (keys) or
+    /// [`ForeignKeyTo<T>`](crate::relations::ForeignKeyTo) (a lookup on `T`).
+    type Kind;
     /// The field of `model`.
     fn get(model: &Self) -> &Self::Type;
     /// The field's metadata.
@@ -114,6 +123,10 @@ pub trait Persist<C>: Sized {
     fn delete_row(&self, conn: &mut C) -> crate::Result<usize>;
     /// `SELECT` the row with this primary key.
     fn fetch_row(&self, conn: &mut C) -> crate::Result<Option<Self>>;
+    /// `SELECT` the row whose primary key is `pk`.
+    fn fetch_by_pk(pk: <Self as Model>::PkValue, conn: &mut C) -> crate::Result<Option<Self>>
+    where
+        Self: Model;
 }
 
 #[cfg(all(feature = "sqlite", feature = "postgres"))]
@@ -143,3 +156,11 @@ mod backends {
 pub use backends::Persistable;
 
 pub(crate) use crate::with_backend as dispatch;
+
+/// The row of `M` whose primary key is `pk`, on any executor.
+pub(crate) fn fetch_by_pk<M: Model, C: crate::db::Executor>(
+    pk: M::PkValue,
+    conn: &mut C,
+) -> crate::Result<Option<M>> {
+    dispatch!(conn, |c| M::fetch_by_pk(pk, c))
+}

@@ -10,4 +10,5 @@ mod exactness;
 mod lookups;
 mod migrations;
 mod queryset;
+mod relations;
 mod transactions;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use dorm::prelude::*;
+use dorm::ForeignKey;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -114,10 +115,47 @@ pub struct Code {
     pub label: String,
 }
 
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Writer {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 50)]
+    pub name: String,
+}
+
+/// A foreign key (Django's Book.author), and a nullable one to an i32-keyed model.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Novel {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = cascade)]
+    pub writer: ForeignKey<Writer>,
+    #[dorm(max_length = 100)]
+    pub title: String,
+    pub pages: i32,
+    pub published: chrono::NaiveDate,
+    #[dorm(on_delete = set_null)]
+    pub owner: Option<ForeignKey<Owner, i32>>,
+}
+
+/// A self-referential foreign key (Django's `boss = ForeignKey('self')`).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Employee {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 50)]
+    pub name: String,
+    #[dorm(on_delete = set_null)]
+    pub boss: Option<ForeignKey<Employee>>,
+}
+
 pub const ALL: &[dorm::model::ModelMeta] = &[
     <Everything as dorm::Model>::META,
     <Product as dorm::Model>::META,
     <Person as dorm::Model>::META,
     <Owner as dorm::Model>::META,
     <Code as dorm::Model>::META,
+    <Writer as dorm::Model>::META,
+    <Novel as dorm::Model>::META,
+    <Employee as dorm::Model>::META,
 ];

@@ -1,0 +1,13 @@
+//! Relations: [`ForeignKey`] (Django's `models.ForeignKey`), its `on_delete` rule
+//! ([`OnDelete`]), and lookups that follow a relation (`filter!(qs, author__name = "x")`).
+//!
+//! A lookup across a foreign key becomes `fk IN (SELECT pk FROM target WHERE ...)`: the row type
+//! never changes, no row appears twice, the conditions of one `filter!` apply to the same related
+//! row (Django's multi-valued rule), and a self-referential key (`Employee.boss`) needs no alias.
+//! Reading the related row is an explicit query (`book.author.fetch(conn)`), never a silent one.
+
+mod foreign_key;
+mod path;
+
+pub use foreign_key::{ForeignKey, OnDelete, RelationMeta};
+pub use path::{ForeignKeyTo, JsonKind, PathKind, PathLookup, Plain, ToJsonPath};

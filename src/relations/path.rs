@@ -1,0 +1,123 @@
+//! Lookups whose path goes past a field (`author__name`, `data__InvoiceNumber`): what the field
+//! is decides what the rest of the path means.
+
+use std::marker::PhantomData;
+
+use diesel::query_builder::AsQuery;
+use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
+
+use crate::lookups::{KeyPath, Lookup, Predicate};
+use crate::model::{Field, Model};
+use crate::queryset::{BaseQuery, InSubquery};
+
+/// `head__rest...`: the lookup `Inner` applied past the field `Head` (written by `filter!`).
+#[derive(Debug, Clone, Copy)]
+pub struct PathLookup<Head, Inner> {
+    inner: Inner,
+    _head: PhantomData<fn() -> Head>,
+}
+
+impl<Head, Inner> PathLookup<Head, Inner> {
+    /// `inner`, applied past field `Head`.
+    pub fn new(inner: Inner) -> Self {
+        PathLookup {
+            inner,
+            _head: PhantomData,
+        }
+    }
+}
+
+/// A field that is neither a relation nor JSON: a path cannot go past it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plain;
+/// A JSON field: the rest of the path is keys inside it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonKind;
+/// A foreign key to `T`: the rest of the path is a lookup on `T`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ForeignKeyTo<T>(PhantomData<fn() -> T>);
+
+/// How a path continues past a field of kind `Self` on model `M`.
+#[diagnostic::on_unimplemented(
+    message = "Unsupported lookup: `{Head}` is neither a relation nor a JSONField, so the lookup path cannot go past it",
+    label = "`__` after this field needs a ForeignKey or a JSONField",
+    note = "Django: FieldError: Unsupported lookup / Cannot resolve keyword into field. Join on the field not permitted."
+)]
+pub trait PathKind<M, Head, Inner> {
+    /// The condition.
+    type Expr;
+    /// Builds it.
+    fn build(inner: Inner) -> Self::Expr;
+}
+
+impl<M, Head, Inner> Predicate<M> for PathLookup<Head, Inner>
+where
+    M: Model + Field<Head>,
+    <M as Field<Head>>::Kind: PathKind<M, Head, Inner>,
+{
+    type Expr = <<M as Field<Head>>::Kind as PathKind<M, Head, Inner>>::Expr;
+    fn build(self) -> Self::Expr {
+        <<M as Field<Head>>::Kind as PathKind<M, Head, Inner>>::build(self.inner)
+    }
+}
+
+/// `fk IN (SELECT pk FROM target WHERE inner)`.
+pub type RelatedIn<M, Head, T, Inner> = InSubquery<
+    <M as Field<Head>>::Column,
+    diesel::dsl::Select<
+        diesel::dsl::Filter<BaseQuery<T>, <Inner as Predicate<T>>::Expr>,
+        <T as Model>::PkColumn,
+    >,
+>;
+
+impl<M, Head, T, Inner> PathKind<M, Head, Inner> for ForeignKeyTo<T>
+where
+    M: Model + Field<Head>,
+    T: Model,
+    Inner: Predicate<T>,
+    BaseQuery<T>: FilterDsl<Inner::Expr>,
+    diesel::dsl::Filter<BaseQuery<T>, Inner::Expr>: SelectDsl<T::PkColumn>,
+{
+    type Expr = RelatedIn<M, Head, T, Inner>;
+    fn build(inner: Inner) -> Self::Expr {
+        let target = T::table()
+            .as_query()
+            .filter(inner.build())
+            .select(T::PkColumn::default());
+        InSubquery::new(<M as Field<Head>>::Column::default(), target)
+    }
+}
+
+/// Rewrites a lookup written for the rest of a path into one on a key path inside `Base`.
+pub trait ToJsonPath<Base> {
+    /// The rewritten lookup.
+    type Out;
+    /// Rewrites it.
+    fn to_json_path(self) -> Self::Out;
+}
+
+impl<Base, N, L, V> ToJsonPath<Base> for Lookup<N, L, V> {
+    type Out = Lookup<KeyPath<Base, N>, L, V>;
+    fn to_json_path(self) -> Self::Out {
+        Lookup::new(self.into_value())
+    }
+}
+
+impl<Base, H, Inner: ToJsonPath<KeyPath<Base, H>>> ToJsonPath<Base> for PathLookup<H, Inner> {
+    type Out = Inner::Out;
+    fn to_json_path(self) -> Self::Out {
+        self.inner.to_json_path()
+    }
+}
+
+impl<M, Head, Inner> PathKind<M, Head, Inner> for JsonKind
+where
+    M: Model,
+    Inner: ToJsonPath<Head>,
+    Inner::Out: Predicate<M>,
+{
+    type Expr = <Inner::Out as Predicate<M>>::Expr;
+    fn build(inner: Inner) -> Self::Expr {
+        inner.to_json_path().build()
+    }
+}

@@ -1,0 +1,267 @@
+//! Foreign keys: declaration, DDL, explicit fetches, and lookups that follow them.
+
+use chrono::NaiveDate;
+use dorm::prelude::*;
+use dorm::{Error, ForeignKey, IntegrityKind};
+
+use crate::common::{each_backend, models::*};
+
+fn library(conn: &mut dorm::Connection) -> (Writer, Writer) {
+    let tolkien = Writer::objects()
+        .create(
+            conn,
+            Writer {
+                name: "Tolkien".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let lewis = Writer::objects()
+        .create(
+            conn,
+            Writer {
+                name: "Lewis".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let day = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+    for (writer, title, pages, year) in [
+        (&tolkien, "The Hobbit", 310, 1937),
+        (&tolkien, "Silmarillion", 365, 1977),
+        (&lewis, "Narnia", 200, 1950),
+    ] {
+        Novel::objects()
+            .create(
+                conn,
+                Novel {
+                    writer: ForeignKey::to(writer).unwrap(),
+                    title: title.into(),
+                    pages,
+                    published: day(year),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    (tolkien, lewis)
+}
+
+fn titles(rows: Vec<Novel>) -> Vec<String> {
+    let mut t: Vec<String> = rows.into_iter().map(|n| n.title).collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn foreign_keys_store_keys_and_fetch_explicitly() {
+    each_backend("fk_fetch", |_db, conn| {
+        let (tolkien, _) = library(conn);
+        let hobbit = filter!(Novel::objects(), title = "The Hobbit")
+            .get(conn)
+            .unwrap();
+        assert_eq!(hobbit.writer.id(), &tolkien.id.get().unwrap());
+        let (writer, queries) =
+            dorm::db::instrumentation::capture_queries(|| hobbit.writer.fetch(conn).unwrap());
+        assert_eq!(writer, tolkien);
+        assert_eq!(queries.len(), 1, "one explicit query");
+        assert!(matches!(
+            ForeignKey::<Writer>::to(&Writer::default()),
+            Err(Error::Unsaved { .. })
+        ));
+        let writer_ids: Vec<i64> =
+            dorm::values_list!(dorm::order_by!(Novel::objects().all(), title), writer)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(writer_ids.len(), 3);
+    });
+}
+
+#[test]
+fn the_database_enforces_foreign_keys() {
+    each_backend("fk_enforced", |_db, conn| {
+        let orphan = Novel {
+            writer: ForeignKey::new(999),
+            title: "Orphan".into(),
+            ..Default::default()
+        };
+        let err = Novel::objects().create(conn, orphan).unwrap_err();
+        assert_eq!(
+            err.integrity_kind(),
+            Some(IntegrityKind::ForeignKey),
+            "{err}"
+        );
+        assert_eq!(Novel::objects().all().count(conn).unwrap(), 0);
+    });
+}
+
+#[test]
+fn lookups_follow_foreign_keys() {
+    each_backend("fk_lookups", |_db, conn| {
+        let (tolkien, lewis) = library(conn);
+        assert_eq!(
+            titles(
+                filter!(Novel::objects(), writer__name = "Tolkien")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Silmarillion", "The Hobbit"]
+        );
+        assert_eq!(
+            titles(
+                filter!(Novel::objects(), writer__name__istartswith = "le")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Narnia"]
+        );
+        assert_eq!(
+            titles(
+                exclude!(Novel::objects(), writer__name = "Tolkien")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Narnia"]
+        );
+        assert_eq!(
+            titles(
+                filter!(Novel::objects(), writer = lewis.id.get().unwrap())
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Narnia"]
+        );
+        let hobbit = filter!(Novel::objects(), title = "The Hobbit")
+            .get(conn)
+            .unwrap();
+        assert_eq!(
+            filter!(Novel::objects(), writer = hobbit.writer)
+                .count(conn)
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            filter!(
+                Novel::objects(),
+                writer__id__in = [tolkien.id.get().unwrap()]
+            )
+            .count(conn)
+            .unwrap(),
+            2
+        );
+        assert_eq!(
+            titles(
+                filter!(
+                    Novel::objects(),
+                    q!(writer__name = "Lewis") | q!(published__year__lt = 1940)
+                )
+                .fetch(conn)
+                .unwrap()
+            ),
+            ["Narnia", "The Hobbit"]
+        );
+        // One query, the related table in a subquery: the row type and count do not change.
+        let (n, queries) = dorm::db::instrumentation::capture_queries(|| {
+            filter!(Novel::objects(), writer__name__contains = "o")
+                .count(conn)
+                .unwrap()
+        });
+        assert_eq!(n, 2, "Tolkien's two books");
+        assert_eq!(queries.len(), 1);
+        assert!(queries[0].contains(" IN (SELECT"), "{}", queries[0]);
+    });
+}
+
+#[test]
+fn self_referential_foreign_keys() {
+    each_backend("fk_self", |_db, conn| {
+        let boss = Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Ann".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let mid = Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Bob".into(),
+                    boss: Some(ForeignKey::to(&boss).unwrap()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Cid".into(),
+                    boss: Some(ForeignKey::to(&mid).unwrap()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let names = |rows: Vec<Employee>| rows.into_iter().map(|e| e.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(
+                filter!(Employee::objects(), boss__name = "Ann")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Bob"]
+        );
+        assert_eq!(
+            names(
+                filter!(Employee::objects(), boss__boss__name = "Ann")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Cid"]
+        );
+        assert_eq!(
+            names(
+                filter!(Employee::objects(), boss__isnull = true)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Ann"]
+        );
+        let cid = filter!(Employee::objects(), name = "Cid")
+            .get(conn)
+            .unwrap();
+        assert_eq!(cid.boss.as_ref().unwrap().fetch(conn).unwrap().name, "Bob");
+    });
+}
+
+#[test]
+fn foreign_key_metadata_and_ddl() {
+    let meta = <Novel as dorm::Model>::META;
+    let writer = meta.field("writer").unwrap();
+    assert_eq!(writer.column, "writer_id");
+    assert_eq!(writer.kind, dorm::fields::FieldKind::ForeignKey);
+    let rel = writer.relation.unwrap();
+    assert_eq!(
+        (rel.model, rel.table, rel.column, rel.on_delete),
+        ("Writer", "tests_writer", "id", dorm::OnDelete::Cascade)
+    );
+    let owner = meta.field("owner").unwrap();
+    assert!(owner.null);
+    assert_eq!(owner.relation.unwrap().on_delete, dorm::OnDelete::SetNull);
+    let pg = dorm::migrations::schema_editor::SchemaEditor::new(dorm::db::Vendor::Postgres)
+        .create_model(&meta);
+    assert!(pg[0].contains("\"writer_id\" bigint NOT NULL REFERENCES \"tests_writer\" (\"id\") DEFERRABLE INITIALLY DEFERRED"), "{pg:?}");
+    assert!(
+        pg[0].contains("\"owner_id\" integer NULL REFERENCES \"tests_owner\" (\"id\")"),
+        "{pg:?}"
+    );
+    assert!(
+        pg.iter()
+            .any(|s| s.starts_with("CREATE INDEX \"tests_novel_writer_id_idx\"")),
+        "foreign keys are indexed: {pg:?}"
+    );
+    let source = dorm::migrations::writer::field_source(writer);
+    assert!(source.contains(".foreign_key(\"Writer\", \"tests_writer\", \"id\", FieldKind::BigIntegerField, OnDelete::Cascade)"), "{source}");
+}
