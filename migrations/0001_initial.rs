@@ -4,6 +4,7 @@
 use dorm::fields::{DefaultMeta, FieldKind, FieldMeta};
 use dorm::migrations::{Migration, Operation};
 use dorm::model::{ConstraintMeta, IndexMeta, ModelMeta};
+use dorm::relations::OnDelete;
 
 const USER: ModelMeta = ModelMeta {
     name: "User",
@@ -69,7 +70,16 @@ const VENUE: ModelMeta = ModelMeta {
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
         FieldMeta::new("name", FieldKind::CharField).max_length(100),
-        FieldMeta::new("city_id", FieldKind::BigIntegerField).verbose_name("city id"),
+        FieldMeta::new("city", FieldKind::ForeignKey)
+            .column("city_id")
+            .db_index()
+            .foreign_key(
+                "City",
+                "scrapbook_city",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("started_at", FieldKind::DateTimeField)
             .db_index()
             .verbose_name("started at"),
@@ -94,7 +104,16 @@ const EXPERIENCE: ModelMeta = ModelMeta {
     db_table: "scrapbook_experience",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("venue_id", FieldKind::BigIntegerField).verbose_name("venue id"),
+        FieldMeta::new("venue", FieldKind::ForeignKey)
+            .column("venue_id")
+            .db_index()
+            .foreign_key(
+                "Venue",
+                "scrapbook_venue",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("name", FieldKind::CharField).max_length(100),
         FieldMeta::new("rating", FieldKind::IntegerField),
         FieldMeta::new("ends_at", FieldKind::DateTimeField).verbose_name("ends at"),
@@ -124,9 +143,17 @@ const BLOGPOST: ModelMeta = ModelMeta {
             .max_length(100)
             .verbose_name("photo")
             .upload_to("venue_directory_path"),
-        FieldMeta::new("publisher_id", FieldKind::BigIntegerField)
+        FieldMeta::new("publisher", FieldKind::ForeignKey)
+            .column("publisher_id")
             .null()
-            .verbose_name("publisher id"),
+            .db_index()
+            .foreign_key(
+                "User",
+                "scrapbook_user",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::SetNull,
+            ),
         FieldMeta::new("is_public", FieldKind::BooleanField).verbose_name("is public"),
     ],
     constraints: &[],
@@ -186,9 +213,17 @@ const ENTRY: ModelMeta = ModelMeta {
     db_table: "scrapbook_entry",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("blog_id", FieldKind::BigIntegerField)
+        FieldMeta::new("blog", FieldKind::ForeignKey)
+            .column("blog_id")
             .null()
-            .verbose_name("blog id"),
+            .db_index()
+            .foreign_key(
+                "Blog",
+                "scrapbook_blog",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("headline", FieldKind::CharField).max_length(255),
         FieldMeta::new("body_text", FieldKind::TextField).verbose_name("body text"),
         FieldMeta::new("pub_date", FieldKind::DateField).verbose_name("pub date"),
@@ -223,7 +258,16 @@ const BOOK: ModelMeta = ModelMeta {
     db_table: "scrapbook_book",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("author_id", FieldKind::BigIntegerField).verbose_name("author id"),
+        FieldMeta::new("author", FieldKind::ForeignKey)
+            .column("author_id")
+            .db_index()
+            .foreign_key(
+                "Author",
+                "scrapbook_author",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("title", FieldKind::CharField).max_length(200),
         FieldMeta::new("pages", FieldKind::IntegerField),
         FieldMeta::new("bestseller", FieldKind::BooleanField),
@@ -248,12 +292,28 @@ const PERSON: ModelMeta = ModelMeta {
             .max_length(100)
             .verbose_name("last name"),
         FieldMeta::new("age", FieldKind::IntegerField),
-        FieldMeta::new("father_id", FieldKind::BigIntegerField)
+        FieldMeta::new("father", FieldKind::ForeignKey)
+            .column("father_id")
             .null()
-            .verbose_name("father id"),
-        FieldMeta::new("boss_id", FieldKind::BigIntegerField)
+            .db_index()
+            .foreign_key(
+                "Person",
+                "scrapbook_person",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::SetNull,
+            ),
+        FieldMeta::new("boss", FieldKind::ForeignKey)
+            .column("boss_id")
             .null()
-            .verbose_name("boss id"),
+            .db_index()
+            .foreign_key(
+                "Person",
+                "scrapbook_person",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::SetNull,
+            ),
     ],
     constraints: &[],
     indexes: &[],
@@ -317,9 +377,17 @@ const RESTAURANT: ModelMeta = ModelMeta {
     db_table: "scrapbook_restaurant",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("place_id", FieldKind::BigIntegerField)
+        FieldMeta::new("place", FieldKind::ForeignKey)
+            .column("place_id")
             .unique()
-            .verbose_name("place id"),
+            .db_index()
+            .foreign_key(
+                "Place",
+                "scrapbook_place",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("serves_pizza", FieldKind::BooleanField).verbose_name("serves pizza"),
     ],
     constraints: &[],
@@ -427,7 +495,16 @@ const COMMENT: ModelMeta = ModelMeta {
     db_table: "scrapbook_comment",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("post_id", FieldKind::BigIntegerField).verbose_name("post id"),
+        FieldMeta::new("post", FieldKind::ForeignKey)
+            .column("post_id")
+            .db_index()
+            .foreign_key(
+                "Post",
+                "scrapbook_post",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("email", FieldKind::EmailField).max_length(254),
         FieldMeta::new("created_at", FieldKind::DateTimeField).verbose_name("created at"),
     ],
@@ -444,7 +521,16 @@ const SENTPUSHNOTIFICATION: ModelMeta = ModelMeta {
     db_table: "scrapbook_sentpushnotification",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("user_id", FieldKind::BigIntegerField).verbose_name("user id"),
+        FieldMeta::new("user", FieldKind::ForeignKey)
+            .column("user_id")
+            .db_index()
+            .foreign_key(
+                "User",
+                "scrapbook_user",
+                "id",
+                FieldKind::BigIntegerField,
+                OnDelete::Cascade,
+            ),
         FieldMeta::new("notification_category", FieldKind::CharField)
             .max_length(20)
             .choices(&[

@@ -1,12 +1,14 @@
 //! The scrap book's models, declared once with `#[derive(Model)]`.
 //!
-//! Relations are plain `*_id` columns until dorm's relations land; each one is named the way
-//! Django names the column of a `ForeignKey` (`blog_id` for `blog`).
+//! Foreign keys are `ForeignKey<Target>` fields; the column is named the Django way
+//! (`blog_id` for `blog`). Many-to-many fields (Pizza.toppings, Map.users) arrive with the rest
+//! of dorm's relations.
 
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dorm::prelude::*;
+use dorm::ForeignKey;
 use rust_decimal::Decimal;
 
 /// "How to limit a column to a set of choices": `choices=[("de", "Germany")]`.
@@ -94,7 +96,8 @@ pub struct Venue {
     pub id: Auto<i64>,
     #[dorm(max_length = 100)]
     pub name: String,
-    pub city_id: i64,
+    #[dorm(on_delete = cascade)]
+    pub city: ForeignKey<City>,
     /// "How to add a db index on a single column".
     #[dorm(db_index)]
     pub started_at: DateTime<Utc>,
@@ -110,7 +113,8 @@ pub struct Venue {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Experience {
     pub id: Auto<i64>,
-    pub venue_id: i64,
+    #[dorm(on_delete = cascade)]
+    pub venue: ForeignKey<Venue>,
     #[dorm(max_length = 100)]
     pub name: String,
     pub rating: i32,
@@ -128,7 +132,10 @@ pub struct BlogPost {
     pub title: String,
     #[dorm(image, upload_to = venue_directory_path, verbose_name = "photo")]
     pub photo_file: Option<String>,
-    pub publisher_id: Option<i64>,
+    /// "How to reference a model that is not yet defined?": `User` is declared above, but
+    /// any order works, in any module.
+    #[dorm(on_delete = set_null)]
+    pub publisher: Option<ForeignKey<User>>,
     pub is_public: bool,
 }
 
@@ -157,7 +164,9 @@ pub struct Blog {
 #[dorm(ordering(-pub_date, headline))]
 pub struct Entry {
     pub id: Auto<i64>,
-    pub blog_id: Option<i64>,
+    /// "How to do one to many relationships?" / "How to cascade on deletion?"
+    #[dorm(on_delete = cascade)]
+    pub blog: Option<ForeignKey<Blog>>,
     #[dorm(max_length = 255)]
     pub headline: String,
     pub body_text: String,
@@ -176,7 +185,8 @@ pub struct Author {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Book {
     pub id: Auto<i64>,
-    pub author_id: i64,
+    #[dorm(on_delete = cascade)]
+    pub author: ForeignKey<Author>,
     #[dorm(max_length = 200)]
     pub title: String,
     pub pages: i32,
@@ -191,8 +201,11 @@ pub struct Person {
     #[dorm(max_length = 100)]
     pub last_name: String,
     pub age: i32,
-    pub father_id: Option<i64>,
-    pub boss_id: Option<i64>,
+    #[dorm(on_delete = set_null)]
+    pub father: Option<ForeignKey<Person>>,
+    /// "How to model self-referential relationships": `boss = ForeignKey('self')`.
+    #[dorm(on_delete = set_null)]
+    pub boss: Option<ForeignKey<Person>>,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -232,8 +245,8 @@ impl fmt::Display for Place {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Restaurant {
     pub id: Auto<i64>,
-    #[dorm(unique)]
-    pub place_id: i64,
+    #[dorm(unique, on_delete = cascade)]
+    pub place: ForeignKey<Place>,
     pub serves_pizza: bool,
 }
 
@@ -282,7 +295,8 @@ pub struct Post {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Comment {
     pub id: Auto<i64>,
-    pub post_id: i64,
+    #[dorm(on_delete = cascade)]
+    pub post: ForeignKey<Post>,
     #[dorm(email)]
     pub email: String,
     pub created_at: DateTime<Utc>,
@@ -291,10 +305,22 @@ pub struct Comment {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct SentPushNotification {
     pub id: Auto<i64>,
-    pub user_id: i64,
+    #[dorm(on_delete = cascade)]
+    pub user: ForeignKey<User>,
     #[dorm(choices, max_length = 20)]
     pub notification_category: Category,
     pub sent_at: DateTime<Utc>,
+}
+
+impl City {
+    /// "How to simulate hasmanythrough": every experience of every venue of this city, as a
+    /// QuerySet (Django's `Experience.objects.filter(venue__city=self)`).
+    pub fn experiences(&self) -> queries::ExperiencesOfCity {
+        dorm::filter!(
+            Experience::objects(),
+            venue__city = self.id.get().unwrap_or_default()
+        )
+    }
 }
 
 /// "How to use DB views?": `managed = false` over the view `temp_user`.
@@ -356,6 +382,11 @@ pub mod queries {
     pub type Filtered<M, P> =
         QuerySet<M, diesel::dsl::Filter<dorm::queryset::BaseQuery<M>, <P as Predicate<M>>::Expr>>;
     type CategoryIs = Eq<dorm::name!(notification_category), Category>;
+    /// The QuerySet of [`super::City::experiences`].
+    pub type ExperiencesOfCity = Filtered<
+        super::Experience,
+        dorm::relations::PathLookup<dorm::name!(venue), Eq<dorm::name!(city), i64>>,
+    >;
     type Narrowed<W> = QuerySet<
         SentPushNotification,
         diesel::dsl::Filter<W, <CategoryIs as Predicate<SentPushNotification>>::Expr>,

@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use dorm::prelude::*;
-use dorm::{Connection, Result};
+use dorm::{Connection, ForeignKey, Result};
 use rust_decimal::Decimal;
 
 use crate::models::*;
@@ -67,7 +67,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             conn,
             Venue {
                 name: "Berghain".into(),
-                city_id: berlin.id.get().unwrap_or_default(),
+                city: ForeignKey::to(&berlin)?,
                 started_at: at(2004, 10, 15),
                 latitude: Decimal::new(5_251_123_456_789, 11),
                 ..Default::default()
@@ -77,7 +77,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             conn,
             Venue {
                 name: "Paradiso".into(),
-                city_id: amsterdam.id.get().unwrap_or_default(),
+                city: ForeignKey::to(&amsterdam)?,
                 started_at: at(1968, 3, 30),
                 latitude: Decimal::new(5_236_230_000_001, 11),
                 ..Default::default()
@@ -91,7 +91,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             Experience::objects().create(
                 conn,
                 Experience {
-                    venue_id: venue.id.get().unwrap_or_default(),
+                    venue: ForeignKey::to(venue)?,
                     name: name.into(),
                     rating,
                     ends_at: Utc::now() + Duration::days(days),
@@ -108,6 +108,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 ..Default::default()
             },
         )?;
+        let beatles_key = ForeignKey::to(&beatles)?;
         let entries = [
             ("What's new with Lennon", 5, (2005, 3, 20)),
             ("Lennon's lost tapes", 4, (2005, 7, 1)),
@@ -117,7 +118,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
         let entries: Vec<Entry> = entries
             .iter()
             .map(|(headline, rating, (y, m, d))| Entry {
-                blog_id: beatles.id.get(),
+                blog: Some(beatles_key),
                 headline: headline.to_string(),
                 body_text: format!("{headline}..."),
                 pub_date: NaiveDate::from_ymd_opt(*y, *m, *d).unwrap_or_default(),
@@ -171,7 +172,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             Comment::objects().create(
                 conn,
                 Comment {
-                    post_id: post.id.get().unwrap_or_default(),
+                    post: ForeignKey::to(&post)?,
                     email: email.into(),
                     created_at: at(2024, 5, 1) + Duration::hours(hours),
                     ..Default::default()
@@ -186,7 +187,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             SentPushNotification::objects().create(
                 conn,
                 SentPushNotification {
-                    user_id: user.id.get().unwrap_or_default(),
+                    user: ForeignKey::to(user)?,
                     notification_category: category,
                     sent_at: dorm::fields::now(),
                     ..Default::default()

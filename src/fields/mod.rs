@@ -16,6 +16,7 @@
 //! | `DateField` / `TimeField` / `DateTimeField` | `NaiveDate` / `NaiveTime` / `DateTime<Utc>` | `auto_now`, `auto_now_add` |
 //! | `JSONField` | `serde_json::Value` or any `Serialize + DeserializeOwned` type | `json` for non-`Value` types |
 //! | `FileField` / `ImageField` | `String` (the stored path) | `file` / `image`, `upload_to = path::to::fn` |
+//! | `ForeignKey` | `ForeignKey<Target>` (`ForeignKey<Target, i32>` for another key type) | `on_delete = cascade` (required) |
 //!
 //! `Option<T>` makes any of them nullable (`null=True`). Common options: `unique`,
 //! `db_index`, `db_column = "name"`, `default = <expr>` (a literal, an expression or a function

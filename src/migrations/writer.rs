@@ -139,6 +139,7 @@ pub fn migration_source(migration: &Migration) -> String {
         s,
         "use dorm::model::{{ConstraintMeta, IndexMeta, ModelMeta}};"
     );
+    let _ = writeln!(s, "use dorm::relations::OnDelete;");
     let mut ops = Vec::new();
     for op in migration.operations {
         match op {

@@ -182,7 +182,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         |conn| {
             let with_entries = filter!(
                 Blog::objects(),
-                id__in = values_list!(Entry::objects().all(), blog_id)
+                id__in = values_list!(Entry::objects().all(), blog)
             )
             .fetch(conn)?;
             Ok(with_entries.into_iter().map(|b| b.name).collect::<Vec<_>>())

@@ -8,6 +8,7 @@ mod data_modeling;
 mod errors;
 mod lookups;
 mod querying;
+mod relations;
 mod updating;
 
 use std::fmt::Debug;
@@ -19,6 +20,7 @@ use dorm::{Connection, Error, Result};
 pub fn run_all(conn: &mut Connection) -> Result<usize> {
     let mut book = Book { conn, count: 0 };
     data_modeling::run(&mut book)?;
+    relations::run(&mut book)?;
     querying::run(&mut book)?;
     lookups::run(&mut book)?;
     updating::run(&mut book)?;
