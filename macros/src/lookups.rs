@@ -243,7 +243,14 @@ fn rewrite_value(value: &Expr) -> syn::Result<Expr> {
 }
 
 /// One `key = value` as a lookup expression.
-fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
+/// One `key = value`, split: its path, its lookup kind and its value.
+struct Parsed {
+    parts: Vec<String>,
+    kind: syn::Ident,
+    value: TokenStream,
+}
+
+fn parsed_lookup(key: &syn::Ident, value: &Expr) -> syn::Result<Parsed> {
     let mut parts = parts(key)?;
     let lookup = if parts.len() > 1
         && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str())
@@ -262,47 +269,14 @@ fn lookup_expr(key: &syn::Ident, value: &Expr) -> syn::Result<TokenStream> {
     let kind = syn::Ident::new(kind, Span::call_site());
     let span = value.span();
     let value = rewrite_value(value)?;
-    path_lookup(key, &parts, &kind, quote_spanned!(span=> #value))
+    Ok(Parsed {
+        parts,
+        kind,
+        value: quote_spanned!(span=> #value),
+    })
 }
 
-/// `field[__transform...] = value`, or `head__rest...`: a `PathLookup` past `head` whose meaning
-/// (a relation, JSON keys) the type system decides.
-fn path_lookup(
-    key: &syn::Ident,
-    parts: &[String],
-    kind: &syn::Ident,
-    value: TokenStream,
-) -> syn::Result<TokenStream> {
-    let rest = &parts[1..];
-    if rest.iter().all(|p| transform_type(p).is_some()) {
-        let mut operand = name_type(&parts[0]);
-        for part in rest {
-            let t = syn::Ident::new(transform_type(part).expect("checked"), Span::call_site());
-            operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
-        }
-        return Ok(
-            quote!(::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value)),
-        );
-    }
-    if transform_type(&rest[0]).is_some() || DJANGO_LOOKUPS.contains(&rest[0].as_str()) {
-        let path = parts.join("__");
-        return Err(syn::Error::new(
-            key.span(),
-            format!("`{path}`: a transform or lookup must come last; `{}` cannot be followed by more names", rest[0]),
-        ));
-    }
-    let head = name_type(&parts[0]);
-    let inner = path_lookup(key, rest, kind, value)?;
-    Ok(quote!(::dorm::relations::PathLookup::<#head, _>::new(#inner)))
-}
-
-/// All lookups and conditions ANDed: `And(a, And(b, c))`.
-fn conjunction(args: &[(syn::Ident, Expr)], conditions: &[Expr]) -> syn::Result<TokenStream> {
-    let mut exprs = args
-        .iter()
-        .map(|(k, v)| lookup_expr(k, v))
-        .collect::<syn::Result<Vec<_>>>()?;
-    exprs.extend(conditions.iter().map(|c| quote!(#c)));
+fn and_all(mut exprs: Vec<TokenStream>) -> syn::Result<TokenStream> {
     let mut acc = exprs
         .pop()
         .ok_or_else(|| syn::Error::new(Span::call_site(), "expected at least one condition"))?;
@@ -310,6 +284,65 @@ fn conjunction(args: &[(syn::Ident, Expr)], conditions: &[Expr]) -> syn::Result<
         acc = quote!(::dorm::lookups::And(#prev, #acc));
     }
     Ok(acc)
+}
+
+/// Lookups ANDed, those that go past the same name grouped into one `PathLookup`, so that the
+/// conditions of one `filter!` apply to the same related row (Django's multi-valued rule).
+fn grouped(key: &syn::Ident, items: Vec<Parsed>) -> syn::Result<TokenStream> {
+    let mut exprs = Vec::new();
+    let mut groups: Vec<(String, Vec<Parsed>)> = Vec::new();
+    for item in items {
+        let rest = &item.parts[1..];
+        if rest.iter().all(|p| transform_type(p).is_some()) {
+            let mut operand = name_type(&item.parts[0]);
+            for part in rest {
+                let t = syn::Ident::new(transform_type(part).expect("checked"), Span::call_site());
+                operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
+            }
+            let (kind, value) = (&item.kind, &item.value);
+            exprs.push(
+                quote!(::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value)),
+            );
+            continue;
+        }
+        if transform_type(&rest[0]).is_some() || DJANGO_LOOKUPS.contains(&rest[0].as_str()) {
+            let path = item.parts.join("__");
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`{path}`: a transform or lookup must come last; `{}` cannot be followed by more names", rest[0]),
+            ));
+        }
+        let head = item.parts[0].clone();
+        let inner = Parsed {
+            parts: rest.to_vec(),
+            kind: item.kind,
+            value: item.value,
+        };
+        match groups.iter_mut().find(|(h, _)| *h == head) {
+            Some((_, members)) => members.push(inner),
+            None => groups.push((head, vec![inner])),
+        }
+    }
+    for (head, members) in groups {
+        let head_ty = name_type(&head);
+        let inner = grouped(key, members)?;
+        exprs.push(quote!(::dorm::relations::PathLookup::<#head_ty, _>::new(#inner)));
+    }
+    and_all(exprs)
+}
+
+/// All lookups and conditions ANDed: `And(a, And(b, c))`.
+fn conjunction(args: &[(syn::Ident, Expr)], conditions: &[Expr]) -> syn::Result<TokenStream> {
+    let mut exprs = Vec::new();
+    if let Some((first_key, _)) = args.first() {
+        let items = args
+            .iter()
+            .map(|(k, v)| parsed_lookup(k, v))
+            .collect::<syn::Result<Vec<_>>>()?;
+        exprs.push(grouped(first_key, items)?);
+    }
+    exprs.extend(conditions.iter().map(|c| quote!(#c)));
+    and_all(exprs)
 }
 
 /// `q!(key = value, ...)`: a `Q` of the conditions ANDed.

@@ -46,6 +46,7 @@ struct FieldOpts {
     choices: bool,
     verbose_name: Option<String>,
     on_delete: Option<Ident>,
+    related_name: Option<LitStr>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -326,6 +327,7 @@ fn parse_field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
                 "verbose_name" => {
                     opts.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value())
                 }
+                "related_name" => opts.related_name = Some(meta.value()?.parse::<LitStr>()?),
                 "on_delete" => {
                     let rule: Ident = meta.value()?.parse()?;
                     let known = [
@@ -977,6 +979,36 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             }
         });
     let fk_checks: Vec<TokenStream> = fk_checks.collect();
+    // Reverse relations: the target learns the name under which lookups reach this model
+    // (`related_name`, or the model's name in lower case; "+" for none). Two reverse relations
+    // of one name, or one named like a field, are conflicting impls: Django's clash checks.
+    let mut reverses = Vec::new();
+    for f in &fields {
+        let Some((target, _)) = &f.target else {
+            continue;
+        };
+        let name = match &f.opts.related_name {
+            Some(n) if n.value() == "+" => continue,
+            Some(n) => n.value(),
+            None => model_name.to_lowercase(),
+        };
+        if name.is_empty()
+            || name.chars().count() > crate::names::MAX_NAME_LEN
+            || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        {
+            return err(
+                &f.ident,
+                format!("related_name {name:?} must be an identifier (or \"+\")"),
+            );
+        }
+        let name_ty = name_type(&name);
+        let fi = &f.ident;
+        reverses.push(quote! {
+            impl ::dorm::relations::PathStep<#name_ty> for #target {
+                type Kind = ::dorm::relations::ReverseOf<#ident, #module::#fi>;
+            }
+        });
+    }
     let pk_alias = if fields.iter().any(|f| f.name == "pk") {
         quote!()
     } else {
@@ -1231,6 +1263,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         }
 
         #(#fk_checks)*
+        #(#reverses)*
         #persist
         #default_impl
     })

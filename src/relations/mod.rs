@@ -10,4 +10,6 @@ mod foreign_key;
 mod path;
 
 pub use foreign_key::{ForeignKey, OnDelete, RelationMeta};
-pub use path::{ForeignKeyTo, JsonKind, PathKind, PathLookup, Plain, ToJsonPath};
+pub use path::{
+    ForeignKeyTo, JsonKind, PathKind, PathLookup, PathStep, Plain, ReverseOf, ToJsonPath,
+};

@@ -50,14 +50,55 @@ pub trait PathKind<M, Head, Inner> {
     fn build(inner: Inner) -> Self::Expr;
 }
 
+/// What the name `Head` is on model `Self`, for a lookup path: a field (its [`Field::Kind`]) or
+/// a reverse relation (implemented by the derive of the model that holds the foreign key).
+pub trait PathStep<Head> {
+    /// [`Plain`], [`JsonKind`], [`ForeignKeyTo`] or [`ReverseOf`].
+    type Kind;
+}
+
+impl<M: Field<Head>, Head> PathStep<Head> for M {
+    type Kind = <M as Field<Head>>::Kind;
+}
+
+/// The rows of `Source` whose foreign key column `Fk` points at this model: a reverse relation
+/// (Django's `blog.entry_set`, queried as `entry__...` or by its `related_name`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReverseOf<Source, Fk>(PhantomData<fn() -> (Source, Fk)>);
+
 impl<M, Head, Inner> Predicate<M> for PathLookup<Head, Inner>
 where
-    M: Model + Field<Head>,
-    <M as Field<Head>>::Kind: PathKind<M, Head, Inner>,
+    M: Model + PathStep<Head>,
+    <M as PathStep<Head>>::Kind: PathKind<M, Head, Inner>,
 {
-    type Expr = <<M as Field<Head>>::Kind as PathKind<M, Head, Inner>>::Expr;
+    type Expr = <<M as PathStep<Head>>::Kind as PathKind<M, Head, Inner>>::Expr;
     fn build(self) -> Self::Expr {
-        <<M as Field<Head>>::Kind as PathKind<M, Head, Inner>>::build(self.inner)
+        <<M as PathStep<Head>>::Kind as PathKind<M, Head, Inner>>::build(self.inner)
+    }
+}
+
+/// `pk IN (SELECT fk FROM source WHERE inner)`.
+pub type ReverseIn<M, S, Fk, Inner> = InSubquery<
+    <M as Model>::PkColumn,
+    diesel::dsl::Select<diesel::dsl::Filter<BaseQuery<S>, <Inner as Predicate<S>>::Expr>, Fk>,
+>;
+
+impl<M, Head, S, Fk, Inner> PathKind<M, Head, Inner> for ReverseOf<S, Fk>
+where
+    M: Model,
+    S: Model,
+    Fk: Default + diesel::Expression,
+    Inner: Predicate<S>,
+    BaseQuery<S>: FilterDsl<Inner::Expr>,
+    diesel::dsl::Filter<BaseQuery<S>, Inner::Expr>: SelectDsl<Fk>,
+{
+    type Expr = ReverseIn<M, S, Fk, Inner>;
+    fn build(inner: Inner) -> Self::Expr {
+        let source = S::table()
+            .as_query()
+            .filter(inner.build())
+            .select(Fk::default());
+        InSubquery::new(M::PkColumn::default(), source)
     }
 }
 
@@ -100,6 +141,15 @@ impl<Base, N, L, V> ToJsonPath<Base> for Lookup<N, L, V> {
     type Out = Lookup<KeyPath<Base, N>, L, V>;
     fn to_json_path(self) -> Self::Out {
         Lookup::new(self.into_value())
+    }
+}
+
+impl<Base, A: ToJsonPath<Base>, B: ToJsonPath<Base>> ToJsonPath<Base>
+    for crate::lookups::And<A, B>
+{
+    type Out = crate::lookups::And<A::Out, B::Out>;
+    fn to_json_path(self) -> Self::Out {
+        crate::lookups::And(self.0.to_json_path(), self.1.to_json_path())
     }
 }
 

@@ -265,3 +265,101 @@ fn foreign_key_metadata_and_ddl() {
     let source = dorm::migrations::writer::field_source(writer);
     assert!(source.contains(".foreign_key(\"Writer\", \"tests_writer\", \"id\", FieldKind::BigIntegerField, OnDelete::Cascade)"), "{source}");
 }
+
+#[test]
+fn lookups_follow_reverse_relations() {
+    each_backend("reverse_lookups", |_db, conn| {
+        let (_, _) = library(conn);
+        Writer::objects()
+            .create(
+                conn,
+                Writer {
+                    name: "Nobody".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let names = |rows: Vec<Writer>| {
+            let mut n: Vec<String> = rows.into_iter().map(|w| w.name).collect();
+            n.sort();
+            n
+        };
+        // The default reverse name is the model's name in lower case (Django's `novel__...`).
+        assert_eq!(
+            names(
+                filter!(Writer::objects(), novel__pages__gt = 300)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Tolkien"]
+        );
+        assert_eq!(
+            names(
+                filter!(Writer::objects(), novel__title__icontains = "narnia")
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Lewis"]
+        );
+        // No duplicates although Tolkien has two matching novels.
+        assert_eq!(
+            filter!(Writer::objects(), novel__pages__gt = 100)
+                .count(conn)
+                .unwrap(),
+            2
+        );
+        // Conditions in one filter! apply to the same related row; chained filters may match
+        // different rows (Django's multi-valued rule).
+        assert!(filter!(
+            Writer::objects(),
+            novel__pages__gt = 360,
+            novel__title = "The Hobbit"
+        )
+        .fetch(conn)
+        .unwrap()
+        .is_empty());
+        let chained = filter!(
+            filter!(Writer::objects(), novel__pages__gt = 360),
+            novel__title = "The Hobbit"
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(names(chained), ["Tolkien"]);
+        // Writers with no novel at all.
+        assert_eq!(
+            names(
+                exclude!(Writer::objects(), novel__id__gt = 0)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Nobody"]
+        );
+        // Reverse of a self-reference: the bosses of Bob.
+        let ann = Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Ann".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Bob".into(),
+                    boss: Some(ForeignKey::to(&ann).unwrap()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let bosses = filter!(Employee::objects(), employee__name = "Bob")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(
+            bosses.into_iter().map(|e| e.name).collect::<Vec<_>>(),
+            ["Ann"]
+        );
+    });
+}
