@@ -983,6 +983,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     // (`related_name`, or the model's name in lower case; "+" for none). Two reverse relations
     // of one name, or one named like a field, are conflicting impls: Django's clash checks.
     let mut reverses = Vec::new();
+    let mut seen_reverse: Vec<(String, String, String)> = Vec::new();
     for f in &fields {
         let Some((target, _)) = &f.target else {
             continue;
@@ -1001,6 +1002,21 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 format!("related_name {name:?} must be an identifier (or \"+\")"),
             );
         }
+        let target_text = target.to_token_stream().to_string();
+        if let Some(other) = seen_reverse
+            .iter()
+            .find(|(t, n, _)| *t == target_text && *n == name)
+            .map(|(_, _, f)| f.clone())
+        {
+            return err(
+                &f.ident,
+                format!(
+                    "Reverse query name for '{model_name}.{}' clashes with reverse query name for '{model_name}.{other}'. HINT: Add or change a related_name argument to the definition for '{model_name}.{}' or '{model_name}.{other}'.",
+                    f.name, f.name
+                ),
+            );
+        }
+        seen_reverse.push((target_text, name.clone(), f.name.clone()));
         let name_ty = name_type(&name);
         let fi = &f.ident;
         reverses.push(quote! {

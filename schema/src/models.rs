@@ -96,7 +96,7 @@ pub struct Venue {
     pub id: Auto<i64>,
     #[dorm(max_length = 100)]
     pub name: String,
-    #[dorm(on_delete = cascade)]
+    #[dorm(on_delete = cascade, related_name = "venues")]
     pub city: ForeignKey<City>,
     /// "How to add a db index on a single column".
     #[dorm(db_index)]
@@ -113,7 +113,7 @@ pub struct Venue {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Experience {
     pub id: Auto<i64>,
-    #[dorm(on_delete = cascade)]
+    #[dorm(on_delete = cascade, related_name = "experiences")]
     pub venue: ForeignKey<Venue>,
     #[dorm(max_length = 100)]
     pub name: String,
@@ -185,7 +185,7 @@ pub struct Author {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Book {
     pub id: Auto<i64>,
-    #[dorm(on_delete = cascade)]
+    #[dorm(on_delete = cascade, related_name = "books")]
     pub author: ForeignKey<Author>,
     #[dorm(max_length = 200)]
     pub title: String,
@@ -201,10 +201,10 @@ pub struct Person {
     #[dorm(max_length = 100)]
     pub last_name: String,
     pub age: i32,
-    #[dorm(on_delete = set_null)]
+    #[dorm(on_delete = set_null, related_name = "children")]
     pub father: Option<ForeignKey<Person>>,
     /// "How to model self-referential relationships": `boss = ForeignKey('self')`.
-    #[dorm(on_delete = set_null)]
+    #[dorm(on_delete = set_null, related_name = "subordinates")]
     pub boss: Option<ForeignKey<Person>>,
 }
 

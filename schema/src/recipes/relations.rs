@@ -75,6 +75,61 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         },
     )?;
 
+    book.recipe_rolled_back(
+        "How to query get items where associated record matches a condition (books__bestseller)",
+        |conn| {
+            let tolkien = Author::objects().create(
+                conn,
+                Author {
+                    name: "Tolkien".into(),
+                    ..Default::default()
+                },
+            )?;
+            let lewis = Author::objects().create(
+                conn,
+                Author {
+                    name: "Lewis".into(),
+                    ..Default::default()
+                },
+            )?;
+            for (author, title, bestseller) in [
+                (&tolkien, "The Hobbit", true),
+                (&tolkien, "Letters", false),
+                (&lewis, "Poems", false),
+            ] {
+                crate::models::Book::objects().create(
+                    conn,
+                    crate::models::Book {
+                        author: dorm::ForeignKey::to(author)?,
+                        title: title.into(),
+                        pages: 100,
+                        bestseller,
+                        ..Default::default()
+                    },
+                )?;
+            }
+            let best_authors = filter!(Author::objects(), books__bestseller = true).fetch(conn)?;
+            Ok(best_authors.into_iter().map(|a| a.name).collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
+        "How to query for records that have at least one associated record (a reverse lookup)",
+        |conn| {
+            let venues = filter!(Venue::objects(), experiences__rating__gte = 1).fetch(conn)?;
+            Ok(venues.into_iter().map(|v| v.name).collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
+        "How to filter along a chain in reverse (cities whose venues have good experiences)",
+        |conn| {
+            let cities =
+                filter!(City::objects(), venues__experiences__rating__gte = 8).fetch(conn)?;
+            Ok(cities.into_iter().map(|c| c.name).collect::<Vec<_>>())
+        },
+    )?;
+
     book.note(
         "How to reference a model that is not yet defined? (any declaration order, any module)",
         "`pub publisher: Option<ForeignKey<User>>` names the type; Rust resolves it wherever it is declared.",
