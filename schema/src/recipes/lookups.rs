@@ -190,6 +190,55 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     )?;
 
     book.recipe(
+        "How to match a regular expression (regex / iregex)",
+        |conn| {
+            let rows = filter!(Entry::objects(), headline__iregex = "^(what|ringo)").fetch(conn)?;
+            Ok(rows.into_iter().map(|e| e.headline).collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
+        "How to reverse an ordering, and clear it (reverse(), order_by())",
+        |conn| {
+            let reversed = Entry::objects()
+                .all()
+                .reverse()
+                .first(conn)?
+                .map(|e| e.headline);
+            let unordered = Entry::objects().all().clear_ordering().sql(conn.vendor());
+            Ok((reversed, !unordered.contains("ORDER BY")))
+        },
+    )?;
+
+    book.recipe(
+        "How to load only some columns of a model (only / defer)",
+        |conn| {
+            let rows = dorm::only!(
+                dorm::order_by!(User::objects().all(), username),
+                username,
+                email
+            )
+            .fetch(conn)?;
+            let first = rows.first().map(|u| {
+                (
+                    u.get(dorm::field!(username)).clone(),
+                    u.get(dorm::field!(email)).clone(),
+                )
+            });
+            let deferred = dorm::defer!(Entry::objects().all(), body_text).fetch(conn)?;
+            Ok((first, deferred.len()))
+        },
+    )?;
+
+    book.recipe("How to get distinct rows on some fields (distinct on: PostgreSQL only)", |conn| match conn {
+        dorm::Connection::Postgres(pg) => {
+            let rows = dorm::distinct_on!(dorm::order_by!(Person::objects().all(), last_name, first_name), last_name).fetch(pg)?;
+            Ok(rows.into_iter().map(|p| format!("{} {}", p.first_name, p.last_name)).collect::<Vec<_>>())
+        }
+        _ => Ok(vec!["DISTINCT ON needs PostgreSQL: on SQLite it does not compile against a SqliteConnection".to_string()]),
+    })?;
+
+    book.recipe(
         "How to execute raw SQL? (with parameters, never formatted strings)",
         |conn| {
             let everyone = Person::objects()
