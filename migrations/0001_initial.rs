@@ -377,7 +377,7 @@ const RESTAURANT: ModelMeta = ModelMeta {
     db_table: "scrapbook_restaurant",
     fields: &[
         FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("place", FieldKind::ForeignKey)
+        FieldMeta::new("place", FieldKind::OneToOneField)
             .column("place_id")
             .unique()
             .db_index()

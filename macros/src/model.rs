@@ -87,6 +87,8 @@ struct FieldDef {
     opts: FieldOpts,
     /// The target model of a foreign key, and its key type.
     target: Option<(Type, Type)>,
+    /// Declared as `OneToOne<...>`: a unique foreign key.
+    one_to_one: bool,
 }
 
 impl FieldDef {
@@ -130,6 +132,7 @@ impl FieldDef {
             Kind::Json { .. } => "JsonField",
             Kind::Choices if self.opts.max_length.is_some() => "CharField",
             Kind::Choices => "TextField",
+            Kind::ForeignKey(_) if self.one_to_one => "OneToOneField",
             Kind::ForeignKey(_) => "ForeignKey",
         }
     }
@@ -475,7 +478,7 @@ fn classify(ident: &Ident, inner: &Type, opts: &FieldOpts) -> syn::Result<Kind> 
             }
         }
         "Value" => Kind::Json { value: true },
-        "ForeignKey" => {
+        "ForeignKey" | "OneToOne" => {
             let key = foreign_key_parts(inner).map(|(_, k)| k);
             let bits = match key.as_ref().and_then(last_ident).map(|(n, _)| n).as_deref() {
                 None | Some("i64") => 64,
@@ -628,6 +631,8 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 "Field specifies on_delete=SET_NULL, but cannot be null: declare it `Option<ForeignKey<...>>`",
             );
         }
+        let one_to_one =
+            target.is_some() && last_ident(&inner).is_some_and(|(n, _)| n == "OneToOne");
         fields.push(FieldDef {
             ident: fident,
             name,
@@ -637,6 +642,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             kind,
             opts: fopts,
             target,
+            one_to_one,
         });
     }
 
@@ -739,7 +745,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let kind = format_ident!("{}", f.django_kind());
         let null = f.nullable;
         let primary_key = f.is_pk();
-        let unique = f.opts.unique || primary_key;
+        let unique = f.opts.unique || primary_key || f.one_to_one;
         let db_index = f.opts.db_index || matches!(f.kind, Kind::Slug | Kind::ForeignKey(_));
         let max_length = opt_u32(f.opts.max_length.or(match f.kind {
             Kind::Email => Some(254),

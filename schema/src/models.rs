@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dorm::prelude::*;
-use dorm::ForeignKey;
+use dorm::{ForeignKey, OneToOne};
 use rust_decimal::Decimal;
 
 /// "How to limit a column to a set of choices": `choices=[("de", "Germany")]`.
@@ -245,8 +245,9 @@ impl fmt::Display for Place {
 #[derive(Model, Debug, Clone, PartialEq)]
 pub struct Restaurant {
     pub id: Auto<i64>,
-    #[dorm(unique, on_delete = cascade)]
-    pub place: ForeignKey<Place>,
+    /// "How to do one-to-one relationships?": `OneToOneField(Place)`.
+    #[dorm(on_delete = cascade)]
+    pub place: OneToOne<Place>,
     pub serves_pizza: bool,
 }
 

@@ -53,6 +53,8 @@ pub enum FieldKind {
     JsonField,
     /// `ForeignKey` (the column holds the target's primary key).
     ForeignKey,
+    /// `OneToOneField` (a unique foreign key).
+    OneToOneField,
 }
 
 impl FieldKind {
@@ -83,6 +85,7 @@ impl FieldKind {
             FieldKind::TimeField => "TimeField",
             FieldKind::JsonField => "JSONField",
             FieldKind::ForeignKey => "ForeignKey",
+            FieldKind::OneToOneField => "OneToOneField",
         }
     }
 

@@ -71,7 +71,7 @@ impl SchemaEditor {
             TimeField => "time".to_string(),
             JsonField => if sqlite { "text" } else { "jsonb" }.to_string(),
             // The key column has the type of the target's primary key (an auto key's plain type).
-            ForeignKey => {
+            ForeignKey | OneToOneField => {
                 let key = match field.key_kind {
                     Some(SmallAutoField) => SmallIntegerField,
                     Some(AutoField) => IntegerField,

@@ -51,6 +51,10 @@ pub struct ForeignKey<M, K = i64> {
     _target: PhantomData<fn() -> M>,
 }
 
+/// Django's `OneToOneField`: a foreign key whose column is unique (the scrap book's
+/// `Restaurant.place`). The same type as [`ForeignKey`]; the derive adds the uniqueness.
+pub type OneToOne<M, K = i64> = ForeignKey<M, K>;
+
 impl<M, K> ForeignKey<M, K> {
     /// A reference to the row whose primary key is `id`.
     pub const fn new(id: K) -> Self {

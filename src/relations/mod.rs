@@ -13,7 +13,7 @@
 mod foreign_key;
 mod path;
 
-pub use foreign_key::{ForeignKey, OnDelete, RelationMeta};
+pub use foreign_key::{ForeignKey, OnDelete, OneToOne, RelationMeta};
 pub use path::{
     ForeignKeyTo, JsonKind, PathKind, PathLookup, PathStep, Plain, ReverseOf, ToJsonPath,
 };

@@ -363,3 +363,34 @@ fn lookups_follow_reverse_relations() {
         );
     });
 }
+
+#[test]
+fn one_to_one_is_a_unique_foreign_key() {
+    each_backend("one_to_one", |_db, conn| {
+        let (tolkien, _) = library(conn);
+        let profile = Profile {
+            writer: ForeignKey::to(&tolkien).unwrap(),
+            bio: "Oxford".into(),
+            ..Default::default()
+        };
+        Profile::objects().create(conn, profile.clone()).unwrap();
+        match Profile::objects().create(conn, profile) {
+            Err(Error::Integrity {
+                kind: IntegrityKind::Unique,
+                constraint,
+                ..
+            }) => {
+                assert_eq!(constraint.as_deref(), Some("tests_profile_writer_id_key"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let with_profile = filter!(Writer::objects(), profile__bio = "Oxford")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(with_profile, vec![tolkien]);
+        assert_eq!(
+            <Profile as dorm::Model>::META.field("writer").unwrap().kind,
+            dorm::fields::FieldKind::OneToOneField
+        );
+    });
+}

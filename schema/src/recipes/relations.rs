@@ -130,6 +130,40 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         },
     )?;
 
+    book.recipe_rolled_back(
+        "How to do one-to-one relationships? (Restaurant.place = OneToOneField(Place))",
+        |conn| {
+            let place = Place::objects().create(
+                conn,
+                Place {
+                    name: "Joe's".into(),
+                    address: "1 Main St".into(),
+                    ..Default::default()
+                },
+            )?;
+            let restaurant = Restaurant {
+                place: dorm::OneToOne::to(&place)?,
+                serves_pizza: true,
+                ..Default::default()
+            };
+            Restaurant::objects().create(conn, restaurant.clone())?;
+            // A second restaurant on the same place breaks the one-to-one rule.
+            let second = Restaurant::objects()
+                .create(conn, restaurant)
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            let places_with_pizza =
+                filter!(Place::objects(), restaurant__serves_pizza = true).fetch(conn)?;
+            Ok((
+                second.is_err(),
+                places_with_pizza
+                    .into_iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>(),
+            ))
+        },
+    )?;
+
     book.note(
         "How to reference a model that is not yet defined? (any declaration order, any module)",
         "`pub publisher: Option<ForeignKey<User>>` names the type; Rust resolves it wherever it is declared.",

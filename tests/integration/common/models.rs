@@ -149,6 +149,16 @@ pub struct Employee {
     pub boss: Option<ForeignKey<Employee>>,
 }
 
+/// A one-to-one relation (Django's `OneToOneField`).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Profile {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = cascade)]
+    pub writer: dorm::OneToOne<Writer>,
+    pub bio: String,
+}
+
 pub const ALL: &[dorm::model::ModelMeta] = &[
     <Everything as dorm::Model>::META,
     <Product as dorm::Model>::META,
@@ -158,4 +168,5 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <Writer as dorm::Model>::META,
     <Novel as dorm::Model>::META,
     <Employee as dorm::Model>::META,
+    <Profile as dorm::Model>::META,
 ];
