@@ -293,6 +293,13 @@ fn grouped(key: &syn::Ident, items: Vec<Parsed>) -> syn::Result<TokenStream> {
     let mut groups: Vec<(String, Vec<Parsed>)> = Vec::new();
     for item in items {
         let rest = &item.parts[1..];
+        if rest.is_empty() && item.kind == "IsNull" {
+            // `name__isnull`: a nullable field, or a reverse relation with no rows.
+            let name = name_type(&item.parts[0]);
+            let value = &item.value;
+            exprs.push(quote!(::dorm::relations::NameIsNull::<#name>::new(#value)));
+            continue;
+        }
         if rest.iter().all(|p| transform_type(p).is_some()) {
             let mut operand = name_type(&item.parts[0]);
             for part in rest {

@@ -186,3 +186,36 @@ impl<E: SelectableExpression<QS>, QS: ?Sized> SelectableExpression<QS> for IsNot
     IsNotTrue<E>: AppearsOnTable<QS>
 {
 }
+
+/// `<>` between two booleans: exclusive or, as a [`BoolOp`].
+#[derive(Debug, Clone, Copy, Default, QueryId)]
+pub struct XorOp;
+impl BoolOperator for XorOp {
+    const SQL: &'static str = " <> ";
+}
+
+/// `TRUE` or `FALSE`.
+#[derive(Debug, Clone, Copy)]
+pub struct BoolLiteral(pub bool);
+
+impl Expression for BoolLiteral {
+    type SqlType = Bool;
+}
+
+impl<DB: Backend> QueryFragment<DB> for BoolLiteral {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(if self.0 { "TRUE" } else { "FALSE" });
+        Ok(())
+    }
+}
+
+impl QueryId for BoolLiteral {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<G> ValidGrouping<G> for BoolLiteral {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl<QS: ?Sized> AppearsOnTable<QS> for BoolLiteral {}
+impl<QS: ?Sized> SelectableExpression<QS> for BoolLiteral {}

@@ -62,7 +62,9 @@ mod q;
 mod text;
 mod transforms;
 
-pub use combine::{And, AndOp, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp};
+pub use combine::{
+    And, AndOp, BoolLiteral, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp, XorOp,
+};
 pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range, SubqueryOf};
 #[cfg(feature = "sqlite")]
 pub(crate) use json::register_sqlite_json;

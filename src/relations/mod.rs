@@ -15,5 +15,6 @@ mod path;
 
 pub use foreign_key::{ForeignKey, OnDelete, OneToOne, RelationMeta};
 pub use path::{
-    ForeignKeyTo, JsonKind, PathKind, PathLookup, PathStep, Plain, ReverseOf, ToJsonPath,
+    ForeignKeyTo, IsNullKind, JsonKind, NameIsNull, PathKind, PathLookup, PathStep, Plain,
+    ReverseOf, ToJsonPath,
 };

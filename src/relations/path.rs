@@ -171,3 +171,93 @@ where
         inner.to_json_path().build()
     }
 }
+
+/// `name__isnull = v` for a single name: a nullable field's NULL test, or, for a reverse
+/// relation, "has no related row" (Django's `Venue.objects.filter(experiences__isnull=True)`).
+#[derive(Debug, Clone, Copy)]
+pub struct NameIsNull<N> {
+    is_null: bool,
+    _name: PhantomData<fn() -> N>,
+}
+
+impl<N> NameIsNull<N> {
+    /// `isnull = is_null`.
+    pub fn new(is_null: bool) -> Self {
+        NameIsNull {
+            is_null,
+            _name: PhantomData,
+        }
+    }
+}
+
+/// How `isnull` reads for a name of kind `Self`.
+pub trait IsNullKind<M, N> {
+    /// The condition.
+    type Expr;
+    /// Builds it.
+    fn build(is_null: bool) -> Self::Expr;
+}
+
+impl<M, N> Predicate<M> for NameIsNull<N>
+where
+    M: Model + PathStep<N>,
+    <M as PathStep<N>>::Kind: IsNullKind<M, N>,
+{
+    type Expr = <<M as PathStep<N>>::Kind as IsNullKind<M, N>>::Expr;
+    fn build(self) -> Self::Expr {
+        <<M as PathStep<N>>::Kind as IsNullKind<M, N>>::build(self.is_null)
+    }
+}
+
+macro_rules! field_is_null {
+    ($($kind:ty => [$($g:ident),*]),*) => {$(
+        impl<M, N, $($g),*> IsNullKind<M, N> for $kind
+        where
+            M: Model,
+            Lookup<N, crate::lookups::IsNull, bool>: Predicate<M>,
+        {
+            type Expr = <Lookup<N, crate::lookups::IsNull, bool> as Predicate<M>>::Expr;
+            fn build(is_null: bool) -> Self::Expr {
+                Lookup::<N, crate::lookups::IsNull, bool>::new(is_null).build()
+            }
+        }
+    )*};
+}
+field_is_null!(Plain => [], JsonKind => [], ForeignKeyTo<T> => [T]);
+
+impl<M, N, S, Fk> IsNullKind<M, N> for ReverseOf<S, Fk>
+where
+    M: Model,
+    S: Model,
+    Fk: Default + diesel::Expression + diesel::ExpressionMethods,
+    BaseQuery<S>: FilterDsl<diesel::dsl::IsNotNull<Fk>>,
+    diesel::dsl::Filter<BaseQuery<S>, diesel::dsl::IsNotNull<Fk>>: SelectDsl<Fk>,
+{
+    type Expr = crate::lookups::BoolOp<
+        InSubquery<
+            M::PkColumn,
+            diesel::dsl::Select<diesel::dsl::Filter<BaseQuery<S>, diesel::dsl::IsNotNull<Fk>>, Fk>,
+        >,
+        crate::lookups::BoolLiteral,
+        crate::lookups::XorOp,
+    >;
+    fn build(is_null: bool) -> Self::Expr {
+        let referrers = S::table()
+            .as_query()
+            .filter(Fk::default().is_not_null())
+            .select(Fk::default());
+        // `pk IN (referrers)` XOR `is_null`: true when there is a related row and isnull=false,
+        // or none and isnull=true.
+        crate::lookups::BoolOp::new(
+            InSubquery::new(M::PkColumn::default(), referrers),
+            crate::lookups::BoolLiteral(is_null),
+        )
+    }
+}
+
+impl<Base, N> ToJsonPath<Base> for NameIsNull<N> {
+    type Out = Lookup<KeyPath<Base, N>, crate::lookups::IsNull, bool>;
+    fn to_json_path(self) -> Self::Out {
+        Lookup::new(self.is_null)
+    }
+}

@@ -394,3 +394,54 @@ fn one_to_one_is_a_unique_foreign_key() {
         );
     });
 }
+
+#[test]
+fn isnull_on_a_reverse_relation_means_no_related_rows() {
+    each_backend("reverse_isnull", |_db, conn| {
+        library(conn);
+        Writer::objects()
+            .create(
+                conn,
+                Writer {
+                    name: "Nobody".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let names = |rows: Vec<Writer>| {
+            let mut n: Vec<String> = rows.into_iter().map(|w| w.name).collect();
+            n.sort();
+            n
+        };
+        // The scrap book's "no associated records": Venue.objects.filter(experiences__isnull=True).
+        assert_eq!(
+            names(
+                filter!(Writer::objects(), novel__isnull = true)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Nobody"]
+        );
+        assert_eq!(
+            names(
+                filter!(Writer::objects(), novel__isnull = false)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Lewis", "Tolkien"]
+        );
+        // A nullable field keeps its meaning; a nullable foreign key too.
+        assert_eq!(
+            filter!(Novel::objects(), owner__isnull = true)
+                .count(conn)
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            filter!(Person::objects(), nickname__isnull = true)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+    });
+}

@@ -121,6 +121,22 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         },
     )?;
 
+    book.recipe_rolled_back(
+        "How to query for records with no associated record types (experiences__isnull=True)",
+        |conn| {
+            let berlin = filter!(City::objects(), name = "Berlin").get(conn)?;
+            let empty = Venue {
+                name: "Empty hall".into(),
+                city: dorm::ForeignKey::to(&berlin)?,
+                started_at: dorm::fields::now(),
+                ..Default::default()
+            };
+            Venue::objects().create(conn, empty)?;
+            let without = filter!(Venue::objects(), experiences__isnull = true).fetch(conn)?;
+            Ok(without.into_iter().map(|v| v.name).collect::<Vec<_>>())
+        },
+    )?;
+
     book.recipe(
         "How to filter along a chain in reverse (cities whose venues have good experiences)",
         |conn| {
