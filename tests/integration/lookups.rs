@@ -7,16 +7,7 @@ use dorm::prelude::*;
 use crate::common::{each_backend, models::*};
 
 fn people(conn: &mut dorm::Connection, rows: &[(&str, i32, Option<&str>)]) {
-    let rows: Vec<Person> = rows
-        .iter()
-        .map(|(name, age, nick)| Person {
-            name: name.to_string(),
-            age: *age,
-            nickname: nick.map(str::to_string),
-            ..Default::default()
-        })
-        .collect();
-    Person::objects().bulk_create(rows, conn).unwrap();
+    crate::common::insert_people(conn, rows);
 }
 
 fn sorted(rows: Vec<Person>) -> Vec<String> {

@@ -14,16 +14,7 @@ fn people(conn: &mut dorm::Connection) {
         ("Dee", 12, Some("")),
         ("Eve", 34, Some("evie")),
     ];
-    let rows: Vec<Person> = rows
-        .iter()
-        .map(|(name, age, nick)| Person {
-            name: name.to_string(),
-            age: *age,
-            nickname: nick.map(str::to_string),
-            ..Default::default()
-        })
-        .collect();
-    Person::objects().bulk_create(rows, conn).unwrap();
+    crate::common::insert_people(conn, &rows);
 }
 
 fn names<I: IntoIterator<Item = Person>>(rows: I) -> Vec<String> {

@@ -47,6 +47,26 @@ fn library(conn: &mut dorm::Connection) -> (Writer, Writer) {
     (tolkien, lewis)
 }
 
+fn writer_names(rows: Vec<Writer>) -> Vec<String> {
+    let mut n: Vec<String> = rows.into_iter().map(|w| w.name).collect();
+    n.sort();
+    n
+}
+
+/// The library plus a writer without novels.
+fn library_and_nobody(conn: &mut dorm::Connection) {
+    library(conn);
+    Writer::objects()
+        .create(
+            conn,
+            Writer {
+                name: "Nobody".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+}
+
 fn titles(rows: Vec<Novel>) -> Vec<String> {
     let mut t: Vec<String> = rows.into_iter().map(|n| n.title).collect();
     t.sort();
@@ -269,21 +289,8 @@ fn foreign_key_metadata_and_ddl() {
 #[test]
 fn lookups_follow_reverse_relations() {
     each_backend("reverse_lookups", |_db, conn| {
-        let (_, _) = library(conn);
-        Writer::objects()
-            .create(
-                conn,
-                Writer {
-                    name: "Nobody".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let names = |rows: Vec<Writer>| {
-            let mut n: Vec<String> = rows.into_iter().map(|w| w.name).collect();
-            n.sort();
-            n
-        };
+        library_and_nobody(conn);
+        let names = writer_names;
         // The default reverse name is the model's name in lower case (Django's `novel__...`).
         assert_eq!(
             names(
@@ -398,21 +405,8 @@ fn one_to_one_is_a_unique_foreign_key() {
 #[test]
 fn isnull_on_a_reverse_relation_means_no_related_rows() {
     each_backend("reverse_isnull", |_db, conn| {
-        library(conn);
-        Writer::objects()
-            .create(
-                conn,
-                Writer {
-                    name: "Nobody".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let names = |rows: Vec<Writer>| {
-            let mut n: Vec<String> = rows.into_iter().map(|w| w.name).collect();
-            n.sort();
-            n
-        };
+        library_and_nobody(conn);
+        let names = writer_names;
         // The scrap book's "no associated records": Venue.objects.filter(experiences__isnull=True).
         assert_eq!(
             names(

@@ -112,3 +112,18 @@ pub fn each_backend(test: &str, mut body: impl FnMut(&TestDb, &mut Connection)) 
         body(&db, &mut conn);
     }
 }
+
+/// Inserts `Person` rows of `(name, age, nickname)`.
+pub fn insert_people(conn: &mut Connection, rows: &[(&str, i32, Option<&str>)]) {
+    use dorm::prelude::*;
+    let rows: Vec<models::Person> = rows
+        .iter()
+        .map(|(name, age, nick)| models::Person {
+            name: name.to_string(),
+            age: *age,
+            nickname: nick.map(str::to_string),
+            ..Default::default()
+        })
+        .collect();
+    models::Person::objects().bulk_create(rows, conn).unwrap();
+}
