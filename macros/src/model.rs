@@ -1030,6 +1030,33 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 type Kind = ::dorm::relations::ReverseOf<#ident, #module::#fi>;
             }
         });
+        // The reverse accessor on instances of the target (Django's `blog.entry_set`): a
+        // QuerySet, so reading it is an explicit query. One-to-one relations have none yet.
+        if !f.one_to_one {
+            let accessor = match &f.opts.related_name {
+                Some(n) => format_ident!("{}", n.value()),
+                None => format_ident!("{}_set", model_name.to_lowercase()),
+            };
+            let field_name_ty = name_type(&f.name);
+            let doc = format!(
+                "The `{model_name}` rows whose `{}` points at this row (Django's `{}`): an error for an unsaved row.",
+                f.name, accessor
+            );
+            reverses.push(quote! {
+                impl #target {
+                    #[doc = #doc]
+                    pub fn #accessor(&self) -> ::dorm::Result<::dorm::QuerySet<#ident, ::dorm::model::Filtered<#ident, ::dorm::lookups::Lookup<#field_name_ty, ::dorm::lookups::Exact, <#target as ::dorm::Model>::PkValue>>>> {
+                        let pk = ::dorm::Model::pk(self).ok_or(::dorm::Error::Unsaved {
+                            model: <#target as ::dorm::Model>::META.name,
+                            action: "follow a reverse relation",
+                        })?;
+                        ::core::result::Result::Ok(<#ident as ::dorm::Model>::objects().filter(
+                            ::dorm::lookups::Lookup::<#field_name_ty, ::dorm::lookups::Exact, _>::new(pk),
+                        ))
+                    }
+                }
+            });
+        }
     }
     let pk_alias = if fields.iter().any(|f| f.name == "pk") {
         quote!()

@@ -18,7 +18,7 @@ mod manager;
 mod meta;
 
 pub use instance::Instance;
-pub use manager::Manager;
+pub use manager::{Filtered, Manager};
 pub use meta::{ConstraintMeta, IndexMeta, ModelMeta};
 
 use crate::fields::FieldMeta;

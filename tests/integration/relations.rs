@@ -439,3 +439,45 @@ fn isnull_on_a_reverse_relation_means_no_related_rows() {
         );
     });
 }
+
+#[test]
+fn reverse_accessors_are_explicit_querysets() {
+    each_backend("reverse_accessors", |_db, conn| {
+        let (tolkien, lewis) = library(conn);
+        let (novels, queries) = dorm::db::instrumentation::capture_queries(|| {
+            tolkien.novel_set().unwrap().fetch(conn).unwrap()
+        });
+        assert_eq!(titles(novels), ["Silmarillion", "The Hobbit"]);
+        assert_eq!(queries.len(), 1);
+        assert_eq!(
+            filter!(lewis.novel_set().unwrap(), pages__gt = 100)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        assert!(matches!(
+            Writer::default().novel_set(),
+            Err(Error::Unsaved { .. })
+        ));
+        let boss = Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Ann".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: "Bob".into(),
+                    boss: Some(ForeignKey::to(&boss).unwrap()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(boss.employee_set().unwrap().count(conn).unwrap(), 1);
+    });
+}

@@ -38,6 +38,20 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     )?;
 
     book.recipe(
+        "How to get bidirectional relationships? (x_set, or related_name)",
+        |conn| {
+            let blog = filter!(Blog::objects(), name = "Beatles Blog").get(conn)?;
+            let entries = blog.entry_set()?.count(conn)?;
+            let berlin = filter!(City::objects(), name = "Berlin").get(conn)?;
+            let venues = berlin.venues()?.fetch(conn)?;
+            Ok((
+                entries,
+                venues.into_iter().map(|v| v.name).collect::<Vec<_>>(),
+            ))
+        },
+    )?;
+
+    book.recipe(
         "How to simulate hasmanythrough (City -> Venue -> Experience)",
         |conn| {
             let berlin = filter!(City::objects(), name = "Berlin").get(conn)?;
