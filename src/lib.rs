@@ -58,11 +58,11 @@ pub use expressions::F;
 pub use fields::{Auto, Choices};
 pub use model::{Manager, Model};
 pub use queryset::QuerySet;
-pub use relations::{ForeignKey, OnDelete, OneToOne};
+pub use relations::{ForeignKey, Loaded, OnDelete, OneToOne};
 
 pub use dorm_macros::{
-    abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by, q,
-    update, values, values_list, Choices, Model,
+    abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by,
+    prefetch_related, q, related, select_related, update, values, values_list, Choices, Model,
 };
 
 /// Everything a module that declares models and runs queries needs, in one `use`.
@@ -70,8 +70,8 @@ pub mod prelude {
     pub use crate::fields::{Auto, Choices as _};
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
-        abstract_model, defer, distinct_on, exclude, extends, field, filter, only, order_by, q,
-        update, values, values_list, Choices, Model,
+        abstract_model, defer, distinct_on, exclude, extends, field, filter, only, order_by,
+        prefetch_related, q, related, select_related, update, values, values_list, Choices, Model,
     };
 }
 

@@ -10,6 +10,7 @@ mod inherit;
 mod lookups;
 mod model;
 mod names;
+mod relations;
 
 /// Declares a model; see the `dorm` crate's `model` module for what it generates and
 /// `dorm::fields` for the field options.
@@ -111,6 +112,34 @@ pub fn order_by(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn update(input: TokenStream) -> TokenStream {
     lookups::update(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `select_related!(qs, blog, blog__owner)`: load the rows these foreign keys point at in the
+/// same query, joined (Django's `select_related`).
+#[proc_macro]
+pub fn select_related(input: TokenStream) -> TokenStream {
+    relations::select_related(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `prefetch_related!(qs, entry_set, entry_set__authors, books = qs)`: load reverse and
+/// many-to-many relations in one extra query each (Django's `prefetch_related`; `name = qs`
+/// is Django's `Prefetch(name, queryset=qs)`).
+#[proc_macro]
+pub fn prefetch_related(input: TokenStream) -> TokenStream {
+    relations::prefetch_related(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `related!(entry.blog)`: what `select_related!`/`prefetch_related!` loaded for the relation
+/// `blog` of the row `entry` (a compile error when the query did not load it).
+#[proc_macro]
+pub fn related(input: TokenStream) -> TokenStream {
+    relations::related(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -95,17 +95,17 @@ fn transform_type(name: &str) -> Option<&'static str> {
 }
 
 /// `receiver, key = value, ..., q_expression, ...`
-struct Call {
-    receiver: Expr,
-    args: Vec<(syn::Ident, Expr)>,
+pub(crate) struct Call {
+    pub(crate) receiver: Expr,
+    pub(crate) args: Vec<(syn::Ident, Expr)>,
     /// Positional conditions (`q!(...) | q!(...)`), ANDed with the keyword ones.
-    conditions: Vec<Expr>,
+    pub(crate) conditions: Vec<Expr>,
 }
 
 /// `key = value, ..., q_expression, ...` (the arguments of `q!`).
 struct Args {
-    args: Vec<(syn::Ident, Expr)>,
-    conditions: Vec<Expr>,
+    pub(crate) args: Vec<(syn::Ident, Expr)>,
+    pub(crate) conditions: Vec<Expr>,
 }
 
 fn parse_args(input: ParseStream, first_needs_comma: bool) -> syn::Result<Args> {
@@ -167,7 +167,7 @@ impl Parse for Call {
 }
 
 /// Splits `pub_date__year__gte` into its parts.
-fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
+pub(crate) fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
     let text = key.to_string();
     let text = text.strip_prefix("r#").unwrap_or(&text).to_string();
     let parts: Vec<String> = text.split("__").map(str::to_string).collect();

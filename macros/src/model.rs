@@ -1025,18 +1025,26 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         seen_reverse.push((target_text, name.clone(), f.name.clone()));
         let name_ty = name_type(&name);
         let fi = &f.ident;
+        let fk_name_ty = name_type(&f.name);
         reverses.push(quote! {
             impl ::dorm::relations::PathStep<#name_ty> for #target {
-                type Kind = ::dorm::relations::ReverseOf<#ident, #module::#fi>;
+                type Kind = ::dorm::relations::ReverseOf<#ident, #module::#fi, #fk_name_ty>;
             }
         });
         // The reverse accessor on instances of the target (Django's `blog.entry_set`): a
-        // QuerySet, so reading it is an explicit query. One-to-one relations have none yet.
+        // QuerySet, so reading it is an explicit query; the same name is what
+        // `prefetch_related!` loads. One-to-one relations have none yet.
         if !f.one_to_one {
             let accessor = match &f.opts.related_name {
                 Some(n) => format_ident!("{}", n.value()),
                 None => format_ident!("{}_set", model_name.to_lowercase()),
             };
+            let accessor_ty = name_type(&accessor.to_string());
+            reverses.push(quote! {
+                impl ::dorm::relations::Accessor<#accessor_ty> for #target {
+                    type Kind = ::dorm::relations::ReverseOf<#ident, #module::#fi, #fk_name_ty>;
+                }
+            });
             let field_name_ty = name_type(&f.name);
             let doc = format!(
                 "The `{model_name}` rows whose `{}` points at this row (Django's `{}`): an error for an unsaved row.",

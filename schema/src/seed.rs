@@ -144,6 +144,13 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 },
             )?;
         }
+        // Cid is Ann's and Dee's father (the N+1 recipe's `select_related('father')`).
+        let cid = filter!(Person::objects(), first_name = "Cid").get(conn)?;
+        dorm::update!(
+            filter!(Person::objects(), first_name__in = ["Ann", "Dee"]),
+            father = ForeignKey::to(&cid)?
+        )
+        .execute(conn)?;
         Reporter::objects().create(
             conn,
             Reporter {

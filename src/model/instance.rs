@@ -4,6 +4,7 @@
 use super::{dispatch, Model};
 use crate::db::Executor;
 use crate::error::{Error, Result};
+use crate::relations::{Nil, Payload, RelatedOf};
 
 /// Methods on model instances. In the prelude; implemented for every model.
 pub trait Instance: Model {
@@ -92,6 +93,19 @@ pub trait Instance: Model {
                 model: Self::META.name,
             }),
         }
+    }
+
+    /// Never compiles: a row loaded without `select_related!`/`prefetch_related!` carries no
+    /// related rows, and reading one would be Django's silent query per row (the N+1 problem).
+    /// The compiler's message says what to do instead: load the relation with the query
+    /// ([`Loaded::related`](crate::relations::Loaded::related)), or ask for it explicitly
+    /// (`entry.blog.fetch(conn)`, `blog.entry_set()?`).
+    fn related<N, I>(&self) -> <<Nil as RelatedOf<N, I>>::Payload as Payload>::Ref<'static>
+    where
+        Nil: RelatedOf<N, I>,
+    {
+        static NOTHING: Nil = Nil;
+        NOTHING.payload().view()
     }
 }
 

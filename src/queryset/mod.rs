@@ -50,6 +50,7 @@ mod explain;
 mod filter;
 mod ordering;
 mod raw;
+mod related;
 mod slicing;
 mod sql;
 mod update;
@@ -67,6 +68,7 @@ pub use ordering::{
     ReverseOrder, Unordered,
 };
 pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
+pub use related::{RelatedBuilt, RelatedQuerySet};
 pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};
 pub use sql::SqlFor;
 pub use update::{Assign, Changes, PendingUpdate};

@@ -92,6 +92,29 @@ impl<M: Model<PkValue = K>, K> ForeignKey<M, K> {
     }
 }
 
+/// A foreign key field's declared type (`ForeignKey<T, K>` or `Option<ForeignKey<T, K>>`):
+/// the key it holds, if any.
+pub trait KeyOf {
+    /// The key's type.
+    type Key;
+    /// The key, `None` for a NULL foreign key.
+    fn key(&self) -> Option<&Self::Key>;
+}
+
+impl<M, K> KeyOf for ForeignKey<M, K> {
+    type Key = K;
+    fn key(&self) -> Option<&K> {
+        Some(&self.id)
+    }
+}
+
+impl<M, K> KeyOf for Option<ForeignKey<M, K>> {
+    type Key = K;
+    fn key(&self) -> Option<&K> {
+        self.as_ref().map(|f| &f.id)
+    }
+}
+
 impl<M, K: Clone> Clone for ForeignKey<M, K> {
     fn clone(&self) -> Self {
         ForeignKey::new(self.id.clone())

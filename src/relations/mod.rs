@@ -1,5 +1,7 @@
 //! Relations: [`ForeignKey`] (Django's `models.ForeignKey`), its `on_delete` rule
-//! ([`OnDelete`]), and lookups that follow a relation (`filter!(qs, author__name = "x")`).
+//! ([`OnDelete`]), lookups that follow a relation (`filter!(qs, author__name = "x")`), and
+//! loading related rows without N+1 queries (`select_related!`, `prefetch_related!`, read
+//! through [`Loaded`]).
 //!
 //! Reverse relations are reached by `related_name` (or the model's name in lower case):
 //! `filter!(Author::objects(), books__bestseller = true)` becomes
@@ -8,13 +10,22 @@
 //! A lookup across a foreign key becomes `fk IN (SELECT pk FROM target WHERE ...)`: the row type
 //! never changes, no row appears twice, the conditions of one `filter!` apply to the same related
 //! row (Django's multi-valued rule), and a self-referential key (`Employee.boss`) needs no alias.
-//! Reading the related row is an explicit query (`book.author.fetch(conn)`), never a silent one.
+//! Reading the related row is an explicit query (`book.author.fetch(conn)`), or a field access
+//! on a row loaded with `select_related!`/`prefetch_related!`, never a silent query.
 
 mod foreign_key;
+mod loaded;
 mod path;
+pub mod prefetch_related;
+pub mod select_related;
 
-pub use foreign_key::{ForeignKey, OnDelete, OneToOne, RelationMeta};
+pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta};
+pub use loaded::{Got, Here, Loaded, Loads, Nil, Payload, RelatedOf, There};
 pub use path::{
     ForeignKeyTo, IsNullKind, JsonKind, NameIsNull, PathKind, PathLookup, PathStep, Plain,
     ReverseOf, ToJsonPath,
 };
+pub use prefetch_related::{
+    Accessor, AllRows, Prefetch, PrefetchKind, PrefetchList, PrefetchPaths, RelationTarget,
+};
+pub use select_related::{Cons, Join, JoinList, OuterOrderOf};

@@ -61,10 +61,12 @@ impl<M: Field<Head>, Head> PathStep<Head> for M {
     type Kind = <M as Field<Head>>::Kind;
 }
 
-/// The rows of `Source` whose foreign key column `Fk` points at this model: a reverse relation
+/// The rows of `Source` whose foreign key column `Fk` (the field `FkName`) points at this model: a reverse relation
 /// (Django's `blog.entry_set`, queried as `entry__...` or by its `related_name`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ReverseOf<Source, Fk>(PhantomData<fn() -> (Source, Fk)>);
+pub struct ReverseOf<Source, Fk, FkName>(PhantomData<Phantom3<Source, Fk, FkName>>);
+
+type Phantom3<A, B, C> = fn() -> (A, B, C);
 
 impl<M, Head, Inner> Predicate<M> for PathLookup<Head, Inner>
 where
@@ -83,7 +85,7 @@ pub type ReverseIn<M, S, Fk, Inner> = InSubquery<
     diesel::dsl::Select<diesel::dsl::Filter<BaseQuery<S>, <Inner as Predicate<S>>::Expr>, Fk>,
 >;
 
-impl<M, Head, S, Fk, Inner> PathKind<M, Head, Inner> for ReverseOf<S, Fk>
+impl<M, Head, S, Fk, FkName, Inner> PathKind<M, Head, Inner> for ReverseOf<S, Fk, FkName>
 where
     M: Model,
     S: Model,
@@ -225,7 +227,7 @@ macro_rules! field_is_null {
 }
 field_is_null!(Plain => [], JsonKind => [], ForeignKeyTo<T> => [T]);
 
-impl<M, N, S, Fk> IsNullKind<M, N> for ReverseOf<S, Fk>
+impl<M, N, S, Fk, FkName> IsNullKind<M, N> for ReverseOf<S, Fk, FkName>
 where
     M: Model,
     S: Model,

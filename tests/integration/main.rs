@@ -7,6 +7,7 @@ mod crud;
 mod db;
 mod errors;
 mod exactness;
+mod loading;
 mod lookups;
 mod migrations;
 mod queryset;

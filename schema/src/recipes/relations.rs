@@ -38,6 +38,48 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     )?;
 
     book.recipe(
+        "How to avoid N+1 problems when accessing foreign-key attributes? (select_related)",
+        |conn| {
+            // One query, joined; `related!` reads what was loaded, and reading a relation that
+            // was not loaded does not compile.
+            let people =
+                dorm::select_related!(dorm::order_by!(Person::objects().all(), first_name), father)
+                    .fetch(conn)?;
+            Ok(people
+                .iter()
+                .map(|p| {
+                    let father = dorm::related!(p.father).map(|f| f.first_name.clone());
+                    (p.first_name.clone(), father)
+                })
+                .collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
+        "How to avoid N+1 problems when accessing reverse related attributes? (prefetch_related)",
+        |conn| {
+            // One query per level: the cities, their venues, the venues' experiences.
+            let cities = dorm::prefetch_related!(
+                dorm::order_by!(City::objects().all(), name),
+                venues,
+                venues__experiences
+            )
+            .fetch(conn)?;
+            Ok(cities
+                .iter()
+                .map(|c| {
+                    let venues = dorm::related!(c.venues);
+                    let experiences: usize = venues
+                        .iter()
+                        .map(|v| dorm::related!(v.experiences).len())
+                        .sum();
+                    (c.name.clone(), venues.len(), experiences)
+                })
+                .collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
         "How to get bidirectional relationships? (x_set, or related_name)",
         |conn| {
             let blog = filter!(Blog::objects(), name = "Beatles Blog").get(conn)?;

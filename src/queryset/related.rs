@@ -1,0 +1,152 @@
+//! `select_related` and `prefetch_related` on a QuerySet: a [`RelatedQuerySet`] loads each row
+//! as a [`Loaded`] with the related rows it was asked for. See
+//! [`relations::select_related`](crate::relations::select_related) and
+//! [`relations::prefetch_related`](crate::relations::prefetch_related) for the queries.
+
+use std::marker::PhantomData;
+
+use super::execute::Built;
+use super::ordering::{ApplyOrder, FirstOrder};
+use super::slicing::{ApplySlice, Slice, Sliced};
+use super::sql::SqlFor;
+use super::QuerySet;
+use crate::db::{Load, Vendor};
+use crate::error::Result;
+use crate::model::Model;
+use crate::relations::{JoinList, Loaded, Nil, OuterOrderOf, PrefetchList, PrefetchPaths};
+
+/// A QuerySet whose rows load with related rows: `J` joined (`select_related!`), `P`
+/// prefetched (`prefetch_related!`). Written last, after filters, ordering and slicing.
+#[must_use = "a QuerySet does nothing until a method that takes a connection runs it"]
+pub struct RelatedQuerySet<M: Model, W, O, S, J, P> {
+    queryset: QuerySet<M, W, O, S>,
+    prefetch: P,
+    _joins: PhantomData<fn() -> J>,
+}
+
+impl<M: Model, W: Clone, O: Clone, S: Clone, J, P: Clone> Clone
+    for RelatedQuerySet<M, W, O, S, J, P>
+{
+    fn clone(&self) -> Self {
+        RelatedQuerySet {
+            queryset: self.queryset.clone(),
+            prefetch: self.prefetch.clone(),
+            _joins: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    /// Loads the rows that the foreign keys `J` point at in the same query, joined (Django's
+    /// `select_related`). Written `select_related!(qs, blog, blog__owner)`.
+    pub fn select_related<J: JoinList<M>>(self) -> RelatedQuerySet<M, W, O, S, J, Nil> {
+        RelatedQuerySet {
+            queryset: self,
+            prefetch: Nil,
+            _joins: PhantomData,
+        }
+    }
+
+    /// Loads the rows of the reverse and many-to-many relations `prefetch`, one query per
+    /// relation (Django's `prefetch_related`). Written `prefetch_related!(qs, entry_set)`.
+    pub fn prefetch_related<P: PrefetchPaths<M>>(
+        self,
+        prefetch: P,
+    ) -> RelatedQuerySet<M, W, O, S, Nil, P> {
+        RelatedQuerySet {
+            queryset: self,
+            prefetch,
+            _joins: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, O, S, P> RelatedQuerySet<M, W, O, S, Nil, P> {
+    /// Adds the joins `J` (see [`QuerySet::select_related`]).
+    pub fn select_related<J: JoinList<M>>(self) -> RelatedQuerySet<M, W, O, S, J, P> {
+        RelatedQuerySet {
+            queryset: self.queryset,
+            prefetch: self.prefetch,
+            _joins: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, O, S, J> RelatedQuerySet<M, W, O, S, J, Nil> {
+    /// Adds the prefetches `prefetch` (see [`QuerySet::prefetch_related`]).
+    pub fn prefetch_related<P: PrefetchPaths<M>>(
+        self,
+        prefetch: P,
+    ) -> RelatedQuerySet<M, W, O, S, J, P> {
+        RelatedQuerySet {
+            queryset: self.queryset,
+            prefetch,
+            _joins: PhantomData,
+        }
+    }
+}
+
+/// The query a [`RelatedQuerySet`] runs for its own rows (and joined ones).
+pub type RelatedBuilt<M, W, O, S, J> =
+    <J as JoinList<M>>::Query<Built<M, W, O, S>, <O as OuterOrderOf<M>>::Expr>;
+
+impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
+    /// Runs the query (and one per prefetched relation) and returns every row with its
+    /// related rows.
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<Loaded<M, P::Out>>>
+    where
+        O: ApplyOrder<M, W> + OuterOrderOf<M>,
+        S: ApplySlice<O::Out>,
+        J: JoinList<M>,
+        C: Load<'q, RelatedBuilt<M, W, O, S, J>, J::CombinedRow<M>>,
+        P: PrefetchList<'q, M, J::Related, C>,
+    {
+        let outer = self.queryset.order.outer();
+        let query = J::query(self.queryset.into_diesel(), outer);
+        let rows = conn
+            .load_rows(query)?
+            .into_iter()
+            .map(|row| {
+                let (object, related) = J::split(row);
+                Loaded::new(object, related)
+            })
+            .collect();
+        self.prefetch.run(rows, conn)
+    }
+
+    /// The first row (in the QuerySet's ordering, or by primary key), with its related rows.
+    pub fn first<'q, C>(self, conn: &mut C) -> Result<Option<Loaded<M, P::Out>>>
+    where
+        O: FirstOrder<M>,
+        O::Out: ApplyOrder<M, W> + OuterOrderOf<M>,
+        S: Slice,
+        Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
+        J: JoinList<M>,
+        C: Load<'q, RelatedBuilt<M, W, O::Out, Sliced, J>, J::CombinedRow<M>>,
+        P: PrefetchList<'q, M, J::Related, C>,
+    {
+        let qs = self.queryset;
+        let first = RelatedQuerySet::<M, W, O::Out, Sliced, J, P> {
+            queryset: QuerySet::from_parts(
+                qs.query,
+                qs.order.first_order(),
+                qs.slice.narrow(0, Some(1)),
+            ),
+            prefetch: self.prefetch,
+            _joins: PhantomData,
+        };
+        Ok(first.fetch(conn)?.pop())
+    }
+
+    /// The SQL of the main query (prefetches run one more query each), for `vendor`.
+    pub fn sql(self, vendor: Vendor) -> String
+    where
+        O: ApplyOrder<M, W> + OuterOrderOf<M>,
+        S: ApplySlice<O::Out>,
+        J: JoinList<M>,
+        RelatedBuilt<M, W, O, S, J>: SqlFor,
+    {
+        let outer = self.queryset.order.outer();
+        J::query(self.queryset.into_diesel(), outer).sql_for(vendor)
+    }
+}

@@ -1,0 +1,290 @@
+//! Loading related rows without N+1 queries: `select_related!` (joins) and
+//! `prefetch_related!` (one query per relation), counted with `capture_queries`.
+
+use chrono::NaiveDate;
+use dorm::db::instrumentation::capture_queries;
+use dorm::prelude::*;
+use dorm::{prefetch_related, select_related, ForeignKey};
+
+use crate::common::{each_backend, models::*};
+
+fn writer(conn: &mut dorm::Connection, name: &str) -> Writer {
+    Writer::objects()
+        .create(
+            conn,
+            Writer {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+}
+
+fn novel(conn: &mut dorm::Connection, by: &Writer, title: &str, pages: i32, owner: Option<&Owner>) {
+    Novel::objects()
+        .create(
+            conn,
+            Novel {
+                writer: ForeignKey::to(by).unwrap(),
+                title: title.into(),
+                pages,
+                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+                owner: owner.map(|o| ForeignKey::to(o).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+}
+
+fn employee(conn: &mut dorm::Connection, name: &str, boss: Option<&Employee>) -> Employee {
+    Employee::objects()
+        .create(
+            conn,
+            Employee {
+                name: name.into(),
+                boss: boss.map(|b| ForeignKey::to(b).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+}
+
+#[test]
+fn select_related_joins_foreign_keys_in_one_query() {
+    each_backend("select_related", |_db, conn| {
+        let tolkien = writer(conn, "Tolkien");
+        let lewis = writer(conn, "Lewis");
+        let shelf = Owner::objects()
+            .create(
+                conn,
+                Owner {
+                    name: "Shelf".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        novel(conn, &tolkien, "The Hobbit", 310, Some(&shelf));
+        novel(conn, &tolkien, "Silmarillion", 365, None);
+        novel(conn, &lewis, "Narnia", 200, None);
+
+        let qs = dorm::order_by!(filter!(Novel::objects(), pages__gte = 250), -pages);
+        let (rows, queries) =
+            capture_queries(|| select_related!(qs, writer, owner).fetch(conn).unwrap());
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        let seen: Vec<(&str, &str, Option<&str>)> = rows
+            .iter()
+            .map(|n| {
+                (
+                    n.title.as_str(),
+                    dorm::related!(n.writer).name.as_str(),
+                    dorm::related!(n.owner).map(|o| o.name.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Silmarillion", "Tolkien", None),
+                ("The Hobbit", "Tolkien", Some("Shelf")),
+            ]
+        );
+        // The row itself is the plain model.
+        assert_eq!(rows[0].clone().into_inner().pages, 365);
+
+        // Slices and `first` keep their meaning: the join is outside the sliced query.
+        let first = select_related!(dorm::order_by!(Novel::objects().all(), title), writer)
+            .first(conn)
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.title, "Narnia");
+        assert_eq!(dorm::related!(first.writer).name, "Lewis");
+        let second = select_related!(
+            dorm::order_by!(Novel::objects().all(), title).slice(1..2),
+            writer
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].title, "Silmarillion");
+    });
+}
+
+#[test]
+fn select_related_follows_self_references_at_any_depth() {
+    each_backend("select_related_self", |_db, conn| {
+        let ann = employee(conn, "Ann", None);
+        let bob = employee(conn, "Bob", Some(&ann));
+        employee(conn, "Cid", Some(&bob));
+        let rows = select_related!(dorm::order_by!(Employee::objects().all(), name), boss__boss)
+            .fetch(conn)
+            .unwrap();
+        let chain: Vec<(String, Option<String>, Option<String>)> = rows
+            .iter()
+            .map(|e| {
+                let boss = dorm::related!(e.boss);
+                (
+                    e.name.clone(),
+                    boss.map(|b| b.name.clone()),
+                    boss.and_then(|b| dorm::related!(b.boss))
+                        .map(|b| b.name.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            chain,
+            [
+                ("Ann".to_string(), None, None),
+                ("Bob".to_string(), Some("Ann".to_string()), None),
+                (
+                    "Cid".to_string(),
+                    Some("Bob".to_string()),
+                    Some("Ann".to_string())
+                ),
+            ]
+        );
+    });
+}
+
+#[test]
+fn a_hundred_rows_with_their_foreign_key_is_one_query() {
+    each_backend("select_related_100", |_db, conn| {
+        let writers: Vec<Writer> = (0..10).map(|i| writer(conn, &format!("W{i}"))).collect();
+        let novels: Vec<Novel> = (0..100)
+            .map(|i| Novel {
+                writer: ForeignKey::to(&writers[i % 10]).unwrap(),
+                title: format!("N{i:03}"),
+                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+                ..Default::default()
+            })
+            .collect();
+        Novel::objects().bulk_create(novels, conn).unwrap();
+
+        let (names, queries) = capture_queries(|| {
+            select_related!(Novel::objects().all(), writer)
+                .fetch(conn)
+                .unwrap()
+                .iter()
+                .map(|n| dorm::related!(n.writer).name.clone())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(names.len(), 100);
+        assert_eq!(queries.len(), 1);
+        // The explicit alternative is one query per row: the N+1 the types steer away from.
+        let ((), queries) = capture_queries(|| {
+            for n in Novel::objects().all().fetch(conn).unwrap() {
+                n.writer.fetch(conn).unwrap();
+            }
+        });
+        assert_eq!(queries.len(), 101);
+    });
+}
+
+#[test]
+fn prefetch_related_loads_reverse_relations_in_one_query_each() {
+    each_backend("prefetch_related", |_db, conn| {
+        let tolkien = writer(conn, "Tolkien");
+        let lewis = writer(conn, "Lewis");
+        writer(conn, "Nobody");
+        novel(conn, &tolkien, "The Hobbit", 310, None);
+        novel(conn, &tolkien, "Silmarillion", 365, None);
+        novel(conn, &lewis, "Narnia", 200, None);
+
+        let (rows, queries) = capture_queries(|| {
+            prefetch_related!(dorm::order_by!(Writer::objects().all(), name), novel_set)
+                .fetch(conn)
+                .unwrap()
+        });
+        assert_eq!(queries.len(), 2, "{queries:?}");
+        let shelf: Vec<(String, Vec<String>)> = rows
+            .iter()
+            .map(|w| {
+                let mut titles: Vec<String> = dorm::related!(w.novel_set)
+                    .iter()
+                    .map(|n| n.title.clone())
+                    .collect();
+                titles.sort();
+                (w.name.clone(), titles)
+            })
+            .collect();
+        assert_eq!(
+            shelf,
+            [
+                ("Lewis".to_string(), vec!["Narnia".to_string()]),
+                ("Nobody".to_string(), vec![]),
+                (
+                    "Tolkien".to_string(),
+                    vec!["Silmarillion".to_string(), "The Hobbit".to_string()]
+                ),
+            ]
+        );
+
+        // A custom QuerySet filters and orders the prefetched rows (Django's Prefetch()).
+        let rows = prefetch_related!(
+            dorm::order_by!(Writer::objects().all(), name),
+            novel_set = dorm::order_by!(filter!(Novel::objects(), pages__gt = 250), -pages)
+        )
+        .fetch(conn)
+        .unwrap();
+        let tolkien_titles: Vec<&str> = dorm::related!(rows[2].novel_set)
+            .iter()
+            .map(|n| n.title.as_str())
+            .collect();
+        assert_eq!(tolkien_titles, ["Silmarillion", "The Hobbit"]);
+        assert!(dorm::related!(rows[0].novel_set).is_empty());
+    });
+}
+
+#[test]
+fn nested_prefetches_are_one_query_per_level() {
+    each_backend("prefetch_nested", |_db, conn| {
+        // 5 bosses, each with 4 managers, each with 3 reports.
+        for b in 0..5 {
+            let boss = employee(conn, &format!("B{b}"), None);
+            for m in 0..4 {
+                let manager = employee(conn, &format!("B{b}M{m}"), Some(&boss));
+                for r in 0..3 {
+                    employee(conn, &format!("B{b}M{m}R{r}"), Some(&manager));
+                }
+            }
+        }
+        let (rows, queries) = capture_queries(|| {
+            prefetch_related!(
+                filter!(Employee::objects(), boss__isnull = true),
+                employee_set,
+                employee_set__employee_set
+            )
+            .fetch(conn)
+            .unwrap()
+        });
+        assert_eq!(queries.len(), 3, "{queries:?}");
+        assert_eq!(rows.len(), 5);
+
+        // With select_related: the prefetched rows hang off the joined query's rows.
+        let (managers, queries) = capture_queries(|| {
+            prefetch_related!(
+                select_related!(
+                    filter!(Employee::objects(), name__in = ["B0M0", "B1M1"]),
+                    boss
+                ),
+                employee_set
+            )
+            .fetch(conn)
+            .unwrap()
+        });
+        assert_eq!(queries.len(), 2);
+        for m in &managers {
+            assert_eq!(dorm::related!(m.boss).unwrap().name, &m.name[..2]);
+            assert_eq!(dorm::related!(m.employee_set).len(), 3);
+        }
+        for boss in &rows {
+            let managers = dorm::related!(boss.employee_set);
+            assert_eq!(managers.len(), 4);
+            for manager in managers {
+                assert_eq!(manager.boss.as_ref().unwrap().id(), &boss.id.get().unwrap());
+                let reports = dorm::related!(manager.employee_set);
+                assert_eq!(reports.len(), 3);
+                assert!(reports.iter().all(|r| r.name.starts_with(&manager.name)));
+            }
+        }
+    });
+}
