@@ -4,7 +4,7 @@
 use dorm::fields::{DefaultMeta, FieldKind, FieldMeta};
 use dorm::migrations::{Migration, Operation};
 use dorm::model::{ConstraintMeta, IndexMeta, ModelMeta};
-use dorm::relations::OnDelete;
+use dorm::relations::{ManyToManyMeta, OnDelete};
 
 const USER: ModelMeta = ModelMeta {
     name: "User",
@@ -38,6 +38,7 @@ const USER: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "user",
+    many_to_many: &[],
 };
 
 const CITY: ModelMeta = ModelMeta {
@@ -61,6 +62,7 @@ const CITY: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "city",
+    many_to_many: &[],
 };
 
 const VENUE: ModelMeta = ModelMeta {
@@ -96,6 +98,7 @@ const VENUE: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "venue",
+    many_to_many: &[],
 };
 
 const EXPERIENCE: ModelMeta = ModelMeta {
@@ -129,6 +132,7 @@ const EXPERIENCE: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "experience",
+    many_to_many: &[],
 };
 
 const BLOGPOST: ModelMeta = ModelMeta {
@@ -161,6 +165,7 @@ const BLOGPOST: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "blog post",
+    many_to_many: &[],
 };
 
 const PRODUCT: ModelMeta = ModelMeta {
@@ -189,6 +194,7 @@ const PRODUCT: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "product",
+    many_to_many: &[],
 };
 
 const BLOG: ModelMeta = ModelMeta {
@@ -205,6 +211,23 @@ const BLOG: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "blog",
+    many_to_many: &[],
+};
+
+const AUTHOR: ModelMeta = ModelMeta {
+    name: "Author",
+    app_label: "scrapbook",
+    db_table: "scrapbook_author",
+    fields: &[
+        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+        FieldMeta::new("name", FieldKind::CharField).max_length(100),
+    ],
+    constraints: &[],
+    indexes: &[],
+    ordering: &[],
+    managed: true,
+    verbose_name: "author",
+    many_to_many: &[],
 };
 
 const ENTRY: ModelMeta = ModelMeta {
@@ -235,21 +258,50 @@ const ENTRY: ModelMeta = ModelMeta {
     ordering: &["-pub_date", "headline"],
     managed: true,
     verbose_name: "entry",
-};
-
-const AUTHOR: ModelMeta = ModelMeta {
-    name: "Author",
-    app_label: "scrapbook",
-    db_table: "scrapbook_author",
-    fields: &[
-        FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
-        FieldMeta::new("name", FieldKind::CharField).max_length(100),
-    ],
-    constraints: &[],
-    indexes: &[],
-    ordering: &[],
-    managed: true,
-    verbose_name: "author",
+    many_to_many: &[ManyToManyMeta {
+        name: "authors",
+        to: "Author",
+        related_name: None,
+        through: None,
+        symmetrical: false,
+        join: Some(&ModelMeta {
+            name: "Entry_authors",
+            app_label: "scrapbook",
+            db_table: "scrapbook_entry_authors",
+            fields: &[
+                FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+                FieldMeta::new("entry", FieldKind::ForeignKey)
+                    .column("entry_id")
+                    .db_index()
+                    .foreign_key(
+                        "Entry",
+                        "scrapbook_entry",
+                        "id",
+                        FieldKind::BigIntegerField,
+                        OnDelete::Cascade,
+                    ),
+                FieldMeta::new("author", FieldKind::ForeignKey)
+                    .column("author_id")
+                    .db_index()
+                    .foreign_key(
+                        "Author",
+                        "scrapbook_author",
+                        "id",
+                        FieldKind::BigIntegerField,
+                        OnDelete::Cascade,
+                    ),
+            ],
+            constraints: &[ConstraintMeta {
+                name: "scrapbook_entry_authors_entry_id_author_id_uniq",
+                fields: &["entry", "author"],
+            }],
+            indexes: &[],
+            ordering: &[],
+            managed: true,
+            verbose_name: "Entry-Author relationship",
+            many_to_many: &[],
+        }),
+    }],
 };
 
 const BOOK: ModelMeta = ModelMeta {
@@ -277,6 +329,7 @@ const BOOK: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "book",
+    many_to_many: &[],
 };
 
 const PERSON: ModelMeta = ModelMeta {
@@ -320,6 +373,7 @@ const PERSON: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "person",
+    many_to_many: &[],
 };
 
 const HERO: ModelMeta = ModelMeta {
@@ -337,6 +391,7 @@ const HERO: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "hero",
+    many_to_many: &[],
 };
 
 const REPORTER: ModelMeta = ModelMeta {
@@ -353,6 +408,7 @@ const REPORTER: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "reporter",
+    many_to_many: &[],
 };
 
 const PLACE: ModelMeta = ModelMeta {
@@ -369,6 +425,7 @@ const PLACE: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "place",
+    many_to_many: &[],
 };
 
 const RESTAURANT: ModelMeta = ModelMeta {
@@ -395,6 +452,7 @@ const RESTAURANT: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "restaurant",
+    many_to_many: &[],
 };
 
 const TOPPING: ModelMeta = ModelMeta {
@@ -410,6 +468,7 @@ const TOPPING: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "topping",
+    many_to_many: &[],
 };
 
 const PIZZA: ModelMeta = ModelMeta {
@@ -425,6 +484,50 @@ const PIZZA: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "pizza",
+    many_to_many: &[ManyToManyMeta {
+        name: "toppings",
+        to: "Topping",
+        related_name: None,
+        through: None,
+        symmetrical: false,
+        join: Some(&ModelMeta {
+            name: "Pizza_toppings",
+            app_label: "scrapbook",
+            db_table: "scrapbook_pizza_toppings",
+            fields: &[
+                FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+                FieldMeta::new("pizza", FieldKind::ForeignKey)
+                    .column("pizza_id")
+                    .db_index()
+                    .foreign_key(
+                        "Pizza",
+                        "scrapbook_pizza",
+                        "id",
+                        FieldKind::BigIntegerField,
+                        OnDelete::Cascade,
+                    ),
+                FieldMeta::new("topping", FieldKind::ForeignKey)
+                    .column("topping_id")
+                    .db_index()
+                    .foreign_key(
+                        "Topping",
+                        "scrapbook_topping",
+                        "id",
+                        FieldKind::BigIntegerField,
+                        OnDelete::Cascade,
+                    ),
+            ],
+            constraints: &[ConstraintMeta {
+                name: "scrapbook_pizza_toppings_pizza_id_topping_id_uniq",
+                fields: &["pizza", "topping"],
+            }],
+            indexes: &[],
+            ordering: &[],
+            managed: true,
+            verbose_name: "Pizza-Topping relationship",
+            many_to_many: &[],
+        }),
+    }],
 };
 
 const MAP: ModelMeta = ModelMeta {
@@ -440,6 +543,50 @@ const MAP: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "map",
+    many_to_many: &[ManyToManyMeta {
+        name: "users",
+        to: "User",
+        related_name: Some("maps"),
+        through: None,
+        symmetrical: false,
+        join: Some(&ModelMeta {
+            name: "Map_users",
+            app_label: "scrapbook",
+            db_table: "scrapbook_map_users",
+            fields: &[
+                FieldMeta::new("id", FieldKind::BigAutoField).primary_key(),
+                FieldMeta::new("map", FieldKind::ForeignKey)
+                    .column("map_id")
+                    .db_index()
+                    .foreign_key(
+                        "Map",
+                        "scrapbook_map",
+                        "id",
+                        FieldKind::BigIntegerField,
+                        OnDelete::Cascade,
+                    ),
+                FieldMeta::new("user", FieldKind::ForeignKey)
+                    .column("user_id")
+                    .db_index()
+                    .foreign_key(
+                        "User",
+                        "scrapbook_user",
+                        "id",
+                        FieldKind::BigIntegerField,
+                        OnDelete::Cascade,
+                    ),
+            ],
+            constraints: &[ConstraintMeta {
+                name: "scrapbook_map_users_map_id_user_id_uniq",
+                fields: &["map", "user"],
+            }],
+            indexes: &[],
+            ordering: &[],
+            managed: true,
+            verbose_name: "Map-User relationship",
+            many_to_many: &[],
+        }),
+    }],
 };
 
 const ORDER: ModelMeta = ModelMeta {
@@ -455,6 +602,7 @@ const ORDER: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "order",
+    many_to_many: &[],
 };
 
 const EVENT: ModelMeta = ModelMeta {
@@ -472,6 +620,7 @@ const EVENT: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "event",
+    many_to_many: &[],
 };
 
 const POST: ModelMeta = ModelMeta {
@@ -487,6 +636,7 @@ const POST: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "post",
+    many_to_many: &[],
 };
 
 const COMMENT: ModelMeta = ModelMeta {
@@ -513,6 +663,7 @@ const COMMENT: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "comment",
+    many_to_many: &[],
 };
 
 const SENTPUSHNOTIFICATION: ModelMeta = ModelMeta {
@@ -546,6 +697,7 @@ const SENTPUSHNOTIFICATION: ModelMeta = ModelMeta {
     ordering: &[],
     managed: true,
     verbose_name: "sent push notification",
+    many_to_many: &[],
 };
 
 const TEMPUSER: ModelMeta = ModelMeta {
@@ -563,6 +715,7 @@ const TEMPUSER: ModelMeta = ModelMeta {
     ordering: &[],
     managed: false,
     verbose_name: "temp user",
+    many_to_many: &[],
 };
 
 /// The migration.
@@ -578,8 +731,8 @@ pub const MIGRATION: Migration = Migration {
         Operation::CreateModel(BLOGPOST),
         Operation::CreateModel(PRODUCT),
         Operation::CreateModel(BLOG),
-        Operation::CreateModel(ENTRY),
         Operation::CreateModel(AUTHOR),
+        Operation::CreateModel(ENTRY),
         Operation::CreateModel(BOOK),
         Operation::CreateModel(PERSON),
         Operation::CreateModel(HERO),

@@ -58,7 +58,7 @@ pub use expressions::F;
 pub use fields::{Auto, Choices};
 pub use model::{Manager, Model};
 pub use queryset::QuerySet;
-pub use relations::{ForeignKey, Loaded, OnDelete, OneToOne};
+pub use relations::{ForeignKey, Loaded, ManyToMany, OnDelete, OneToOne};
 
 pub use dorm_macros::{
     abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by,

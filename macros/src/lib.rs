@@ -8,6 +8,7 @@ use proc_macro::TokenStream;
 mod choices;
 mod inherit;
 mod lookups;
+mod many_to_many;
 mod model;
 mod names;
 mod relations;

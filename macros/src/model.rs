@@ -47,6 +47,10 @@ struct FieldOpts {
     verbose_name: Option<String>,
     on_delete: Option<Ident>,
     related_name: Option<LitStr>,
+    through: Option<syn::Path>,
+    through_fields: Option<(Ident, Ident)>,
+    symmetrical: Option<bool>,
+    m2m_db_table: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -331,6 +335,19 @@ fn parse_field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
                     opts.verbose_name = Some(meta.value()?.parse::<LitStr>()?.value())
                 }
                 "related_name" => opts.related_name = Some(meta.value()?.parse::<LitStr>()?),
+                "through" => opts.through = Some(meta.value()?.parse()?),
+                "through_fields" => {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let a: Ident = content.parse()?;
+                    content.parse::<syn::Token![,]>()?;
+                    let b: Ident = content.parse()?;
+                    opts.through_fields = Some((a, b));
+                }
+                "symmetrical" => {
+                    opts.symmetrical = Some(meta.value()?.parse::<syn::LitBool>()?.value)
+                }
+                "db_table" => opts.m2m_db_table = Some(meta.value()?.parse::<LitStr>()?.value()),
                 "on_delete" => {
                     let rule: Ident = meta.value()?.parse()?;
                     let known = [
@@ -580,9 +597,48 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let opts = parse_model_opts(&input)?;
 
     let mut fields = Vec::new();
+    let mut m2ms = Vec::new();
     for f in &named.named {
         let fident = f.ident.clone().expect("named");
         let fopts = parse_field_opts(f)?;
+        if last_ident(&f.ty).is_some_and(|(n, _)| n == "ManyToMany") {
+            let Some((target, key)) = foreign_key_parts(&f.ty) else {
+                return err(
+                    &f.ty,
+                    "declare it `ManyToMany<Target>` (or `ManyToMany<Target, i32>`)",
+                );
+            };
+            if fopts.on_delete.is_some()
+                || fopts.primary_key
+                || fopts.unique
+                || fopts.default.is_some()
+            {
+                return err(&fident, "a ManyToMany field takes related_name, through, through_fields, symmetrical and db_table only");
+            }
+            let name = fident.to_string();
+            m2ms.push(crate::many_to_many::ManyToManyDef {
+                ident: fident,
+                name,
+                target,
+                key,
+                related_name: fopts.related_name,
+                through: fopts.through,
+                through_fields: fopts.through_fields,
+                symmetrical: fopts.symmetrical,
+                db_table: fopts.m2m_db_table,
+            });
+            continue;
+        }
+        if fopts.through.is_some()
+            || fopts.through_fields.is_some()
+            || fopts.symmetrical.is_some()
+            || fopts.m2m_db_table.is_some()
+        {
+            return err(
+                &fident,
+                "through, through_fields, symmetrical and db_table apply to ManyToMany fields",
+            );
+        }
         let (inner, nullable) = match option_inner(&f.ty) {
             Some(t) => (t, true),
             None => (f.ty.clone(), false),
@@ -1066,6 +1122,28 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             });
         }
     }
+    let m2m = crate::many_to_many::expand(
+        &crate::many_to_many::Owner {
+            ident,
+            model_name: &model_name,
+            module: &module,
+            app_label: &app_label,
+            db_table: &db_table,
+            pk_column: &pk_column,
+            pk_sql_type: pk.sql_type(),
+            pk_kind: match pk.kind {
+                Kind::Auto(16) | Kind::SmallInt => "SmallIntegerField",
+                Kind::Auto(32) | Kind::Int => "IntegerField",
+                Kind::Auto(_) | Kind::BigInt => "BigIntegerField",
+                _ => "TextField",
+            },
+        },
+        &m2ms,
+        &mut seen_reverse,
+    )?;
+    let m2m_items = m2m.items;
+    let m2m_metas = m2m.metas;
+    let m2m_idents: Vec<&Ident> = m2ms.iter().map(|m| &m.ident).collect();
     let pk_alias = if fields.iter().any(|f| f.name == "pk") {
         quote!()
     } else {
@@ -1191,7 +1269,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             impl ::core::default::Default for #ident {
                 /// A new, unsaved instance with every field at its default (Django's `Model()`).
                 fn default() -> Self {
-                    #ident { #(#inits,)* }
+                    #ident { #(#inits,)* #(#m2m_idents: ::core::default::Default::default(),)* }
                 }
             }
         }
@@ -1259,6 +1337,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 ordering: &[#(#ordering_strs),*],
                 managed: #managed,
                 verbose_name: #verbose_name,
+                many_to_many: &[#(#m2m_metas),*],
             };
             const DB_TABLE: &'static str = #db_table;
             const PK_COLUMN: &'static str = #pk_column;
@@ -1305,7 +1384,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         {
             type Row = (#(#row_types,)*);
             fn build(row: Self::Row) -> ::dorm::__private::diesel::deserialize::Result<Self> {
-                ::core::result::Result::Ok(#ident { #(#build_fields,)* })
+                ::core::result::Result::Ok(#ident { #(#build_fields,)* #(#m2m_idents: ::core::default::Default::default(),)* })
             }
         }
 
@@ -1315,12 +1394,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             #(#by_name_bounds,)*
         {
             fn build<'__a>(row: &impl ::dorm::__private::diesel::row::NamedRow<'__a, __DB>) -> ::dorm::__private::diesel::deserialize::Result<Self> {
-                ::core::result::Result::Ok(#ident { #(#by_name_fields,)* })
+                ::core::result::Result::Ok(#ident { #(#by_name_fields,)* #(#m2m_idents: ::core::default::Default::default(),)* })
             }
         }
 
         #(#fk_checks)*
         #(#reverses)*
+        #m2m_items
         #persist
         #default_impl
     })

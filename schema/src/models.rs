@@ -1,14 +1,14 @@
 //! The scrap book's models, declared once with `#[derive(Model)]`.
 //!
 //! Foreign keys are `ForeignKey<Target>` fields; the column is named the Django way
-//! (`blog_id` for `blog`). Many-to-many fields (Pizza.toppings, Map.users) arrive with the rest
-//! of dorm's relations.
+//! (`blog_id` for `blog`). Many-to-many fields are `ManyToMany<Target>` fields with no column:
+//! their rows live in a join table (`scrapbook_pizza_toppings`), created with the model.
 
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use dorm::prelude::*;
-use dorm::{ForeignKey, OneToOne};
+use dorm::{ForeignKey, ManyToMany, OneToOne};
 use rust_decimal::Decimal;
 
 /// "How to limit a column to a set of choices": `choices=[("de", "Germany")]`.
@@ -173,6 +173,8 @@ pub struct Entry {
     pub pub_date: NaiveDate,
     pub rating: i32,
     pub n_comments: i32,
+    /// Django's documentation example: `authors = ManyToManyField(Author)`.
+    pub authors: ManyToMany<Author>,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -263,6 +265,8 @@ pub struct Pizza {
     pub id: Auto<i64>,
     #[dorm(max_length = 50)]
     pub name: String,
+    /// "How to do many to many relationships?": `toppings = ManyToManyField(Topping)`.
+    pub toppings: ManyToMany<Topping>,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -270,6 +274,10 @@ pub struct Map {
     pub id: Auto<i64>,
     #[dorm(max_length = 50)]
     pub name: String,
+    /// "How to get bidirectional relationships?": `ManyToManyField(User, related_name='maps')`,
+    /// so `user.maps()` instead of `user.map_set()`.
+    #[dorm(related_name = "maps")]
+    pub users: ManyToMany<User>,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -342,8 +350,8 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <BlogPost as dorm::Model>::META,
     <Product as dorm::Model>::META,
     <Blog as dorm::Model>::META,
-    <Entry as dorm::Model>::META,
     <Author as dorm::Model>::META,
+    <Entry as dorm::Model>::META,
     <Book as dorm::Model>::META,
     <Person as dorm::Model>::META,
     <Hero as dorm::Model>::META,

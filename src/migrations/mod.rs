@@ -25,6 +25,7 @@
 //!     ordering: &[],
 //!     managed: true,
 //!     verbose_name: "reporter",
+//!     many_to_many: &[],
 //! };
 //! const MIGRATIONS: &[Migration] = &[Migration {
 //!     app_label: "news",

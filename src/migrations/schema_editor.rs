@@ -169,6 +169,10 @@ impl SchemaEditor {
                 cols.join(", ")
             ));
         }
+        // Automatic many-to-many join tables, after the table they point at.
+        for join in model.many_to_many.iter().filter_map(|m| m.join) {
+            out.extend(self.create_model(join));
+        }
         out
     }
 
@@ -179,10 +183,17 @@ impl SchemaEditor {
         } else {
             ""
         };
-        vec![format!(
+        let mut out: Vec<String> = model
+            .many_to_many
+            .iter()
+            .filter_map(|m| m.join)
+            .flat_map(|join| self.delete_model(join))
+            .collect();
+        out.push(format!(
             "DROP TABLE {}{cascade}",
             quote_name(model.db_table)
-        )]
+        ));
+        out
     }
 }
 

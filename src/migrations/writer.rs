@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::{Migration, Operation};
 use crate::fields::{DefaultMeta, FieldMeta};
 use crate::model::ModelMeta;
+use crate::relations::ManyToManyMeta;
 
 fn string_list(items: &[&str]) -> String {
     let inner: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
@@ -116,8 +117,22 @@ pub fn model_source(m: &ModelMeta) -> String {
     let _ = writeln!(s, "    ordering: {},", string_list(m.ordering));
     let _ = writeln!(s, "    managed: {},", m.managed);
     let _ = writeln!(s, "    verbose_name: {:?},", m.verbose_name);
+    let m2m: Vec<String> = m.many_to_many.iter().map(many_to_many_source).collect();
+    let _ = writeln!(s, "    many_to_many: &[{}],", m2m.join(", "));
     let _ = write!(s, "}}");
     s
+}
+
+/// A many-to-many field as a `ManyToManyMeta` literal (with its join table's state).
+fn many_to_many_source(m: &ManyToManyMeta) -> String {
+    let join = match m.join {
+        Some(join) => format!("Some(&{})", model_source(join)),
+        None => "None".to_string(),
+    };
+    format!(
+        "ManyToManyMeta {{ name: {:?}, to: {:?}, related_name: {:?}, through: {:?}, symmetrical: {}, join: {join} }}",
+        m.name, m.to, m.related_name, m.through, m.symmetrical
+    )
 }
 
 /// A whole migration file: the model states it creates as constants, then the `Migration`.
@@ -139,7 +154,7 @@ pub fn migration_source(migration: &Migration) -> String {
         s,
         "use dorm::model::{{ConstraintMeta, IndexMeta, ModelMeta}};"
     );
-    let _ = writeln!(s, "use dorm::relations::OnDelete;");
+    let _ = writeln!(s, "use dorm::relations::{{ManyToManyMeta, OnDelete}};");
     let mut ops = Vec::new();
     for op in migration.operations {
         match op {

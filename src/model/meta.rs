@@ -41,6 +41,8 @@ pub struct ModelMeta {
     pub managed: bool,
     /// `verbose_name`.
     pub verbose_name: &'static str,
+    /// Many-to-many fields (they have no column; an automatic one brings its join table).
+    pub many_to_many: &'static [crate::relations::ManyToManyMeta],
 }
 
 impl ModelMeta {

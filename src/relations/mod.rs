@@ -13,14 +13,22 @@
 //! Reading the related row is an explicit query (`book.author.fetch(conn)`), or a field access
 //! on a row loaded with `select_related!`/`prefetch_related!`, never a silent query.
 
+/// A marker for three type parameters (keeps `PhantomData`s short).
+pub(crate) type Marker3<A, B, C> = fn() -> (A, B, C);
+
 mod foreign_key;
 mod loaded;
+pub mod many_to_many;
 mod path;
 pub mod prefetch_related;
 pub mod select_related;
 
 pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta};
 pub use loaded::{Got, Here, Loaded, Loads, Nil, Payload, RelatedOf, There};
+pub use many_to_many::{
+    AutoCreated, Direction, Forward, JoinInsertRows, JoinInserts, JoinRows, JoinWrites, Keys,
+    ManyRelated, ManyToMany, ManyToManyField, ManyToManyMeta, ManyToManyVia, RelatedKey, Reverse,
+};
 pub use path::{
     ForeignKeyTo, IsNullKind, JsonKind, NameIsNull, PathKind, PathLookup, PathStep, Plain,
     ReverseOf, ToJsonPath,

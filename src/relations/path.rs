@@ -64,9 +64,7 @@ impl<M: Field<Head>, Head> PathStep<Head> for M {
 /// The rows of `Source` whose foreign key column `Fk` (the field `FkName`) points at this model: a reverse relation
 /// (Django's `blog.entry_set`, queried as `entry__...` or by its `related_name`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ReverseOf<Source, Fk, FkName>(PhantomData<Phantom3<Source, Fk, FkName>>);
-
-type Phantom3<A, B, C> = fn() -> (A, B, C);
+pub struct ReverseOf<Source, Fk, FkName>(PhantomData<super::Marker3<Source, Fk, FkName>>);
 
 impl<M, Head, Inner> Predicate<M> for PathLookup<Head, Inner>
 where

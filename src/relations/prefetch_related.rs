@@ -131,7 +131,7 @@ where
 /// How `prefetch_related!` loads the relation `N` of `P`, a relation of kind `Self`.
 pub trait PrefetchKind<'q, P: Model, N, QS, Kids, C> {
     /// What each parent row gets.
-    type Payload: Default;
+    type Payload: Default + Clone;
     /// Loads the related rows of the parents with keys `keys`, grouped by parent key.
     fn load(
         keys: &[P::PkValue],
@@ -179,12 +179,12 @@ where
 /// ([`Nil`] or a `(Prefetch, rest)` list).
 pub trait PrefetchList<'q, P: Model, R, C> {
     /// The rows' relations afterwards.
-    type Out;
+    type Out: Clone;
     /// Loads the relations and attaches them to `rows`.
     fn run(&self, rows: Vec<Loaded<P, R>>, conn: &mut C) -> Result<Vec<Loaded<P, Self::Out>>>;
 }
 
-impl<'q, P: Model, R, C> PrefetchList<'q, P, R, C> for Nil {
+impl<'q, P: Model, R: Clone, C> PrefetchList<'q, P, R, C> for Nil {
     type Out = R;
     fn run(&self, rows: Vec<Loaded<P, R>>, _: &mut C) -> Result<Vec<Loaded<P, R>>> {
         Ok(rows)
@@ -202,7 +202,17 @@ where
     type Out = Got<N, <KindOf<P, N> as PrefetchKind<'q, P, N, QS, Kids, C>>::Payload, Rest::Out>;
     fn run(&self, rows: Vec<Loaded<P, R>>, conn: &mut C) -> Result<Vec<Loaded<P, Self::Out>>> {
         let rows = self.1.run(rows, conn)?;
-        let keys: Vec<P::PkValue> = rows.iter().filter_map(|r| r.pk()).collect();
+        // A row can appear more than once (a many-to-many target related to several rows):
+        // query each key once, and hand each occurrence its own copy.
+        let mut seen: HashMap<P::PkValue, usize> = HashMap::new();
+        let mut keys: Vec<P::PkValue> = Vec::new();
+        for key in rows.iter().filter_map(|r| r.pk()) {
+            let count = seen.entry(key.clone()).or_insert(0);
+            if *count == 0 {
+                keys.push(key);
+            }
+            *count += 1;
+        }
         let mut grouped = <KindOf<P, N> as PrefetchKind<'q, P, N, QS, Kids, C>>::load(
             &keys,
             &self.0.queryset,
@@ -213,10 +223,16 @@ where
             .into_iter()
             .map(|row| {
                 let (object, related) = row.into_parts();
-                let mine = object
-                    .pk()
-                    .and_then(|k| grouped.remove(&k))
-                    .unwrap_or_default();
+                let mine = match object.pk() {
+                    Some(key) => match seen.get_mut(&key) {
+                        Some(left) if *left > 1 => {
+                            *left -= 1;
+                            grouped.get(&key).cloned().unwrap_or_default()
+                        }
+                        _ => grouped.remove(&key).unwrap_or_default(),
+                    },
+                    None => Default::default(),
+                };
                 Loaded::new(object, Got::new(mine, related))
             })
             .collect())

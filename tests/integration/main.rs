@@ -9,6 +9,7 @@ mod errors;
 mod exactness;
 mod loading;
 mod lookups;
+mod many_to_many;
 mod migrations;
 mod queryset;
 mod relations;

@@ -205,6 +205,7 @@ fn hostile_names_are_quoted_in_ddl() {
                 ordering: &[],
                 managed: true,
                 verbose_name: "hostile",
+                many_to_many: &[],
             };
             dorm::migrations::create_tables(&mut conn, &[meta])
                 .unwrap_or_else(|e| panic!("{name:?}: {e}"));

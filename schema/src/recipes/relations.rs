@@ -93,6 +93,112 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         },
     )?;
 
+    book.recipe_rolled_back(
+        "How to get bidirectional relationships? (ManyToManyField(User, related_name='maps'))",
+        |conn| {
+            let berlin = Map::objects().create(
+                conn,
+                Map {
+                    name: "Berlin by night".into(),
+                    ..Default::default()
+                },
+            )?;
+            let friends =
+                filter!(User::objects(), username__in = ["rachel", "ross"]).fetch(conn)?;
+            berlin.users().add(conn, &friends)?;
+            let rachel = filter!(User::objects(), username = "rachel").get(conn)?;
+            // `user.maps()`, not `user.map_set()`, thanks to related_name.
+            let maps = rachel.maps().all()?.fetch(conn)?;
+            Ok((
+                berlin.users().all()?.count(conn)?,
+                maps.into_iter().map(|m| m.name).collect::<Vec<_>>(),
+            ))
+        },
+    )?;
+
+    book.recipe_rolled_back(
+        "How to do many to many relationships? (Pizza.toppings = ManyToManyField(Topping))",
+        |conn| {
+            let [cheese, ham, pineapple] = ["cheese", "ham", "pineapple"].map(|name| {
+                Topping::objects().create(
+                    conn,
+                    Topping {
+                        name: name.into(),
+                        ..Default::default()
+                    },
+                )
+            });
+            let (cheese, ham, pineapple) = (cheese?, ham?, pineapple?);
+            for (name, toppings) in [
+                ("Margherita", vec![&cheese]),
+                ("Hawaii", vec![&cheese, &ham, &pineapple]),
+                ("Prosciutto", vec![&cheese, &ham]),
+            ] {
+                let pizza = Pizza::objects().create(
+                    conn,
+                    Pizza {
+                        name: name.into(),
+                        ..Default::default()
+                    },
+                )?;
+                pizza.toppings().add(conn, toppings)?;
+            }
+            let with_ham = dorm::order_by!(filter!(Pizza::objects(), toppings__name = "ham"), name)
+                .fetch(conn)?;
+            // Each pizza with its toppings (in name order): two queries, however many pizzas.
+            let menu = dorm::prefetch_related!(
+                dorm::order_by!(Pizza::objects().all(), name),
+                toppings = dorm::order_by!(Topping::objects().all(), name)
+            )
+            .fetch(conn)?;
+            Ok((
+                with_ham.into_iter().map(|p| p.name).collect::<Vec<_>>(),
+                menu.iter()
+                    .map(|p| {
+                        let toppings: Vec<String> = dorm::related!(p.toppings)
+                            .iter()
+                            .map(|t| t.name.clone())
+                            .collect();
+                        (p.name.clone(), toppings)
+                    })
+                    .collect::<Vec<_>>(),
+                pineapple.pizza_set().all()?.count(conn)?,
+            ))
+        },
+    )?;
+
+    book.recipe_rolled_back(
+        "How to persist or remove many-to-many associations (add, remove)",
+        |conn| {
+            let pizza = Pizza::objects().create(
+                conn,
+                Pizza {
+                    name: "Funghi".into(),
+                    ..Default::default()
+                },
+            )?;
+            let mushroom = pizza.toppings().create(
+                conn,
+                Topping {
+                    name: "mushroom".into(),
+                    ..Default::default()
+                },
+            )?;
+            let garlic = Topping::objects().create(
+                conn,
+                Topping {
+                    name: "garlic".into(),
+                    ..Default::default()
+                },
+            )?;
+            let added = pizza.toppings().add(conn, [&garlic, &mushroom])?;
+            let after_add = pizza.toppings().all()?.count(conn)?;
+            pizza.toppings().remove(conn, [&garlic])?;
+            let after_remove = pizza.toppings().all()?.count(conn)?;
+            Ok((added, after_add, after_remove))
+        },
+    )?;
+
     book.recipe(
         "How to simulate hasmanythrough (City -> Venue -> Experience)",
         |conn| {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use dorm::prelude::*;
-use dorm::ForeignKey;
+use dorm::{ForeignKey, ManyToMany};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +123,15 @@ pub struct Writer {
     pub name: String,
 }
 
+/// A many-to-many target.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Tag {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 30)]
+    pub label: String,
+}
+
 /// A foreign key (Django's Book.author), and a nullable one to an i32-keyed model.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[dorm(app_label = "tests")]
@@ -136,6 +145,8 @@ pub struct Novel {
     pub published: chrono::NaiveDate,
     #[dorm(on_delete = set_null)]
     pub owner: Option<ForeignKey<Owner, i32>>,
+    /// A many-to-many relation with an automatic join table (reverse: `tag.novel_set()`).
+    pub tags: ManyToMany<Tag>,
 }
 
 /// A self-referential foreign key (Django's `boss = ForeignKey('self')`).
@@ -147,6 +158,32 @@ pub struct Employee {
     pub name: String,
     #[dorm(on_delete = set_null)]
     pub boss: Option<ForeignKey<Employee>>,
+    /// A symmetrical self-relation (Django's `ManyToManyField("self")`).
+    pub friends: ManyToMany<Employee>,
+}
+
+/// A club of writers, joined through `Membership` (a `through` model with extra fields).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Club {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 30)]
+    pub name: String,
+    #[dorm(through = Membership, related_name = "clubs")]
+    pub members: ManyToMany<Writer>,
+}
+
+/// The join rows of `Club.members`, with the role each member has.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Membership {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = cascade)]
+    pub club: ForeignKey<Club>,
+    #[dorm(on_delete = cascade)]
+    pub writer: ForeignKey<Writer>,
+    #[dorm(max_length = 20)]
+    pub role: String,
 }
 
 /// A one-to-one relation (Django's `OneToOneField`).
@@ -166,7 +203,10 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <Owner as dorm::Model>::META,
     <Code as dorm::Model>::META,
     <Writer as dorm::Model>::META,
+    <Tag as dorm::Model>::META,
     <Novel as dorm::Model>::META,
     <Employee as dorm::Model>::META,
+    <Club as dorm::Model>::META,
+    <Membership as dorm::Model>::META,
     <Profile as dorm::Model>::META,
 ];
