@@ -103,6 +103,24 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A delete was refused because `PROTECT` relations point at the rows (Django's
+    /// `ProtectedError`); nothing was deleted.
+    #[error("Cannot delete some instances of model '{model}' because they are referenced through protected foreign keys: {}", referenced_by.join(", "))]
+    Protected {
+        /// The model whose rows were to be deleted.
+        model: &'static str,
+        /// The protecting relations (`Model.field (n rows)`).
+        referenced_by: Vec<String>,
+    },
+    /// A delete was refused because `RESTRICT` relations point at the rows and those rows are
+    /// not deleted by the same operation (Django's `RestrictedError`); nothing was deleted.
+    #[error("Cannot delete some instances of model '{model}' because they are referenced through restricted foreign keys: {}", referenced_by.join(", "))]
+    Restricted {
+        /// The model whose rows were to be deleted.
+        model: &'static str,
+        /// The restricting relations (`Model.field (n rows)`).
+        referenced_by: Vec<String>,
+    },
     /// A value could not be converted to or from its database form.
     #[error("invalid value for {field}: {message}")]
     InvalidValue {

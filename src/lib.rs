@@ -39,6 +39,7 @@
 
 extern crate self as dorm;
 
+pub mod apps;
 pub mod db;
 pub mod error;
 pub mod expressions;

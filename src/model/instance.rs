@@ -4,6 +4,7 @@
 use super::{dispatch, Model};
 use crate::db::Executor;
 use crate::error::{Error, Result};
+use crate::relations::deletion::AsKey;
 use crate::relations::{Nil, Payload, RelatedOf};
 
 /// Methods on model instances. In the prelude; implemented for every model.
@@ -62,16 +63,26 @@ pub trait Instance: Model {
         Ok(())
     }
 
-    /// Deletes the row by primary key (Django's `obj.delete()`) and clears the instance's
-    /// primary key, as Django sets `pk` to `None`. Returns the number of rows deleted.
-    fn delete<C: Executor>(&mut self, conn: &mut C) -> Result<usize> {
-        if self.pk().is_none() {
+    /// Deletes the row (Django's `obj.delete()`) and clears the instance's primary key, as
+    /// Django sets `pk` to `None`. The relations that point at it follow their `on_delete`
+    /// rule (see [`relations::deletion`](crate::relations::deletion)): a `PROTECT`ed row is an
+    /// [`Error::Protected`] and nothing is deleted. Returns the number of rows deleted,
+    /// cascades included.
+    fn delete<C: Executor>(&mut self, conn: &mut C) -> Result<usize>
+    where
+        Self::PkValue: AsKey,
+    {
+        let Some(pk) = self.pk() else {
             return Err(Error::Unsaved {
                 model: Self::META.name,
                 action: "delete()",
             });
-        }
-        let deleted = dispatch!(conn, |c| self.delete_row(c))?;
+        };
+        let deleted = if crate::relations::deletion::has_dependents(&Self::META) {
+            crate::relations::deletion::delete(&Self::META, vec![pk.as_key()], conn)?
+        } else {
+            dispatch!(conn, |c| self.delete_row(c))?
+        };
         self.clear_pk();
         Ok(deleted)
     }

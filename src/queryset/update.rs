@@ -9,10 +9,12 @@ use diesel::ExpressionMethods;
 
 use super::slicing::Writable;
 use super::QuerySet;
-use crate::db::Execute;
+use crate::db::{Execute, Load};
 use crate::error::Result;
 use crate::model::{Field, Model};
+use crate::relations::deletion::AsKey;
 use crate::values::SqlValue;
+use diesel::query_dsl::methods::SelectDsl;
 
 /// `field = value` in an `UPDATE` (written by `update!(qs, field = value)`).
 #[derive(Debug, Clone, Copy)]
@@ -87,15 +89,28 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
         }
     }
 
-    /// `DELETE` every matching row in one statement; returns the number deleted (Django's
-    /// `qs.delete()`).
-    pub fn delete<C>(self, conn: &mut C) -> Result<usize>
+    /// Deletes every matching row (Django's `qs.delete()`): one `DELETE` when no relation
+    /// points at the model; otherwise the matching keys are read and the relations that point
+    /// at them follow their `on_delete` rules (see
+    /// [`relations::deletion`](crate::relations::deletion)), all in one transaction. Returns
+    /// the number of rows deleted, cascades included.
+    pub fn delete<'q, C>(self, conn: &mut C) -> Result<usize>
     where
         S: Writable,
-        W: IntoUpdateTarget<Table = M::Table>,
-        C: Execute<diesel::query_builder::DeleteStatement<M::Table, W::WhereClause>>,
+        W: IntoUpdateTarget<Table = M::Table> + SelectDsl<M::PkColumn>,
+        M::PkValue: AsKey,
+        C: Execute<diesel::query_builder::DeleteStatement<M::Table, W::WhereClause>>
+            + Load<'q, diesel::dsl::Select<W, M::PkColumn>, M::PkValue>,
     {
-        Ok(conn.execute_query(diesel::delete(self.query))?)
+        if !crate::relations::deletion::has_dependents(&M::META) {
+            return Ok(conn.execute_query(diesel::delete(self.query))?);
+        }
+        crate::db::atomic(conn, |conn| {
+            let keys: Vec<M::PkValue> =
+                conn.load_rows(self.query.select(M::PkColumn::default()))?;
+            let keys = keys.iter().map(AsKey::as_key).collect();
+            crate::relations::deletion::delete(&M::META, keys, conn)
+        })
     }
 }
 

@@ -16,6 +16,7 @@
 /// A marker for three type parameters (keeps `PhantomData`s short).
 pub(crate) type Marker3<A, B, C> = fn() -> (A, B, C);
 
+pub mod deletion;
 mod foreign_key;
 mod loaded;
 pub mod many_to_many;

@@ -5,6 +5,7 @@ mod common;
 
 mod crud;
 mod db;
+mod deletion;
 mod errors;
 mod exactness;
 mod loading;

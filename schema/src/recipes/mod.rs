@@ -18,6 +18,8 @@ use dorm::{Connection, Error, Result};
 
 /// Runs every recipe, printing each one.
 pub fn run_all(conn: &mut Connection) -> Result<usize> {
+    // Django's `django.setup()`: deletes follow every relation's on_delete.
+    dorm::apps::populate(crate::models::ALL);
     let mut book = Book { conn, count: 0 };
     data_modeling::run(&mut book)?;
     relations::run(&mut book)?;

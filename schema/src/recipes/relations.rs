@@ -199,6 +199,18 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         },
     )?;
 
+    book.recipe_rolled_back(
+        "How to cascade on deletion? (Entry.blog = ForeignKey(Blog, on_delete=CASCADE))",
+        |conn| {
+            let mut beatles = filter!(Blog::objects(), name = "Beatles Blog").get(conn)?;
+            let entries_before = Entry::objects().all().count(conn)?;
+            // dorm's collector finds the entries (and their authors' join rows) first, then
+            // deletes children before parents in one transaction, on every backend.
+            let deleted = beatles.delete(conn)?;
+            Ok((entries_before, deleted, Entry::objects().all().count(conn)?))
+        },
+    )?;
+
     book.recipe(
         "How to simulate hasmanythrough (City -> Venue -> Experience)",
         |conn| {

@@ -29,6 +29,8 @@ impl TestDb {
     pub fn migrated(&self) -> Connection {
         let mut conn = self.connect();
         dorm::migrations::create_tables(&mut conn, models::ALL).expect("create tables");
+        // Django's `django.setup()`: deletes follow every relation's on_delete.
+        dorm::apps::populate(models::ALL);
         conn
     }
 }

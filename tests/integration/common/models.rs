@@ -186,6 +186,30 @@ pub struct Membership {
     pub role: String,
 }
 
+/// A review protects its novel from deletion (`on_delete = protect`).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Review {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = protect)]
+    pub novel: ForeignKey<Novel>,
+    pub stars: i32,
+}
+
+/// An award: restricts deleting its writer unless the novel goes too (Django's RESTRICT
+/// example), and falls back to the house sponsor (owner 1) when its sponsor is deleted.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Award {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = restrict)]
+    pub writer: ForeignKey<Writer>,
+    #[dorm(on_delete = cascade)]
+    pub novel: ForeignKey<Novel>,
+    #[dorm(on_delete = set_default, default = ForeignKey::new(1))]
+    pub sponsor: ForeignKey<Owner, i32>,
+}
+
 /// A one-to-one relation (Django's `OneToOneField`).
 #[derive(Model, Debug, Clone, PartialEq)]
 #[dorm(app_label = "tests")]
@@ -208,5 +232,7 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <Employee as dorm::Model>::META,
     <Club as dorm::Model>::META,
     <Membership as dorm::Model>::META,
+    <Review as dorm::Model>::META,
+    <Award as dorm::Model>::META,
     <Profile as dorm::Model>::META,
 ];
