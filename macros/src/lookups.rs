@@ -438,13 +438,12 @@ fn order_operand(expr: &Expr) -> syn::Result<TokenStream> {
         Expr::Path(p) if p.path.get_ident().is_some() => {
             let ident = p.path.get_ident().cloned().expect("checked");
             let parts = parts(&ident)?;
-            if parts.len() != 1 {
-                return Err(syn::Error::new(
-                    ident.span(),
-                    "ordering across relations is not supported by dorm yet; order by a field of the model itself",
-                ));
-            }
-            Ok(name_type(&parts[0]))
+            // `blog__owner__name`: the field `name` across the foreign keys `blog`, `owner`.
+            let (last, hops) = parts.split_last().expect("a path has a part");
+            Ok(hops.iter().rev().fold(name_type(last), |rest, hop| {
+                let hop = name_type(hop);
+                quote!(::dorm::relations::Across<#hop, #rest>)
+            }))
         }
         Expr::Call(call) => {
             let func = match &*call.func {

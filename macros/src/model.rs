@@ -1089,38 +1089,47 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         });
         // The reverse accessor on instances of the target (Django's `blog.entry_set`): a
         // QuerySet, so reading it is an explicit query; the same name is what
-        // `prefetch_related!` loads. One-to-one relations have none yet.
+        // `prefetch_related!` loads. A one-to-one relation's accessor is singular
+        // (`place.restaurant()`): the QuerySet of the one row, read with `.get(conn)`.
+        let accessor = match &f.opts.related_name {
+            Some(n) => format_ident!("{}", n.value()),
+            None if f.one_to_one => format_ident!("{}", model_name.to_lowercase()),
+            None => format_ident!("{}_set", model_name.to_lowercase()),
+        };
         if !f.one_to_one {
-            let accessor = match &f.opts.related_name {
-                Some(n) => format_ident!("{}", n.value()),
-                None => format_ident!("{}_set", model_name.to_lowercase()),
-            };
             let accessor_ty = name_type(&accessor.to_string());
             reverses.push(quote! {
                 impl ::dorm::relations::Accessor<#accessor_ty> for #target {
                     type Kind = ::dorm::relations::ReverseOf<#ident, #module::#fi, #fk_name_ty>;
                 }
             });
-            let field_name_ty = name_type(&f.name);
-            let doc = format!(
+        }
+        let field_name_ty = name_type(&f.name);
+        let doc = if f.one_to_one {
+            format!(
+                "The `{model_name}` row whose `{}` is this row (Django's `{}`), as a QuerySet: `.get(conn)` reads it (`DoesNotExist` when there is none); an error for an unsaved row.",
+                f.name, accessor
+            )
+        } else {
+            format!(
                 "The `{model_name}` rows whose `{}` points at this row (Django's `{}`): an error for an unsaved row.",
                 f.name, accessor
-            );
-            reverses.push(quote! {
-                impl #target {
-                    #[doc = #doc]
-                    pub fn #accessor(&self) -> ::dorm::Result<::dorm::QuerySet<#ident, ::dorm::model::Filtered<#ident, ::dorm::lookups::Lookup<#field_name_ty, ::dorm::lookups::Exact, <#target as ::dorm::Model>::PkValue>>>> {
-                        let pk = ::dorm::Model::pk(self).ok_or(::dorm::Error::Unsaved {
-                            model: <#target as ::dorm::Model>::META.name,
-                            action: "follow a reverse relation",
-                        })?;
-                        ::core::result::Result::Ok(<#ident as ::dorm::Model>::objects().filter(
-                            ::dorm::lookups::Lookup::<#field_name_ty, ::dorm::lookups::Exact, _>::new(pk),
-                        ))
-                    }
+            )
+        };
+        reverses.push(quote! {
+            impl #target {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> ::dorm::Result<::dorm::QuerySet<#ident, ::dorm::model::Filtered<#ident, ::dorm::lookups::Lookup<#field_name_ty, ::dorm::lookups::Exact, <#target as ::dorm::Model>::PkValue>>>> {
+                    let pk = ::dorm::Model::pk(self).ok_or(::dorm::Error::Unsaved {
+                        model: <#target as ::dorm::Model>::META.name,
+                        action: "follow a reverse relation",
+                    })?;
+                    ::core::result::Result::Ok(<#ident as ::dorm::Model>::objects().filter(
+                        ::dorm::lookups::Lookup::<#field_name_ty, ::dorm::lookups::Exact, _>::new(pk),
+                    ))
                 }
-            });
-        }
+            }
+        });
     }
     let m2m = crate::many_to_many::expand(
         &crate::many_to_many::Owner {

@@ -15,7 +15,10 @@
 
 /// A marker for three type parameters (keeps `PhantomData`s short).
 pub(crate) type Marker3<A, B, C> = fn() -> (A, B, C);
+/// A marker for four type parameters.
+pub(crate) type Marker4<A, B, C, D> = fn() -> (A, B, C, D);
 
+mod across;
 pub mod deletion;
 mod foreign_key;
 mod loaded;
@@ -24,6 +27,7 @@ mod path;
 pub mod prefetch_related;
 pub mod select_related;
 
+pub use across::{Across, AcrossKind, AcrossValue};
 pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta};
 pub use loaded::{Got, Here, Loaded, Loads, Nil, Payload, RelatedOf, There};
 pub use many_to_many::{

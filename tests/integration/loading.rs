@@ -288,3 +288,58 @@ fn nested_prefetches_are_one_query_per_level() {
         }
     });
 }
+
+#[test]
+fn order_by_follows_foreign_keys() {
+    each_backend("order_across", |_db, conn| {
+        let zed = writer(conn, "Zed");
+        let amy = writer(conn, "Amy");
+        novel(conn, &zed, "A", 1, None);
+        novel(conn, &amy, "B", 2, None);
+        novel(conn, &zed, "C", 3, None);
+        let titles = |rows: Vec<Novel>| rows.into_iter().map(|n| n.title).collect::<Vec<_>>();
+        assert_eq!(
+            titles(
+                dorm::order_by!(Novel::objects().all(), writer__name, -pages)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["B", "C", "A"]
+        );
+        assert_eq!(
+            titles(
+                dorm::order_by!(Novel::objects().all(), -writer__name, title)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["A", "C", "B"]
+        );
+        // Self-references and several hops: employees by their boss's boss's name.
+        let ann = employee(conn, "Ann", None);
+        let bea = employee(conn, "Bea", None);
+        let ann2 = employee(conn, "Ann2", Some(&ann));
+        let bea2 = employee(conn, "Bea2", Some(&bea));
+        employee(conn, "x-under-bea", Some(&bea2));
+        employee(conn, "y-under-ann", Some(&ann2));
+        let names: Vec<String> = dorm::order_by!(
+            filter!(Employee::objects(), boss__boss__isnull = false),
+            -boss__boss__name
+        )
+        .fetch(conn)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+        assert_eq!(names, ["x-under-bea", "y-under-ann"]);
+        // Rows without a related row order as NULL; select_related keeps the ordering.
+        let rows = select_related!(
+            dorm::order_by!(Employee::objects().all(), boss__name.nulls_first(), name),
+            boss
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(rows[0].name, "Ann");
+        assert_eq!(dorm::related!(rows[3].boss).unwrap().name, "Ann2");
+        assert_eq!(dorm::related!(rows[4].boss).unwrap().name, "Bea");
+    });
+}

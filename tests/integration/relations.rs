@@ -394,7 +394,22 @@ fn one_to_one_is_a_unique_foreign_key() {
         let with_profile = filter!(Writer::objects(), profile__bio = "Oxford")
             .fetch(conn)
             .unwrap();
-        assert_eq!(with_profile, vec![tolkien]);
+        assert_eq!(with_profile, vec![tolkien.clone()]);
+        // The singular reverse accessor (Django's `writer.profile`), read explicitly.
+        assert_eq!(tolkien.profile().unwrap().get(conn).unwrap().bio, "Oxford");
+        let nobody = Writer::objects()
+            .create(
+                conn,
+                Writer {
+                    name: "Nobody".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(matches!(
+            nobody.profile().unwrap().get(conn),
+            Err(Error::DoesNotExist { .. })
+        ));
         assert_eq!(
             <Profile as dorm::Model>::META.field("writer").unwrap().kind,
             dorm::fields::FieldKind::OneToOneField

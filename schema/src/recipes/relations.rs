@@ -212,6 +212,15 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     )?;
 
     book.recipe(
+        "How to order by a field of a related model (order_by('venue__city__name', '-rating'))",
+        |conn| {
+            let rows = dorm::order_by!(Experience::objects().all(), venue__city__name, -rating)
+                .fetch(conn)?;
+            Ok(rows.into_iter().map(|e| e.name).collect::<Vec<_>>())
+        },
+    )?;
+
+    book.recipe(
         "How to simulate hasmanythrough (City -> Venue -> Experience)",
         |conn| {
             let berlin = filter!(City::objects(), name = "Berlin").get(conn)?;
