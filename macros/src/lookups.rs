@@ -529,14 +529,18 @@ fn picks(items: impl Iterator<Item = Expr>) -> syn::Result<TokenStream> {
             other => return Err(syn::Error::new(other.span(), "expected a field name")),
         };
         let parts = parts(&ident)?;
-        if parts.len() != 1 {
-            return Err(syn::Error::new(
-                ident.span(),
-                "values across relations or transforms are not supported by dorm yet; name a field of the model itself",
-            ));
+        // `blog__name`: the field `name` across the foreign key `blog`.
+        let (last, hops) = parts.split_last().expect("a path has a part");
+        if hops.is_empty() {
+            let name = name_type(last);
+            picks.push(quote!(::dorm::queryset::Pick<#name>));
+        } else {
+            let path = hops.iter().rev().fold(name_type(last), |rest, hop| {
+                let hop = name_type(hop);
+                quote!(::dorm::relations::Across<#hop, #rest>)
+            });
+            picks.push(quote!(::dorm::relations::PickAcross<#path>));
         }
-        let name = name_type(&parts[0]);
-        picks.push(quote!(::dorm::queryset::Pick<#name>));
     }
     match picks.len() {
         0 => Err(syn::Error::new(

@@ -1010,12 +1010,18 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let name = name_type(&f.name);
         let fi = &f.ident;
         let value = f.value_type();
+        let optional = if f.nullable {
+            value.clone()
+        } else {
+            quote!(::core::option::Option<#value>)
+        };
         let ty = &f.ty;
         let kind = f.path_kind();
         quote! {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#fi;
                 type Value = #value;
+                type OptionalValue = #optional;
                 type Type = #ty;
                 type Kind = #kind;
                 fn get(model: &Self) -> &#ty {
@@ -1161,6 +1167,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#pk_ident;
                 type Value = #pk_value_ty;
+                type OptionalValue = ::core::option::Option<#pk_value_ty>;
                 type Type = #pk_ty;
                 type Kind = ::dorm::relations::Plain;
                 fn get(model: &Self) -> &#pk_ty {

@@ -92,6 +92,9 @@ pub trait Field<N>: Model {
     /// The Rust type a value of the field loads as on its own (`values_list!`): the field's
     /// type, `i64` for an `Auto<i64>` key, `serde_json::Value` for a typed JSON field.
     type Value: 'static;
+    /// The value when the row holding it may be missing (read across a nullable relation):
+    /// `Option<Value>`, or `Value` itself when that already is an `Option`.
+    type OptionalValue: 'static;
     /// The field's declared Rust type.
     type Type;
     /// What a lookup path past this field means: [`Plain`](crate::relations::Plain) (nothing),

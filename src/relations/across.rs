@@ -52,6 +52,8 @@ impl<M, Head, T: Model> AcrossKind<M, Head> for ForeignKeyTo<T> {
 pub trait AcrossRest<T: Model> {
     /// The SQL type of the value at the end of the path.
     type SqlType: SqlType + SingleValue;
+    /// The Rust type it loads as when the related row may be missing (`values!`).
+    type Value: 'static;
     /// Appends the hops after `T` (each with the column read there) and returns the column
     /// read at `T`.
     fn chain(hops: &mut Vec<(Hop, &'static str)>) -> &'static str;
@@ -65,6 +67,7 @@ where
     <<T as Field<N>>::Column as Expression>::SqlType: SqlType + SingleValue,
 {
     type SqlType = <<T as Field<N>>::Column as Expression>::SqlType;
+    type Value = <T as Field<N>>::OptionalValue;
     fn chain(_: &mut Vec<(Hop, &'static str)>) -> &'static str {
         <T as Field<N>>::FIELD.column
     }
@@ -87,6 +90,7 @@ where
     Rest: AcrossRest<TargetOf<T, Head>>,
 {
     type SqlType = Rest::SqlType;
+    type Value = Rest::Value;
     fn chain(hops: &mut Vec<(Hop, &'static str)>) -> &'static str {
         let at = hops.len();
         hops.push((hop_to::<TargetOf<T, Head>>(), ""));
@@ -209,6 +213,30 @@ where
     type SqlType = <FinalSqlType<M, Head, Rest> as IntoNullable>::Nullable;
     type Expr = AcrossValue<M, <M as Field<Head>>::Column, Self, Self::SqlType>;
     fn operand() -> Self::Expr {
+        AcrossValue { _path: PhantomData }
+    }
+}
+
+/// A field across foreign keys picked by `values!(qs, blog__name)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PickAcross<P>(PhantomData<fn() -> P>);
+
+/// `values!(qs, blog__name)`: a field across foreign keys, as an `Option` (no related row).
+impl<M, Head, Rest> crate::queryset::Columns<M> for PickAcross<Across<Head, Rest>>
+where
+    Across<Head, Rest>: Operand<M>,
+    M: Model + Field<Head> + PathStep<Head>,
+    <M as PathStep<Head>>::Kind: AcrossKind<M, Head>,
+    Rest: AcrossRest<TargetOf<M, Head>>,
+{
+    type Select = AcrossValue<
+        M,
+        <M as Field<Head>>::Column,
+        Across<Head, Rest>,
+        <Across<Head, Rest> as Operand<M>>::SqlType,
+    >;
+    type Row = Rest::Value;
+    fn select() -> Self::Select {
         AcrossValue { _path: PhantomData }
     }
 }

@@ -27,7 +27,7 @@ mod path;
 pub mod prefetch_related;
 pub mod select_related;
 
-pub use across::{Across, AcrossKind, AcrossValue};
+pub use across::{Across, AcrossKind, AcrossValue, PickAcross};
 pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta};
 pub use loaded::{Got, Here, Loaded, Loads, Nil, Payload, RelatedOf, There};
 pub use many_to_many::{

@@ -343,3 +343,44 @@ fn order_by_follows_foreign_keys() {
         assert_eq!(dorm::related!(rows[4].boss).unwrap().name, "Bea");
     });
 }
+
+#[test]
+fn values_follow_foreign_keys() {
+    each_backend("values_across", |_db, conn| {
+        let zed = writer(conn, "Zed");
+        let shelf = Owner::objects()
+            .create(
+                conn,
+                Owner {
+                    name: "Shelf".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        novel(conn, &zed, "A", 1, Some(&shelf));
+        novel(conn, &zed, "B", 2, None);
+        let rows: Vec<(String, Option<String>, Option<String>)> = dorm::values!(
+            dorm::order_by!(Novel::objects().all(), title),
+            title,
+            writer__name,
+            owner__name
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("A".into(), Some("Zed".into()), Some("Shelf".into())),
+                ("B".into(), Some("Zed".into()), None),
+            ]
+        );
+        // A nullable field across a relation is one Option, not two.
+        let ann = employee(conn, "Ann", None);
+        employee(conn, "Bob", Some(&ann));
+        let bosses: Vec<Option<i64>> =
+            dorm::values_list!(dorm::order_by!(Employee::objects().all(), name), boss__boss)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(bosses, [None, None]);
+    });
+}

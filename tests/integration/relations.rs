@@ -496,3 +496,34 @@ fn reverse_accessors_are_explicit_querysets() {
         assert_eq!(boss.employee_set().unwrap().count(conn).unwrap(), 1);
     });
 }
+
+#[test]
+fn relations_reach_models_in_other_modules() {
+    each_backend("other_module", |_db, conn| {
+        let (tolkien, _) = library(conn);
+        archive::Archive::objects()
+            .create(
+                conn,
+                archive::Archive {
+                    writer: ForeignKey::to(&tolkien).unwrap(),
+                    shelf: "B2".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let found = filter!(Writer::objects(), archives__shelf = "B2")
+            .get(conn)
+            .unwrap();
+        assert_eq!(found.name, "Tolkien");
+        let boxes = dorm::select_related!(archive::Archive::objects().all(), writer)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(dorm::related!(boxes[0].writer).name, "Tolkien");
+        let writers =
+            dorm::prefetch_related!(filter!(Writer::objects(), name = "Tolkien"), archives)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(dorm::related!(writers[0].archives)[0].shelf, "B2");
+        assert_eq!(tolkien.archives().unwrap().count(conn).unwrap(), 1);
+    });
+}

@@ -221,6 +221,20 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     )?;
 
     book.recipe(
+        "How to read fields of related models (values('name', 'venue__name', 'venue__city__name'))",
+        |conn| {
+            let rows: Vec<(String, Option<String>, Option<String>)> = dorm::values!(
+                dorm::order_by!(Experience::objects().all(), name),
+                name,
+                venue__name,
+                venue__city__name
+            )
+            .fetch(conn)?;
+            Ok(rows)
+        },
+    )?;
+
+    book.recipe(
         "How to simulate hasmanythrough (City -> Venue -> Experience)",
         |conn| {
             let berlin = filter!(City::objects(), name = "Berlin").get(conn)?;

@@ -220,6 +220,23 @@ pub struct Profile {
     pub bio: String,
 }
 
+/// Relations to and from a model in another module.
+pub mod archive {
+    use dorm::prelude::*;
+    use dorm::ForeignKey;
+
+    /// A writer's archive box, in another module than `Writer`.
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[dorm(app_label = "tests")]
+    pub struct Archive {
+        pub id: Auto<i64>,
+        #[dorm(on_delete = cascade, related_name = "archives")]
+        pub writer: ForeignKey<super::Writer>,
+        #[dorm(max_length = 30)]
+        pub shelf: String,
+    }
+}
+
 pub const ALL: &[dorm::model::ModelMeta] = &[
     <Everything as dorm::Model>::META,
     <Product as dorm::Model>::META,
@@ -234,5 +251,6 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <Membership as dorm::Model>::META,
     <Review as dorm::Model>::META,
     <Award as dorm::Model>::META,
+    <archive::Archive as dorm::Model>::META,
     <Profile as dorm::Model>::META,
 ];
