@@ -216,3 +216,47 @@ fn a_model_nothing_points_at_deletes_in_one_statement() {
         assert_eq!(queries.len(), 1, "{queries:?}");
     });
 }
+
+#[test]
+fn do_nothing_leaves_it_to_the_database() {
+    each_backend("delete_do_nothing", |_db, conn| {
+        let tolkien = writer(conn, "Tolkien");
+        let mut hobbit = novel(conn, &tolkien, "The Hobbit", None);
+        let note = Note::objects()
+            .create(
+                conn,
+                Note {
+                    novel: ForeignKey::to(&hobbit).unwrap(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        // The collector does not touch the note; the database's foreign key refuses, and the
+        // transaction leaves everything as it was.
+        let err = hobbit.delete(conn).unwrap_err();
+        assert_eq!(
+            err.integrity_kind(),
+            Some(dorm::IntegrityKind::ForeignKey),
+            "{err}"
+        );
+        assert_eq!(Novel::objects().all().count(conn).unwrap(), 1);
+        assert_eq!(Note::objects().all().count(conn).unwrap(), 1);
+        // related_name = "+": the note's relations have no reverse side, but work forwards.
+        let tag = Tag::objects()
+            .create(
+                conn,
+                Tag {
+                    label: "margin".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        note.tags().add(conn, [&tag]).unwrap();
+        assert_eq!(
+            filter!(Note::objects(), tags__label = "margin")
+                .count(conn)
+                .unwrap(),
+            1
+        );
+    });
+}

@@ -210,6 +210,18 @@ pub struct Award {
     pub sponsor: ForeignKey<Owner, i32>,
 }
 
+/// A margin note: leaves its novel's deletion to the database (`do_nothing`), and has no
+/// reverse relations (`related_name = "+"`).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Note {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = do_nothing, related_name = "+")]
+    pub novel: ForeignKey<Novel>,
+    #[dorm(related_name = "+")]
+    pub tags: ManyToMany<Tag>,
+}
+
 /// A one-to-one relation (Django's `OneToOneField`).
 #[derive(Model, Debug, Clone, PartialEq)]
 #[dorm(app_label = "tests")]
@@ -251,6 +263,7 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <Membership as dorm::Model>::META,
     <Review as dorm::Model>::META,
     <Award as dorm::Model>::META,
+    <Note as dorm::Model>::META,
     <archive::Archive as dorm::Model>::META,
     <Profile as dorm::Model>::META,
 ];
