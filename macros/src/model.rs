@@ -1555,10 +1555,18 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
             let __per = (::dorm::db::Executor::vendor(conn).max_binds() / #n_cols).max(1);
             if rows.iter().all(|r| ::dorm::Model::pk(r).is_none()) {
                 for chunk in rows.chunks_mut(__per) {
-                    let __pks: ::std::vec::Vec<_> = {
+                    let __pks: ::std::vec::Vec<<Self as ::dorm::Model>::PkValue> = {
                         #(#json_vecs)*
                         let values: ::std::vec::Vec<_> = chunk.iter().enumerate().map(|(i, r)| { let _ = i; #rows_without_pk }).collect();
-                        diesel::insert_into(#module::table).values(values).returning(#module::#pk_ident).get_results(conn)?
+                        if <__Conn as ::dorm::db::InsertedKeys>::CONSECUTIVE_ROWIDS {
+                            // SQLite: one INSERT gives its rows consecutive rowids (AUTOINCREMENT,
+                            // one writer), so the keys follow from the last one; RETURNING would
+                            // buffer every row first.
+                            let __n = diesel::insert_into(#module::table).values(values).execute(conn)?;
+                            ::dorm::db::consecutive_keys(conn, __n)?
+                        } else {
+                            diesel::insert_into(#module::table).values(values).returning(#module::#pk_ident).get_results(conn)?
+                        }
                     };
                     for (r, pk) in chunk.iter_mut().zip(__pks) {
                         ::dorm::Model::set_pk(r, pk);

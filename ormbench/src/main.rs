@@ -1,27 +1,25 @@
-//! dorm's benchmarks, run on demand: `cargo run --release -p ormbench -- stream`.
+//! dorm's benchmarks, run on demand (never in the test suite):
 //!
-//! `stream` measures memory, not time: a child process fills a SQLite file with 1,000,000 rows
-//! (or `--rows N`), a second child streams them all through `QuerySet::iterator()`, and the
-//! peak resident set size of that second process (Linux's `VmHWM`) is the result. The target
-//! is under 64 MB: `iterator()` must not keep rows. `--postgres URL` streams from PostgreSQL
-//! instead.
+//! * `cargo run --release -p ormbench -- --quick` (a few minutes) or without `--quick` (the full
+//!   set): every workload with dorm, hand-written static diesel (the baseline), boxed diesel
+//!   and rusqlite, interleaved round by round, on SQLite in memory, a SQLite file and
+//!   PostgreSQL (`--postgres URL`, default `postgres://postgres@127.0.0.1:5432/test`;
+//!   `--no-postgres` to skip). `--only TEXT` keeps the workloads whose name contains it.
+//!   Writes `target/ormbench/report.md` and `samples.csv`; the last line is the worst
+//!   dorm/diesel ratio.
+//! * `cargo run --release -p ormbench -- stream`: peak memory of `iterator()` over 1,000,000
+//!   rows (see the `stream` module).
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
+use std::time::Duration;
 
-use dorm::prelude::*;
+use diesel::prelude::*;
 
-/// One streamed row: a few columns of the common kinds.
-#[derive(Model, Debug, Clone, PartialEq)]
-#[dorm(app_label = "bench")]
-pub struct Comment {
-    pub id: Auto<i64>,
-    pub post_id: i64,
-    #[dorm(max_length = 200)]
-    pub text: String,
-    pub score: i32,
-}
-
-const TARGET_MB: f64 = 64.0;
+mod harness;
+mod report;
+mod schema;
+mod stream;
+mod workloads;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,14 +29,28 @@ fn main() -> ExitCode {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
+    let has = |name: &str| args.iter().any(|a| a == name);
     let rows: usize = flag("--rows")
         .and_then(|r| r.parse().ok())
         .unwrap_or(1_000_000);
     let result = match args.first().map(String::as_str) {
-        Some("stream") => stream(rows, flag("--postgres")),
-        Some("__fill") => fill(&args[1], rows).map(|()| String::new()),
-        Some("__stream") => stream_child(&args[1]),
-        _ => Err("usage: ormbench stream [--rows N] [--postgres URL]".to_string()),
+        Some("stream") => stream::stream(rows, flag("--postgres")),
+        Some("__fill") => stream::fill(&args[1], rows).map(|()| String::new()),
+        Some("__stream") => stream::stream_child(&args[1]),
+        Some(a) if !a.starts_with("--") => Err(
+            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] | ormbench stream [--rows N] [--postgres URL]".to_string(),
+        ),
+        _ => bench(
+            has("--quick"),
+            flag("--only"),
+            if has("--no-postgres") {
+                None
+            } else {
+                Some(flag("--postgres").unwrap_or_else(|| {
+                    "postgres://postgres@127.0.0.1:5432/test".to_string()
+                }))
+            },
+        ),
     };
     match result {
         Ok(out) => {
@@ -54,106 +66,118 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_child(args: &[&str], rows: usize) -> Result<String, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let out = Command::new(exe)
-        .args(args)
-        .args(["--rows", &rows.to_string()])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+/// The versions of what is compared, from the workspace's Cargo.lock.
+fn locked_versions() -> String {
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock"))
+        .unwrap_or_default();
+    let version = |krate: &str| {
+        lock.split("[[package]]")
+            .find(|p| p.contains(&format!("name = \"{krate}\"\n")))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .map(|v| v.trim_matches('"').to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    format!(
+        "dorm {}, diesel {}, rusqlite {}, libsqlite3-sys {}",
+        env!("CARGO_PKG_VERSION"),
+        version("diesel"),
+        version("rusqlite"),
+        version("libsqlite3-sys")
+    )
 }
 
-fn stream(rows: usize, postgres: Option<String>) -> Result<String, String> {
+fn bench(quick: bool, only: Option<String>, postgres: Option<String>) -> Result<String, String> {
+    let plan = workloads::Plan {
+        quick,
+        only,
+        config: harness::Config {
+            rounds: if quick { 11 } else { 31 },
+            batch: Duration::from_millis(30),
+        },
+    };
+    let mut outcomes = Vec::new();
+
+    // SQLite in memory: diesel and rusqlite share one database through a shared cache.
+    let mem = "file:ormbench_memory?mode=memory&cache=shared";
+    let mut sqlite = diesel::SqliteConnection::establish(mem).map_err(|e| e.to_string())?;
+    let mut raw = rusqlite::Connection::open(mem).map_err(|e| e.to_string())?;
+    let sqlite_version: String = raw
+        .query_row("SELECT sqlite_version()", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    let mut header = format!(
+        "{}, SQLite {sqlite_version}; {} rounds of ~{} ms batches per workload, implementations interleaved in rotated order.",
+        locked_versions(),
+        plan.config.rounds,
+        plan.config.batch.as_millis()
+    );
+    println!(
+        "# ormbench{}\n\n{header}",
+        if quick { " --quick" } else { "" }
+    );
+    workloads::sqlite::run(
+        "sqlite (memory)",
+        &mut sqlite,
+        Some(&mut raw),
+        &plan,
+        &mut outcomes,
+    );
+    drop(raw);
+    drop(sqlite);
+
+    // SQLite file (WAL, as dorm configures it).
     let dir = std::env::temp_dir().join(format!("ormbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let url = match &postgres {
-        Some(url) => url.clone(),
-        None => format!("sqlite://{}", dir.join("stream.sqlite3").display()),
-    };
-    run_child(&["__fill", &url], rows)?;
-    let report = run_child(&["__stream", &url], rows);
-    if postgres.is_some() {
-        if let Ok(mut conn) = dorm::connect(&url) {
-            let _ = conn.batch_execute("DROP TABLE IF EXISTS bench_comment");
-        }
-    }
+    let file = dir.join("bench.sqlite3");
+    let path = file.display().to_string();
+    let mut sqlite = diesel::SqliteConnection::establish(&path).map_err(|e| e.to_string())?;
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut sqlite,
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+    )
+    .map_err(|e| e.to_string())?;
+    let mut raw = rusqlite::Connection::open(&file).map_err(|e| e.to_string())?;
+    workloads::sqlite::run(
+        "sqlite (file)",
+        &mut sqlite,
+        Some(&mut raw),
+        &plan,
+        &mut outcomes,
+    );
+    drop(raw);
+    drop(sqlite);
     let _ = std::fs::remove_dir_all(&dir);
-    let report = report?;
-    let mut parts = report.split_whitespace();
-    let streamed: usize = parts
-        .next()
-        .and_then(|s| s.parse().ok())
-        .ok_or("no row count")?;
-    let peak_kb: f64 = parts
-        .next()
-        .and_then(|s| s.parse().ok())
-        .ok_or("no peak RSS")?;
-    let peak_mb = peak_kb / 1024.0;
-    let verdict = if peak_mb < TARGET_MB {
-        "ok"
-    } else {
-        "OVER TARGET"
-    };
-    let backend = if postgres.is_some() {
-        "postgresql"
-    } else {
-        "sqlite"
-    };
-    let line = format!("stream ({backend}): {streamed} rows through iterator(), peak RSS {peak_mb:.1} MB (target < {TARGET_MB} MB): {verdict}");
-    if streamed != rows || peak_mb >= TARGET_MB {
-        return Err(line);
-    }
-    Ok(line)
-}
 
-fn fill(url: &str, rows: usize) -> Result<(), String> {
-    let mut conn = dorm::connect(url).map_err(|e| e.to_string())?;
-    let _ = conn.batch_execute("DROP TABLE IF EXISTS bench_comment");
-    dorm::migrations::create_tables(&mut conn, &[Comment::META]).map_err(|e| e.to_string())?;
-    let chunk = 50_000;
-    let mut done = 0;
-    while done < rows {
-        let n = chunk.min(rows - done);
-        let batch: Vec<Comment> = (done..done + n)
-            .map(|i| Comment {
-                post_id: (i / 10) as i64,
-                text: format!("comment number {i} with some text"),
-                score: (i % 100) as i32,
-                ..Default::default()
-            })
-            .collect();
-        Comment::objects()
-            .bulk_create(batch, &mut conn)
-            .map_err(|e| e.to_string())?;
-        done += n;
+    if let Some(url) = postgres {
+        let schema = format!("ormbench_{}", std::process::id());
+        let mut admin = diesel::PgConnection::establish(&url).map_err(|e| format!("{url}: {e}"))?;
+        let pg_version: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+            "current_setting('server_version')",
+        ))
+        .get_result(&mut admin)
+        .map_err(|e| e.to_string())?;
+        header.push_str(&format!(" PostgreSQL {pg_version}."));
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut admin,
+            &format!("CREATE SCHEMA {schema}"),
+        )
+        .map_err(|e| e.to_string())?;
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let scoped = format!("{url}{sep}options=-csearch_path%3D{schema}");
+        let result = diesel::PgConnection::establish(&scoped)
+            .map_err(|e| e.to_string())
+            .map(|mut pg| {
+                workloads::postgres::run("postgresql", &mut pg, None, &plan, &mut outcomes);
+            });
+        let _ = diesel::connection::SimpleConnection::batch_execute(
+            &mut admin,
+            &format!("DROP SCHEMA {schema} CASCADE"),
+        );
+        result?;
     }
-    Ok(())
-}
 
-/// Streams every row, touching each, and reports `rows peak_kb`.
-fn stream_child(url: &str) -> Result<String, String> {
-    let mut conn = dorm::connect(url).map_err(|e| e.to_string())?;
-    let mut count = 0usize;
-    let mut checksum = 0i64;
-    for row in Comment::objects()
-        .all()
-        .iterator(&mut conn)
-        .map_err(|e| e.to_string())?
-    {
-        let row = row.map_err(|e| e.to_string())?;
-        count += 1;
-        checksum = checksum.wrapping_add(i64::from(row.score) + row.text.len() as i64);
-    }
-    std::hint::black_box(checksum);
-    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
-    let peak_kb = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .ok_or("no VmHWM in /proc/self/status")?;
-    Ok(format!("{count} {peak_kb}"))
+    let path = report::write(&header, &outcomes).map_err(|e| e.to_string())?;
+    let worst = report::worst(&outcomes)
+        .map(|(r, w)| format!("worst dorm/diesel ratio: {r:.3} ({w})"))
+        .unwrap_or_else(|| "worst dorm/diesel ratio: n/a".into());
+    Ok(format!("\nreport: {}\n{worst}", path.display()))
 }

@@ -196,6 +196,8 @@ pub trait Executor {
 pub trait Load<'q, Q, U>: Executor {
     /// Loads every row.
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>>;
+    /// Loads the first row, if any, without collecting the rest (diesel's `get_result`).
+    fn load_first(&mut self, query: Q) -> QueryResult<Option<U>>;
 }
 
 /// Streams the rows of a query one at a time (diesel's `load_iter`), without caching them.
@@ -235,6 +237,9 @@ macro_rules! concrete_executor {
         {
             fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
                 query.load(self)
+            }
+            fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
+                diesel::OptionalExtension::optional(query.get_result(self))
             }
         }
         #[cfg(feature = $feature)]
@@ -304,6 +309,11 @@ macro_rules! any_connection_impls {
             fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
                 match self {
                     $(Connection::$variant(c) => c.load_rows(query),)+
+                }
+            }
+            fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
+                match self {
+                    $(Connection::$variant(c) => c.load_first(query),)+
                 }
             }
         }

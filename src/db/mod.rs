@@ -10,10 +10,12 @@
 
 mod connection;
 pub mod instrumentation;
+mod keys;
 mod pool;
 mod transaction;
 
 pub use connection::{Backend, Connection, Execute, Executor, Load, LoadIter, Vendor};
+pub use keys::{consecutive_keys, InsertedKeys};
 pub use pool::{Pool, PoolOptions, PooledConnection};
 pub use transaction::atomic;
 

@@ -177,6 +177,9 @@ where
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
         self.0.load_rows(query)
     }
+    fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
+        self.0.load_first(query)
+    }
 }
 
 impl<'q, Q, U> LoadIter<'q, Q, U> for PooledConnection

@@ -3,7 +3,8 @@
 use std::marker::PhantomData;
 
 use diesel::dsl::CountStar;
-use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
+use diesel::query_builder::AsQuery;
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl};
 
 use super::{dispatch, Instance, Model, PrimaryKey};
 use crate::db::{atomic, Executor, Load};
@@ -74,20 +75,18 @@ impl<M: Model> Manager<M> {
     where
         M: PrimaryKey,
         Lookup<M::Name, Exact, M::PkValue>: Predicate<M>,
-        Filtered<M, Lookup<M::Name, Exact, M::PkValue>>: Clone + SelectDsl<CountStar>,
         BaseQuery<M>: FilterDsl<<Lookup<M::Name, Exact, M::PkValue> as Predicate<M>>::Expr>,
-        Sliced: crate::queryset::ApplySlice<Filtered<M, Lookup<M::Name, Exact, M::PkValue>>>,
-        C: Load<
-                'q,
-                Built<M, Filtered<M, Lookup<M::Name, Exact, M::PkValue>>, Unordered, Sliced>,
-                M,
-            > + Load<
-                'q,
-                diesel::dsl::Select<Filtered<M, Lookup<M::Name, Exact, M::PkValue>>, CountStar>,
-                i64,
-            >,
+        Filtered<M, Lookup<M::Name, Exact, M::PkValue>>: LimitDsl,
+        C: Load<'q, diesel::dsl::Limit<Filtered<M, Lookup<M::Name, Exact, M::PkValue>>>, M>,
     {
-        self.filter(Lookup::<M::Name, Exact, _>::new(pk)).get(conn)
+        // The key is unique: one row at most, so `LIMIT 1` and no count.
+        let query = M::table()
+            .as_query()
+            .filter(Lookup::<M::Name, Exact, _>::new(pk).build())
+            .limit(1);
+        conn.load_first(query)?.ok_or(Error::DoesNotExist {
+            model: M::META.name,
+        })
     }
 
     /// Inserts `obj` and returns it with its primary key (Django's `objects.create(...)`).
@@ -175,9 +174,18 @@ impl<M: Model> Manager<M> {
         for obj in &mut objs {
             obj.pre_save(true);
         }
-        atomic(conn, |conn| {
+        // One statement is atomic on its own: a transaction only when the rows need several
+        // (more bind parameters than the backend allows, or rows with keys, inserted one by one).
+        let per_statement = conn.vendor().max_binds() / M::META.fields.len().max(1);
+        if objs.len() <= per_statement && objs.iter().all(|o| o.pk().is_none()) {
             dispatch!(conn, |c| M::insert_rows(&mut objs, c))
-        })?;
+                .map_err(|e| M::META.name_constraint(e))?;
+        } else {
+            atomic(conn, |conn| {
+                dispatch!(conn, |c| M::insert_rows(&mut objs, c))
+            })
+            .map_err(|e| M::META.name_constraint(e))?;
+        }
         Ok(objs)
     }
 

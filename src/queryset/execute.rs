@@ -171,8 +171,9 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
         W: SelectDsl<CountStar>,
         C: Load<'q, diesel::dsl::Select<W, CountStar>, i64>,
     {
-        let rows = conn.load_rows(self.query.select(diesel::dsl::count_star()))?;
-        Ok(rows.into_iter().next().unwrap_or(0))
+        Ok(conn
+            .load_first(self.query.select(diesel::dsl::count_star()))?
+            .unwrap_or(0))
     }
 
     /// Whether any row matches (Django's `exists()`): `SELECT EXISTS (...)`.
@@ -183,8 +184,9 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
         diesel::dsl::select<diesel::dsl::exists<W>>: diesel::query_builder::AsQuery,
         C: Load<'q, diesel::dsl::select<diesel::dsl::exists<W>>, bool>,
     {
-        let rows = conn.load_rows(diesel::select(diesel::dsl::exists(self.query)))?;
-        Ok(rows.into_iter().next().unwrap_or(false))
+        Ok(conn
+            .load_first(diesel::select(diesel::dsl::exists(self.query)))?
+            .unwrap_or(false))
     }
 
     /// The row with the smallest value of field `N` (Django's `earliest("pub_date")`). Written

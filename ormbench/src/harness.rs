@@ -1,0 +1,178 @@
+//! Interleaved measurement: every implementation of a workload runs once per round, in an
+//! order rotated each round, on a batch of iterations calibrated to about 30 ms; each round
+//! gives one time per iteration per implementation, and one ratio against hand-written diesel.
+//! Absolute times drift between runs on shared machines; ratios from the same round do not, so
+//! the result is the median ratio with a bootstrap 95% confidence interval.
+
+use std::time::{Duration, Instant};
+
+/// One way to run a workload: `run(n)` runs it `n` times.
+pub struct Impl<'a> {
+    /// `dorm`, `diesel` (the baseline), `diesel (boxed)`, `rusqlite`, ...
+    pub name: &'static str,
+    /// Runs the workload `n` times.
+    pub run: Box<dyn FnMut(u64) + 'a>,
+}
+
+impl<'a> Impl<'a> {
+    /// An implementation named `name`.
+    pub fn new(name: &'static str, run: impl FnMut(u64) + 'a) -> Self {
+        Impl {
+            name,
+            run: Box::new(run),
+        }
+    }
+}
+
+/// How long to measure.
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    /// Rounds per workload.
+    pub rounds: usize,
+    /// Target batch duration.
+    pub batch: Duration,
+}
+
+/// The samples of one implementation.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// The implementation.
+    pub name: &'static str,
+    /// Nanoseconds per iteration, one per round.
+    pub ns: Vec<f64>,
+    /// Ratio against the baseline, one per round (empty for the baseline itself).
+    pub ratios: Vec<f64>,
+}
+
+/// Runs `impls` interleaved; the one named `diesel` is the baseline.
+pub fn measure(impls: &mut [Impl<'_>], config: Config) -> Vec<Series> {
+    // Warm up (statement caches, page cache) and calibrate each batch.
+    let mut iters: Vec<u64> = Vec::with_capacity(impls.len());
+    for imp in impls.iter_mut() {
+        (imp.run)(1);
+        let mut n = 1u64;
+        loop {
+            let start = Instant::now();
+            (imp.run)(n);
+            let took = start.elapsed();
+            if took >= config.batch / 2 || n >= 1 << 20 {
+                let per = took.as_secs_f64() / n as f64;
+                let want = (config.batch.as_secs_f64() / per.max(1e-9)).round() as u64;
+                iters.push(want.clamp(1, 1 << 22));
+                break;
+            }
+            n *= 2;
+        }
+    }
+    let mut series: Vec<Series> = impls
+        .iter()
+        .map(|i| Series {
+            name: i.name,
+            ns: Vec::with_capacity(config.rounds),
+            ratios: Vec::with_capacity(config.rounds),
+        })
+        .collect();
+    let k = impls.len();
+    for round in 0..config.rounds {
+        let mut this_round = vec![0.0; k];
+        for step in 0..k {
+            let i = (round + step) % k;
+            let start = Instant::now();
+            (impls[i].run)(iters[i]);
+            this_round[i] = start.elapsed().as_nanos() as f64 / iters[i] as f64;
+        }
+        let base = impls
+            .iter()
+            .position(|i| i.name == "diesel")
+            .map(|b| this_round[b]);
+        for (i, s) in series.iter_mut().enumerate() {
+            s.ns.push(this_round[i]);
+            if let Some(base) = base {
+                if impls[i].name != "diesel" {
+                    s.ratios.push(this_round[i] / base);
+                }
+            }
+        }
+    }
+    series
+}
+
+/// The median of `values`.
+pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// A 95% bootstrap confidence interval of the median of `values` (percentile method, 2,000
+/// resamples, a fixed seed so reports repeat).
+pub fn bootstrap_ci(values: &[f64]) -> (f64, f64) {
+    if values.len() < 2 {
+        let m = median(values);
+        return (m, m);
+    }
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut medians: Vec<f64> = (0..2000)
+        .map(|_| {
+            let sample: Vec<f64> = (0..values.len())
+                .map(|_| values[(next() % values.len() as u64) as usize])
+                .collect();
+            median(&sample)
+        })
+        .collect();
+    medians.sort_by(|a, b| a.total_cmp(b));
+    (medians[50], medians[1949])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_and_intervals() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        let (lo, hi) = bootstrap_ci(&[1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 1.0]);
+        assert!(lo <= 1.0 && hi >= 1.0 && hi - lo < 0.05, "{lo} {hi}");
+    }
+
+    #[test]
+    fn interleaves_and_compares_against_diesel() {
+        let mut impls = vec![
+            Impl::new("diesel", |n| {
+                for _ in 0..n {
+                    std::hint::black_box((0..100).sum::<u64>());
+                }
+            }),
+            Impl::new("dorm", |n| {
+                for _ in 0..n {
+                    std::hint::black_box((0..100).sum::<u64>());
+                }
+            }),
+        ];
+        let series = measure(
+            &mut impls,
+            Config {
+                rounds: 5,
+                batch: Duration::from_millis(2),
+            },
+        );
+        assert_eq!(series[0].ns.len(), 5);
+        assert!(series[0].ratios.is_empty());
+        assert_eq!(series[1].ratios.len(), 5);
+    }
+}

@@ -1,0 +1,112 @@
+//! The report: a table per workload as it finishes, `target/ormbench/report.md` and the raw
+//! samples as `target/ormbench/samples.csv`, and the one-line verdict.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::harness::{bootstrap_ci, median, Series};
+use crate::workloads::Outcome;
+
+fn time(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn table(series: &[Series]) -> String {
+    let mut s = String::from(
+        "| implementation | median / iteration | min | ratio to diesel (median, 95% CI) |\n|---|---:|---:|---|\n",
+    );
+    for x in series {
+        let min = x.ns.iter().copied().fold(f64::INFINITY, f64::min);
+        let ratio = if x.ratios.is_empty() {
+            "1 (baseline)".to_string()
+        } else {
+            let (lo, hi) = bootstrap_ci(&x.ratios);
+            format!("{:.3} ({lo:.3} – {hi:.3})", median(&x.ratios))
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {ratio} |",
+            x.name,
+            time(median(&x.ns)),
+            time(min)
+        );
+    }
+    s
+}
+
+/// Prints one workload's table.
+pub fn print_outcome(backend: &str, workload: &str, series: &[Series]) {
+    println!("\n### {workload} ({backend})\n\n{}", table(series));
+}
+
+/// Where the report goes: `target/ormbench/` of the workspace.
+pub fn dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("ormbench")
+}
+
+/// The worst upper confidence bound of dorm against diesel, and its workload.
+pub fn worst(outcomes: &[Outcome]) -> Option<(f64, String)> {
+    outcomes
+        .iter()
+        .filter_map(|o| {
+            let dorm = o.series.iter().find(|s| s.name == "dorm")?;
+            if dorm.ratios.is_empty() {
+                return None;
+            }
+            Some((
+                median(&dorm.ratios),
+                format!("{}, {}", o.workload, o.backend),
+            ))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+/// Writes `report.md` and `samples.csv`; returns the report's path.
+pub fn write(header: &str, outcomes: &[Outcome]) -> std::io::Result<PathBuf> {
+    let dir = dir();
+    std::fs::create_dir_all(&dir)?;
+    let mut md = format!("# ormbench report\n\n{header}\n");
+    let mut csv = String::from(
+        "backend,workload,rows,implementation,round,ns_per_iteration,ratio_to_diesel\n",
+    );
+    for o in outcomes {
+        let _ = write!(
+            md,
+            "\n## {} ({}), {} rows\n\n{}",
+            o.workload,
+            o.backend,
+            o.rows,
+            table(&o.series)
+        );
+        for s in &o.series {
+            for (round, ns) in s.ns.iter().enumerate() {
+                let ratio = s
+                    .ratios
+                    .get(round)
+                    .map(|r| format!("{r:.5}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    csv,
+                    "{},\"{}\",{},\"{}\",{round},{ns:.1},{ratio}",
+                    o.backend, o.workload, o.rows, s.name
+                );
+            }
+        }
+    }
+    if let Some((ratio, workload)) = worst(outcomes) {
+        let _ = writeln!(md, "\nworst dorm/diesel ratio: {ratio:.3} ({workload})");
+    }
+    let path = dir.join("report.md");
+    std::fs::write(&path, md)?;
+    std::fs::write(dir.join("samples.csv"), csv)?;
+    Ok(path)
+}

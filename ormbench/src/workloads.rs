@@ -1,0 +1,580 @@
+//! The workloads: diesel_bench's (trivial query, insert, loading associations) and dorm's own
+//! (get by pk, a three-predicate filter, count, exists, select_related, prefetch_related,
+//! bulk_create), each written with dorm, with hand-written static diesel (the baseline), boxed
+//! diesel and, on SQLite, rusqlite on the same database.
+
+use std::cell::RefCell;
+
+use diesel::prelude::*;
+use dorm::prelude::*;
+
+use crate::harness::{measure, Config, Impl, Series};
+use crate::schema::{hand, Post, User};
+
+/// One workload's result.
+pub struct Outcome {
+    /// `sqlite (memory)`, `sqlite (file)`, `postgresql`.
+    pub backend: String,
+    /// The workload's name.
+    pub workload: String,
+    /// Rows the workload reads or writes per iteration.
+    pub rows: usize,
+    /// One series per implementation.
+    pub series: Vec<Series>,
+}
+
+/// What to run.
+pub struct Plan {
+    /// Quick mode: fewer sizes and rounds.
+    pub quick: bool,
+    /// Only workloads whose name contains this.
+    pub only: Option<String>,
+    /// Timing configuration.
+    pub config: Config,
+}
+
+impl Plan {
+    fn wants(&self, name: &str) -> bool {
+        self.only.as_deref().is_none_or(|o| name.contains(o))
+    }
+}
+
+fn new_users(n: usize, hair: impl Fn(usize) -> Option<&'static str>) -> Vec<hand::NewUser> {
+    (0..n)
+        .map(|i| hand::NewUser {
+            name: format!("User {i}"),
+            hair_color: hair(i).map(str::to_string),
+        })
+        .collect()
+}
+
+fn dorm_users(n: usize) -> Vec<User> {
+    (0..n)
+        .map(|i| User {
+            name: format!("User {i}"),
+            hair_color: Some("hair_color".into()),
+            ..Default::default()
+        })
+        .collect()
+}
+
+macro_rules! workloads_for {
+    ($modname:ident, $conn:ty, $chunk:expr) => {
+        /// The workloads on one backend's diesel connection.
+        pub mod $modname {
+            use super::*;
+
+            type Conn = $conn;
+
+            fn reset(c: &mut Conn) {
+                diesel::delete(hand::comments::table).execute(c).unwrap();
+                diesel::delete(hand::posts::table).execute(c).unwrap();
+                diesel::delete(hand::users::table).execute(c).unwrap();
+            }
+
+            fn insert_users(c: &mut Conn, rows: Vec<hand::NewUser>) {
+                for chunk in rows.chunks($chunk) {
+                    diesel::insert_into(hand::users::table)
+                        .values(chunk.to_vec())
+                        .execute(c)
+                        .unwrap();
+                }
+            }
+
+            /// Users, each with `posts` posts, each with `comments` comments.
+            fn fill_blog(c: &mut Conn, users: usize, posts: usize, comments: usize) {
+                reset(c);
+                insert_users(
+                    c,
+                    new_users(users, |i| Some(if i % 2 == 0 { "black" } else { "brown" })),
+                );
+                let ids: Vec<i32> = hand::users::table.select(hand::users::id).load(c).unwrap();
+                let new_posts: Vec<hand::NewPost> = ids
+                    .iter()
+                    .flat_map(|&u| {
+                        (0..posts).map(move |i| hand::NewPost {
+                            user_id: u,
+                            title: format!("Post {i} by user {u}"),
+                            body: None,
+                        })
+                    })
+                    .collect();
+                for chunk in new_posts.chunks($chunk) {
+                    diesel::insert_into(hand::posts::table)
+                        .values(chunk.to_vec())
+                        .execute(c)
+                        .unwrap();
+                }
+                let post_ids: Vec<i32> =
+                    hand::posts::table.select(hand::posts::id).load(c).unwrap();
+                let new_comments: Vec<hand::NewComment> = post_ids
+                    .iter()
+                    .flat_map(|&p| {
+                        (0..comments).map(move |i| hand::NewComment {
+                            post_id: p,
+                            text: format!("Comment {i} on post {p}"),
+                        })
+                    })
+                    .collect();
+                for chunk in new_comments.chunks($chunk) {
+                    diesel::insert_into(hand::comments::table)
+                        .values(chunk.to_vec())
+                        .execute(c)
+                        .unwrap();
+                }
+            }
+
+            /// Runs every workload of `plan`; `raw` adds a rusqlite implementation on the same
+            /// database (SQLite only).
+            pub fn run(
+                backend: &str,
+                conn: &mut Conn,
+                mut raw: Option<&mut rusqlite::Connection>,
+                plan: &Plan,
+                out: &mut Vec<Outcome>,
+            ) {
+                dorm::migrations::create_tables(conn, crate::schema::MODELS).unwrap();
+                let mut record = |name: String, rows: usize, series: Vec<Series>| {
+                    crate::report::print_outcome(backend, &name, &series);
+                    out.push(Outcome {
+                        backend: backend.to_string(),
+                        workload: name,
+                        rows,
+                        series,
+                    });
+                };
+                let sizes: &[usize] = if plan.quick {
+                    &[1, 100, 10_000]
+                } else {
+                    &[1, 10, 100, 1_000, 10_000]
+                };
+
+                // diesel_bench: trivial query.
+                for &n in sizes {
+                    let name = format!("trivial query, {n} users");
+                    if !plan.wants(&name) {
+                        continue;
+                    }
+                    reset(conn);
+                    insert_users(conn, new_users(n, |_| None));
+                    let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = User::objects().all().fetch(c).unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = hand::users::table.load::<hand::User>(c).unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel (boxed)", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = hand::users::table
+                                    .into_boxed()
+                                    .load::<hand::User>(c)
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                    ];
+                    if raw_cell.borrow().is_some() {
+                        impls.push(Impl::new("rusqlite", |k| {
+                            let mut guard = raw_cell.borrow_mut();
+                            let r = guard.as_deref_mut().expect("checked");
+                            for _ in 0..k {
+                                let mut stmt = r
+                                    .prepare_cached("SELECT id, name, hair_color FROM users")
+                                    .unwrap();
+                                let rows: Vec<hand::User> = stmt
+                                    .query_map([], |row| {
+                                        Ok(hand::User {
+                                            id: row.get(0)?,
+                                            name: row.get(1)?,
+                                            hair_color: row.get(2)?,
+                                        })
+                                    })
+                                    .unwrap()
+                                    .collect::<Result<_, _>>()
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }));
+                    }
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(name, n, series);
+                }
+
+                // diesel_bench: insert N rows in one statement.
+                let insert_sizes: &[usize] = if plan.quick { &[1, 100] } else { &[1, 10, 25, 50, 100] };
+                for &n in insert_sizes {
+                    let name = format!("insert, {n} rows");
+                    if !plan.wants(&name) {
+                        continue;
+                    }
+                    reset(conn);
+                    let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = User::objects().bulk_create(dorm_users(n), c).unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = new_users(n, |_| Some("hair_color"));
+                                diesel::insert_into(hand::users::table)
+                                    .values(rows)
+                                    .execute(c)
+                                    .unwrap();
+                            }
+                        }),
+                    ];
+                    if raw_cell.borrow().is_some() {
+                        let sql = format!(
+                            "INSERT INTO users (name, hair_color) VALUES {}",
+                            vec!["(?, ?)"; n].join(", ")
+                        );
+                        impls.push(Impl::new("rusqlite", move |k| {
+                            let mut guard = raw_cell.borrow_mut();
+                            let r = guard.as_deref_mut().expect("checked");
+                            for _ in 0..k {
+                                let rows = new_users(n, |_| Some("hair_color"));
+                                let params: Vec<&dyn rusqlite::ToSql> = rows
+                                    .iter()
+                                    .flat_map(|u| {
+                                        [&u.name as &dyn rusqlite::ToSql, &u.hair_color as _]
+                                    })
+                                    .collect();
+                                r.prepare_cached(&sql)
+                                    .unwrap()
+                                    .execute(params.as_slice())
+                                    .unwrap();
+                            }
+                        }));
+                    }
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(name, n, series);
+                }
+
+                // dorm: one-row queries on 10,000 users.
+                let one_row = [
+                    "get by primary key",
+                    "filter! with three predicates, first()",
+                    "count()",
+                    "exists()",
+                ];
+                if one_row.iter().any(|n| plan.wants(n)) {
+                    reset(conn);
+                    insert_users(
+                        conn,
+                        new_users(10_000, |i| Some(if i % 2 == 0 { "black" } else { "brown" })),
+                    );
+                }
+                let pk: i32 = hand::users::table
+                    .select(hand::users::id)
+                    .order(hand::users::id)
+                    .offset(5_000)
+                    .first(conn)
+                    .unwrap_or(1);
+                if plan.wants(one_row[0]) {
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                std::hint::black_box(User::objects().get(pk, c).unwrap());
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                std::hint::black_box(
+                                    hand::users::table.find(pk).first::<hand::User>(c).unwrap(),
+                                );
+                            }
+                        }),
+                    ];
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(one_row[0].to_string(), 1, series);
+                }
+                if plan.wants(one_row[1]) {
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let row = dorm::order_by!(
+                                    filter!(
+                                        User::objects(),
+                                        name = "User 500",
+                                        hair_color = "black",
+                                        id__gt = 10
+                                    ),
+                                    id
+                                )
+                                .first(c)
+                                .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                let row = users
+                                    .filter(name.eq("User 500"))
+                                    .filter(hair_color.eq("black"))
+                                    .filter(id.gt(10))
+                                    .order(id)
+                                    .first::<hand::User>(c)
+                                    .optional()
+                                    .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                        Impl::new("diesel (boxed)", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                let row = users
+                                    .into_boxed()
+                                    .filter(name.eq("User 500"))
+                                    .filter(hair_color.eq("black"))
+                                    .filter(id.gt(10))
+                                    .order(id)
+                                    .first::<hand::User>(c)
+                                    .optional()
+                                    .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                    ];
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(one_row[1].to_string(), 1, series);
+                }
+                if plan.wants(one_row[2]) {
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                std::hint::black_box(User::objects().all().count(c).unwrap());
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                std::hint::black_box(
+                                    hand::users::table.count().get_result::<i64>(c).unwrap(),
+                                );
+                            }
+                        }),
+                    ];
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(one_row[2].to_string(), 1, series);
+                }
+                if plan.wants(one_row[3]) {
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                std::hint::black_box(
+                                    filter!(User::objects(), hair_color = "black")
+                                        .exists(c)
+                                        .unwrap(),
+                                );
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                std::hint::black_box(
+                                    diesel::select(diesel::dsl::exists(
+                                        users.filter(hair_color.eq("black")),
+                                    ))
+                                    .get_result::<bool>(c)
+                                    .unwrap(),
+                                );
+                            }
+                        }),
+                    ];
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(one_row[3].to_string(), 1, series);
+                }
+
+                // select_related: 1,000 posts with their user.
+                let name = "select_related, 1,000 posts with their user".to_string();
+                if plan.wants(&name) {
+                    fill_blog(conn, 100, 10, 0);
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = dorm::select_related!(Post::objects().all(), user)
+                                    .fetch(c)
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = hand::posts::table
+                                    .inner_join(hand::users::table)
+                                    .load::<(hand::Post, hand::User)>(c)
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("dorm, N+1 explicit fetches", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let posts = Post::objects().all().fetch(c).unwrap();
+                                let users: Vec<User> =
+                                    posts.iter().map(|p| p.user.fetch(c).unwrap()).collect();
+                                std::hint::black_box(users);
+                            }
+                        }),
+                    ];
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(name, 1_000, series);
+                }
+
+                // diesel_bench: loading associations (users, their posts, their comments).
+                let mut assoc: Vec<(usize, usize, usize)> = vec![(9, 10, 10), (100, 10, 10)];
+                if !plan.quick {
+                    assoc.push((50_000, 1, 1));
+                }
+                for (users, posts, comments) in assoc {
+                    let name = format!(
+                        "prefetch_related, {users} users -> {posts} posts each -> {comments} comments each"
+                    );
+                    if !plan.wants(&name) {
+                        continue;
+                    }
+                    fill_blog(conn, users, posts, comments);
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = dorm::prefetch_related!(
+                                    User::objects().all(),
+                                    posts,
+                                    posts__comments
+                                )
+                                .fetch(c)
+                                .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let users = hand::users::table.load::<hand::User>(c).unwrap();
+                                let mut posts = Vec::new();
+                                for chunk in users.chunks($chunk) {
+                                    posts.extend(
+                                        hand::Post::belonging_to(chunk)
+                                            .load::<hand::Post>(c)
+                                            .unwrap(),
+                                    );
+                                }
+                                let mut comments = Vec::new();
+                                for chunk in posts.chunks($chunk) {
+                                    comments.extend(
+                                        hand::Comment::belonging_to(chunk)
+                                            .load::<hand::Comment>(c)
+                                            .unwrap(),
+                                    );
+                                }
+                                let comments = comments.grouped_by(&posts);
+                                let posts = posts.into_iter().zip(comments).grouped_by(&users);
+                                let all: Vec<_> = users.into_iter().zip(posts).collect();
+                                std::hint::black_box(all);
+                            }
+                        }),
+                    ];
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(name, users * (1 + posts + posts * comments), series);
+                }
+
+                // bulk_create of 10,000 rows.
+                let name = "bulk_create, 10,000 rows".to_string();
+                if plan.wants(&name) {
+                    reset(conn);
+                    let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows =
+                                    User::objects().bulk_create(dorm_users(10_000), c).unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                insert_users(c, new_users(10_000, |_| Some("hair_color")));
+                            }
+                        }),
+                    ];
+                    if raw_cell.borrow().is_some() {
+                        impls.push(Impl::new("rusqlite (row by row, one transaction)", |k| {
+                            let mut guard = raw_cell.borrow_mut();
+                            let r = guard.as_deref_mut().expect("checked");
+                            for _ in 0..k {
+                                let rows = new_users(10_000, |_| Some("hair_color"));
+                                let tx = r.transaction().unwrap();
+                                {
+                                    let mut stmt = tx
+                                        .prepare_cached(
+                                            "INSERT INTO users (name, hair_color) VALUES (?, ?)",
+                                        )
+                                        .unwrap();
+                                    for u in &rows {
+                                        stmt.execute((&u.name, &u.hair_color)).unwrap();
+                                    }
+                                }
+                                tx.commit().unwrap();
+                            }
+                        }));
+                    }
+                    let series = measure(&mut impls, plan.config);
+                    drop(impls);
+                    record(name, 10_000, series);
+                }
+                reset(conn);
+            }
+        }
+    };
+}
+
+// Two parameters per user row: 10,000 rows stay under SQLite's 32,766 parameters.
+workloads_for!(sqlite, diesel::SqliteConnection, 10_000);
+workloads_for!(postgres, diesel::PgConnection, 20_000);

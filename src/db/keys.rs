@@ -1,0 +1,46 @@
+//! The keys of rows just inserted, without `RETURNING` where the backend makes that costly:
+//! SQLite gives the rows of one `INSERT` consecutive rowids (an `AUTOINCREMENT` key, one
+//! writer at a time), so their keys follow from `last_insert_rowid()`; PostgreSQL's
+//! `RETURNING` is cheap and is used there.
+
+use diesel::sql_types::BigInt;
+use diesel::RunQueryDsl;
+
+use crate::error::{Error, Result};
+
+/// Whether a connection type's inserts can derive their keys from the last rowid.
+pub trait InsertedKeys {
+    /// One `INSERT`'s rows get consecutive integer keys, the last readable afterwards.
+    const CONSECUTIVE_ROWIDS: bool;
+}
+
+#[cfg(feature = "sqlite")]
+impl InsertedKeys for diesel::SqliteConnection {
+    const CONSECUTIVE_ROWIDS: bool = true;
+}
+
+#[cfg(feature = "postgres")]
+impl InsertedKeys for diesel::PgConnection {
+    const CONSECUTIVE_ROWIDS: bool = false;
+}
+
+/// The keys of the `n` rows the last `INSERT` on `conn` wrote (SQLite): `last - n + 1 ..= last`.
+pub fn consecutive_keys<C, K>(conn: &mut C, n: usize) -> Result<Vec<K>>
+where
+    C: diesel::Connection,
+    diesel::dsl::select<diesel::expression::SqlLiteral<BigInt>>:
+        diesel::query_dsl::LoadQuery<'static, C, i64>,
+    K: TryFrom<i64>,
+{
+    let last: i64 =
+        diesel::select(diesel::dsl::sql::<BigInt>("last_insert_rowid()")).get_result(conn)?;
+    let first = last - n as i64 + 1;
+    (first..=last)
+        .map(|k| {
+            K::try_from(k).map_err(|_| Error::InvalidValue {
+                field: "pk".into(),
+                message: format!("inserted key {k} does not fit the key type"),
+            })
+        })
+        .collect()
+}
