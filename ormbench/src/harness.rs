@@ -6,20 +6,33 @@
 
 use std::time::{Duration, Instant};
 
-/// One way to run a workload: `run(n)` runs it `n` times.
+/// One way to run a workload: `run(n)` runs it `n` times (and returns its own measurement
+/// when it times itself, as the Django worker does).
 pub struct Impl<'a> {
-    /// `dorm`, `diesel` (the baseline), `diesel (boxed)`, `rusqlite`, ...
+    /// `dorm`, `diesel` (the baseline), `diesel (boxed)`, `rusqlite`, `django`...
     pub name: &'static str,
     /// Runs the workload `n` times.
-    pub run: Box<dyn FnMut(u64) + 'a>,
+    pub run: Box<dyn FnMut(u64) -> Option<Duration> + 'a>,
 }
 
 impl<'a> Impl<'a> {
-    /// An implementation named `name`.
-    pub fn new(name: &'static str, run: impl FnMut(u64) + 'a) -> Self {
+    /// An implementation named `name`, timed by the harness.
+    pub fn new(name: &'static str, mut run: impl FnMut(u64) + 'a) -> Self {
         Impl {
             name,
-            run: Box::new(run),
+            run: Box::new(move |n| {
+                run(n);
+                None
+            }),
+        }
+    }
+
+    /// An implementation that measures itself (outside the process).
+    pub fn timed(name: &'static str, run: impl FnMut(u64) -> Duration + 'a) -> Self {
+        let mut run = run;
+        Impl {
+            name,
+            run: Box::new(move |n| Some(run(n))),
         }
     }
 }
@@ -53,8 +66,8 @@ pub fn measure(impls: &mut [Impl<'_>], config: Config) -> Vec<Series> {
         let mut n = 1u64;
         loop {
             let start = Instant::now();
-            (imp.run)(n);
-            let took = start.elapsed();
+            let own = (imp.run)(n);
+            let took = own.unwrap_or_else(|| start.elapsed());
             if took >= config.batch / 2 || n >= 1 << 20 {
                 let per = took.as_secs_f64() / n as f64;
                 let want = (config.batch.as_secs_f64() / per.max(1e-9)).round() as u64;
@@ -78,8 +91,9 @@ pub fn measure(impls: &mut [Impl<'_>], config: Config) -> Vec<Series> {
         for step in 0..k {
             let i = (round + step) % k;
             let start = Instant::now();
-            (impls[i].run)(iters[i]);
-            this_round[i] = start.elapsed().as_nanos() as f64 / iters[i] as f64;
+            let own = (impls[i].run)(iters[i]);
+            let took = own.unwrap_or_else(|| start.elapsed());
+            this_round[i] = took.as_nanos() as f64 / iters[i] as f64;
         }
         let base = impls
             .iter()

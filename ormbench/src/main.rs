@@ -4,7 +4,9 @@
 //!   set): every workload with dorm, hand-written static diesel (the baseline), boxed diesel
 //!   and rusqlite, interleaved round by round, on SQLite in memory, a SQLite file and
 //!   PostgreSQL (`--postgres URL`, default `postgres://postgres@127.0.0.1:5432/test`;
-//!   `--no-postgres` to skip). `--only TEXT` keeps the workloads whose name contains it.
+//!   `--no-postgres` to skip), with Django 5.2 on the SQLite file (installed from PyPI into
+//!   `target/ormbench/django-venv` on first use; `--no-django` to skip). `--only TEXT` keeps
+//!   the workloads whose name contains it.
 //!   Writes `target/ormbench/report.md` and `samples.csv`; the last line is the worst
 //!   dorm/diesel ratio.
 //! * `cargo run --release -p ormbench -- stream`: peak memory of `iterator()` over 1,000,000
@@ -15,6 +17,7 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 
+mod django;
 mod harness;
 mod report;
 mod schema;
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
         Some("__fill") => stream::fill(&args[1], rows).map(|()| String::new()),
         Some("__stream") => stream::stream_child(&args[1]),
         Some(a) if !a.starts_with("--") => Err(
-            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] | ormbench stream [--rows N] [--postgres URL]".to_string(),
+            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] [--no-django] | ormbench stream [--rows N] [--postgres URL]".to_string(),
         ),
         _ => bench(
             has("--quick"),
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
                     "postgres://postgres@127.0.0.1:5432/test".to_string()
                 }))
             },
+            !has("--no-django"),
         ),
     };
     match result {
@@ -86,7 +90,12 @@ fn locked_versions() -> String {
     )
 }
 
-fn bench(quick: bool, only: Option<String>, postgres: Option<String>) -> Result<String, String> {
+fn bench(
+    quick: bool,
+    only: Option<String>,
+    postgres: Option<String>,
+    with_django: bool,
+) -> Result<String, String> {
     let plan = workloads::Plan {
         quick,
         only,
@@ -118,6 +127,7 @@ fn bench(quick: bool, only: Option<String>, postgres: Option<String>) -> Result<
         "sqlite (memory)",
         &mut sqlite,
         Some(&mut raw),
+        None,
         &plan,
         &mut outcomes,
     );
@@ -136,13 +146,32 @@ fn bench(quick: bool, only: Option<String>, postgres: Option<String>) -> Result<
     )
     .map_err(|e| e.to_string())?;
     let mut raw = rusqlite::Connection::open(&file).map_err(|e| e.to_string())?;
+    raw.execute_batch("PRAGMA synchronous = NORMAL;")
+        .map_err(|e| e.to_string())?;
+    // Django on the same file (its models are unmanaged: the workloads create the tables).
+    let django = if with_django {
+        match django::Django::start(&report::dir(), &file) {
+            Ok(dj) => {
+                header.push_str(&format!(" {}.", dj.versions));
+                Some(std::cell::RefCell::new(dj))
+            }
+            Err(e) => {
+                eprintln!("ormbench: Django is not compared: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
     workloads::sqlite::run(
         "sqlite (file)",
         &mut sqlite,
         Some(&mut raw),
+        django.as_ref(),
         &plan,
         &mut outcomes,
     );
+    drop(django);
     drop(raw);
     drop(sqlite);
     let _ = std::fs::remove_dir_all(&dir);
@@ -166,7 +195,7 @@ fn bench(quick: bool, only: Option<String>, postgres: Option<String>) -> Result<
         let result = diesel::PgConnection::establish(&scoped)
             .map_err(|e| e.to_string())
             .map(|mut pg| {
-                workloads::postgres::run("postgresql", &mut pg, None, &plan, &mut outcomes);
+                workloads::postgres::run("postgresql", &mut pg, None, None, &plan, &mut outcomes);
             });
         let _ = diesel::connection::SimpleConnection::batch_execute(
             &mut admin,

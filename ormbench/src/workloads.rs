@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use diesel::prelude::*;
 use dorm::prelude::*;
 
+use crate::django::Django;
 use crate::harness::{measure, Config, Impl, Series};
 use crate::schema::{hand, Post, User};
 
@@ -39,6 +40,20 @@ impl Plan {
     }
 }
 
+/// Adds Django's implementation of `workload` (its worker times itself).
+fn with_django<'a>(
+    impls: &mut Vec<Impl<'a>>,
+    django: Option<&'a RefCell<Django>>,
+    workload: &'static str,
+    arg: String,
+) {
+    if let Some(dj) = django {
+        impls.push(Impl::timed("django", move |k| {
+            dj.borrow_mut().time(workload, &arg, k)
+        }));
+    }
+}
+
 fn new_users(n: usize, hair: impl Fn(usize) -> Option<&'static str>) -> Vec<hand::NewUser> {
     (0..n)
         .map(|i| hand::NewUser {
@@ -59,7 +74,7 @@ fn dorm_users(n: usize) -> Vec<User> {
 }
 
 macro_rules! workloads_for {
-    ($modname:ident, $conn:ty, $chunk:expr) => {
+    ($modname:ident, $conn:ty, $chunk:expr, $reset:expr) => {
         /// The workloads on one backend's diesel connection.
         pub mod $modname {
             use super::*;
@@ -67,9 +82,7 @@ macro_rules! workloads_for {
             type Conn = $conn;
 
             fn reset(c: &mut Conn) {
-                diesel::delete(hand::comments::table).execute(c).unwrap();
-                diesel::delete(hand::posts::table).execute(c).unwrap();
-                diesel::delete(hand::users::table).execute(c).unwrap();
+                diesel::connection::SimpleConnection::batch_execute(c, $reset).unwrap();
             }
 
             fn insert_users(c: &mut Conn, rows: Vec<hand::NewUser>) {
@@ -130,6 +143,7 @@ macro_rules! workloads_for {
                 backend: &str,
                 conn: &mut Conn,
                 mut raw: Option<&mut rusqlite::Connection>,
+                django: Option<&RefCell<Django>>,
                 plan: &Plan,
                 out: &mut Vec<Outcome>,
             ) {
@@ -208,6 +222,7 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
+                    with_django(&mut impls, django, "trivial", String::new());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(name, n, series);
@@ -265,6 +280,7 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
+                    with_django(&mut impls, django, "insert", n.to_string());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(name, n, series);
@@ -308,6 +324,7 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    with_django(&mut impls, django, "get", pk.to_string());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(one_row[0].to_string(), 1, series);
@@ -364,6 +381,7 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    with_django(&mut impls, django, "first", String::new());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(one_row[1].to_string(), 1, series);
@@ -386,6 +404,7 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    with_django(&mut impls, django, "count", String::new());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(one_row[2].to_string(), 1, series);
@@ -417,6 +436,7 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    with_django(&mut impls, django, "exists", String::new());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(one_row[3].to_string(), 1, series);
@@ -457,6 +477,7 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    with_django(&mut impls, django, "select_related", String::new());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(name, 1_000, series);
@@ -517,6 +538,7 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    with_django(&mut impls, django, "prefetch", String::new());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(name, users * (1 + posts + posts * comments), series);
@@ -565,6 +587,7 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
+                    with_django(&mut impls, django, "insert", "10000".to_string());
                     let series = measure(&mut impls, plan.config);
                     drop(impls);
                     record(name, 10_000, series);
@@ -576,5 +599,16 @@ macro_rules! workloads_for {
 }
 
 // Two parameters per user row: 10,000 rows stay under SQLite's 32,766 parameters.
-workloads_for!(sqlite, diesel::SqliteConnection, 10_000);
-workloads_for!(postgres, diesel::PgConnection, 20_000);
+workloads_for!(
+    sqlite,
+    diesel::SqliteConnection,
+    10_000,
+    "DELETE FROM comments; DELETE FROM posts; DELETE FROM users;"
+);
+// TRUNCATE, not DELETE: dead rows from the insert workloads would slow every scan after them.
+workloads_for!(
+    postgres,
+    diesel::PgConnection,
+    20_000,
+    "TRUNCATE comments, posts, users RESTART IDENTITY"
+);
