@@ -9,6 +9,8 @@
 //!   the workloads whose name contains it.
 //!   Writes `target/ormbench/report.md` and `samples.csv`; the last line is the worst
 //!   dorm/diesel ratio.
+//! * `cargo run --release -p ormbench -- --callgrind`: instructions per iteration of dorm and
+//!   diesel under valgrind's callgrind (see the `callgrind` module).
 //! * `cargo run --release -p ormbench -- stream`: peak memory of `iterator()` over 1,000,000
 //!   rows (see the `stream` module).
 
@@ -16,7 +18,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use diesel::prelude::*;
+use dorm::prelude::*;
 
+mod callgrind;
 mod django;
 mod harness;
 mod report;
@@ -39,9 +43,26 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("stream") => stream::stream(rows, flag("--postgres")),
         Some("__fill") => stream::fill(&args[1], rows).map(|()| String::new()),
-        Some("__stream") => stream::stream_child(&args[1]),
+        Some("__stream") => {
+            stream::stream_child(&args[1], flag("--limit").and_then(|n| n.parse().ok()))
+        }
+        Some("__single") => single(
+            flag("--only").unwrap_or_default(),
+            flag("--impl").unwrap_or_default(),
+            flag("--iters").and_then(|n| n.parse().ok()).unwrap_or(1),
+        ),
+        Some("--callgrind") => callgrind::run(flag("--only").as_deref()).and_then(|(table, worst)| {
+            let path = report::dir().join("callgrind.md");
+            std::fs::create_dir_all(report::dir()).map_err(|e| e.to_string())?;
+            std::fs::write(&path, format!("# ormbench --callgrind\n\n{table}"))
+                .map_err(|e| e.to_string())?;
+            Ok(match worst {
+                Some((r, w)) => format!("\nreport: {}\nworst dorm/diesel instruction ratio: {r:.3} ({w})", path.display()),
+                None => "no workload matched".into(),
+            })
+        }),
         Some(a) if !a.starts_with("--") => Err(
-            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] [--no-django] | ormbench stream [--rows N] [--postgres URL]".to_string(),
+            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] [--no-django] | ormbench --callgrind [--only TEXT] | ormbench stream [--rows N] [--postgres URL]".to_string(),
         ),
         _ => bench(
             has("--quick"),
@@ -68,6 +89,95 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Pool checkout plus a trivial query (one user): `dorm::Pool` against diesel's r2d2 pool.
+fn pool_checkout<Conn>(
+    backend: &str,
+    dorm_url: &str,
+    diesel_url: &str,
+    plan: &workloads::Plan,
+    outcomes: &mut Vec<workloads::Outcome>,
+) -> Result<(), String>
+where
+    Conn: diesel::r2d2::R2D2Connection + 'static,
+    schema::hand::users::table: diesel::query_dsl::LoadQuery<'static, Conn, schema::hand::User>,
+{
+    let name = "pool checkout + trivial query, 1 user".to_string();
+    if plan.only.as_deref().is_some_and(|o| !name.contains(o)) {
+        return Ok(());
+    }
+    let dorm_pool = dorm::Pool::new(dorm_url).map_err(|e| e.to_string())?;
+    let diesel_pool = diesel::r2d2::Pool::builder()
+        .max_size(2)
+        .build(diesel::r2d2::ConnectionManager::<Conn>::new(diesel_url))
+        .map_err(|e| e.to_string())?;
+    {
+        let mut c = dorm_pool.get().map_err(|e| e.to_string())?;
+        c.batch_execute("DELETE FROM users")
+            .map_err(|e| e.to_string())?;
+        schema::User::objects()
+            .create(
+                &mut c,
+                schema::User {
+                    name: "User 0".into(),
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+    }
+    let mut impls = vec![
+        harness::Impl::new("dorm", |k| {
+            for _ in 0..k {
+                let mut c = dorm_pool.get().unwrap();
+                std::hint::black_box(schema::User::objects().all().fetch(&mut c).unwrap());
+            }
+        }),
+        harness::Impl::new("diesel", |k| {
+            for _ in 0..k {
+                let mut c = diesel_pool.get().unwrap();
+                std::hint::black_box(
+                    schema::hand::users::table
+                        .load::<schema::hand::User>(&mut *c)
+                        .unwrap(),
+                );
+            }
+        }),
+    ];
+    let series = harness::measure(&mut impls, plan.config);
+    drop(impls);
+    report::print_outcome(backend, &name, &series);
+    outcomes.push(workloads::Outcome {
+        backend: backend.to_string(),
+        workload: name,
+        rows: 1,
+        series,
+    });
+    Ok(())
+}
+
+/// A `--callgrind` child: one implementation of one workload on in-memory SQLite, `iters` times.
+fn single(workload: String, imp: String, iters: u64) -> Result<String, String> {
+    let plan = workloads::Plan {
+        quick: false,
+        only: Some(workload),
+        config: harness::Config {
+            rounds: 0,
+            batch: Duration::ZERO,
+        },
+        single: Some((imp, iters)),
+    };
+    let mut sqlite = diesel::SqliteConnection::establish(":memory:").map_err(|e| e.to_string())?;
+    let mut outcomes = Vec::new();
+    workloads::sqlite::run(
+        "sqlite (memory)",
+        &mut sqlite,
+        None,
+        None,
+        &plan,
+        &mut outcomes,
+    );
+    Ok(String::new())
 }
 
 /// The versions of what is compared, from the workspace's Cargo.lock.
@@ -103,6 +213,7 @@ fn bench(
             rounds: if quick { 11 } else { 31 },
             batch: Duration::from_millis(30),
         },
+        single: None,
     };
     let mut outcomes = Vec::new();
 
@@ -172,6 +283,13 @@ fn bench(
         &mut outcomes,
     );
     drop(django);
+    pool_checkout::<diesel::SqliteConnection>(
+        "sqlite (file)",
+        &format!("sqlite://{path}"),
+        &path,
+        &plan,
+        &mut outcomes,
+    )?;
     drop(raw);
     drop(sqlite);
     let _ = std::fs::remove_dir_all(&dir);
@@ -194,8 +312,18 @@ fn bench(
         let scoped = format!("{url}{sep}options=-csearch_path%3D{schema}");
         let result = diesel::PgConnection::establish(&scoped)
             .map_err(|e| e.to_string())
-            .map(|mut pg| {
+            .and_then(|mut pg| {
                 workloads::postgres::run("postgresql", &mut pg, None, None, &plan, &mut outcomes);
+                dorm::migrations::create_tables(&mut pg, schema::MODELS)
+                    .or(Ok::<(), dorm::Error>(()))
+                    .map_err(|e| e.to_string())?;
+                pool_checkout::<diesel::PgConnection>(
+                    "postgresql",
+                    &scoped,
+                    &scoped,
+                    &plan,
+                    &mut outcomes,
+                )
             });
         let _ = diesel::connection::SimpleConnection::batch_execute(
             &mut admin,

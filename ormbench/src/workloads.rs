@@ -32,11 +32,30 @@ pub struct Plan {
     pub only: Option<String>,
     /// Timing configuration.
     pub config: Config,
+    /// Instead of measuring: run one implementation of the workload named exactly `only`,
+    /// this many times (the `--callgrind` children).
+    pub single: Option<(String, u64)>,
 }
 
 impl Plan {
     fn wants(&self, name: &str) -> bool {
-        self.only.as_deref().is_none_or(|o| name.contains(o))
+        match (&self.single, self.only.as_deref()) {
+            (Some(_), Some(o)) => name == o,
+            (_, o) => o.is_none_or(|o| name.contains(o)),
+        }
+    }
+
+    /// Measures `impls`, or, in single mode, runs the chosen one and returns nothing.
+    fn measure(&self, impls: &mut [Impl<'_>]) -> Vec<Series> {
+        match &self.single {
+            None => measure(impls, self.config),
+            Some((name, iters)) => {
+                if let Some(imp) = impls.iter_mut().find(|i| i.name == name.as_str()) {
+                    (imp.run)(*iters);
+                }
+                Vec::new()
+            }
+        }
     }
 }
 
@@ -149,6 +168,9 @@ macro_rules! workloads_for {
             ) {
                 dorm::migrations::create_tables(conn, crate::schema::MODELS).unwrap();
                 let mut record = |name: String, rows: usize, series: Vec<Series>| {
+                    if series.is_empty() {
+                        return;
+                    }
                     crate::report::print_outcome(backend, &name, &series);
                     out.push(Outcome {
                         backend: backend.to_string(),
@@ -223,7 +245,7 @@ macro_rules! workloads_for {
                         }));
                     }
                     with_django(&mut impls, django, "trivial", String::new());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, n, series);
                 }
@@ -281,7 +303,7 @@ macro_rules! workloads_for {
                         }));
                     }
                     with_django(&mut impls, django, "insert", n.to_string());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, n, series);
                 }
@@ -325,7 +347,7 @@ macro_rules! workloads_for {
                         }),
                     ];
                     with_django(&mut impls, django, "get", pk.to_string());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[0].to_string(), 1, series);
                 }
@@ -382,7 +404,7 @@ macro_rules! workloads_for {
                         }),
                     ];
                     with_django(&mut impls, django, "first", String::new());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[1].to_string(), 1, series);
                 }
@@ -405,7 +427,7 @@ macro_rules! workloads_for {
                         }),
                     ];
                     with_django(&mut impls, django, "count", String::new());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[2].to_string(), 1, series);
                 }
@@ -437,7 +459,7 @@ macro_rules! workloads_for {
                         }),
                     ];
                     with_django(&mut impls, django, "exists", String::new());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[3].to_string(), 1, series);
                 }
@@ -478,7 +500,7 @@ macro_rules! workloads_for {
                         }),
                     ];
                     with_django(&mut impls, django, "select_related", String::new());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, 1_000, series);
                 }
@@ -539,7 +561,7 @@ macro_rules! workloads_for {
                         }),
                     ];
                     with_django(&mut impls, django, "prefetch", String::new());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, users * (1 + posts + posts * comments), series);
                 }
@@ -588,7 +610,7 @@ macro_rules! workloads_for {
                         }));
                     }
                     with_django(&mut impls, django, "insert", "10000".to_string());
-                    let series = measure(&mut impls, plan.config);
+                    let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, 10_000, series);
                 }

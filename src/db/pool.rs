@@ -42,8 +42,11 @@ impl r2d2::ManageConnection for ConnectionManager {
         Connection::establish(&self.url)
     }
 
+    /// diesel's own check (`SELECT 1`, prepared once per connection and cached).
     fn is_valid(&self, conn: &mut Connection) -> Result<()> {
-        conn.batch_execute("SELECT 1")
+        Ok(crate::with_backend!(conn, |c| {
+            diesel::r2d2::R2D2Connection::ping(c)
+        })?)
     }
 
     /// A connection given back in the middle of a transaction (after a panic, say) is broken:
