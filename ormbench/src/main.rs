@@ -167,11 +167,15 @@ fn single(workload: String, imp: String, iters: u64) -> Result<String, String> {
         },
         single: Some((imp, iters)),
     };
-    let mut sqlite = diesel::SqliteConnection::establish(":memory:").map_err(|e| e.to_string())?;
+    let mem = format!(
+        "file:ormbench_single_{}?mode=memory&cache=shared",
+        std::process::id()
+    );
+    let mut dconn = dorm::connect(&format!("sqlite://{mem}")).map_err(|e| e.to_string())?;
     let mut outcomes = Vec::new();
     workloads::sqlite::run(
         "sqlite (memory)",
-        &mut sqlite,
+        &mut dconn,
         None,
         None,
         &plan,
@@ -217,9 +221,10 @@ fn bench(
     };
     let mut outcomes = Vec::new();
 
-    // SQLite in memory: diesel and rusqlite share one database through a shared cache.
+    // SQLite in memory: dorm's connection (with diesel's inside) and rusqlite share one
+    // database through a shared cache.
     let mem = "file:ormbench_memory?mode=memory&cache=shared";
-    let mut sqlite = diesel::SqliteConnection::establish(mem).map_err(|e| e.to_string())?;
+    let mut dconn = dorm::connect(&format!("sqlite://{mem}")).map_err(|e| e.to_string())?;
     let mut raw = rusqlite::Connection::open(mem).map_err(|e| e.to_string())?;
     let sqlite_version: String = raw
         .query_row("SELECT sqlite_version()", [], |r| r.get(0))
@@ -236,26 +241,22 @@ fn bench(
     );
     workloads::sqlite::run(
         "sqlite (memory)",
-        &mut sqlite,
+        &mut dconn,
         Some(&mut raw),
         None,
         &plan,
         &mut outcomes,
     );
     drop(raw);
-    drop(sqlite);
+    drop(dconn);
 
     // SQLite file (WAL, as dorm configures it).
     let dir = std::env::temp_dir().join(format!("ormbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let file = dir.join("bench.sqlite3");
     let path = file.display().to_string();
-    let mut sqlite = diesel::SqliteConnection::establish(&path).map_err(|e| e.to_string())?;
-    diesel::connection::SimpleConnection::batch_execute(
-        &mut sqlite,
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-    )
-    .map_err(|e| e.to_string())?;
+    // dorm's connection sets WAL and synchronous = NORMAL; rusqlite and Django get the same.
+    let mut dconn = dorm::connect(&format!("sqlite://{path}")).map_err(|e| e.to_string())?;
     let mut raw = rusqlite::Connection::open(&file).map_err(|e| e.to_string())?;
     raw.execute_batch("PRAGMA synchronous = NORMAL;")
         .map_err(|e| e.to_string())?;
@@ -276,7 +277,7 @@ fn bench(
     };
     workloads::sqlite::run(
         "sqlite (file)",
-        &mut sqlite,
+        &mut dconn,
         Some(&mut raw),
         django.as_ref(),
         &plan,
@@ -291,7 +292,7 @@ fn bench(
         &mut outcomes,
     )?;
     drop(raw);
-    drop(sqlite);
+    drop(dconn);
     let _ = std::fs::remove_dir_all(&dir);
 
     if let Some(url) = postgres {
@@ -310,13 +311,17 @@ fn bench(
         .map_err(|e| e.to_string())?;
         let sep = if url.contains('?') { '&' } else { '?' };
         let scoped = format!("{url}{sep}options=-csearch_path%3D{schema}");
-        let result = diesel::PgConnection::establish(&scoped)
+        let result = dorm::connect(&scoped)
             .map_err(|e| e.to_string())
-            .and_then(|mut pg| {
-                workloads::postgres::run("postgresql", &mut pg, None, None, &plan, &mut outcomes);
-                dorm::migrations::create_tables(&mut pg, schema::MODELS)
-                    .or(Ok::<(), dorm::Error>(()))
-                    .map_err(|e| e.to_string())?;
+            .and_then(|mut dconn| {
+                workloads::postgres::run(
+                    "postgresql",
+                    &mut dconn,
+                    None,
+                    None,
+                    &plan,
+                    &mut outcomes,
+                );
                 pool_checkout::<diesel::PgConnection>(
                     "postgresql",
                     &scoped,

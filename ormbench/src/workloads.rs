@@ -59,6 +59,38 @@ impl Plan {
     }
 }
 
+/// The diesel connection inside a `dorm::Connection`: hand-written diesel runs on exactly the
+/// connection dorm runs on (one database session, one statement cache per side).
+pub trait Raw<C> {
+    /// It.
+    fn raw_conn(&mut self) -> &mut C;
+}
+
+impl Raw<diesel::SqliteConnection> for dorm::Connection {
+    fn raw_conn(&mut self) -> &mut diesel::SqliteConnection {
+        match dorm::Executor::backend(self) {
+            dorm::db::Backend::Sqlite(c) => c,
+            _ => panic!("not a SQLite connection"),
+        }
+    }
+}
+
+impl Raw<diesel::PgConnection> for dorm::Connection {
+    fn raw_conn(&mut self) -> &mut diesel::PgConnection {
+        match dorm::Executor::backend(self) {
+            dorm::db::Backend::Postgres(c) => c,
+            _ => panic!("not a PostgreSQL connection"),
+        }
+    }
+}
+
+fn diesel_of<C>(conn: &mut dorm::Connection) -> &mut C
+where
+    dorm::Connection: Raw<C>,
+{
+    conn.raw_conn()
+}
+
 /// Adds Django's implementation of `workload` (its worker times itself).
 fn with_django<'a>(
     impls: &mut Vec<Impl<'a>>,
@@ -94,7 +126,9 @@ fn dorm_users(n: usize) -> Vec<User> {
 
 macro_rules! workloads_for {
     ($modname:ident, $conn:ty, $chunk:expr, $reset:expr) => {
-        /// The workloads on one backend's diesel connection.
+        /// The workloads on one backend, on one `dorm::Connection`: dorm through it (its query
+        /// logging and backend dispatch included), hand-written diesel on the diesel connection
+        /// inside it.
         pub mod $modname {
             use super::*;
 
@@ -160,14 +194,14 @@ macro_rules! workloads_for {
             /// database (SQLite only).
             pub fn run(
                 backend: &str,
-                conn: &mut Conn,
+                conn: &mut dorm::Connection,
                 mut raw: Option<&mut rusqlite::Connection>,
                 django: Option<&RefCell<Django>>,
                 plan: &Plan,
                 out: &mut Vec<Outcome>,
             ) {
                 dorm::migrations::create_tables(conn, crate::schema::MODELS).unwrap();
-                let mut record = |name: String, rows: usize, series: Vec<Series>| {
+                                let mut record = |name: String, rows: usize, series: Vec<Series>| {
                     if series.is_empty() {
                         return;
                     }
@@ -191,8 +225,8 @@ macro_rules! workloads_for {
                     if !plan.wants(&name) {
                         continue;
                     }
-                    reset(conn);
-                    insert_users(conn, new_users(n, |_| None));
+                    reset(diesel_of::<Conn>(conn));
+                    insert_users(diesel_of::<Conn>(conn), new_users(n, |_| None));
                     let cell = RefCell::new(&mut *conn);
                     let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
@@ -204,14 +238,16 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 let rows = hand::users::table.load::<hand::User>(c).unwrap();
                                 std::hint::black_box(rows);
                             }
                         }),
                         Impl::new("diesel (boxed)", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 let rows = hand::users::table
                                     .into_boxed()
@@ -257,7 +293,7 @@ macro_rules! workloads_for {
                     if !plan.wants(&name) {
                         continue;
                     }
-                    reset(conn);
+                    reset(diesel_of::<Conn>(conn));
                     let cell = RefCell::new(&mut *conn);
                     let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
@@ -269,7 +305,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 let rows = new_users(n, |_| Some("hair_color"));
                                 diesel::insert_into(hand::users::table)
@@ -316,9 +353,9 @@ macro_rules! workloads_for {
                     "exists()",
                 ];
                 if one_row.iter().any(|n| plan.wants(n)) {
-                    reset(conn);
+                    reset(diesel_of::<Conn>(conn));
                     insert_users(
-                        conn,
+                        diesel_of::<Conn>(conn),
                         new_users(10_000, |i| Some(if i % 2 == 0 { "black" } else { "brown" })),
                     );
                 }
@@ -326,7 +363,7 @@ macro_rules! workloads_for {
                     .select(hand::users::id)
                     .order(hand::users::id)
                     .offset(5_000)
-                    .first(conn)
+                    .first(diesel_of::<Conn>(conn))
                     .unwrap_or(1);
                 if plan.wants(one_row[0]) {
                     let cell = RefCell::new(&mut *conn);
@@ -338,7 +375,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 std::hint::black_box(
                                     hand::users::table.find(pk).first::<hand::User>(c).unwrap(),
@@ -372,7 +410,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 use hand::users::dsl::*;
                                 let row = users
@@ -387,7 +426,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel (boxed)", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 use hand::users::dsl::*;
                                 let row = users
@@ -418,7 +458,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 std::hint::black_box(
                                     hand::users::table.count().get_result::<i64>(c).unwrap(),
@@ -445,7 +486,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 use hand::users::dsl::*;
                                 std::hint::black_box(
@@ -467,7 +509,7 @@ macro_rules! workloads_for {
                 // select_related: 1,000 posts with their user.
                 let name = "select_related, 1,000 posts with their user".to_string();
                 if plan.wants(&name) {
-                    fill_blog(conn, 100, 10, 0);
+                    fill_blog(diesel_of::<Conn>(conn), 100, 10, 0);
                     let cell = RefCell::new(&mut *conn);
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
@@ -480,7 +522,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 let rows = hand::posts::table
                                     .inner_join(hand::users::table)
@@ -517,7 +560,7 @@ macro_rules! workloads_for {
                     if !plan.wants(&name) {
                         continue;
                     }
-                    fill_blog(conn, users, posts, comments);
+                    fill_blog(diesel_of::<Conn>(conn), users, posts, comments);
                     let cell = RefCell::new(&mut *conn);
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
@@ -534,7 +577,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 let users = hand::users::table.load::<hand::User>(c).unwrap();
                                 let mut posts = Vec::new();
@@ -569,7 +613,7 @@ macro_rules! workloads_for {
                 // bulk_create of 10,000 rows.
                 let name = "bulk_create, 10,000 rows".to_string();
                 if plan.wants(&name) {
-                    reset(conn);
+                    reset(diesel_of::<Conn>(conn));
                     let cell = RefCell::new(&mut *conn);
                     let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
@@ -582,7 +626,8 @@ macro_rules! workloads_for {
                             }
                         }),
                         Impl::new("diesel", |k| {
-                            let c = &mut **cell.borrow_mut();
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
                                 insert_users(c, new_users(10_000, |_| Some("hair_color")));
                             }
@@ -614,7 +659,7 @@ macro_rules! workloads_for {
                     drop(impls);
                     record(name, 10_000, series);
                 }
-                reset(conn);
+                reset(diesel_of::<Conn>(conn));
             }
         }
     };

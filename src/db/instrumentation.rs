@@ -30,12 +30,22 @@ impl QueryLogger {
 
 impl Instrumentation for QueryLogger {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        // Nothing to do (and no SQL to format) unless someone listens: a tracing subscriber
+        // for `dorm::sql` at debug level, or `capture_queries` on this thread.
+        let logging = tracing::enabled!(target: "dorm::sql", tracing::Level::DEBUG);
+        if !logging && !CAPTURED.with(|c| c.borrow().is_some()) {
+            return;
+        }
         match event {
             InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
             InstrumentationEvent::FinishQuery { query, error, .. } => {
                 let elapsed = self.started.take().map(|s| s.elapsed()).unwrap_or_default();
                 let sql = query.to_string();
-                let params = count_binds(&format!("{query:?}"));
+                let params = if logging {
+                    count_binds(&format!("{query:?}"))
+                } else {
+                    0
+                };
                 match error {
                     None => {
                         tracing::debug!(target: "dorm::sql", duration_us = elapsed.as_micros() as u64, params, "{sql}")
