@@ -107,7 +107,15 @@ where
     if plan.only.as_deref().is_some_and(|o| !name.contains(o)) {
         return Ok(());
     }
-    let dorm_pool = dorm::Pool::new(dorm_url).map_err(|e| e.to_string())?;
+    // The same size for both pools.
+    let dorm_pool = dorm::Pool::with_options(
+        dorm_url,
+        dorm::db::PoolOptions {
+            max_size: 2,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
     let diesel_pool = diesel::r2d2::Pool::builder()
         .max_size(2)
         .build(diesel::r2d2::ConnectionManager::<Conn>::new(diesel_url))
