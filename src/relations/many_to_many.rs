@@ -53,9 +53,7 @@ use diesel::{Column, Expression, ExpressionMethods};
 use super::foreign_key::ForeignKey;
 use super::loaded::{Loaded, Nil};
 use super::path::{IsNullKind, PathKind};
-use super::prefetch_related::{
-    AllRows, PrefetchKind, PrefetchList, RelationTarget, PREFETCH_CHUNK,
-};
+use super::prefetch_related::{AllRows, PrefetchKind, PrefetchList, RelationTarget};
 use super::select_related::{OuterOrder, OuterOrderOf, RowSqlType};
 use crate::db::{Executor, Load};
 use crate::error::{Error, Result};
@@ -704,6 +702,8 @@ impl<O: ManyToManyField<N>, D: Direction<O, N>, N> RelationTarget for ManyToMany
 /// INNER JOIN "pizza_toppings" AS "j" ON "j"."topping_id" = "topping"."id"
 /// WHERE "j"."pizza_id" IN (?, ?, ...) ORDER BY ...
 /// ```
+///
+/// (`= ANY($1)` with one array instead of the list on PostgreSQL.)
 #[derive(Debug, Clone)]
 pub struct ViaQuery<O: ManyToManyField<N>, D, N, Q, E, K> {
     table: O::Join,
@@ -717,13 +717,12 @@ const JOIN_ALIAS: &str = "dorm_m2m";
 
 impl<O, D, N, Q, E, K, DB> QueryFragment<DB> for ViaQuery<O, D, N, Q, E, K>
 where
-    DB: Backend + HasSqlType<SqlTypeOf<D::SourceColumn>>,
+    DB: Backend + super::keys_in::KeyList<SqlTypeOf<D::SourceColumn>, K>,
     O: ManyToManyField<N>,
     D: Direction<O, N>,
     O::Join: QueryFragment<DB>,
     Q: QueryFragment<DB>,
     OuterOrder<E>: QueryFragment<DB>,
-    K: ToSql<SqlTypeOf<D::SourceColumn>, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let target = <D::Target as Model>::DB_TABLE;
@@ -757,14 +756,7 @@ where
         out.push_identifier(JOIN_ALIAS)?;
         out.push_sql(".");
         out.push_identifier(D::SourceColumn::NAME)?;
-        out.push_sql(" IN (");
-        for (i, key) in self.keys.iter().enumerate() {
-            if i > 0 {
-                out.push_sql(", ");
-            }
-            out.push_bind_param::<SqlTypeOf<D::SourceColumn>, K>(key)?;
-        }
-        out.push_sql(")");
+        DB::push_keys(&mut out, &self.keys)?;
         self.order.walk_ast(out.reborrow())
     }
 }
@@ -812,7 +804,7 @@ where
 {
     fn load_via(&self, keys: &[SourceKey<O, N, D>], conn: &mut C) -> Result<ViaRows<O, N, D>> {
         let mut rows = Vec::new();
-        for chunk in keys.chunks(PREFETCH_CHUNK) {
+        for chunk in keys.chunks(super::prefetch_related::chunk_size(conn)) {
             let query = ViaQuery::<O, D, N, _, _, _> {
                 table: O::Join::default(),
                 order: OuterOrder(self.order.outer()),

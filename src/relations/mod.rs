@@ -21,6 +21,7 @@ pub(crate) type Marker4<A, B, C, D> = fn() -> (A, B, C, D);
 mod across;
 pub mod deletion;
 mod foreign_key;
+pub mod keys_in;
 mod loaded;
 pub mod many_to_many;
 mod path;

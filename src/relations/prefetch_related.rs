@@ -3,8 +3,8 @@
 //! row as a `Vec`.
 //!
 //! `prefetch_related!(Blog::objects().all(), entry_set, entry_set__authors)` runs three queries
-//! whatever the number of blogs: the blogs, their entries (`WHERE blog_id IN (...)`, the keys
-//! chunked below every backend's bind-parameter limit) and those entries' authors. A custom
+//! whatever the number of blogs: the blogs, their entries (`WHERE blog_id IN (...)` on SQLite,
+//! keys chunked below its bind-parameter limit; `= ANY($1)` with one array on PostgreSQL) and those entries' authors. A custom
 //! QuerySet filters or orders the prefetched rows (Django's `Prefetch("entry_set",
 //! queryset=...)`): `prefetch_related!(qs, entry_set = order_by!(Entry::objects().all(), -rating))`.
 
@@ -18,14 +18,22 @@ use super::loaded::{Got, Loaded, Nil};
 use super::path::ReverseOf;
 use crate::db::Load;
 use crate::error::Result;
-use crate::lookups::{In, Lookup, Predicate};
+use crate::lookups::Predicate;
 use crate::model::{Field, Model};
 use crate::queryset::execute::Built;
 use crate::queryset::{ApplyOrder, ApplySlice, Filterable, QuerySet};
 
-/// Keys per `IN (...)` list: below SQLite's 32,766 and PostgreSQL's 65,535 bind parameters,
-/// with room for the custom QuerySet's own.
+/// Keys per `IN (...)` list on SQLite: below its 32,766 bind parameters, with room for the
+/// custom QuerySet's own. PostgreSQL binds the keys as one array, in one query.
 pub const PREFETCH_CHUNK: usize = 30_000;
+
+/// Keys per query on the backend of `conn`.
+pub(crate) fn chunk_size(conn: &impl crate::db::Executor) -> usize {
+    match conn.vendor() {
+        crate::db::Vendor::Sqlite => PREFETCH_CHUNK,
+        crate::db::Vendor::Postgres => usize::MAX,
+    }
+}
 
 /// One prefetched relation: the relation `N`, the QuerySet its rows come from (`AllRows` for
 /// the related model's default one) and the relations prefetched past it (`Kids`).
@@ -57,7 +65,7 @@ pub trait PrefetchSource<'q, S: Model, Fk, K, C> {
     fn load_in(&self, keys: &[K], conn: &mut C) -> Result<Vec<S>>;
 }
 
-type KeysIn<Fk, K> = Lookup<Fk, In, Vec<K>>;
+type KeysIn<Fk, K> = super::keys_in::KeysOf<Fk, K>;
 type FilteredIn<S, W, Fk, K> = diesel::dsl::Filter<W, <KeysIn<Fk, K> as Predicate<S>>::Expr>;
 
 impl<'q, S, W, O, Sl, Fk, K, C> PrefetchSource<'q, S, Fk, K, C> for QuerySet<S, W, O, Sl>
@@ -72,7 +80,7 @@ where
 {
     fn load_in(&self, keys: &[K], conn: &mut C) -> Result<Vec<S>> {
         let mut rows = Vec::new();
-        for chunk in keys.chunks(PREFETCH_CHUNK) {
+        for chunk in keys.chunks(chunk_size(conn)) {
             let part = self.clone().filter(KeysIn::<Fk, K>::new(chunk.to_vec()));
             rows.extend(part.fetch(conn)?);
         }
