@@ -11,6 +11,8 @@
 //!   dorm/diesel ratio.
 //! * `cargo run --release -p ormbench -- --callgrind`: instructions per iteration of dorm and
 //!   diesel under valgrind's callgrind (see the `callgrind` module).
+//! * `cargo run --release -p ormbench -- --build-times`: the scrap book's clean and incremental
+//!   debug build times.
 //! * `cargo run --release -p ormbench -- stream`: peak memory of `iterator()` over 1,000,000
 //!   rows (see the `stream` module).
 
@@ -20,6 +22,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use dorm::prelude::*;
 
+mod build_times;
 mod callgrind;
 mod django;
 mod harness;
@@ -61,8 +64,15 @@ fn main() -> ExitCode {
                 None => "no workload matched".into(),
             })
         }),
+        Some("--build-times") => build_times::run().map(|table| {
+            println!("{table}");
+            let path = report::dir().join("build-times.md");
+            let _ = std::fs::create_dir_all(report::dir());
+            let _ = std::fs::write(&path, &table);
+            format!("report: {}", path.display())
+        }),
         Some(a) if !a.starts_with("--") => Err(
-            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] [--no-django] | ormbench --callgrind [--only TEXT] | ormbench stream [--rows N] [--postgres URL]".to_string(),
+            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] [--no-django] | ormbench --callgrind [--only TEXT] | ormbench --build-times | ormbench stream [--rows N] [--postgres URL]".to_string(),
         ),
         _ => bench(
             has("--quick"),
