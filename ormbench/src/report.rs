@@ -58,6 +58,8 @@ pub fn worst(outcomes: &[Outcome]) -> Option<(f64, String)> {
     outcomes
         .iter()
         .filter_map(|o| {
+            // Only like-for-like comparisons count (`dorm (prefetch_related)` answers a join
+            // with two queries: reported, not a gate).
             let dorm = o.series.iter().find(|s| s.name == "dorm")?;
             if dorm.ratios.is_empty() {
                 return None;

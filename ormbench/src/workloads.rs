@@ -286,6 +286,65 @@ macro_rules! workloads_for {
                     record(name, n, series);
                 }
 
+                // diesel_bench: medium complex query (users LEFT JOIN posts, black hair only).
+                // dorm has no free-form joins: the same rows come as users with their posts.
+                for &n in sizes {
+                    let name = format!("medium complex query, {n} users");
+                    if !plan.wants(&name) {
+                        continue;
+                    }
+                    reset(diesel_of::<Conn>(conn));
+                    insert_users(
+                        diesel_of::<Conn>(conn),
+                        new_users(n, |i| Some(if i % 2 == 0 { "black" } else { "brown" })),
+                    );
+                    let cell = RefCell::new(&mut *conn);
+                    let mut impls = vec![
+                        Impl::new("dorm (prefetch_related)", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = dorm::prefetch_related!(
+                                    filter!(User::objects(), hair_color = "black"),
+                                    posts
+                                )
+                                .fetch(c)
+                                .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                let rows = users
+                                    .left_outer_join(hand::posts::table)
+                                    .filter(hair_color.eq("black"))
+                                    .load::<(hand::User, Option<hand::Post>)>(c)
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel (boxed)", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                let rows = users
+                                    .left_outer_join(hand::posts::table)
+                                    .filter(hair_color.eq("black"))
+                                    .into_boxed()
+                                    .load::<(hand::User, Option<hand::Post>)>(c)
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                    ];
+                    let series = plan.measure(&mut impls);
+                    drop(impls);
+                    record(name, n, series);
+                }
+
                 // diesel_bench: insert N rows in one statement.
                 let insert_sizes: &[usize] = if plan.quick { &[1, 100] } else { &[1, 10, 25, 50, 100] };
                 for &n in insert_sizes {
