@@ -384,3 +384,41 @@ fn values_follow_foreign_keys() {
         assert_eq!(bosses, [None, None]);
     });
 }
+
+#[test]
+fn nothing_to_load_runs_no_extra_query() {
+    each_backend("loading_empty", |_db, conn| {
+        let (rows, queries) = capture_queries(|| {
+            prefetch_related!(Writer::objects().all(), novel_set, novel_set__tags)
+                .fetch(conn)
+                .unwrap()
+        });
+        assert!(rows.is_empty());
+        assert_eq!(queries.len(), 1, "no writers: no prefetch query");
+        let rows = select_related!(Novel::objects().all(), writer, owner)
+            .fetch(conn)
+            .unwrap();
+        assert!(rows.is_empty());
+        let w = writer(conn, "Alone");
+        let (added, queries) = capture_queries(|| {
+            let n = novel_for(conn, &w);
+            n.tags().add(conn, Vec::<&Tag>::new()).unwrap()
+        });
+        assert_eq!(added, 0);
+        assert_eq!(queries.len(), 1, "only the novel's insert: {queries:?}");
+    });
+}
+
+fn novel_for(conn: &mut dorm::Connection, by: &Writer) -> Novel {
+    Novel::objects()
+        .create(
+            conn,
+            Novel {
+                writer: ForeignKey::to(by).unwrap(),
+                title: "T".into(),
+                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+}
