@@ -2,7 +2,7 @@
 //!
 //! * `cargo run --release -p ormbench -- --quick` (a few minutes) or without `--quick` (the full
 //!   set): every workload with dorm, hand-written static diesel (the baseline), boxed diesel
-//!   and rusqlite, interleaved round by round, on SQLite in memory, a SQLite file and
+//!   rusqlite and the `postgres` driver, interleaved round by round, on SQLite in memory, a SQLite file and
 //!   PostgreSQL (`--postgres URL`, default `postgres://postgres@127.0.0.1:5432/test`;
 //!   `--no-postgres` to skip), with Django 5.2 on the SQLite file (installed from PyPI into
 //!   `target/ormbench/django-venv` on first use; `--no-django` to skip). `--only TEXT` keeps
@@ -196,6 +196,7 @@ fn single(workload: String, imp: String, iters: u64) -> Result<String, String> {
         &mut dconn,
         None,
         None,
+        None,
         &plan,
         &mut outcomes,
     );
@@ -262,6 +263,7 @@ fn bench(
         &mut dconn,
         Some(&mut raw),
         None,
+        None,
         &plan,
         &mut outcomes,
     );
@@ -297,6 +299,7 @@ fn bench(
         "sqlite (file)",
         &mut dconn,
         Some(&mut raw),
+        None,
         django.as_ref(),
         &plan,
         &mut outcomes,
@@ -332,10 +335,13 @@ fn bench(
         let result = dorm::connect(&scoped)
             .map_err(|e| e.to_string())
             .and_then(|mut dconn| {
+                let mut pgraw = postgres::Client::connect(&scoped, postgres::NoTls)
+                    .map_err(|e| format!("postgres driver: {e}"))?;
                 workloads::postgres::run(
                     "postgresql",
                     &mut dconn,
                     None,
+                    Some(&mut pgraw),
                     None,
                     &plan,
                     &mut outcomes,

@@ -196,6 +196,7 @@ macro_rules! workloads_for {
                 backend: &str,
                 conn: &mut dorm::Connection,
                 mut raw: Option<&mut rusqlite::Connection>,
+                mut pgraw: Option<&mut ::postgres::Client>,
                 django: Option<&RefCell<Django>>,
                 plan: &Plan,
                 out: &mut Vec<Outcome>,
@@ -229,6 +230,7 @@ macro_rules! workloads_for {
                     insert_users(diesel_of::<Conn>(conn), new_users(n, |_| None));
                     let cell = RefCell::new(&mut *conn);
                     let raw_cell = RefCell::new(raw.as_deref_mut());
+                    let pg_cell = RefCell::new(pgraw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -257,6 +259,26 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    if pg_cell.borrow().is_some() {
+                        impls.push(Impl::new("postgres (raw driver)", |k| {
+                            let mut guard = pg_cell.borrow_mut();
+                            let p = guard.as_deref_mut().expect("checked");
+                            let stmt = p.prepare("SELECT id, name, hair_color FROM users").unwrap();
+                            for _ in 0..k {
+                                let rows: Vec<hand::User> = p
+                                    .query(&stmt, &[])
+                                    .unwrap()
+                                    .iter()
+                                    .map(|r| hand::User {
+                                        id: r.get(0),
+                                        name: r.get(1),
+                                        hair_color: r.get(2),
+                                    })
+                                    .collect();
+                                std::hint::black_box(rows);
+                            }
+                        }));
+                    }
                     if raw_cell.borrow().is_some() {
                         impls.push(Impl::new("rusqlite", |k| {
                             let mut guard = raw_cell.borrow_mut();
@@ -355,6 +377,7 @@ macro_rules! workloads_for {
                     reset(diesel_of::<Conn>(conn));
                     let cell = RefCell::new(&mut *conn);
                     let raw_cell = RefCell::new(raw.as_deref_mut());
+                    let pg_cell = RefCell::new(pgraw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -375,6 +398,33 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    if pg_cell.borrow().is_some() {
+                        let sql = format!(
+                            "INSERT INTO users (name, hair_color) VALUES {}",
+                            (0..n)
+                                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
+                        impls.push(Impl::new("postgres (raw driver)", move |k| {
+                            let mut guard = pg_cell.borrow_mut();
+                            let p = guard.as_deref_mut().expect("checked");
+                            let stmt = p.prepare(&sql).unwrap();
+                            for _ in 0..k {
+                                let rows = new_users(n, |_| Some("hair_color"));
+                                let params: Vec<&(dyn ::postgres::types::ToSql + Sync)> = rows
+                                    .iter()
+                                    .flat_map(|u| {
+                                        [
+                                            &u.name as &(dyn ::postgres::types::ToSql + Sync),
+                                            &u.hair_color as _,
+                                        ]
+                                    })
+                                    .collect();
+                                p.execute(&stmt, &params).unwrap();
+                            }
+                        }));
+                    }
                     if raw_cell.borrow().is_some() {
                         let sql = format!(
                             "INSERT INTO users (name, hair_color) VALUES {}",
