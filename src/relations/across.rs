@@ -182,9 +182,10 @@ fn render<DB: Backend>(
     Ok(())
 }
 
-impl<M, Fk, P, ST> QueryId for AcrossValue<M, Fk, P, ST> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
+/// The SQL is fixed by the path's types: cached by type.
+impl<M: 'static, Fk: 'static, P: 'static, ST: 'static> QueryId for AcrossValue<M, Fk, P, ST> {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
 }
 impl<M, Fk, P, ST, G> ValidGrouping<G> for AcrossValue<M, Fk, P, ST> {
     type IsAggregate = diesel::expression::is_aggregate::Never;

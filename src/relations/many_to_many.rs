@@ -482,9 +482,26 @@ where
     }
 }
 
-impl<J, Sel, W> QueryId for JoinSelect<J, Sel, W> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
+/// The SQL is fixed by the join table, the selected column and the condition's id.
+impl<J: 'static, Sel: 'static, W: QueryId> QueryId for JoinSelect<J, Sel, W> {
+    type QueryId = JoinSelect<J, Sel, W::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = W::HAS_STATIC_QUERY_ID;
+}
+
+impl QueryId for Everything {
+    type QueryId = Everything;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+/// `column = ?`: the same SQL whatever the key.
+impl<C: 'static, K: 'static> QueryId for KeyEq<C, K> {
+    type QueryId = KeyEq<C, K>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: 'static, Q: QueryId> QueryId for KeyIn<C, Q> {
+    type QueryId = KeyIn<C, Q::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID;
 }
 
 /// The SQL of [`MemberOf`].

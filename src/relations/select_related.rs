@@ -322,7 +322,7 @@ impl<M, T: OrderBy<M>> OuterOrderOf<M> for Ordered<T> {
 }
 
 /// Renders nothing: the outer ordering of an unordered QuerySet.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, diesel::query_builder::QueryId)]
 pub struct NoOrder;
 
 impl<DB: Backend> QueryFragment<DB> for NoOrder {
@@ -418,9 +418,17 @@ where
     }
 }
 
-impl<M, Q, E, J> QueryId for RelatedQuery<M, Q, E, J> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
+/// The SQL is fixed by the types (the model, the joins, the inner query's and the ordering's
+/// own ids), so diesel can cache the prepared statement by type.
+impl<M, Q, E, J> QueryId for RelatedQuery<M, Q, E, J>
+where
+    M: 'static,
+    J: 'static,
+    Q: QueryId,
+    E: QueryId,
+{
+    type QueryId = RelatedQuery<M, Q::QueryId, E::QueryId, J>;
+    const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID && E::HAS_STATIC_QUERY_ID;
 }
 
 impl<M: Model, Q, E, J: JoinList<M>> Query for RelatedQuery<M, Q, E, J> {
