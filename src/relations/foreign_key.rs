@@ -93,16 +93,20 @@ impl<M: Model<PkValue = K>, K> ForeignKey<M, K> {
 }
 
 /// A foreign key field's declared type (`ForeignKey<T, K>` or `Option<ForeignKey<T, K>>`):
-/// the key it holds, if any.
+/// the key it holds, if any, and whether it may hold none.
 pub trait KeyOf {
     /// The key's type.
     type Key;
+    /// [`Required`](super::select_related::Required) or
+    /// [`Optional`](super::select_related::Optional) (a nullable key).
+    type Nullness: super::select_related::Nullness;
     /// The key, `None` for a NULL foreign key.
     fn key(&self) -> Option<&Self::Key>;
 }
 
 impl<M, K> KeyOf for ForeignKey<M, K> {
     type Key = K;
+    type Nullness = super::select_related::Required;
     fn key(&self) -> Option<&K> {
         Some(&self.id)
     }
@@ -110,6 +114,7 @@ impl<M, K> KeyOf for ForeignKey<M, K> {
 
 impl<M, K> KeyOf for Option<ForeignKey<M, K>> {
     type Key = K;
+    type Nullness = super::select_related::Optional;
     fn key(&self) -> Option<&K> {
         self.as_ref().map(|f| &f.id)
     }

@@ -24,9 +24,9 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::QueryResult;
 use diesel::sql_types::Nullable;
 
+use super::foreign_key::KeyOf;
 use super::loaded::{Got, Loaded, Nil};
 use super::path::{ForeignKeyTo, PathStep};
-use super::ForeignKey;
 use crate::fields::FieldMeta;
 use crate::model::{Field, Model};
 use crate::queryset::{OrderBy, Ordered, Unordered};
@@ -60,10 +60,10 @@ pub trait SelectKind<P, N> {
 impl<P, N, T: Model> SelectKind<P, N> for ForeignKeyTo<T>
 where
     P: Field<N>,
-    <P as Field<N>>::Type: KeyShape,
+    <P as Field<N>>::Type: KeyOf,
 {
     type Target = T;
-    type Nullness = <<P as Field<N>>::Type as KeyShape>::Nullness;
+    type Nullness = <<P as Field<N>>::Type as KeyOf>::Nullness;
     const COLUMN: &'static str = <P as Field<N>>::FIELD.column;
 }
 
@@ -106,18 +106,6 @@ impl Nullness for Optional {
     fn map<R, P>(row: Option<R>, f: impl FnOnce(R) -> P) -> Option<P> {
         row.map(f)
     }
-}
-
-/// A foreign key's declared type: `ForeignKey<T>` or `Option<ForeignKey<T>>`.
-pub trait KeyShape {
-    /// [`Required`] or [`Optional`].
-    type Nullness: Nullness;
-}
-impl<T, K> KeyShape for ForeignKey<T, K> {
-    type Nullness = Required;
-}
-impl<T, K> KeyShape for Option<ForeignKey<T, K>> {
-    type Nullness = Optional;
 }
 
 /// One table joined by a `select_related!` query (built from the types, rendered by

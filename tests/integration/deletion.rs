@@ -1,51 +1,12 @@
 //! Deleting with Django's `on_delete` semantics, applied by dorm's collector on every backend:
 //! CASCADE, PROTECT, RESTRICT, SET_NULL, SET_DEFAULT, and many-to-many join rows.
 
-use chrono::NaiveDate;
 use dorm::db::instrumentation::capture_queries;
 use dorm::prelude::*;
 use dorm::{Error, ForeignKey};
 
+use crate::common::rows::{novel, owner, writer};
 use crate::common::{each_backend, models::*};
-
-fn writer(conn: &mut dorm::Connection, name: &str) -> Writer {
-    Writer::objects()
-        .create(
-            conn,
-            Writer {
-                name: name.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
-
-fn owner(conn: &mut dorm::Connection, name: &str) -> Owner {
-    Owner::objects()
-        .create(
-            conn,
-            Owner {
-                name: name.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
-
-fn novel(conn: &mut dorm::Connection, by: &Writer, title: &str, owner: Option<&Owner>) -> Novel {
-    Novel::objects()
-        .create(
-            conn,
-            Novel {
-                writer: ForeignKey::to(by).unwrap(),
-                title: title.into(),
-                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-                owner: owner.map(|o| ForeignKey::to(o).unwrap()),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
 
 #[test]
 fn cascade_set_null_and_join_rows() {
@@ -53,9 +14,9 @@ fn cascade_set_null_and_join_rows() {
         let tolkien = writer(conn, "Tolkien");
         let lewis = writer(conn, "Lewis");
         let shelf = owner(conn, "Shelf");
-        let hobbit = novel(conn, &tolkien, "The Hobbit", Some(&shelf));
-        novel(conn, &tolkien, "Silmarillion", None);
-        let narnia = novel(conn, &lewis, "Narnia", Some(&shelf));
+        let hobbit = novel(conn, &tolkien, "The Hobbit", 0, Some(&shelf));
+        novel(conn, &tolkien, "Silmarillion", 0, None);
+        let narnia = novel(conn, &lewis, "Narnia", 0, Some(&shelf));
         let tag = Tag::objects()
             .create(
                 conn,
@@ -109,7 +70,7 @@ fn cascade_set_null_and_join_rows() {
 fn protect_refuses_and_deletes_nothing() {
     each_backend("delete_protect", |_db, conn| {
         let tolkien = writer(conn, "Tolkien");
-        let hobbit = novel(conn, &tolkien, "The Hobbit", None);
+        let hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
         Review::objects()
             .create(
                 conn,
@@ -156,8 +117,8 @@ fn restrict_refuses_unless_the_rows_go_too_and_set_default() {
         let sponsor = owner(conn, "Sponsor");
         let tolkien = writer(conn, "Tolkien");
         let lewis = writer(conn, "Lewis");
-        let hobbit = novel(conn, &tolkien, "The Hobbit", None);
-        let narnia = novel(conn, &lewis, "Narnia", None);
+        let hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
+        let narnia = novel(conn, &lewis, "Narnia", 0, None);
         let award = |conn: &mut dorm::Connection, w: &Writer, n: &Novel| {
             Award::objects()
                 .create(
@@ -187,7 +148,7 @@ fn restrict_refuses_unless_the_rows_go_too_and_set_default() {
         assert_eq!(t.delete(conn).unwrap(), 3, "writer, novel, award");
 
         // SET_DEFAULT: awards of a deleted sponsor fall back to the house (owner 1).
-        let lewis_book = novel(conn, &lewis, "Perelandra", None);
+        let lewis_book = novel(conn, &lewis, "Perelandra", 0, None);
         let a = award(conn, &lewis, &lewis_book);
         let mut sponsor = sponsor;
         sponsor.delete(conn).unwrap();
@@ -221,7 +182,7 @@ fn a_model_nothing_points_at_deletes_in_one_statement() {
 fn do_nothing_leaves_it_to_the_database() {
     each_backend("delete_do_nothing", |_db, conn| {
         let tolkien = writer(conn, "Tolkien");
-        let mut hobbit = novel(conn, &tolkien, "The Hobbit", None);
+        let mut hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
         let note = Note::objects()
             .create(
                 conn,

@@ -6,48 +6,8 @@ use dorm::db::instrumentation::capture_queries;
 use dorm::prelude::*;
 use dorm::{prefetch_related, select_related, ForeignKey};
 
+use crate::common::rows::{employee, novel, writer};
 use crate::common::{each_backend, models::*};
-
-fn writer(conn: &mut dorm::Connection, name: &str) -> Writer {
-    Writer::objects()
-        .create(
-            conn,
-            Writer {
-                name: name.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
-
-fn novel(conn: &mut dorm::Connection, by: &Writer, title: &str, pages: i32, owner: Option<&Owner>) {
-    Novel::objects()
-        .create(
-            conn,
-            Novel {
-                writer: ForeignKey::to(by).unwrap(),
-                title: title.into(),
-                pages,
-                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-                owner: owner.map(|o| ForeignKey::to(o).unwrap()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-}
-
-fn employee(conn: &mut dorm::Connection, name: &str, boss: Option<&Employee>) -> Employee {
-    Employee::objects()
-        .create(
-            conn,
-            Employee {
-                name: name.into(),
-                boss: boss.map(|b| ForeignKey::to(b).unwrap()),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
 
 #[test]
 fn select_related_joins_foreign_keys_in_one_query() {
@@ -401,24 +361,10 @@ fn nothing_to_load_runs_no_extra_query() {
         assert!(rows.is_empty());
         let w = writer(conn, "Alone");
         let (added, queries) = capture_queries(|| {
-            let n = novel_for(conn, &w);
+            let n = novel(conn, &w, "T", 0, None);
             n.tags().add(conn, Vec::<&Tag>::new()).unwrap()
         });
         assert_eq!(added, 0);
         assert_eq!(queries.len(), 1, "only the novel's insert: {queries:?}");
     });
-}
-
-fn novel_for(conn: &mut dorm::Connection, by: &Writer) -> Novel {
-    Novel::objects()
-        .create(
-            conn,
-            Novel {
-                writer: ForeignKey::to(by).unwrap(),
-                title: "T".into(),
-                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
 }

@@ -1,50 +1,12 @@
 //! Many-to-many relations: the automatic join table, a `through` model, a symmetrical
 //! self-relation; lookups across them, prefetches, and the related managers' writes.
 
-use chrono::NaiveDate;
 use dorm::db::instrumentation::capture_queries;
 use dorm::prelude::*;
 use dorm::{prefetch_related, related, ForeignKey};
 
+use crate::common::rows::{novel, tag, writer};
 use crate::common::{each_backend, models::*};
-
-fn tag(conn: &mut dorm::Connection, label: &str) -> Tag {
-    Tag::objects()
-        .create(
-            conn,
-            Tag {
-                label: label.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
-
-fn writer(conn: &mut dorm::Connection, name: &str) -> Writer {
-    Writer::objects()
-        .create(
-            conn,
-            Writer {
-                name: name.into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
-
-fn novel(conn: &mut dorm::Connection, by: &Writer, title: &str) -> Novel {
-    Novel::objects()
-        .create(
-            conn,
-            Novel {
-                writer: ForeignKey::to(by).unwrap(),
-                title: title.into(),
-                published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-}
 
 fn labels(rows: Vec<Tag>) -> Vec<String> {
     let mut l: Vec<String> = rows.into_iter().map(|t| t.label).collect();
@@ -62,7 +24,7 @@ fn titles(rows: Vec<Novel>) -> Vec<String> {
 fn the_related_manager_adds_removes_clears_and_sets() {
     each_backend("m2m_writes", |_db, conn| {
         let tolkien = writer(conn, "Tolkien");
-        let hobbit = novel(conn, &tolkien, "The Hobbit");
+        let hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
         let [dragons, elves, rings] = ["dragons", "elves", "rings"].map(|l| tag(conn, l));
 
         // Many objects in one statement; adding twice stores one row (Django's add()).
@@ -81,7 +43,7 @@ fn the_related_manager_adds_removes_clears_and_sets() {
             titles(dragons.novel_set().all().unwrap().fetch(conn).unwrap()),
             ["The Hobbit"]
         );
-        let silmarillion = novel(conn, &tolkien, "Silmarillion");
+        let silmarillion = novel(conn, &tolkien, "Silmarillion", 0, None);
         rings
             .novel_set()
             .add(conn, [ForeignKey::<Novel>::to(&silmarillion).unwrap()])
@@ -138,9 +100,9 @@ fn lookups_cross_many_to_many_relations_both_ways() {
     each_backend("m2m_lookups", |_db, conn| {
         let tolkien = writer(conn, "Tolkien");
         let lewis = writer(conn, "Lewis");
-        let hobbit = novel(conn, &tolkien, "The Hobbit");
-        let narnia = novel(conn, &lewis, "Narnia");
-        novel(conn, &lewis, "Untagged");
+        let hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
+        let narnia = novel(conn, &lewis, "Narnia", 0, None);
+        novel(conn, &lewis, "Untagged", 0, None);
         let [dragons, lions, magic] = ["dragons", "lions", "magic"].map(|l| tag(conn, l));
         tag(conn, "unused");
         hobbit.tags().add(conn, [&dragons, &magic]).unwrap();
@@ -221,7 +183,7 @@ fn prefetching_many_to_many_is_one_query_per_level() {
         for w in 0..100 {
             let writer = writer(conn, &format!("W{w:03}"));
             for n in 0..2 {
-                let novel = novel(conn, &writer, &format!("W{w:03}N{n}"));
+                let novel = novel(conn, &writer, &format!("W{w:03}N{n}"), 0, None);
                 novel
                     .tags()
                     .add(conn, (0..3).map(|k| &tags[(w + n + k) % 5]))

@@ -129,3 +129,88 @@ pub fn insert_people(conn: &mut Connection, rows: &[(&str, i32, Option<&str>)]) 
         .collect();
     models::Person::objects().bulk_create(rows, conn).unwrap();
 }
+
+/// Rows of the test models, for the relation tests.
+pub mod rows {
+    use chrono::NaiveDate;
+    use dorm::prelude::*;
+    use dorm::{Connection, ForeignKey};
+
+    use super::models::{Employee, Novel, Owner, Tag, Writer};
+
+    /// A saved writer.
+    pub fn writer(conn: &mut Connection, name: &str) -> Writer {
+        Writer::objects()
+            .create(
+                conn,
+                Writer {
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    }
+
+    /// A saved owner.
+    pub fn owner(conn: &mut Connection, name: &str) -> Owner {
+        Owner::objects()
+            .create(
+                conn,
+                Owner {
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    }
+
+    /// A saved tag.
+    pub fn tag(conn: &mut Connection, label: &str) -> Tag {
+        Tag::objects()
+            .create(
+                conn,
+                Tag {
+                    label: label.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    }
+
+    /// A saved novel by `by`, published on 2000-01-01.
+    pub fn novel(
+        conn: &mut Connection,
+        by: &Writer,
+        title: &str,
+        pages: i32,
+        owner: Option<&Owner>,
+    ) -> Novel {
+        Novel::objects()
+            .create(
+                conn,
+                Novel {
+                    writer: ForeignKey::to(by).unwrap(),
+                    title: title.into(),
+                    pages,
+                    published: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+                    owner: owner.map(|o| ForeignKey::to(o).unwrap()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    }
+
+    /// A saved employee under `boss`.
+    pub fn employee(conn: &mut Connection, name: &str, boss: Option<&Employee>) -> Employee {
+        Employee::objects()
+            .create(
+                conn,
+                Employee {
+                    name: name.into(),
+                    boss: boss.map(|b| ForeignKey::to(b).unwrap()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    }
+}
