@@ -39,6 +39,7 @@
 
 extern crate self as dorm;
 
+pub mod aggregates;
 pub mod apps;
 pub mod db;
 pub mod error;
@@ -62,17 +63,21 @@ pub use queryset::QuerySet;
 pub use relations::{ForeignKey, Loaded, ManyToMany, OnDelete, OneToOne};
 
 pub use dorm_macros::{
-    abstract_model, defer, distinct_on, exclude, extends, field, filter, name, only, order_by,
-    prefetch_related, q, related, select_related, update, values, values_list, Choices, Model,
+    abstract_model, aggregate, annotate, defer, distinct_on, exclude, extends, field, filter, name,
+    only, order_by, prefetch_related, q, related, select_related, update, values, values_list,
+    Choices, Model,
 };
 
 /// Everything a module that declares models and runs queries needs, in one `use`.
 pub mod prelude {
+    pub use crate::aggregates::{Avg, Count, Max, Min, StdDev, Sum, Variance};
+    pub use crate::expressions::{Value, F};
     pub use crate::fields::{Auto, Choices as _};
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
-        abstract_model, defer, distinct_on, exclude, extends, field, filter, only, order_by,
-        prefetch_related, q, related, select_related, update, values, values_list, Choices, Model,
+        abstract_model, aggregate, annotate, defer, distinct_on, exclude, extends, field, filter,
+        only, order_by, prefetch_related, q, related, select_related, update, values, values_list,
+        Choices, Model,
     };
 }
 

@@ -6,6 +6,7 @@
 use proc_macro::TokenStream;
 
 mod choices;
+mod expressions;
 mod inherit;
 mod lookups;
 mod many_to_many;
@@ -141,6 +142,24 @@ pub fn prefetch_related(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn related(input: TokenStream) -> TokenStream {
     relations::related(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `annotate!(qs, n = Count(entries), ...)`: adds a named value to each row (or, after
+/// `values!`, an aggregate to each group). See `dorm::queryset::Annotated`.
+#[proc_macro]
+pub fn annotate(input: TokenStream) -> TokenStream {
+    expressions::annotate(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// `aggregate!(qs, max_age = Max(age), ...)`: values over every row of the QuerySet, run with
+/// `.fetch(conn)`: one value, or a tuple of them in the order named.
+#[proc_macro]
+pub fn aggregate(input: TokenStream) -> TokenStream {
+    expressions::aggregate(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -226,13 +226,21 @@ impl syn::visit_mut::VisitMut for FRewriter {
                     syn::parse_quote_spanned!(call.span()=> ::dorm::expressions::F::<#ty>::new());
                 return;
             }
+            if matches!(&*call.func, Expr::Path(p) if p.qself.is_none() && p.path.is_ident("OuterRef"))
+            {
+                match crate::expressions::outer_ref(call) {
+                    Ok(rewritten) => *expr = rewritten,
+                    Err(e) => self.error = Some(e),
+                }
+                return;
+            }
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
 }
 
 /// A value with its `F(...)` references resolved to types.
-fn rewrite_value(value: &Expr) -> syn::Result<Expr> {
+pub(crate) fn rewrite_value(value: &Expr) -> syn::Result<Expr> {
     let mut value = value.clone();
     let mut rewriter = FRewriter { error: None };
     syn::visit_mut::VisitMut::visit_expr_mut(&mut rewriter, &mut value);
@@ -339,7 +347,10 @@ fn grouped(key: &syn::Ident, items: Vec<Parsed>) -> syn::Result<TokenStream> {
 }
 
 /// All lookups and conditions ANDed: `And(a, And(b, c))`.
-fn conjunction(args: &[(syn::Ident, Expr)], conditions: &[Expr]) -> syn::Result<TokenStream> {
+pub(crate) fn conjunction(
+    args: &[(syn::Ident, Expr)],
+    conditions: &[Expr],
+) -> syn::Result<TokenStream> {
     let mut exprs = Vec::new();
     if let Some((first_key, _)) = args.first() {
         let items = args
@@ -417,7 +428,7 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
 }
 
 /// One `order_by!` item: `field`, `-field`, `Lower(field)`, `-field.nulls_last()`, or `?`.
-enum OrderItem {
+pub(crate) enum OrderItem {
     Random,
     Expr(Expr),
 }
@@ -465,6 +476,39 @@ fn order_operand(expr: &Expr) -> syn::Result<TokenStream> {
     }
 }
 
+/// One ordering item (`-pub_date`, `headline.nulls_last()`, `Lower(name)`, `?`) as an
+/// `Asc`/`Desc`/`NullsFirst`/`NullsLast`/`Random` value.
+pub(crate) fn order_key(item: OrderItem) -> syn::Result<TokenStream> {
+    let expr = match item {
+        OrderItem::Random => return Ok(quote!(::dorm::queryset::Random)),
+        OrderItem::Expr(e) => e,
+    };
+    let (desc, inner) = match expr {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, *u.expr),
+        other => (false, other),
+    };
+    let (nulls, inner) = match inner {
+        Expr::MethodCall(m)
+            if m.args.is_empty() && (m.method == "nulls_first" || m.method == "nulls_last") =>
+        {
+            (Some(m.method.to_string()), *m.receiver)
+        }
+        other => (None, other),
+    };
+    let operand = order_operand(&inner)?;
+    let by = quote!(::dorm::queryset::ByName::<#operand>::new());
+    let key = if desc {
+        quote!(::dorm::queryset::Desc(#by))
+    } else {
+        quote!(::dorm::queryset::Asc(#by))
+    };
+    Ok(match nulls.as_deref() {
+        Some("nulls_first") => quote!(::dorm::queryset::NullsFirst(#key)),
+        Some(_) => quote!(::dorm::queryset::NullsLast(#key)),
+        None => key,
+    })
+}
+
 pub fn order_by(input: TokenStream) -> syn::Result<TokenStream> {
     let mut items = Punctuated::<OrderItem, Token![,]>::parse_terminated
         .parse2(input)?
@@ -478,40 +522,7 @@ pub fn order_by(input: TokenStream) -> syn::Result<TokenStream> {
             ))
         }
     };
-    let mut keys = Vec::new();
-    for item in items {
-        let expr = match item {
-            OrderItem::Random => {
-                keys.push(quote!(::dorm::queryset::Random));
-                continue;
-            }
-            OrderItem::Expr(e) => e,
-        };
-        let (desc, inner) = match expr {
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => (true, *u.expr),
-            other => (false, other),
-        };
-        let (nulls, inner) = match inner {
-            Expr::MethodCall(m)
-                if m.args.is_empty() && (m.method == "nulls_first" || m.method == "nulls_last") =>
-            {
-                (Some(m.method.to_string()), *m.receiver)
-            }
-            other => (None, other),
-        };
-        let operand = order_operand(&inner)?;
-        let by = quote!(::dorm::queryset::ByName::<#operand>::new());
-        let key = if desc {
-            quote!(::dorm::queryset::Desc(#by))
-        } else {
-            quote!(::dorm::queryset::Asc(#by))
-        };
-        keys.push(match nulls.as_deref() {
-            Some("nulls_first") => quote!(::dorm::queryset::NullsFirst(#key)),
-            Some(_) => quote!(::dorm::queryset::NullsLast(#key)),
-            None => key,
-        });
-    }
+    let keys = items.map(order_key).collect::<syn::Result<Vec<_>>>()?;
     if keys.is_empty() {
         return Ok(quote!((#receiver).clear_ordering()));
     }
@@ -560,6 +571,9 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
         .next()
         .ok_or_else(|| syn::Error::new(Span::call_site(), "expected the QuerySet first"))?;
     let picks = picks(iter)?;
+    if method == "values_list" {
+        return Ok(quote!(::dorm::queryset::ValuesOf::<#picks, _>::values_of(#receiver)));
+    }
     let method = syn::Ident::new(method, Span::call_site());
     Ok(quote!((#receiver).#method::<#picks>()))
 }

@@ -119,7 +119,7 @@ pub fn expand(
         }
 
         // The join table: automatic, or the `through` model's.
-        let (join_ty, oc_ty, tc_ty, auto, join_meta) = match &def.through {
+        let (join_ty, oc_ty, tc_ty, auto, join_meta, join_table_name) = match &def.through {
             None => {
                 let join_table = def
                     .db_table
@@ -184,6 +184,7 @@ pub fn expand(
                     quote!(#join_module::#tc_ident),
                     true,
                     meta,
+                    quote!(#join_table),
                 )
             }
             Some(through) => {
@@ -198,6 +199,7 @@ pub fn expand(
                     quote!(<#through as ::dorm::model::Field<#dst_ty>>::Column),
                     false,
                     quote!(::core::option::Option::None),
+                    quote!(<#through as ::dorm::Model>::DB_TABLE),
                 )
             }
         };
@@ -213,6 +215,7 @@ pub fn expand(
                 type OwnerColumn = #oc_ty;
                 type TargetColumn = #tc_ty;
                 const SYMMETRICAL: bool = #symmetrical;
+                const JOIN_TABLE: &'static str = #join_table_name;
             }
             impl ::dorm::relations::PathStep<#name_ty> for #ident {
                 type Kind = ::dorm::relations::ManyToManyVia<#ident, ::dorm::relations::Forward, #name_ty>;

@@ -158,3 +158,39 @@ where
     Self: AppearsOnTable<QS>,
 {
 }
+
+impl<A, B, Op> Arith<A, B, Op> {
+    /// `lhs op rhs` (what `annotate!` and `aggregate!` write for `a + b`).
+    pub fn new(lhs: A, rhs: B) -> Self {
+        Arith {
+            lhs,
+            rhs,
+            op: PhantomData,
+        }
+    }
+}
+
+/// Index of a resolved [`Arith`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArithIndex<IA, IB>(PhantomData<fn() -> (IA, IB)>);
+
+impl<Sc, A, B, Op, IA, IB> super::Resolve<Sc, ArithIndex<IA, IB>> for Arith<A, B, Op>
+where
+    Sc: super::Scope,
+    A: super::Resolve<Sc, IA>,
+    A::SqlType: Numeric<Op>,
+    B: super::Argument<Sc, A::SqlType, IB>,
+    A::Kind: super::MixKind<B::Kind>,
+    Op: ArithOp,
+{
+    type SqlType = A::SqlType;
+    type Expr = ArithExpr<A::Expr, B::Expr, Op, A::SqlType>;
+    type Kind = <A::Kind as super::MixKind<B::Kind>>::Out;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
+        ArithExpr {
+            lhs: self.lhs.resolve(cx),
+            rhs: self.rhs.argument(cx),
+            op: PhantomData,
+        }
+    }
+}

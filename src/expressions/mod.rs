@@ -1,4 +1,6 @@
-//! Expressions: [`F`] (a reference to a field of the same row) and arithmetic on it.
+//! Expressions: [`F`] (a reference to a field of the same row), arithmetic, [`Value`], and the
+//! [`Scope`] in which `annotate!`, `aggregate!` and the filters, orderings and projections that
+//! follow an annotation resolve names ([`Resolve`]).
 //!
 //! `filter!(qs, first_name = F(last_name))` compares two columns; `F(age) + 1` computes in the
 //! database. Like a lookup, an `F` carries its field's name as a type and is resolved against
@@ -7,8 +9,18 @@
 //! same type do not mix).
 
 mod arithmetic;
+pub mod conditions;
+pub mod scope;
+mod value;
 
-pub use arithmetic::{AddOp, Arith, ArithExpr, ArithOp, DivOp, MulOp, Numeric, SubOp};
+pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
+pub use conditions::{BoolSqlType, Condition};
+pub use scope::{
+    AggregateKind, Annotation, AnnotationList, Append, ByRef, ConstKind, Find, Groups,
+    InAnnotations, InModel, MixKind, NoAnnotations, NotAggregate, Ref, Resolve, RowKind, Rows,
+    Scope, ScopeName, Selected, Totals,
+};
+pub use value::{Argument, Bound, Dialect, ExprArg, Literal, LoadsAs, Value, ValueArg, ValueIndex};
 
 use std::marker::PhantomData;
 
@@ -38,6 +50,18 @@ where
     type Expr = Typed<N::Expr, ST>;
     fn into_sql_value(self) -> Self::Expr {
         Typed(N::operand(), PhantomData)
+    }
+}
+
+impl<Sc, N, I> Resolve<Sc, ByRef<I>> for F<N>
+where
+    Sc: Scope + ScopeName<N, I>,
+{
+    type SqlType = <Sc as ScopeName<N, I>>::SqlType;
+    type Expr = <Sc as ScopeName<N, I>>::Expr;
+    type Kind = <Sc as ScopeName<N, I>>::Kind;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
+        Sc::expr(cx)
     }
 }
 

@@ -136,6 +136,13 @@ pub struct InList<C, E> {
     items: Vec<E>,
 }
 
+impl<C, E> InList<C, E> {
+    /// `column IN (items...)`.
+    pub fn new(column: C, items: Vec<E>) -> Self {
+        InList { column, items }
+    }
+}
+
 impl<C, E> Expression for InList<C, E>
 where
     C: Expression,

@@ -43,6 +43,7 @@
 //! (`order_by`, `reverse`), `slicing` (`slice`), `execute` (everything that takes a
 //! connection), `update` (`update`, `delete`), `sql` (printing the SQL).
 
+mod annotate;
 pub mod combine;
 mod deferred;
 pub mod execute;
@@ -56,6 +57,12 @@ mod sql;
 mod update;
 mod values;
 
+pub use annotate::{
+    AddHaving, Aggregates, AllColumns, Annotated, AnnotatedQuery, ApplyHaving, GroupAnnotation,
+    GroupKeys, GroupKeysQuery, Grouped, GroupedQuery, HavingBy, NoHaving, PendingAggregate,
+    PickAnnotation, PickField, Projection, ProjectionQuery, RowAnnotation, ScopedColumns,
+    ScopedOrder, ScopedOrderExpr, TotalAggregate, TotalsFrom, ValuesOf,
+};
 pub use combine::{Combined, InQuery, InSubquery};
 pub use deferred::{
     Defer, Deferrable, FieldList, LoadSpec, MaybeColumn, Only, Partial, PartialQuery,

@@ -74,8 +74,8 @@ tuple_columns!(A, B, C, D, E, F, G, H);
 /// `values_list`). Written `values_list!(qs, first_name, last_name)`.
 #[must_use = "a projection does nothing until `fetch(conn)`"]
 pub struct ValuesList<M: Model, W, O, S, C> {
-    qs: QuerySet<M, W, O, S>,
-    _columns: PhantomData<fn() -> C>,
+    pub(crate) qs: QuerySet<M, W, O, S>,
+    pub(crate) _columns: PhantomData<fn() -> C>,
 }
 
 /// The diesel query a projection runs.

@@ -134,6 +134,8 @@ pub trait ManyToManyField<N>: Model {
     type TargetColumn: Column<Table = Self::Join> + ExpressionMethods + Default + Copy + 'static;
     /// Mutual self-relation: adding `a -> b` adds `b -> a`.
     const SYMMETRICAL: bool;
+    /// The join table's name.
+    const JOIN_TABLE: &'static str;
 }
 
 /// The two directions of the relation `N` declared on `O`.

@@ -1,0 +1,337 @@
+//! `annotate!` and `aggregate!`: Django's expression syntax, turned into values whose types
+//! carry the names.
+//!
+//! Inside an expression:
+//! * a bare lower-case name (`age`, `first_name`, `books__pages`) is a field, an annotation or
+//!   a relation path: `::dorm::expressions::Ref<Name<...>>` (`F(age)` means the same);
+//! * literals are values; any other Rust value goes in `Value(...)`, and paths with `::` or
+//!   upper-case names (`Kind::Year`, `LIMIT`) are left to Rust;
+//! * `a + b`, `a - b`, `a * b`, `a / b` are SQL arithmetic;
+//! * `Func(args, key = value)` calls `Func(args)` and then `.key(value)` (Django's keyword
+//!   arguments: `Count(venues, distinct = true)`); `filter = ...` takes a condition
+//!   (`q!(...)`) as it is;
+//! * `When(lookup = value, ..., then = x)` takes Django's lookups, `Case(When(...), ...,
+//!   default = x)` takes `When`s, `OuterRef(field)` names a field of the outer query, and
+//!   `Value(...)`, `Subquery(...)` and `Exists(...)` take Rust values as they are;
+//! * `order_by = -field` (in `Window(...)`) is an ordering, as in `order_by!`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, Token};
+
+use crate::lookups::{conjunction, order_key, parts, OrderItem};
+use crate::names::name_type;
+
+/// The type of a path `a__b__c`: `Name` for one part, `Across<a, Across<b, c>>` for several.
+fn path_type(ident: &syn::Ident) -> syn::Result<TokenStream> {
+    let parts = parts(ident)?;
+    let (last, hops) = parts.split_last().expect("a path has a part");
+    Ok(hops.iter().rev().fold(name_type(last), |rest, hop| {
+        let hop = name_type(hop);
+        quote!(::dorm::relations::Across<#hop, #rest>)
+    }))
+}
+
+fn is_name(ident: &syn::Ident) -> bool {
+    let text = ident.to_string();
+    let text = text.strip_prefix("r#").unwrap_or(&text);
+    text.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') && text != "self"
+}
+
+fn single_ident(expr: &Expr) -> Option<syn::Ident> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().cloned(),
+        _ => None,
+    }
+}
+
+fn func_name(call: &syn::ExprCall) -> Option<String> {
+    single_ident(&call.func).map(|i| i.to_string())
+}
+
+/// `OuterRef(field)`: a field of the query a subquery is in.
+pub(crate) fn outer_ref(call: &syn::ExprCall) -> syn::Result<Expr> {
+    let field = match call.args.first().and_then(single_ident) {
+        Some(f) if call.args.len() == 1 => f,
+        _ => {
+            return Err(syn::Error::new(
+                call.span(),
+                "OuterRef takes one field name of the outer model: `OuterRef(pk)`",
+            ))
+        }
+    };
+    let ty = path_type(&field)?;
+    Ok(syn::parse_quote_spanned!(call.span()=> ::dorm::expressions::OuterRef::<#ty>::new()))
+}
+
+/// Splits a call's arguments into positional ones and `key = value` ones.
+fn split_args(call: &syn::ExprCall) -> (Vec<&Expr>, Vec<(syn::Ident, &Expr)>) {
+    let mut positional = Vec::new();
+    let mut named = Vec::new();
+    for arg in &call.args {
+        match arg {
+            Expr::Assign(a) => match single_ident(&a.left) {
+                Some(key) => named.push((key, &*a.right)),
+                None => positional.push(arg),
+            },
+            other => positional.push(other),
+        }
+    }
+    (positional, named)
+}
+
+/// An ordering given as a named argument (`order_by = -field` or a tuple of items).
+fn order_items(value: &Expr) -> syn::Result<TokenStream> {
+    let items: Vec<Expr> = match value {
+        Expr::Tuple(t) => t.elems.iter().cloned().collect(),
+        Expr::Array(a) => a.elems.iter().cloned().collect(),
+        other => vec![other.clone()],
+    };
+    let keys = items
+        .into_iter()
+        .map(|e| order_key(OrderItem::Expr(e)))
+        .collect::<syn::Result<Vec<_>>>()?;
+    Ok(quote!((#(#keys,)*)))
+}
+
+/// Rewrites an expression written in Django's syntax (see the module docs).
+pub(crate) fn rewrite(expr: &Expr) -> syn::Result<TokenStream> {
+    let span = expr.span();
+    Ok(match expr {
+        Expr::Path(p) => match single_ident(expr) {
+            Some(ident) if is_name(&ident) && p.qself.is_none() => {
+                let ty = path_type(&ident)?;
+                quote_spanned!(span=> ::dorm::expressions::Ref::<#ty>::new())
+            }
+            _ => quote!(#expr),
+        },
+        Expr::Lit(_) => quote!(#expr),
+        Expr::Paren(p) => {
+            let inner = rewrite(&p.expr)?;
+            quote!((#inner))
+        }
+        Expr::Group(g) => rewrite(&g.expr)?,
+        Expr::Tuple(t) => {
+            let elems = t
+                .elems
+                .iter()
+                .map(rewrite)
+                .collect::<syn::Result<Vec<_>>>()?;
+            quote!((#(#elems,)*))
+        }
+        Expr::Binary(b) => {
+            let op = match b.op {
+                syn::BinOp::Add(_) => quote!(AddOp),
+                syn::BinOp::Sub(_) => quote!(SubOp),
+                syn::BinOp::Mul(_) => quote!(MulOp),
+                syn::BinOp::Div(_) => quote!(DivOp),
+                _ => {
+                    return Err(syn::Error::new(
+                        b.op.span(),
+                        "expressions support +, -, * and /; write conditions with `When(...)` or `q!(...)`",
+                    ))
+                }
+            };
+            let (l, r) = (rewrite(&b.left)?, rewrite(&b.right)?);
+            quote_spanned!(span=> ::dorm::expressions::Arith::<_, _, ::dorm::expressions::#op>::new(#l, #r))
+        }
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) && matches!(&*u.expr, Expr::Lit(_)) => {
+            quote!(#expr)
+        }
+        Expr::MethodCall(m) => {
+            let receiver = rewrite(&m.receiver)?;
+            let method = &m.method;
+            let turbofish = &m.turbofish;
+            let args = m
+                .args
+                .iter()
+                .map(rewrite)
+                .collect::<syn::Result<Vec<_>>>()?;
+            quote!(#receiver.#method #turbofish(#(#args),*))
+        }
+        Expr::Call(call) => rewrite_call(call)?,
+        other => quote!(#other),
+    })
+}
+
+fn rewrite_call(call: &syn::ExprCall) -> syn::Result<TokenStream> {
+    let span = call.span();
+    let name = func_name(call);
+    match name.as_deref() {
+        Some("F") => {
+            let field = match call.args.first().and_then(single_ident) {
+                Some(f) if call.args.len() == 1 => f,
+                _ => {
+                    return Err(syn::Error::new(
+                        span,
+                        "F takes one field name: `F(stories_filed)`",
+                    ))
+                }
+            };
+            let ty = path_type(&field)?;
+            return Ok(quote_spanned!(span=> ::dorm::expressions::Ref::<#ty>::new()));
+        }
+        Some("OuterRef") => {
+            let e = outer_ref(call)?;
+            return Ok(quote!(#e));
+        }
+        Some("Value") | Some("Subquery") | Some("Exists") => {
+            let func = &call.func;
+            let args = &call.args;
+            return Ok(quote_spanned!(span=> ::dorm::expressions::#func(#args)));
+        }
+        Some("When") => {
+            let (positional, named) = split_args(call);
+            let mut lookups = Vec::new();
+            let mut then = None;
+            for (key, value) in named {
+                if key == "then" {
+                    then = Some(rewrite(value)?);
+                } else {
+                    lookups.push((key, value.clone()));
+                }
+            }
+            let then = then.ok_or_else(|| {
+                syn::Error::new(
+                    span,
+                    "When needs `then = value`: `When(rating__gte = 4, then = 1)`",
+                )
+            })?;
+            let conditions: Vec<Expr> = positional.into_iter().cloned().collect();
+            if lookups.is_empty() && conditions.is_empty() {
+                return Err(syn::Error::new(
+                    span,
+                    "When needs a condition: `When(rating__gte = 4, then = 1)`",
+                ));
+            }
+            let condition = conjunction(&lookups, &conditions)?;
+            return Ok(quote_spanned!(span=> ::dorm::expressions::When::new(#condition, #then)));
+        }
+        Some("Case") => {
+            let (positional, named) = split_args(call);
+            let whens = positional
+                .into_iter()
+                .map(rewrite)
+                .collect::<syn::Result<Vec<_>>>()?;
+            if whens.is_empty() {
+                return Err(syn::Error::new(span, "Case needs at least one `When(...)`"));
+            }
+            let mut out = quote_spanned!(span=> ::dorm::expressions::Case::new((#(#whens,)*)));
+            for (key, value) in named {
+                if key != "default" {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        "Case takes `When(...)`s and `default = value`",
+                    ));
+                }
+                let value = rewrite(value)?;
+                out = quote!(#out.default(#value));
+            }
+            return Ok(out);
+        }
+        _ => {}
+    }
+    let func = &call.func;
+    let (positional, named) = split_args(call);
+    let args = positional
+        .into_iter()
+        .map(rewrite)
+        .collect::<syn::Result<Vec<_>>>()?;
+    let mut out = quote_spanned!(span=> #func(#(#args),*));
+    for (key, value) in named {
+        let value = match key.to_string().as_str() {
+            "filter" => quote!(#value),
+            "order_by" => order_items(value)?,
+            _ => rewrite(value)?,
+        };
+        out = quote!(#out.#key(#value));
+    }
+    Ok(out)
+}
+
+/// `receiver, name = expr, ...` (names optional where `optional_names`).
+fn parse(input: TokenStream, what: &str) -> syn::Result<(Expr, Vec<(Option<syn::Ident>, Expr)>)> {
+    let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(input)?;
+    let mut iter = items.into_iter();
+    let receiver = iter.next().ok_or_else(|| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("{what}!(qs, name = expression, ...)"),
+        )
+    })?;
+    let mut args = Vec::new();
+    for item in iter {
+        match item {
+            Expr::Assign(a) => {
+                let name = single_ident(&a.left).ok_or_else(|| {
+                    syn::Error::new(a.left.span(), "expected a name: `n_books = Count(books)`")
+                })?;
+                args.push((Some(name), *a.right));
+            }
+            other => args.push((None, other)),
+        }
+    }
+    if args.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!("{what}! needs at least one `name = expression`"),
+        ));
+    }
+    Ok((receiver, args))
+}
+
+/// `annotate!(qs, n = Count(entries), ...)`.
+pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
+    let (receiver, args) = parse(input, "annotate")?;
+    let mut out = quote!((#receiver));
+    for (name, expr) in args {
+        let name = name.ok_or_else(|| {
+            syn::Error::new(
+                expr.span(),
+                "name the annotation: `annotate!(qs, n_books = Count(books))` (dorm does not invent `books__count`)",
+            )
+        })?;
+        check_alias(&name)?;
+        let ty = name_type(&name.to_string());
+        let expr = rewrite(&expr)?;
+        out = quote!(#out.annotate::<#ty, _, _, _>(#expr));
+    }
+    Ok(out)
+}
+
+/// `aggregate!(qs, max_age = Max(age), ...)`: names are optional (they document the result).
+pub fn aggregate(input: TokenStream) -> syn::Result<TokenStream> {
+    let (receiver, args) = parse(input, "aggregate")?;
+    let mut exprs = Vec::new();
+    for (name, expr) in args {
+        if let Some(name) = &name {
+            check_alias(name)?;
+        }
+        exprs.push(rewrite(&expr)?);
+    }
+    Ok(quote!((#receiver).aggregate((#(#exprs,)*))))
+}
+
+/// Django's alias rule: no `__` (it would read as a lookup path), at most the length of a name.
+fn check_alias(name: &syn::Ident) -> syn::Result<()> {
+    let text = name.to_string();
+    if text.contains("__") {
+        return Err(syn::Error::new(
+            name.span(),
+            "Column aliases cannot contain `__`: it separates lookups",
+        ));
+    }
+    if text.chars().count() > crate::names::MAX_NAME_LEN {
+        return Err(syn::Error::new(
+            name.span(),
+            format!(
+                "`{text}` is longer than the {} characters a name may have",
+                crate::names::MAX_NAME_LEN
+            ),
+        ));
+    }
+    Ok(())
+}

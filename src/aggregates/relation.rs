@@ -1,0 +1,637 @@
+//! Aggregates across relations as subqueries (`Count(venues)`, `Sum(books__pages)`,
+//! `Count(venues__experiences)`): one subquery per aggregate, over the related rows reached
+//! from each row (in `annotate!`) or from all the rows of the QuerySet (in `aggregate!`), each
+//! table under its own alias:
+//!
+//! ```sql
+//! (SELECT COUNT("U2"."id") FROM "venue" AS "U1"
+//!  INNER JOIN "experience" AS "U2" ON "U2"."venue_id" = "U1"."id"
+//!  WHERE "U1"."city_id" = "city"."id")
+//! ```
+//!
+//! Two aggregates over two multi-valued relations never join each other's rows, so neither is
+//! multiplied by the other (Django joins them and needs `distinct=True`).
+//!
+//! The path's first step must be multi-valued (a reverse foreign key or a many-to-many);
+//! further steps can be any relation, and the path ends at a field of the last model or at a
+//! relation (whose keys are aggregated).
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+use diesel::query_builder::{AsQuery, AstPass, QueryFragment, QueryId};
+use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
+use diesel::result::QueryResult;
+use diesel::sql_types::{SingleValue, SqlType};
+
+use super::{
+    render_call, Aggregate, AggregateDefault, AggregateOf, FilterBy, NoFilter, RenderDefault,
+};
+use crate::expressions::{AggregateKind, Dialect, Ref, Resolve, RowKind, Rows, Scope, Totals};
+use crate::lookups::Predicate;
+use crate::model::{Field, Model};
+use crate::queryset::BaseQuery;
+use crate::relations::{
+    Across, Direction, ForeignKeyTo, ManyToManyField, ManyToManyVia, PathStep, ReverseOf,
+};
+
+/// One step of a relation path, as table and column names from the models' metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The rows of `table` whose foreign key `fk` holds the previous row's `prev` column.
+    Reverse {
+        /// The related table.
+        table: &'static str,
+        /// Its foreign key column.
+        fk: &'static str,
+        /// The previous table's column the key points at.
+        prev: &'static str,
+    },
+    /// The row of `table` whose `pk` the previous row's foreign key column `prev` holds.
+    Forward {
+        /// The related table.
+        table: &'static str,
+        /// Its primary key column.
+        pk: &'static str,
+        /// The previous table's foreign key column.
+        prev: &'static str,
+    },
+    /// The rows of `table` joined to the previous row through the join table `join`.
+    Many {
+        /// The join table.
+        join: &'static str,
+        /// The join table's column holding the previous row's key.
+        source: &'static str,
+        /// The join table's column holding the related row's key.
+        target: &'static str,
+        /// The related table.
+        table: &'static str,
+        /// Its primary key column.
+        pk: &'static str,
+        /// The previous table's key column.
+        prev: &'static str,
+    },
+}
+
+/// A relation followed from model `M` by the name `H`: where it leads and how.
+pub trait Hop<M, H> {
+    /// The related model.
+    type Target: Model;
+    /// The step.
+    fn step() -> Step;
+}
+
+/// A relation that leads to any number of rows (reverse foreign key, many-to-many): what an
+/// aggregate across a relation must start with.
+#[diagnostic::on_unimplemented(
+    message = "`{H}` is not a multi-valued relation of `{M}`",
+    label = "an aggregate across a relation starts at a reverse foreign key or a many-to-many",
+    note = "aggregate a field of the model itself by its name, or read a forward foreign key's field with `fk__field` in an expression"
+)]
+pub trait ManyHop<M, H>: Hop<M, H> {}
+
+impl<M: Model, H, S: Model, Fk: diesel::Column, FkName> Hop<M, H> for ReverseOf<S, Fk, FkName> {
+    type Target = S;
+    fn step() -> Step {
+        Step::Reverse {
+            table: S::DB_TABLE,
+            fk: Fk::NAME,
+            prev: M::PK_COLUMN,
+        }
+    }
+}
+impl<M: Model, H, S: Model, Fk: diesel::Column, FkName> ManyHop<M, H> for ReverseOf<S, Fk, FkName> {}
+
+impl<M: Model, H, O, D, N> Hop<M, H> for ManyToManyVia<O, D, N>
+where
+    O: ManyToManyField<N>,
+    D: Direction<O, N, Source = M>,
+{
+    type Target = D::Target;
+    fn step() -> Step {
+        Step::Many {
+            join: O::JOIN_TABLE,
+            source: <D::SourceColumn as diesel::Column>::NAME,
+            target: <D::TargetColumn as diesel::Column>::NAME,
+            table: <D::Target as Model>::DB_TABLE,
+            pk: <D::Target as Model>::PK_COLUMN,
+            prev: M::PK_COLUMN,
+        }
+    }
+}
+impl<M: Model, H, O, D, N> ManyHop<M, H> for ManyToManyVia<O, D, N>
+where
+    O: ManyToManyField<N>,
+    D: Direction<O, N, Source = M>,
+{
+}
+
+impl<M: Field<H>, H, T: Model> Hop<M, H> for ForeignKeyTo<T> {
+    type Target = T;
+    fn step() -> Step {
+        Step::Forward {
+            table: T::DB_TABLE,
+            pk: T::PK_COLUMN,
+            prev: <M as Field<H>>::FIELD.column,
+        }
+    }
+}
+
+type KindOf<M, H> = <M as PathStep<H>>::Kind;
+type TargetOf<M, H> = <KindOf<M, H> as Hop<M, H>>::Target;
+type PkSqlType<T> = <<T as Model>::PkColumn as Expression>::SqlType;
+
+/// Index: the path ends at a field.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EndsAtField;
+/// Index: the path ends at a relation (its keys are aggregated).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EndsAtRelation;
+/// Index: the path goes on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GoesOn<I>(PhantomData<fn() -> I>);
+
+/// The rest of a relation path, read from model `T`.
+pub trait PathRest<T, I> {
+    /// The model whose rows are aggregated.
+    type Target: Model;
+    /// The SQL type of the aggregated column.
+    type SqlType: SqlType + SingleValue;
+    /// Appends the steps after `T`; returns the column aggregated.
+    fn steps(steps: &mut Vec<Step>) -> &'static str;
+}
+
+impl<T: Field<N>, N> PathRest<T, EndsAtField> for N
+where
+    <<T as Field<N>>::Column as Expression>::SqlType: SqlType + SingleValue,
+{
+    type Target = T;
+    type SqlType = <<T as Field<N>>::Column as Expression>::SqlType;
+    fn steps(_: &mut Vec<Step>) -> &'static str {
+        <T as Field<N>>::FIELD.column
+    }
+}
+
+impl<T: PathStep<N>, N> PathRest<T, EndsAtRelation> for N
+where
+    KindOf<T, N>: ManyHop<T, N>,
+    PkSqlType<TargetOf<T, N>>: SqlType + SingleValue,
+{
+    type Target = TargetOf<T, N>;
+    type SqlType = PkSqlType<TargetOf<T, N>>;
+    fn steps(steps: &mut Vec<Step>) -> &'static str {
+        steps.push(<KindOf<T, N> as Hop<T, N>>::step());
+        <TargetOf<T, N> as Model>::PK_COLUMN
+    }
+}
+
+impl<T: PathStep<H>, H, R, I> PathRest<T, GoesOn<I>> for Across<H, R>
+where
+    KindOf<T, H>: Hop<T, H>,
+    R: PathRest<TargetOf<T, H>, I>,
+{
+    type Target = R::Target;
+    type SqlType = R::SqlType;
+    fn steps(steps: &mut Vec<Step>) -> &'static str {
+        steps.push(<KindOf<T, H> as Hop<T, H>>::step());
+        R::steps(steps)
+    }
+}
+
+/// A relation path from model `M` that an aggregate can run across.
+pub trait RelationPath<M, I> {
+    /// The model whose rows are aggregated.
+    type Target: Model;
+    /// The SQL type of the aggregated column.
+    type SqlType: SqlType + SingleValue;
+    /// The steps, and the column aggregated at the last one.
+    fn plan() -> (Vec<Step>, &'static str);
+}
+
+/// Index: a path of one relation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OneRelation;
+/// Index: a path of several steps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Steps<I>(PhantomData<fn() -> I>);
+
+impl<M: PathStep<N>, N> RelationPath<M, OneRelation> for Ref<N>
+where
+    KindOf<M, N>: ManyHop<M, N>,
+    PkSqlType<TargetOf<M, N>>: SqlType + SingleValue,
+{
+    type Target = TargetOf<M, N>;
+    type SqlType = PkSqlType<TargetOf<M, N>>;
+    fn plan() -> (Vec<Step>, &'static str) {
+        (
+            vec![<KindOf<M, N> as Hop<M, N>>::step()],
+            <TargetOf<M, N> as Model>::PK_COLUMN,
+        )
+    }
+}
+
+impl<M: PathStep<H>, H, R, I> RelationPath<M, Steps<I>> for Ref<Across<H, R>>
+where
+    KindOf<M, H>: ManyHop<M, H>,
+    R: PathRest<TargetOf<M, H>, I>,
+{
+    type Target = R::Target;
+    type SqlType = R::SqlType;
+    fn plan() -> (Vec<Step>, &'static str) {
+        let mut steps = vec![<KindOf<M, H> as Hop<M, H>>::step()];
+        let column = R::steps(&mut steps);
+        (steps, column)
+    }
+}
+
+/// The scopes in which an aggregate may run across a relation, and how its subquery is tied to
+/// the outer rows.
+#[diagnostic::on_unimplemented(
+    message = "aggregates across relations are not supported after `values!()`",
+    label = "this aggregate follows a relation inside a group",
+    note = "annotate the model's rows (`annotate!(Model::objects(), n = Count(relation))`) and group those, or aggregate the related model itself"
+)]
+pub trait RelationScope: Scope {
+    /// How the subquery meets the outer rows.
+    type Link: Clone;
+    /// The expression kind of the aggregate in this scope.
+    type Kind;
+    /// diesel's view of the aggregate's grouping.
+    type IsAggregate;
+    /// The link.
+    fn link(cx: &Self::Cx) -> Self::Link;
+}
+
+/// The subquery is correlated with the outer row: `= "base"."column"`.
+#[derive(Debug, Clone, Copy, Default, QueryId)]
+pub struct Correlated;
+
+/// The subquery reads the related rows of every row of a query `Q` (its keys):
+/// `IN (SELECT "base"."pk" FROM ...)`.
+#[derive(Debug, Clone, Copy)]
+pub struct KeysOf<Q>(Q);
+
+impl<M: Model, L: crate::expressions::AnnotationList> RelationScope for Rows<M, L> {
+    type Link = Correlated;
+    type Kind = RowKind;
+    type IsAggregate = diesel::expression::is_aggregate::No;
+    fn link(_: &L) -> Correlated {
+        Correlated
+    }
+}
+
+impl<M: Model, W, L: crate::expressions::AnnotationList> RelationScope for Totals<M, W, L>
+where
+    W: Clone + SelectDsl<M::PkColumn>,
+    diesel::dsl::Select<W, M::PkColumn>: Clone,
+{
+    type Link = KeysOf<diesel::dsl::Select<W, M::PkColumn>>;
+    type Kind = AggregateKind;
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+    fn link(cx: &(W, L)) -> Self::Link {
+        KeysOf(cx.0.clone().select(M::PkColumn::default()))
+    }
+}
+
+/// The `filter` of an aggregate across a relation, as the related rows' keys that match it.
+pub trait RelationFilter<T> {
+    /// `NoFilter`, or the keys' query.
+    type Keys: Clone;
+    /// Builds it.
+    fn keys(self) -> Self::Keys;
+}
+impl<T> RelationFilter<T> for NoFilter {
+    type Keys = NoFilter;
+    fn keys(self) -> NoFilter {
+        NoFilter
+    }
+}
+impl<T: Model, P: Predicate<T>> RelationFilter<T> for FilterBy<P>
+where
+    BaseQuery<T>: FilterDsl<P::Expr>,
+    diesel::dsl::Filter<BaseQuery<T>, P::Expr>: SelectDsl<T::PkColumn>,
+    diesel::dsl::Select<diesel::dsl::Filter<BaseQuery<T>, P::Expr>, T::PkColumn>: Clone,
+{
+    type Keys =
+        FilterBy<diesel::dsl::Select<diesel::dsl::Filter<BaseQuery<T>, P::Expr>, T::PkColumn>>;
+    fn keys(self) -> Self::Keys {
+        FilterBy(
+            T::table()
+                .as_query()
+                .filter(self.0.build())
+                .select(T::PkColumn::default()),
+        )
+    }
+}
+
+/// Index of an aggregate across a relation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AcrossIndex<IP, ID>(PhantomData<fn() -> (IP, ID)>);
+
+impl<Sc, F, A, Flt, D, IP, ID> Resolve<Sc, AcrossIndex<IP, ID>> for Aggregate<F, A, Flt, D>
+where
+    Sc: RelationScope,
+    A: RelationPath<Sc::Model, IP>,
+    F: AggregateOf<A::SqlType>,
+    Flt: RelationFilter<A::Target>,
+    D: AggregateDefault<Sc, F::Out, ID>,
+{
+    type SqlType = D::SqlType;
+    type Expr = RelationAggregate<
+        F,
+        A::SqlType,
+        Sc::Model,
+        A,
+        IP,
+        Sc::Link,
+        Flt::Keys,
+        D::Expr,
+        D::SqlType,
+        Sc::IsAggregate,
+    >;
+    type Kind = Sc::Kind;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
+        RelationAggregate {
+            link: Sc::link(cx),
+            filter: self.filter.keys(),
+            default: self.default.default_expr(cx),
+            distinct: self.distinct,
+            sample: self.sample,
+            _types: PhantomData,
+        }
+    }
+}
+
+/// An aggregate across a relation path `P` from `M`, as a subquery (see the module docs).
+#[derive(Debug)]
+pub struct RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G> {
+    link: Link,
+    filter: Flt,
+    default: D,
+    distinct: bool,
+    sample: bool,
+    #[allow(clippy::type_complexity)]
+    _types: PhantomData<fn() -> (F, ST, M, P, IP, Out, G)>,
+}
+
+impl<F, ST, M, P, IP, Link: Clone, Flt: Clone, D: Clone, Out, G> Clone
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+{
+    fn clone(&self) -> Self {
+        RelationAggregate {
+            link: self.link.clone(),
+            filter: self.filter.clone(),
+            default: self.default.clone(),
+            distinct: self.distinct,
+            sample: self.sample,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G> Expression
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+where
+    Out: SqlType + diesel::expression::TypedExpressionType,
+{
+    type SqlType = Out;
+}
+
+/// How the first step's table meets the outer rows.
+pub trait RenderLink<DB: Backend> {
+    /// Appends ` = "base"."column"` or ` IN (...)`.
+    fn render_link<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        base: &'static str,
+        column: &'static str,
+    ) -> QueryResult<()>;
+}
+impl<DB: Backend> RenderLink<DB> for Correlated {
+    fn render_link<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        base: &'static str,
+        column: &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql(" = ");
+        out.push_identifier(base)?;
+        out.push_sql(".");
+        out.push_identifier(column)
+    }
+}
+impl<DB: Backend, Q: QueryFragment<DB>> RenderLink<DB> for KeysOf<Q> {
+    fn render_link<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        _: &'static str,
+        _: &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql(" IN (");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+fn column<DB: Backend>(
+    out: &mut AstPass<'_, '_, DB>,
+    alias: &str,
+    column: &str,
+) -> QueryResult<()> {
+    out.push_identifier(alias)?;
+    out.push_sql(".");
+    out.push_identifier(column)
+}
+
+fn table<DB: Backend>(out: &mut AstPass<'_, '_, DB>, table: &str, alias: &str) -> QueryResult<()> {
+    out.push_identifier(table)?;
+    out.push_sql(" AS ");
+    out.push_identifier(alias)
+}
+
+/// Where the first step of a path meets the outer rows: its alias and column, and the outer
+/// column.
+struct Meeting {
+    alias: String,
+    column: &'static str,
+    outer: &'static str,
+}
+
+/// Renders `FROM ... JOIN ...` for `steps` and returns where the first step meets the outer
+/// rows.
+fn render_from<DB: Backend>(out: &mut AstPass<'_, '_, DB>, steps: &[Step]) -> QueryResult<Meeting> {
+    let mut first = None;
+    for (i, step) in steps.iter().enumerate() {
+        let n = i + 1;
+        let (alias, prev_alias) = (format!("U{n}"), format!("U{i}"));
+        let join_alias = format!("J{n}");
+        out.push_sql(if i == 0 { " FROM " } else { " INNER JOIN " });
+        match *step {
+            Step::Reverse { table: t, fk, prev } => {
+                table(out, t, &alias)?;
+                if i == 0 {
+                    first = Some(Meeting {
+                        alias: alias.clone(),
+                        column: fk,
+                        outer: prev,
+                    });
+                } else {
+                    out.push_sql(" ON ");
+                    column(out, &alias, fk)?;
+                    out.push_sql(" = ");
+                    column(out, &prev_alias, prev)?;
+                }
+            }
+            Step::Forward { table: t, pk, prev } => {
+                table(out, t, &alias)?;
+                if i == 0 {
+                    first = Some(Meeting {
+                        alias: alias.clone(),
+                        column: pk,
+                        outer: prev,
+                    });
+                } else {
+                    out.push_sql(" ON ");
+                    column(out, &alias, pk)?;
+                    out.push_sql(" = ");
+                    column(out, &prev_alias, prev)?;
+                }
+            }
+            Step::Many {
+                join,
+                source,
+                target,
+                table: t,
+                pk,
+                prev,
+            } => {
+                table(out, join, &join_alias)?;
+                if i == 0 {
+                    first = Some(Meeting {
+                        alias: join_alias.clone(),
+                        column: source,
+                        outer: prev,
+                    });
+                } else {
+                    out.push_sql(" ON ");
+                    column(out, &join_alias, source)?;
+                    out.push_sql(" = ");
+                    column(out, &prev_alias, prev)?;
+                }
+                out.push_sql(" INNER JOIN ");
+                table(out, t, &alias)?;
+                out.push_sql(" ON ");
+                column(out, &alias, pk)?;
+                out.push_sql(" = ");
+                column(out, &join_alias, target)?;
+            }
+        }
+    }
+    first.ok_or(diesel::result::Error::QueryBuilderError(
+        "an aggregate across a relation needs at least one step".into(),
+    ))
+}
+
+/// Renders the keys the related rows must be among (an aggregate's `filter`).
+pub trait RenderKeys<DB: Backend> {
+    /// Appends ` AND "Un"."pk" IN (...)`, or nothing.
+    fn render_keys<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        alias: &str,
+        pk: &'static str,
+    ) -> QueryResult<()>;
+}
+impl<DB: Backend> RenderKeys<DB> for NoFilter {
+    fn render_keys<'b>(
+        &'b self,
+        _: &mut AstPass<'_, 'b, DB>,
+        _: &str,
+        _: &'static str,
+    ) -> QueryResult<()> {
+        Ok(())
+    }
+}
+impl<DB: Backend, Q: QueryFragment<DB>> RenderKeys<DB> for FilterBy<Q> {
+    fn render_keys<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        alias: &str,
+        pk: &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql(" AND ");
+        column(out, alias, pk)?;
+        out.push_sql(" IN (");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, DB> QueryFragment<DB>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+where
+    DB: Dialect,
+    F: AggregateOf<ST>,
+    M: Model,
+    P: RelationPath<M, IP>,
+    Link: RenderLink<DB>,
+    Flt: RenderKeys<DB>,
+    D: RenderDefault<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let (steps, aggregated) = P::plan();
+        let last = format!("U{}", steps.len());
+        out.push_sql("(SELECT ");
+        render_call::<F, ST, DB, D>(
+            &mut out,
+            self.distinct,
+            self.sample,
+            &self.default,
+            |out| column(out, &last, aggregated),
+            |_| Ok(()),
+        )?;
+        let meeting = render_from(&mut out, &steps)?;
+        out.push_sql(" WHERE ");
+        column(&mut out, &meeting.alias, meeting.column)?;
+        self.link
+            .render_link(&mut out, M::DB_TABLE, meeting.outer)?;
+        self.filter
+            .render_keys(&mut out, &last, <P::Target as Model>::PK_COLUMN)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G> QueryId
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+{
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, GB> ValidGrouping<GB>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+{
+    type IsAggregate = G;
+}
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, QS: ?Sized> AppearsOnTable<QS>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+where
+    Self: Expression,
+    Link: LinkAppears<M, QS>,
+{
+}
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, QS: ?Sized> SelectableExpression<QS>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+where
+    Self: AppearsOnTable<QS>,
+{
+}
+
+/// Where a subquery's link lets it appear: a correlated one only where the outer table is.
+pub trait LinkAppears<M, QS: ?Sized> {}
+impl<M: Model, QS: ?Sized> LinkAppears<M, QS> for Correlated where M::PkColumn: AppearsOnTable<QS> {}
+impl<M, Q, QS: ?Sized> LinkAppears<M, QS> for KeysOf<Q> {}

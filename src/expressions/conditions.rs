@@ -1,0 +1,223 @@
+//! Conditions resolved in a [`Scope`]: what `filter!`/`exclude!` become after `annotate!`, and
+//! the conditions of `When(...)`.
+//!
+//! A comparison (`exact`, `gt`, `gte`, `lt`, `lte`, `in`, `range`) may name an annotation on
+//! either side (`filter!(qs, n_books__gt = 3)`, `filter!(qs, first = F(last))`); every other
+//! lookup, and lookups across relations, are the model's own (see [`crate::lookups`]).
+
+use std::marker::PhantomData;
+
+use diesel::sql_types::{Bool, Nullable};
+use diesel::ExpressionMethods;
+
+use super::scope::{MixKind, Ref, Resolve, RowKind, Scope};
+use super::value::Argument;
+use crate::lookups::{
+    And, BoolOp, CombineBool, ContainedBy, Contains, EndsWith, Exact, Gt, Gte, HasAnyKeys, HasKey,
+    HasKeys, IContains, IEndsWith, IExact, IRegex, IStartsWith, In, InList, IsNotTrue, IsNull,
+    Lookup, Lt, Lte, Not, Or, Orderable, Predicate, Range, Regex, StartsWith, Transformed, Q,
+};
+use crate::relations::{NameIsNull, PathLookup};
+
+/// A condition on the rows of a [`Scope`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a condition on this QuerySet",
+    label = "Cannot resolve this condition",
+    note = "after annotate!(), comparisons (exact, gt, gte, lt, lte, in, range) may name annotations; other lookups name the model's fields"
+)]
+pub trait Condition<Sc: Scope, I> {
+    /// The diesel expression (`Bool` or `Nullable<Bool>`).
+    type Expr: diesel::Expression + Clone;
+    /// Its kind: an aggregate condition goes to `HAVING`.
+    type Kind;
+    /// Builds it.
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr;
+}
+
+/// Index: a comparison resolved in the scope.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Compared<IN, IV>(PhantomData<fn() -> (IN, IV)>);
+/// Index: a condition on the model's own fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Own;
+/// Index: two conditions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Both<IA, IB>(PhantomData<fn() -> (IA, IB)>);
+
+macro_rules! compared {
+    ($($kind:ident $method:ident $dsl:ident $($ordered:ident)?),*) => {$(
+        impl<Sc, N, V, IN, IV> Condition<Sc, Compared<IN, IV>> for Lookup<N, $kind, V>
+        where
+            Sc: Scope,
+            Ref<N>: Resolve<Sc, IN>,
+            $(<Ref<N> as Resolve<Sc, IN>>::SqlType: $ordered<$kind, N>,)?
+            V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>,
+            <Ref<N> as Resolve<Sc, IN>>::Kind: MixKind<V::Kind>,
+            diesel::dsl::$dsl<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>: diesel::Expression + Clone,
+        {
+            type Expr = diesel::dsl::$dsl<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>;
+            type Kind = <<Ref<N> as Resolve<Sc, IN>>::Kind as MixKind<V::Kind>>::Out;
+            fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+                Ref::<N>::new().resolve(cx).$method(self.into_value().argument(cx))
+            }
+        }
+    )*};
+}
+compared!(Exact eq Eq, Gt gt Gt Orderable, Gte ge GtEq Orderable, Lt lt Lt Orderable, Lte le LtEq Orderable);
+
+impl<Sc, N, V, IN, IV> Condition<Sc, Compared<IN, IV>> for Lookup<N, Range, (V, V)>
+where
+    Sc: Scope,
+    Ref<N>: Resolve<Sc, IN>,
+    <Ref<N> as Resolve<Sc, IN>>::SqlType: Orderable<Range, N>,
+    V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>,
+    <Ref<N> as Resolve<Sc, IN>>::Kind: MixKind<V::Kind>,
+    diesel::dsl::Between<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr, V::Expr>:
+        diesel::Expression + Clone,
+{
+    type Expr = diesel::dsl::Between<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr, V::Expr>;
+    type Kind = <<Ref<N> as Resolve<Sc, IN>>::Kind as MixKind<V::Kind>>::Out;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        let (low, high) = self.into_value();
+        Ref::<N>::new()
+            .resolve(cx)
+            .between(low.argument(cx), high.argument(cx))
+    }
+}
+
+impl<Sc, N, V, It, IN, IV> Condition<Sc, Compared<IN, IV>> for Lookup<N, In, It>
+where
+    Sc: Scope,
+    Ref<N>: Resolve<Sc, IN>,
+    It: IntoIterator<Item = V>,
+    V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>,
+    InList<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>: diesel::Expression + Clone,
+{
+    type Expr = InList<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>;
+    type Kind = <Ref<N> as Resolve<Sc, IN>>::Kind;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        InList::new(
+            Ref::<N>::new().resolve(cx),
+            self.into_value()
+                .into_iter()
+                .map(|v| v.argument(cx))
+                .collect(),
+        )
+    }
+}
+
+/// Lookups that only the model's own fields have (text, JSON, null tests), and lookups on a
+/// transform (`pub_date__year`), keep their meaning on the model.
+macro_rules! own_lookups {
+    ($($kind:ty),*) => {$(
+        impl<Sc, N, V> Condition<Sc, Own> for Lookup<N, $kind, V>
+        where
+            Sc: Scope,
+            Self: Predicate<Sc::Model>,
+            <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
+        {
+            type Expr = <Self as Predicate<Sc::Model>>::Expr;
+            type Kind = RowKind;
+            fn condition(self, _: &Sc::Cx) -> Self::Expr {
+                self.build()
+            }
+        }
+    )*};
+}
+own_lookups!(
+    IExact,
+    Contains,
+    IContains,
+    StartsWith,
+    IStartsWith,
+    EndsWith,
+    IEndsWith,
+    Regex,
+    IRegex,
+    IsNull,
+    HasKey,
+    HasKeys,
+    HasAnyKeys,
+    ContainedBy
+);
+
+/// Index: a lookup on a transform of a field.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OnTransform;
+
+impl<Sc, A, T, K, V> Condition<Sc, OnTransform> for Lookup<Transformed<A, T>, K, V>
+where
+    Sc: Scope,
+    Self: Predicate<Sc::Model>,
+    <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
+{
+    type Expr = <Self as Predicate<Sc::Model>>::Expr;
+    type Kind = RowKind;
+    fn condition(self, _: &Sc::Cx) -> Self::Expr {
+        self.build()
+    }
+}
+
+macro_rules! own_conditions {
+    ($($t:ident<$($g:ident),*>),*) => {$(
+        impl<Sc, $($g),*> Condition<Sc, Own> for $t<$($g),*>
+        where
+            Sc: Scope,
+            Self: Predicate<Sc::Model>,
+            <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
+        {
+            type Expr = <Self as Predicate<Sc::Model>>::Expr;
+            type Kind = RowKind;
+            fn condition(self, _: &Sc::Cx) -> Self::Expr {
+                self.build()
+            }
+        }
+    )*};
+}
+own_conditions!(PathLookup<H, Inner>, NameIsNull<N>);
+
+impl<Sc: Scope, P: Condition<Sc, I>, I> Condition<Sc, Q<I>> for Q<P> {
+    type Expr = P::Expr;
+    type Kind = P::Kind;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        self.0.condition(cx)
+    }
+}
+
+macro_rules! both {
+    ($($t:ident $op:ident),*) => {$(
+        impl<Sc, A, B, IA, IB> Condition<Sc, Both<IA, IB>> for $t<A, B>
+        where
+            Sc: Scope,
+            A: Condition<Sc, IA>,
+            B: Condition<Sc, IB>,
+            A::Kind: MixKind<B::Kind>,
+            <A::Expr as diesel::Expression>::SqlType:
+                CombineBool<<B::Expr as diesel::Expression>::SqlType>,
+            BoolOp<A::Expr, B::Expr, crate::lookups::$op>: diesel::Expression + Clone,
+        {
+            type Expr = BoolOp<A::Expr, B::Expr, crate::lookups::$op>;
+            type Kind = <A::Kind as MixKind<B::Kind>>::Out;
+            fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+                BoolOp::new(self.0.condition(cx), self.1.condition(cx))
+            }
+        }
+    )*};
+}
+both!(And AndOp, Or OrOp);
+
+impl<Sc: Scope, A: Condition<Sc, I>, I> Condition<Sc, Not<I>> for Not<A>
+where
+    IsNotTrue<A::Expr>: diesel::Expression + Clone,
+{
+    type Expr = IsNotTrue<A::Expr>;
+    type Kind = A::Kind;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        IsNotTrue(self.0.condition(cx))
+    }
+}
+
+/// Conditions are boolean: `Bool` or `Nullable<Bool>`.
+pub trait BoolSqlType {}
+impl BoolSqlType for Bool {}
+impl BoolSqlType for Nullable<Bool> {}

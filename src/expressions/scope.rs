@@ -1,0 +1,362 @@
+//! What a name means inside an expression: a field of the model, or an annotation added
+//! earlier (Django resolves both through `Query.resolve_ref`).
+//!
+//! Expressions in `annotate!`, `aggregate!`, `filter!` after an annotation, `order_by!` and
+//! `values!` are resolved in a [`Scope`]: the model, plus the annotations added so far (an
+//! [`AnnotationList`]). A bare name in an expression becomes [`Ref<N>`]; [`Resolve`] turns it
+//! into the field's column or into the annotation's expression. Which of the two applies is
+//! picked by the compiler through the index parameter `I` (a field and an annotation can never
+//! share a name: `annotate!` rejects that), so a name that is neither fails to compile.
+//!
+//! Each resolved expression also carries its [`Kind`](Resolve::Kind): a constant
+//! ([`ConstKind`]), a value per row ([`RowKind`]) or an aggregate ([`AggregateKind`]). The kind
+//! is how "aggregate mixed with ungrouped columns" becomes a compile error.
+
+use std::marker::PhantomData;
+
+use diesel::sql_types::{SingleValue, SqlType};
+
+use crate::model::{Field, Model};
+use crate::relations::{Here, There};
+
+/// The context an expression is resolved in.
+pub trait Scope {
+    /// The model whose rows the expression reads.
+    type Model: Model;
+    /// The annotations added so far.
+    type Anns: AnnotationList;
+    /// What building an expression may read (the annotations, and for `aggregate!` the
+    /// QuerySet being aggregated).
+    type Cx;
+    /// The annotations in `cx`.
+    fn annotations(cx: &Self::Cx) -> &Self::Anns;
+}
+
+/// Rows of `M` with the annotations `L` (`annotate!` on a QuerySet).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rows<M, L>(PhantomData<fn() -> (M, L)>);
+
+/// Groups of rows of `M` (`annotate!` after `values!`): aggregates over the model's own
+/// fields are allowed, and must be the only thing besides the grouped fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Groups<M, L>(PhantomData<fn() -> (M, L)>);
+
+/// Every row of the QuerySet `W` of `M` with the annotations `L` (`aggregate!`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals<M, W, L>(PhantomData<fn() -> (M, W, L)>);
+
+impl<M: Model, L: AnnotationList> Scope for Rows<M, L> {
+    type Model = M;
+    type Anns = L;
+    type Cx = L;
+    fn annotations(cx: &L) -> &L {
+        cx
+    }
+}
+
+impl<M: Model, L: AnnotationList> Scope for Groups<M, L> {
+    type Model = M;
+    type Anns = L;
+    type Cx = L;
+    fn annotations(cx: &L) -> &L {
+        cx
+    }
+}
+
+impl<M: Model, W, L: AnnotationList> Scope for Totals<M, W, L> {
+    type Model = M;
+    type Anns = L;
+    type Cx = (W, L);
+    fn annotations(cx: &(W, L)) -> &L {
+        &cx.1
+    }
+}
+
+/// A constant: a literal or `Value(...)`. Fits anywhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConstKind;
+/// A value per row: a column, a function of columns, a subquery.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowKind;
+/// An aggregate over several rows (`COUNT(...)`, `SUM(...)`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AggregateKind;
+
+/// The kind of an expression built from parts of kinds `Self` and `K`.
+#[diagnostic::on_unimplemented(
+    message = "Expression mixes an aggregate with ungrouped columns",
+    label = "an aggregate and a per-row value in one expression",
+    note = "Django: FieldError: Expression contains mixed types / aggregate mixed with ungrouped columns. Group with `values!(qs, ...)` first, or aggregate both parts"
+)]
+pub trait MixKind<K> {
+    /// The combined kind.
+    type Out;
+}
+impl<K> MixKind<K> for ConstKind {
+    type Out = K;
+}
+impl MixKind<ConstKind> for RowKind {
+    type Out = RowKind;
+}
+impl MixKind<RowKind> for RowKind {
+    type Out = RowKind;
+}
+impl MixKind<ConstKind> for AggregateKind {
+    type Out = AggregateKind;
+}
+impl MixKind<AggregateKind> for AggregateKind {
+    type Out = AggregateKind;
+}
+
+/// Kinds that are not aggregates (what an aggregate's argument may be).
+#[diagnostic::on_unimplemented(
+    message = "Cannot compute an aggregate of an aggregate",
+    label = "this argument is already an aggregate",
+    note = "Django: FieldError: Cannot compute Sum('...'): '...' is an aggregate"
+)]
+pub trait NotAggregate {}
+impl NotAggregate for ConstKind {}
+impl NotAggregate for RowKind {}
+
+/// A bare name inside an expression (`Lower(first_name)`, `Count(venues)`): a field, an
+/// annotation, or a relation path (`Across<...>`), resolved where it is used.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ref<P>(PhantomData<fn() -> P>);
+
+impl<P> Ref<P> {
+    /// The name `P`.
+    pub const fn new() -> Self {
+        Ref(PhantomData)
+    }
+}
+
+/// An expression on the rows of a [`Scope`], of its own SQL type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an expression on this QuerySet",
+    label = "Cannot resolve this into a field, an annotation or an expression",
+    note = "names in expressions are the model's fields, its relations (for aggregates) and the annotations added before; Rust values go in `Value(...)`"
+)]
+pub trait Resolve<Sc: Scope, I> {
+    /// The expression's SQL type.
+    type SqlType: SqlType + SingleValue + diesel::expression::TypedExpressionType;
+    /// The diesel expression.
+    type Expr: diesel::Expression<SqlType = Self::SqlType> + Clone;
+    /// [`ConstKind`], [`RowKind`] or [`AggregateKind`].
+    type Kind;
+    /// Builds it.
+    fn resolve(self, cx: &Sc::Cx) -> Self::Expr;
+}
+
+/// Index: the name is a field of the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InModel;
+/// Index: the name is the annotation at position `P` of the list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InAnnotations<P>(PhantomData<fn() -> P>);
+/// Index of a resolved [`Ref`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByRef<I>(PhantomData<fn() -> I>);
+
+/// The name `N` is visible in the scope `Self` (a field of the model or an annotation).
+#[diagnostic::on_unimplemented(
+    message = "Cannot resolve keyword `{N}` into field or annotation",
+    label = "no field or annotation of this name",
+    note = "Django: FieldError: Cannot resolve keyword into field. Choices are the model's fields and the annotations added before this point"
+)]
+pub trait ScopeName<N, I>: Scope {
+    /// Its SQL type.
+    type SqlType: SqlType + SingleValue + diesel::expression::TypedExpressionType;
+    /// Its expression.
+    type Expr: diesel::Expression<SqlType = Self::SqlType> + Clone;
+    /// Its kind.
+    type Kind;
+    /// The expression.
+    fn expr(cx: &Self::Cx) -> Self::Expr;
+}
+
+impl<Sc, N> ScopeName<N, InModel> for Sc
+where
+    Sc: Scope,
+    Sc::Model: Field<N>,
+    <<Sc::Model as Field<N>>::Column as diesel::Expression>::SqlType:
+        SqlType + SingleValue + diesel::expression::TypedExpressionType,
+{
+    type SqlType = <<Sc::Model as Field<N>>::Column as diesel::Expression>::SqlType;
+    type Expr = <Sc::Model as Field<N>>::Column;
+    type Kind = RowKind;
+    fn expr(_: &Self::Cx) -> Self::Expr {
+        Default::default()
+    }
+}
+
+impl<Sc, N, P> ScopeName<N, InAnnotations<P>> for Sc
+where
+    Sc: Scope,
+    Sc::Anns: Find<N, P>,
+    <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType:
+        SqlType + SingleValue + diesel::expression::TypedExpressionType,
+{
+    type SqlType = <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType;
+    type Expr = <Sc::Anns as Find<N, P>>::Expr;
+    type Kind = <Sc::Anns as Find<N, P>>::Kind;
+    fn expr(cx: &Self::Cx) -> Self::Expr {
+        Sc::annotations(cx).find().clone()
+    }
+}
+
+impl<Sc: Scope + ScopeName<N, I>, N: crate::names::NameChars, I> Resolve<Sc, ByRef<I>> for Ref<N> {
+    type SqlType = <Sc as ScopeName<N, I>>::SqlType;
+    type Expr = <Sc as ScopeName<N, I>>::Expr;
+    type Kind = <Sc as ScopeName<N, I>>::Kind;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
+        Sc::expr(cx)
+    }
+}
+
+/// Index of a field read across foreign keys (`blog__name`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AcrossIndex;
+
+impl<Sc, H, R> Resolve<Sc, AcrossIndex> for Ref<crate::relations::Across<H, R>>
+where
+    Sc: Scope,
+    crate::relations::Across<H, R>: crate::lookups::Operand<Sc::Model>,
+    <crate::relations::Across<H, R> as crate::lookups::Operand<Sc::Model>>::SqlType:
+        diesel::expression::TypedExpressionType,
+{
+    type SqlType = <crate::relations::Across<H, R> as crate::lookups::Operand<Sc::Model>>::SqlType;
+    type Expr = <crate::relations::Across<H, R> as crate::lookups::Operand<Sc::Model>>::Expr;
+    type Kind = RowKind;
+    fn resolve(self, _: &Sc::Cx) -> Self::Expr {
+        <crate::relations::Across<H, R> as crate::lookups::Operand<Sc::Model>>::operand()
+    }
+}
+
+/// A list of annotations: [`NoAnnotations`], or [`Annotation`]s chained through `Rest`.
+pub trait AnnotationList: Clone {}
+
+/// No annotations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoAnnotations;
+impl AnnotationList for NoAnnotations {}
+
+/// The annotation named `N`: the resolved expression `E` of kind `K`, then the rest of the
+/// list (in the order the annotations were added).
+#[derive(Debug)]
+pub struct Annotation<N, E, K, Rest> {
+    pub(crate) expr: E,
+    pub(crate) rest: Rest,
+    _name: PhantomData<fn() -> (N, K)>,
+}
+
+impl<N, E: Clone, K, Rest: Clone> Clone for Annotation<N, E, K, Rest> {
+    fn clone(&self) -> Self {
+        Annotation {
+            expr: self.expr.clone(),
+            rest: self.rest.clone(),
+            _name: PhantomData,
+        }
+    }
+}
+
+impl<N, E: Clone, K, Rest: AnnotationList> AnnotationList for Annotation<N, E, K, Rest> {}
+
+/// The annotation named `N`, at position `P` (inferred).
+pub trait Find<N, P> {
+    /// Its expression.
+    type Expr: Clone + diesel::Expression;
+    /// Its kind.
+    type Kind;
+    /// The expression.
+    fn find(&self) -> &Self::Expr;
+}
+
+impl<N, E: Clone + diesel::Expression, K, Rest> Find<N, Here> for Annotation<N, E, K, Rest> {
+    type Expr = E;
+    type Kind = K;
+    fn find(&self) -> &E {
+        &self.expr
+    }
+}
+
+impl<N, N2, E, K, Rest: Find<N, P>, P> Find<N, There<P>> for Annotation<N2, E, K, Rest> {
+    type Expr = Rest::Expr;
+    type Kind = Rest::Kind;
+    fn find(&self) -> &Self::Expr {
+        self.rest.find()
+    }
+}
+
+/// Appends the annotation `N = E` (of kind `K`) at the end of a list.
+pub trait Append<N, E, K>: AnnotationList {
+    /// The longer list.
+    type Out: AnnotationList;
+    /// Appends it.
+    fn append(self, expr: E) -> Self::Out;
+}
+
+impl<N, E: Clone, K> Append<N, E, K> for NoAnnotations {
+    type Out = Annotation<N, E, K, NoAnnotations>;
+    fn append(self, expr: E) -> Self::Out {
+        Annotation {
+            expr,
+            rest: NoAnnotations,
+            _name: PhantomData,
+        }
+    }
+}
+
+impl<N, E: Clone, K, N2, E2: Clone, K2, Rest: Append<N, E, K>> Append<N, E, K>
+    for Annotation<N2, E2, K2, Rest>
+{
+    type Out = Annotation<N2, E2, K2, Rest::Out>;
+    fn append(self, expr: E) -> Self::Out {
+        Annotation {
+            expr: self.expr,
+            rest: self.rest.append(expr),
+            _name: PhantomData,
+        }
+    }
+}
+
+/// The annotations' expressions after a first item `H` (the model's columns, or the grouped
+/// fields) as a flat diesel select tuple, and the Rust types a row loads as.
+pub trait Selected: AnnotationList {
+    /// The select clause: `(H, e1, e2, ...)`.
+    type Select<H: diesel::Expression>: diesel::Expression;
+    /// One row: `(R, v1, v2, ...)`.
+    type Row<R>;
+    /// The select clause.
+    fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H>;
+}
+
+macro_rules! selected {
+    ([$($n:ident $e:ident $k:ident),+] $list:ty; $([$($acc:tt)+])+) => {
+        impl<$($n, $e: Clone + diesel::Expression, $k),+> Selected for $list
+        where
+            $($e::SqlType: super::LoadsAs,)+
+        {
+            type Select<H: diesel::Expression> = (H, $($e,)+);
+            type Row<R> = (R, $(<$e::SqlType as super::LoadsAs>::Rust,)+);
+            fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
+                (head, $(self.$($acc)+.clone(),)+)
+            }
+        }
+    };
+}
+
+type A<N, E, K, R = NoAnnotations> = Annotation<N, E, K, R>;
+selected!([N1 E1 K1] A<N1, E1, K1>; [expr]);
+selected!([N1 E1 K1, N2 E2 K2] A<N1, E1, K1, A<N2, E2, K2>>; [expr] [rest.expr]);
+selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3] A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3>>>;
+    [expr] [rest.expr] [rest.rest.expr]);
+selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4]
+    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4>>>>;
+    [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr]);
+selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4, N5 E5 K5]
+    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5>>>>>;
+    [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr] [rest.rest.rest.rest.expr]);
+selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4, N5 E5 K5, N6 E6 K6]
+    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5, A<N6, E6, K6>>>>>>;
+    [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr] [rest.rest.rest.rest.expr]
+    [rest.rest.rest.rest.rest.expr]);

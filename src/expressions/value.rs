@@ -1,0 +1,169 @@
+//! Rust values inside expressions: [`Value`] (Django's `Value(...)`), literals, the SQL type a
+//! Rust value has on its own ([`Literal`]), the Rust type a SQL type loads as ([`LoadsAs`]),
+//! and function arguments that are either an expression or a value of the expected type
+//! ([`Argument`]).
+
+use diesel::sql_types::{
+    BigInt, Bool, Date, Double, Float, Integer, Nullable, SingleValue, SmallInt, SqlType, Text,
+    Time,
+};
+
+use super::scope::{ConstKind, Resolve, Scope};
+use crate::values::SqlValue;
+
+/// A Rust value used as an expression (Django's `Value(...)`): `annotate!(qs, one = Value(1))`.
+/// Its SQL type is the value's own ([`Literal`]); it is sent as a bind parameter.
+#[derive(Debug, Clone, Copy, Default)]
+#[allow(non_snake_case)]
+pub struct Value<T>(pub T);
+
+/// A Rust value with a SQL type of its own (`i32` is `Integer`, `&str` is `Text`), so it can
+/// stand alone in an expression: in `Value(...)` and as a `When`'s `then`. (A bare value is not
+/// an expression, as in Django, which asks for `Value(...)`; a value next to an expression,
+/// `F(age) + 1` or `Coalesce(bonus, 0)`, takes that expression's type.)
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no SQL type of its own",
+    label = "this value cannot stand alone in an expression",
+    note = "use a literal of a SQL type (i16, i32, i64, f32, f64, bool, &str, String, dates), or compare it with a field"
+)]
+pub trait Literal: Clone {
+    /// Its SQL type.
+    type SqlType: SqlType + SingleValue + diesel::expression::TypedExpressionType;
+}
+
+macro_rules! literal {
+    ($($rust:ty => $st:ty),* $(,)?) => {$(
+        impl Literal for $rust {
+            type SqlType = $st;
+        }
+    )*};
+}
+literal!(
+    i16 => SmallInt,
+    i32 => Integer,
+    i64 => BigInt,
+    f32 => Float,
+    f64 => Double,
+    bool => Bool,
+    String => Text,
+    &'static str => Text,
+    chrono::NaiveDate => Date,
+    chrono::NaiveTime => Time,
+    chrono::DateTime<chrono::Utc> => crate::sql_types::DateTimeUtc,
+);
+
+/// A bound value of SQL type `ST`.
+pub type Bound<ST, T> = diesel::internal::derives::as_expression::Bound<ST, T>;
+
+/// Index: `Value(...)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValueIndex;
+
+impl<Sc: Scope, T> Resolve<Sc, ValueIndex> for Value<T>
+where
+    T: Literal,
+    Bound<T::SqlType, T>: diesel::Expression<SqlType = T::SqlType> + Clone,
+{
+    type SqlType = T::SqlType;
+    type Expr = Bound<T::SqlType, T>;
+    type Kind = ConstKind;
+    fn resolve(self, _: &Sc::Cx) -> Self::Expr {
+        crate::values::bind(self.0)
+    }
+}
+
+/// The Rust type a value of SQL type `Self` loads as (what an annotation's value is).
+pub trait LoadsAs {
+    /// The Rust type.
+    type Rust: 'static;
+}
+
+macro_rules! loads_as {
+    ($($st:ty => $rust:ty),* $(,)?) => {$(
+        impl LoadsAs for $st {
+            type Rust = $rust;
+        }
+    )*};
+}
+loads_as!(
+    SmallInt => i16,
+    Integer => i32,
+    BigInt => i64,
+    Float => f32,
+    Double => f64,
+    Bool => bool,
+    Text => String,
+    Date => chrono::NaiveDate,
+    Time => chrono::NaiveTime,
+    diesel::sql_types::Timestamp => chrono::NaiveDateTime,
+    crate::sql_types::DateTimeUtc => chrono::DateTime<chrono::Utc>,
+    crate::sql_types::Json => serde_json::Value,
+);
+impl<const P: u32, const S: u32> LoadsAs for crate::sql_types::FixedDecimal<P, S> {
+    type Rust = rust_decimal::Decimal;
+}
+impl<T: LoadsAs + SqlType> LoadsAs for Nullable<T> {
+    type Rust = Option<T::Rust>;
+}
+
+/// An argument of SQL type `ST`: an expression of that type, or a Rust value that fits it
+/// (`Coalesce(bonus, 0)`, `F(age) + 1`, `Substr(name, 1, 1)`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an argument of SQL type `{ST}` here",
+    label = "expected an expression or a value of SQL type `{ST}`",
+    note = "both sides of an operator, and a function's arguments, must have the SQL types the function takes (a nullable and a NOT NULL type differ too)"
+)]
+pub trait Argument<Sc: Scope, ST, I> {
+    /// The diesel expression.
+    type Expr: diesel::Expression<SqlType = ST> + Clone;
+    /// Its kind.
+    type Kind;
+    /// Builds it.
+    fn argument(self, cx: &Sc::Cx) -> Self::Expr;
+}
+
+/// Index: an argument that is an expression.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExprArg<I>(std::marker::PhantomData<fn() -> I>);
+/// Index: an argument that is a Rust value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValueArg;
+
+impl<Sc: Scope, ST, I, E> Argument<Sc, ST, ExprArg<I>> for E
+where
+    E: Resolve<Sc, I, SqlType = ST>,
+    ST: SqlType + SingleValue + diesel::expression::TypedExpressionType,
+{
+    type Expr = E::Expr;
+    type Kind = E::Kind;
+    fn argument(self, cx: &Sc::Cx) -> Self::Expr {
+        self.resolve(cx)
+    }
+}
+
+impl<Sc: Scope, ST, V> Argument<Sc, ST, ValueArg> for V
+where
+    V: SqlValue<(), ST>,
+    V::Expr: Clone,
+    ST: SqlType + SingleValue,
+{
+    type Expr = V::Expr;
+    type Kind = ConstKind;
+    fn argument(self, _: &Sc::Cx) -> Self::Expr {
+        self.into_sql_value()
+    }
+}
+
+/// The backend a fragment is rendered for, for the few functions whose SQL differs.
+pub trait Dialect: diesel::backend::Backend {
+    /// Which database it is.
+    const VENDOR: crate::db::Vendor;
+}
+#[cfg(feature = "sqlite")]
+impl Dialect for diesel::sqlite::Sqlite {
+    const VENDOR: crate::db::Vendor = crate::db::Vendor::Sqlite;
+}
+#[cfg(feature = "postgres")]
+impl Dialect for diesel::pg::Pg {
+    const VENDOR: crate::db::Vendor = crate::db::Vendor::Postgres;
+}

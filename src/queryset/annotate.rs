@@ -1,0 +1,1043 @@
+//! `annotate!` (a value per row, or per group after `values!`) and `aggregate!` (values over
+//! the whole QuerySet), Django's `annotate()` and `aggregate()`.
+//!
+//! * `annotate!(qs, n = Count(entries))` returns an [`Annotated`] QuerySet whose rows are
+//!   `(Model, n, ...)`. Annotations are named: `filter!`, `exclude!`, `order_by!`, `values!`,
+//!   later annotations and `aggregate!` can refer to them, and the compiler checks the names.
+//! * `annotate!(values!(qs, is_active), total = Count(id))` groups the rows by the fields named
+//!   in `values!` ([`Grouped`]): each row is `(key, total, ...)` where `key` is what `values!`
+//!   returns (one value, or a tuple). Filters on the annotations become `HAVING`.
+//! * `aggregate!(qs, max_age = Max(age))` computes over every row of the QuerySet and returns
+//!   the value (or a tuple of values, in the order they are named).
+//!
+//! ```
+//! use dorm::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct User {
+//!     pub id: Auto<i64>,
+//!     #[dorm(max_length = 50)]
+//!     pub first_name: String,
+//!     pub is_active: bool,
+//! }
+//!
+//! # fn main() -> dorm::Result<()> {
+//! let mut conn = dorm::connect("sqlite::memory:")?;
+//! dorm::migrations::create_tables(&mut conn, &[User::META])?;
+//! let users = [("Ann", true), ("Bob", true), ("Ann", false)]
+//!     .map(|(first_name, is_active)| User { first_name: first_name.into(), is_active, ..Default::default() });
+//! User::objects().bulk_create(users.to_vec(), &mut conn)?;
+//!
+//! // User.objects.values('is_active').annotate(total=Count('id'))
+//! let counts = annotate!(values!(User::objects(), is_active), total = Count(id));
+//! let counts: Vec<(bool, i64)> = order_by!(counts, is_active).fetch(&mut conn)?;
+//! assert_eq!(counts, [(false, 1), (true, 2)]);
+//!
+//! // Names that appear more than once (HAVING on the annotation).
+//! let duplicates = filter!(
+//!     annotate!(values!(User::objects(), first_name), name_count = Count(first_name)),
+//!     name_count__gt = 1
+//! );
+//! assert_eq!(duplicates.fetch(&mut conn)?, [("Ann".to_string(), 2)]);
+//! # Ok(()) }
+//! ```
+
+use std::marker::PhantomData;
+
+use diesel::query_dsl::methods::{FilterDsl, GroupByDsl, HavingDsl, SelectDsl};
+
+use super::execute::Built;
+use super::ordering::{
+    ApplyOrder, Asc, ByName, Col, Desc, NullsFirst, NullsLast, OrderExpr, Ordered, Random,
+    Unordered,
+};
+use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Whole};
+use super::values::{Columns, Pick, ValuesList};
+use super::QuerySet;
+use crate::db::Load;
+use crate::error::{Error, Result};
+use crate::expressions::{
+    AggregateKind, AnnotationList, Append, Condition, ConstKind, Find, Groups, LoadsAs,
+    NoAnnotations, Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
+};
+use crate::lookups::IsNotTrue;
+use crate::model::{Field, Model};
+
+/// The kinds an annotation on each row may have.
+#[diagnostic::on_unimplemented(
+    message = "Cannot annotate each row with an aggregate over the model's own fields: aggregate mixed with ungrouped columns",
+    label = "this aggregate reads the row's own fields",
+    note = "group first with `annotate!(values!(qs, field), ...)`, aggregate the whole QuerySet with `aggregate!`, or aggregate across a relation (`Count(entries)`)"
+)]
+pub trait RowAnnotation {}
+impl RowAnnotation for ConstKind {}
+impl RowAnnotation for RowKind {}
+
+/// The kinds an annotation on each group may have.
+#[diagnostic::on_unimplemented(
+    message = "Cannot annotate a group with a value of its rows: aggregate mixed with ungrouped columns",
+    label = "this is not an aggregate",
+    note = "after `values!`, annotations are aggregates (`Count(id)`, `Sum(pages)`); name the field in `values!` to group by it"
+)]
+pub trait GroupAnnotation {}
+impl GroupAnnotation for ConstKind {}
+impl GroupAnnotation for AggregateKind {}
+
+/// What `aggregate!` takes.
+#[diagnostic::on_unimplemented(
+    message = "aggregate!() takes aggregates: this expression is not an aggregate",
+    label = "not an aggregate (Count, Sum, Avg, Max, Min, StdDev, Variance, or an expression of them)",
+    note = "Django: TypeError: ... is not an aggregate expression"
+)]
+pub trait TotalAggregate {}
+impl TotalAggregate for AggregateKind {}
+
+/// The model's columns: the first item of an annotated row.
+pub type AllColumns<M> = <<M as Model>::Table as diesel::Table>::AllColumns;
+
+/// A QuerySet whose rows carry annotations `L` (see the module docs). Rows are
+/// `(Model, a1, a2, ...)`.
+#[must_use = "a QuerySet does nothing until a method that takes a connection runs it"]
+pub struct Annotated<M: Model, W, L, O, S> {
+    qs: QuerySet<M, W, O, S>,
+    anns: L,
+}
+
+impl<M: Model, W: Clone, L: Clone, O: Clone, S: Clone> Clone for Annotated<M, W, L, O, S> {
+    fn clone(&self) -> Self {
+        Annotated {
+            qs: self.qs.clone(),
+            anns: self.anns.clone(),
+        }
+    }
+}
+
+impl<M: Model, W, L, O, S> std::fmt::Debug for Annotated<M, W, L, O, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<Annotated QuerySet {}>", M::META.name)
+    }
+}
+
+/// The list after adding the annotation `N = X` in scope `Sc`.
+type Added<L, N, E, K> = <L as Append<N, E, K>>::Out;
+
+impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    /// Adds the annotation `N = expr` to each row (Django's `annotate(n=expr)`). Written
+    /// `annotate!(qs, n = expr)`. A name that is already a field or an annotation does not
+    /// compile (the name would be ambiguous).
+    #[allow(clippy::type_complexity)]
+    pub fn annotate<N, X, I, J>(
+        self,
+        expr: X,
+    ) -> Annotated<M, W, Added<NoAnnotations, N, X::Expr, X::Kind>, O, S>
+    where
+        X: Resolve<Rows<M, NoAnnotations>, I>,
+        X::Kind: RowAnnotation,
+        NoAnnotations: Append<N, X::Expr, X::Kind>,
+        Rows<M, Added<NoAnnotations, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+    {
+        let expr = expr.resolve(&NoAnnotations);
+        Annotated {
+            qs: self,
+            anns: NoAnnotations.append(expr),
+        }
+    }
+
+    /// Values over every row of the QuerySet (Django's `aggregate()`). Written
+    /// `aggregate!(qs, name = Aggregate(...), ...)`; run with `.fetch(conn)`.
+    pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
+    where
+        S: Whole,
+        X: Aggregates<Totals<M, W, NoAnnotations>, W, I>,
+        W: Clone,
+    {
+        let cx = (self.query, NoAnnotations);
+        PendingAggregate {
+            query: aggregates.query(&cx),
+            finish: X::finish,
+        }
+    }
+}
+
+impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
+    /// Adds another annotation; it may refer to the ones before it.
+    #[allow(clippy::type_complexity)]
+    pub fn annotate<N, X, I, J>(
+        self,
+        expr: X,
+    ) -> Annotated<M, W, Added<L, N, X::Expr, X::Kind>, O, S>
+    where
+        X: Resolve<Rows<M, L>, I>,
+        X::Kind: RowAnnotation,
+        L: Append<N, X::Expr, X::Kind>,
+        Rows<M, Added<L, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+    {
+        let expr = expr.resolve(&self.anns);
+        Annotated {
+            qs: self.qs,
+            anns: self.anns.append(expr),
+        }
+    }
+
+    /// Rows matching `condition`, which may name annotations (Django's `filter` after
+    /// `annotate`). Usually written `filter!(qs, ...)`.
+    pub fn filter<P, I>(
+        self,
+        condition: P,
+    ) -> Annotated<M, diesel::dsl::Filter<W, P::Expr>, L, O, S>
+    where
+        S: Filterable,
+        P: Condition<Rows<M, L>, I>,
+        W: FilterDsl<P::Expr>,
+    {
+        let expr = condition.condition(&self.anns);
+        Annotated {
+            qs: QuerySet::from_parts(self.qs.query.filter(expr), self.qs.order, self.qs.slice),
+            anns: self.anns,
+        }
+    }
+
+    /// Rows for which `condition` is not true. Usually written `exclude!(qs, ...)`.
+    #[allow(clippy::type_complexity)]
+    pub fn exclude<P, I>(
+        self,
+        condition: P,
+    ) -> Annotated<M, diesel::dsl::Filter<W, IsNotTrue<P::Expr>>, L, O, S>
+    where
+        S: Filterable,
+        P: Condition<Rows<M, L>, I>,
+        W: FilterDsl<IsNotTrue<P::Expr>>,
+    {
+        let expr = IsNotTrue(condition.condition(&self.anns));
+        Annotated {
+            qs: QuerySet::from_parts(self.qs.query.filter(expr), self.qs.order, self.qs.slice),
+            anns: self.anns,
+        }
+    }
+
+    /// Orders by fields and annotations. Usually written `order_by!(qs, -n, name)`.
+    pub fn order_by<K, I>(self, keys: K) -> Annotated<M, W, L, Ordered<K::Out>, S>
+    where
+        S: Reorderable,
+        K: ScopedOrder<Rows<M, L>, I>,
+    {
+        let order = Ordered(keys.resolve(&self.anns));
+        Annotated {
+            qs: QuerySet::from_parts(self.qs.query, order, self.qs.slice),
+            anns: self.anns,
+        }
+    }
+
+    /// No ordering.
+    pub fn clear_ordering(self) -> Annotated<M, W, L, Unordered, S>
+    where
+        S: Reorderable,
+    {
+        Annotated {
+            qs: QuerySet::from_parts(self.qs.query, Unordered, self.qs.slice),
+            anns: self.anns,
+        }
+    }
+
+    /// The rows in `range` (Python's `qs[start:stop]`).
+    pub fn slice(self, range: impl std::ops::RangeBounds<usize>) -> Annotated<M, W, L, O, Sliced>
+    where
+        S: Slice,
+    {
+        Annotated {
+            qs: self.qs.slice(range),
+            anns: self.anns,
+        }
+    }
+
+    /// The values of some fields and annotations (Django's `values()`/`values_list()` after
+    /// `annotate`). Written `values!(qs, name, n)`.
+    pub fn values_list<C, I>(self) -> Projection<M, W, C::Select, C::Row, O, S>
+    where
+        C: ScopedColumns<Rows<M, L>, I>,
+    {
+        let select = C::select(&self.anns);
+        Projection {
+            qs: self.qs,
+            select,
+            _row: PhantomData,
+        }
+    }
+
+    /// Values over every row (Django's `aggregate()` after `annotate`); may aggregate the
+    /// annotations.
+    pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
+    where
+        S: Whole,
+        X: Aggregates<Totals<M, W, L>, W, I>,
+        W: Clone,
+    {
+        let cx = (self.qs.query, self.anns);
+        PendingAggregate {
+            query: aggregates.query(&cx),
+            finish: X::finish,
+        }
+    }
+
+    /// The diesel query.
+    pub fn into_diesel(self) -> AnnotatedQuery<M, W, L, O, S>
+    where
+        L: Selected,
+        W: SelectDsl<L::Select<AllColumns<M>>>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        S: ApplySlice<O::Out>,
+    {
+        use diesel::Table;
+        let select = self.anns.select(M::Table::all_columns());
+        let qs = self.qs;
+        qs.slice.apply(qs.order.apply(qs.query.select(select)))
+    }
+
+    /// Runs the query: `(model, a1, a2, ...)` per row.
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<L::Row<M>>>
+    where
+        L: Selected,
+        W: SelectDsl<L::Select<AllColumns<M>>>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        S: ApplySlice<O::Out>,
+        C: Load<'q, AnnotatedQuery<M, W, L, O, S>, L::Row<M>>,
+    {
+        Ok(conn.load_rows(self.into_diesel())?)
+    }
+
+    /// The first row, if any.
+    pub fn first<'q, C>(self, conn: &mut C) -> Result<Option<L::Row<M>>>
+    where
+        L: Selected,
+        S: Slice,
+        W: SelectDsl<L::Select<AllColumns<M>>>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        Sliced: ApplySlice<O::Out>,
+        C: Load<'q, AnnotatedQuery<M, W, L, O, Sliced>, L::Row<M>>,
+    {
+        Ok(self.slice(0..1).fetch(conn)?.pop())
+    }
+
+    /// How many rows (annotations do not change it): `SELECT COUNT(*)`.
+    pub fn count<'q, C>(self, conn: &mut C) -> Result<i64>
+    where
+        S: Whole,
+        W: SelectDsl<diesel::dsl::CountStar>,
+        C: Load<'q, diesel::dsl::Select<W, diesel::dsl::CountStar>, i64>,
+    {
+        self.qs.count(conn)
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        L: Selected,
+        W: SelectDsl<L::Select<AllColumns<M>>>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        S: ApplySlice<O::Out>,
+        AnnotatedQuery<M, W, L, O, S>: super::SqlFor,
+    {
+        super::SqlFor::sql_for(&self.into_diesel(), vendor)
+    }
+}
+
+/// The diesel query an [`Annotated`] QuerySet runs.
+pub type AnnotatedQuery<M, W, L, O, S> =
+    Built<M, diesel::dsl::Select<W, <L as Selected>::Select<AllColumns<M>>>, O, S>;
+
+/// Ordering items resolved in a scope (fields, annotations, `Lower(field)`, `?`).
+pub trait ScopedOrder<Sc: Scope, I> {
+    /// The items, ready for `ORDER BY`.
+    type Out;
+    /// Resolves them.
+    fn resolve(self, cx: &Sc::Cx) -> Self::Out;
+}
+
+/// One thing to order by, resolved in a scope.
+pub trait ScopedOrderExpr<Sc: Scope, I> {
+    /// The expression to order by.
+    type Out;
+    /// Resolves it.
+    fn resolve(self, cx: &Sc::Cx) -> Self::Out;
+}
+
+/// Index: a name resolved in the scope.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByScope<I>(PhantomData<fn() -> I>);
+/// Index: a transform of a field (`Lower(name)`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByTransform;
+
+impl<Sc: Scope, N, I> ScopedOrderExpr<Sc, ByScope<I>> for ByName<N>
+where
+    Ref<N>: Resolve<Sc, I>,
+    <Ref<N> as Resolve<Sc, I>>::Expr: diesel::ExpressionMethods,
+{
+    type Out = Col<<Ref<N> as Resolve<Sc, I>>::Expr>;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Out {
+        Col(Ref::<N>::new().resolve(cx))
+    }
+}
+
+impl<Sc: Scope, A, T> ScopedOrderExpr<Sc, ByTransform> for ByName<crate::lookups::Transformed<A, T>>
+where
+    Self: OrderExpr<Sc::Model>,
+{
+    type Out = Col<<Self as OrderExpr<Sc::Model>>::Expr>;
+    fn resolve(self, _: &Sc::Cx) -> Self::Out {
+        Col(self.expr())
+    }
+}
+
+macro_rules! scoped_direction {
+    ($($t:ident),*) => {$(
+        impl<Sc: Scope, E: ScopedOrderExpr<Sc, I>, I> ScopedOrder<Sc, I> for $t<E> {
+            type Out = $t<E::Out>;
+            fn resolve(self, cx: &Sc::Cx) -> Self::Out {
+                $t(self.0.resolve(cx))
+            }
+        }
+    )*};
+}
+scoped_direction!(Asc, Desc);
+
+macro_rules! scoped_nulls {
+    ($($t:ident),*) => {$(
+        impl<Sc: Scope, E: ScopedOrder<Sc, I>, I> ScopedOrder<Sc, $t<I>> for $t<E> {
+            type Out = $t<E::Out>;
+            fn resolve(self, cx: &Sc::Cx) -> Self::Out {
+                $t(self.0.resolve(cx))
+            }
+        }
+    )*};
+}
+scoped_nulls!(NullsFirst, NullsLast);
+
+impl<Sc: Scope> ScopedOrder<Sc, Random> for Random {
+    type Out = Random;
+    fn resolve(self, _: &Sc::Cx) -> Random {
+        Random
+    }
+}
+
+macro_rules! scoped_order_tuple {
+    ($($t:ident $i:ident $n:tt),+) => {
+        impl<Sc: Scope, $($t: ScopedOrder<Sc, $i>, $i),+> ScopedOrder<Sc, ($($i,)+)> for ($($t,)+) {
+            type Out = ($($t::Out,)+);
+            fn resolve(self, cx: &Sc::Cx) -> Self::Out {
+                ($(self.$n.resolve(cx),)+)
+            }
+        }
+    };
+}
+scoped_order_tuple!(A IA 0);
+scoped_order_tuple!(A IA 0, B IB 1);
+scoped_order_tuple!(A IA 0, B IB 1, C IC 2);
+scoped_order_tuple!(A IA 0, B IB 1, C IC 2, D ID 3);
+scoped_order_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4);
+
+/// Fields and annotations picked by `values!` after `annotate!`.
+pub trait ScopedColumns<Sc: Scope, I> {
+    /// The select clause.
+    type Select;
+    /// One row.
+    type Row;
+    /// The select clause.
+    fn select(cx: &Sc::Cx) -> Self::Select;
+}
+
+/// Index: a field of the model (loaded as the field's own Rust type).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PickField;
+/// Index: an annotation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PickAnnotation<P>(PhantomData<fn() -> P>);
+
+impl<Sc: Scope, N> ScopedColumns<Sc, PickField> for Pick<N>
+where
+    Sc::Model: Field<N>,
+{
+    type Select = <Sc::Model as Field<N>>::Column;
+    type Row = <Sc::Model as Field<N>>::Value;
+    fn select(_: &Sc::Cx) -> Self::Select {
+        Default::default()
+    }
+}
+
+impl<Sc: Scope, N, P> ScopedColumns<Sc, PickAnnotation<P>> for Pick<N>
+where
+    Sc::Anns: Find<N, P>,
+    <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType: LoadsAs,
+{
+    type Select = <Sc::Anns as Find<N, P>>::Expr;
+    type Row = <<<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType as LoadsAs>::Rust;
+    fn select(cx: &Sc::Cx) -> Self::Select {
+        Sc::annotations(cx).find().clone()
+    }
+}
+
+impl<Sc: Scope, P> ScopedColumns<Sc, PickField> for crate::relations::PickAcross<P>
+where
+    Self: Columns<Sc::Model>,
+{
+    type Select = <Self as Columns<Sc::Model>>::Select;
+    type Row = <Self as Columns<Sc::Model>>::Row;
+    fn select(_: &Sc::Cx) -> Self::Select {
+        <Self as Columns<Sc::Model>>::select()
+    }
+}
+
+macro_rules! scoped_columns_tuple {
+    ($($t:ident $i:ident),+) => {
+        impl<Sc: Scope, $($t: ScopedColumns<Sc, $i>, $i),+> ScopedColumns<Sc, ($($i,)+)> for ($($t,)+) {
+            type Select = ($($t::Select,)+);
+            type Row = ($($t::Row,)+);
+            fn select(cx: &Sc::Cx) -> Self::Select {
+                ($($t::select(cx),)+)
+            }
+        }
+    };
+}
+scoped_columns_tuple!(A IA, B IB);
+scoped_columns_tuple!(A IA, B IB, C IC);
+scoped_columns_tuple!(A IA, B IB, C IC, D ID);
+scoped_columns_tuple!(A IA, B IB, C IC, D ID, E IE);
+scoped_columns_tuple!(A IA, B IB, C IC, D ID, E IE, F IF);
+
+/// Fields and annotations of an [`Annotated`] QuerySet (`values!` after `annotate!`).
+#[must_use = "a projection does nothing until `fetch(conn)`"]
+pub struct Projection<M: Model, W, Sel, Row, O, S> {
+    qs: QuerySet<M, W, O, S>,
+    select: Sel,
+    _row: PhantomData<fn() -> Row>,
+}
+
+/// The diesel query a [`Projection`] runs.
+pub type ProjectionQuery<M, W, Sel, O, S> = Built<M, diesel::dsl::Select<W, Sel>, O, S>;
+
+impl<M: Model, W, Sel: diesel::Expression, Row, O, S> Projection<M, W, Sel, Row, O, S> {
+    /// The diesel query.
+    pub fn into_diesel(self) -> ProjectionQuery<M, W, Sel, O, S>
+    where
+        W: SelectDsl<Sel>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, Sel>>,
+        S: ApplySlice<O::Out>,
+    {
+        let qs = self.qs;
+        qs.slice.apply(qs.order.apply(qs.query.select(self.select)))
+    }
+
+    /// Runs the query.
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<Row>>
+    where
+        W: SelectDsl<Sel>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, Sel>>,
+        S: ApplySlice<O::Out>,
+        C: Load<'q, ProjectionQuery<M, W, Sel, O, S>, Row>,
+    {
+        Ok(conn.load_rows(self.into_diesel())?)
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        W: SelectDsl<Sel>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, Sel>>,
+        S: ApplySlice<O::Out>,
+        ProjectionQuery<M, W, Sel, O, S>: super::SqlFor,
+    {
+        super::SqlFor::sql_for(&self.into_diesel(), vendor)
+    }
+}
+
+/// No `HAVING`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHaving;
+/// `HAVING` the condition `E`.
+#[derive(Debug, Clone, Copy)]
+pub struct HavingBy<E>(E);
+
+/// Adds a condition to the `HAVING` clause.
+pub trait AddHaving<E> {
+    /// The new state.
+    type Out;
+    /// Adds it.
+    fn and(self, condition: E) -> Self::Out;
+}
+impl<E> AddHaving<E> for NoHaving {
+    type Out = HavingBy<E>;
+    fn and(self, condition: E) -> HavingBy<E> {
+        HavingBy(condition)
+    }
+}
+impl<H, E> AddHaving<E> for HavingBy<H> {
+    type Out = HavingBy<crate::lookups::BoolOp<H, E, crate::lookups::AndOp>>;
+    fn and(self, condition: E) -> Self::Out {
+        HavingBy(crate::lookups::BoolOp::new(self.0, condition))
+    }
+}
+
+/// Applies the `HAVING` state to a grouped query.
+pub trait ApplyHaving<Q> {
+    /// The query.
+    type Out;
+    /// Applies it.
+    fn apply(self, query: Q) -> Self::Out;
+}
+impl<Q> ApplyHaving<Q> for NoHaving {
+    type Out = Q;
+    fn apply(self, query: Q) -> Q {
+        query
+    }
+}
+impl<Q: HavingDsl<E>, E> ApplyHaving<Q> for HavingBy<E> {
+    type Out = Q::Output;
+    fn apply(self, query: Q) -> Q::Output {
+        query.having(self.0)
+    }
+}
+
+/// Rows of `M` grouped by the fields `C` named in `values!`, with the aggregates `L` (see the
+/// module docs). Rows are `(key, a1, a2, ...)`.
+#[must_use = "a QuerySet does nothing until a method that takes a connection runs it"]
+pub struct Grouped<M: Model, W, C, L, H, O, S> {
+    query: W,
+    anns: L,
+    having: H,
+    order: O,
+    slice: S,
+    _types: PhantomData<fn() -> (M, C)>,
+}
+
+impl<M: Model, W: Clone, C, L: Clone, H: Clone, O: Clone, S: Clone> Clone
+    for Grouped<M, W, C, L, H, O, S>
+{
+    fn clone(&self) -> Self {
+        Grouped {
+            query: self.query.clone(),
+            anns: self.anns.clone(),
+            having: self.having.clone(),
+            order: self.order.clone(),
+            slice: self.slice.clone(),
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, C, L, H, O, S> std::fmt::Debug for Grouped<M, W, C, L, H, O, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<Grouped QuerySet {}>", M::META.name)
+    }
+}
+
+impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
+    /// Groups the rows by the fields of `values!` and adds the aggregate `N = expr` to each
+    /// group (Django's `values(...).annotate(n=expr)`). Written
+    /// `annotate!(values!(qs, field), n = expr)`. The model's default ordering is not used
+    /// (as in Django 3.1+); order the groups with `order_by!`.
+    #[allow(clippy::type_complexity)]
+    pub fn annotate<N, X, I, J>(
+        self,
+        expr: X,
+    ) -> Grouped<
+        M,
+        W,
+        C,
+        Added<NoAnnotations, N, X::Expr, X::Kind>,
+        NoHaving,
+        Unordered,
+        super::Unsliced,
+    >
+    where
+        X: Resolve<Groups<M, NoAnnotations>, I>,
+        X::Kind: GroupAnnotation,
+        NoAnnotations: Append<N, X::Expr, X::Kind>,
+        Groups<M, Added<NoAnnotations, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+    {
+        Grouped {
+            query: self.qs.query,
+            anns: NoAnnotations.append(expr.resolve(&NoAnnotations)),
+            having: NoHaving,
+            order: Unordered,
+            slice: super::Unsliced,
+            _types: PhantomData,
+        }
+    }
+}
+
+/// The diesel query a [`Grouped`] QuerySet runs.
+pub type GroupedQuery<M, W, C, L, H, O, S> = Built<
+    M,
+    <H as ApplyHaving<
+        diesel::dsl::Select<
+            diesel::dsl::GroupBy<W, <C as Columns<M>>::Select>,
+            <L as Selected>::Select<<C as Columns<M>>::Select>,
+        >,
+    >>::Out,
+    O,
+    S,
+>;
+
+impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H, O, S> {
+    /// Adds another aggregate; it may refer to the ones before it.
+    #[allow(clippy::type_complexity)]
+    pub fn annotate<N, X, I, J>(
+        self,
+        expr: X,
+    ) -> Grouped<M, W, C, Added<L, N, X::Expr, X::Kind>, H, O, S>
+    where
+        X: Resolve<Groups<M, L>, I>,
+        X::Kind: GroupAnnotation,
+        L: Append<N, X::Expr, X::Kind>,
+        Groups<M, Added<L, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+    {
+        let expr = expr.resolve(&self.anns);
+        Grouped {
+            query: self.query,
+            anns: self.anns.append(expr),
+            having: self.having,
+            order: self.order,
+            slice: self.slice,
+            _types: PhantomData,
+        }
+    }
+
+    /// Groups matching `condition` (`HAVING`), which may name the aggregates (Django's `filter`
+    /// after `values().annotate()`). Usually written `filter!(qs, total__gt = 1)`.
+    pub fn filter<P, I>(self, condition: P) -> Grouped<M, W, C, L, H::Out, O, S>
+    where
+        S: Filterable,
+        P: Condition<Groups<M, L>, I>,
+        H: AddHaving<P::Expr>,
+    {
+        let expr = condition.condition(&self.anns);
+        Grouped {
+            query: self.query,
+            having: self.having.and(expr),
+            anns: self.anns,
+            order: self.order,
+            slice: self.slice,
+            _types: PhantomData,
+        }
+    }
+
+    /// Groups for which `condition` is not true (`HAVING NOT ...`).
+    pub fn exclude<P, I>(self, condition: P) -> Grouped<M, W, C, L, H::Out, O, S>
+    where
+        S: Filterable,
+        P: Condition<Groups<M, L>, I>,
+        H: AddHaving<IsNotTrue<P::Expr>>,
+    {
+        let expr = IsNotTrue(condition.condition(&self.anns));
+        Grouped {
+            query: self.query,
+            having: self.having.and(expr),
+            anns: self.anns,
+            order: self.order,
+            slice: self.slice,
+            _types: PhantomData,
+        }
+    }
+
+    /// Orders the groups by grouped fields and aggregates.
+    pub fn order_by<K, I>(self, keys: K) -> Grouped<M, W, C, L, H, Ordered<K::Out>, S>
+    where
+        S: Reorderable,
+        K: ScopedOrder<Groups<M, L>, I>,
+    {
+        let order = Ordered(keys.resolve(&self.anns));
+        Grouped {
+            query: self.query,
+            anns: self.anns,
+            having: self.having,
+            order,
+            slice: self.slice,
+            _types: PhantomData,
+        }
+    }
+
+    /// The groups in `range`.
+    pub fn slice(
+        self,
+        range: impl std::ops::RangeBounds<usize>,
+    ) -> Grouped<M, W, C, L, H, O, Sliced>
+    where
+        S: Slice,
+    {
+        let qs: QuerySet<M, (), (), S> = QuerySet::from_parts((), (), self.slice);
+        Grouped {
+            query: self.query,
+            anns: self.anns,
+            having: self.having,
+            order: self.order,
+            slice: qs.slice(range).slice,
+            _types: PhantomData,
+        }
+    }
+
+    /// The diesel query.
+    pub fn into_diesel(self) -> GroupedQuery<M, W, C, L, H, O, S>
+    where
+        L: Selected,
+        W: GroupByDsl<C::Select>,
+        diesel::dsl::GroupBy<W, C::Select>: SelectDsl<L::Select<C::Select>>,
+        H: ApplyHaving<
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, L::Select<C::Select>>,
+        >,
+        O: ApplyOrder<M, H::Out>,
+        S: ApplySlice<O::Out>,
+    {
+        let select = self.anns.select(C::select());
+        let grouped = self.query.group_by(C::select()).select(select);
+        self.slice
+            .apply(self.order.apply(self.having.apply(grouped)))
+    }
+
+    /// Runs the query: `(key, a1, a2, ...)` per group.
+    pub fn fetch<'q, Conn>(self, conn: &mut Conn) -> Result<Vec<L::Row<C::Row>>>
+    where
+        L: Selected,
+        W: GroupByDsl<C::Select>,
+        diesel::dsl::GroupBy<W, C::Select>: SelectDsl<L::Select<C::Select>>,
+        H: ApplyHaving<
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, L::Select<C::Select>>,
+        >,
+        O: ApplyOrder<M, H::Out>,
+        S: ApplySlice<O::Out>,
+        Conn: Load<'q, GroupedQuery<M, W, C, L, H, O, S>, L::Row<C::Row>>,
+    {
+        Ok(conn.load_rows(self.into_diesel())?)
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        L: Selected,
+        W: GroupByDsl<C::Select>,
+        diesel::dsl::GroupBy<W, C::Select>: SelectDsl<L::Select<C::Select>>,
+        H: ApplyHaving<
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, L::Select<C::Select>>,
+        >,
+        O: ApplyOrder<M, H::Out>,
+        S: ApplySlice<O::Out>,
+        GroupedQuery<M, W, C, L, H, O, S>: super::SqlFor,
+    {
+        super::SqlFor::sql_for(&self.into_diesel(), vendor)
+    }
+
+    /// The grouped fields only, of the groups that pass the filters: a subquery for `__in`
+    /// (the scrap book's duplicates recipe: `filter!(User::objects(), first_name__in =
+    /// duplicates.keys())`).
+    pub fn keys(self) -> GroupKeys<M, W, C, H>
+    where
+        S: Whole,
+    {
+        GroupKeys {
+            query: self.query,
+            having: self.having,
+            _types: PhantomData,
+        }
+    }
+}
+
+/// The grouped fields of a [`Grouped`] QuerySet, as a subquery (see [`Grouped::keys`]).
+#[derive(Debug, Clone)]
+pub struct GroupKeys<M, W, C, H> {
+    query: W,
+    having: H,
+    _types: PhantomData<fn() -> (M, C)>,
+}
+
+/// The query of [`GroupKeys`].
+pub type GroupKeysQuery<M, W, C, H> = <H as ApplyHaving<
+    diesel::dsl::Select<
+        diesel::dsl::GroupBy<W, <C as Columns<M>>::Select>,
+        <C as Columns<M>>::Select,
+    >,
+>>::Out;
+
+impl<M: Model, W, C: Columns<M>, H> GroupKeys<M, W, C, H>
+where
+    W: GroupByDsl<C::Select>,
+    diesel::dsl::GroupBy<W, C::Select>: SelectDsl<C::Select>,
+    H: ApplyHaving<diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, C::Select>>,
+{
+    /// The diesel query.
+    pub fn into_diesel(self) -> GroupKeysQuery<M, W, C, H> {
+        self.having
+            .apply(self.query.group_by(C::select()).select(C::select()))
+    }
+}
+
+/// One or more aggregates for `aggregate!`, in scope `Sc` over the query `W`.
+pub trait Aggregates<Sc: Scope, W, I> {
+    /// The diesel query.
+    type Query;
+    /// What it returns: one value, or a tuple.
+    type Row;
+    /// What a row loads as (a 1-tuple for one aggregate).
+    type Loaded;
+    /// The row from what was loaded.
+    fn finish(loaded: Self::Loaded) -> Self::Row;
+    /// Builds the query.
+    fn query(self, cx: &Sc::Cx) -> Self::Query;
+}
+
+/// Where `aggregate!` reads from: the QuerySet's rows when it has an aggregate over them, no
+/// table at all when every aggregate is a subquery across a relation.
+pub trait TotalsFrom<W, Sel> {
+    /// The query.
+    type Query;
+    /// Builds it.
+    fn query(query: W, select: Sel) -> Self::Query;
+}
+impl<W: SelectDsl<Sel>, Sel: diesel::Expression> TotalsFrom<W, Sel>
+    for diesel::expression::is_aggregate::Yes
+{
+    type Query = diesel::dsl::Select<W, Sel>;
+    fn query(query: W, select: Sel) -> Self::Query {
+        query.select(select)
+    }
+}
+impl<W, Sel: diesel::Expression> TotalsFrom<W, Sel> for diesel::expression::is_aggregate::Never
+where
+    diesel::dsl::select<Sel>: diesel::query_builder::AsQuery,
+{
+    type Query = diesel::dsl::select<Sel>;
+    fn query(_: W, select: Sel) -> Self::Query {
+        diesel::select(select)
+    }
+}
+
+macro_rules! aggregates_tuple {
+    ($one:ident; $($t:ident $i:ident $n:tt),+) => {
+        impl<Sc, W, $($t, $i),+> Aggregates<Sc, W, ($($i,)+)> for ($($t,)+)
+        where
+            Sc: Scope<Cx = (W, <Sc as Scope>::Anns)>,
+            W: Clone,
+            $($t: Resolve<Sc, $i>, $t::Kind: TotalAggregate, $t::SqlType: LoadsAs,)+
+            ($($t::Expr,)+): diesel::expression::ValidGrouping<()>,
+            <($($t::Expr,)+) as diesel::expression::ValidGrouping<()>>::IsAggregate: TotalsFrom<W, ($($t::Expr,)+)>,
+        {
+            type Query = <<($($t::Expr,)+) as diesel::expression::ValidGrouping<()>>::IsAggregate as TotalsFrom<W, ($($t::Expr,)+)>>::Query;
+            type Row = aggregates_tuple!(@row $one; $(<$t::SqlType as LoadsAs>::Rust),+);
+            type Loaded = ($(<$t::SqlType as LoadsAs>::Rust,)+);
+            fn finish(loaded: Self::Loaded) -> Self::Row {
+                aggregates_tuple!(@finish $one; loaded)
+            }
+            fn query(self, cx: &Sc::Cx) -> Self::Query {
+                let select = ($(self.$n.resolve(cx),)+);
+                <<($($t::Expr,)+) as diesel::expression::ValidGrouping<()>>::IsAggregate as TotalsFrom<W, ($($t::Expr,)+)>>::query(cx.0.clone(), select)
+            }
+        }
+    };
+    (@row one; $r:ty) => { $r };
+    (@row many; $($r:ty),+) => { ($($r,)+) };
+    (@finish one; $l:ident) => { $l.0 };
+    (@finish many; $l:ident) => { $l };
+}
+aggregates_tuple!(one; A IA 0);
+aggregates_tuple!(many; A IA 0, B IB 1);
+aggregates_tuple!(many; A IA 0, B IB 1, C IC 2);
+aggregates_tuple!(many; A IA 0, B IB 1, C IC 2, D ID 3);
+aggregates_tuple!(many; A IA 0, B IB 1, C IC 2, D ID 3, E IE 4);
+aggregates_tuple!(many; A IA 0, B IB 1, C IC 2, D ID 3, E IE 4, F IF 5);
+
+/// The result of `aggregate!`, waiting for a connection.
+#[must_use = "an aggregate does nothing until `.fetch(conn)`"]
+pub struct PendingAggregate<Q, Loaded, Row> {
+    query: Q,
+    finish: fn(Loaded) -> Row,
+}
+
+impl<Q, Loaded, Row> PendingAggregate<Q, Loaded, Row> {
+    /// The diesel query.
+    pub fn into_diesel(self) -> Q {
+        self.query
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        Q: super::SqlFor,
+    {
+        super::SqlFor::sql_for(&self.query, vendor)
+    }
+
+    /// Runs the query: the aggregate's value, or a tuple of them.
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Row>
+    where
+        C: Load<'q, Q, Loaded>,
+    {
+        conn.load_first(self.query)?
+            .map(self.finish)
+            .ok_or(Error::DoesNotExist { model: "aggregate" })
+    }
+}
+
+/// `values!`/`values_list!` on any QuerySet: the fields (and, after `annotate!`, the
+/// annotations) named `C`. What the macros call.
+pub trait ValuesOf<C, I> {
+    /// The projection.
+    type Out;
+    /// Builds it.
+    fn values_of(self) -> Self::Out;
+}
+
+impl<M: Model, W, O, S, C: Columns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S> {
+    type Out = ValuesList<M, W, O, S, C>;
+    fn values_of(self) -> Self::Out {
+        self.values_list::<C>()
+    }
+}
+
+impl<M: Model, C: Columns<M>> ValuesOf<C, ()> for crate::model::Manager<M> {
+    type Out = ValuesList<M, super::BaseQuery<M>, M::DefaultOrdering, super::Unsliced, C>;
+    fn values_of(self) -> Self::Out {
+        self.all().values_list::<C>()
+    }
+}
+
+impl<M: Model, W, L: AnnotationList, O, S, C, I> ValuesOf<C, I> for Annotated<M, W, L, O, S>
+where
+    C: ScopedColumns<Rows<M, L>, I>,
+    C::Select: diesel::Expression,
+{
+    type Out = Projection<M, W, C::Select, C::Row, O, S>;
+    fn values_of(self) -> Self::Out {
+        self.values_list::<C, I>()
+    }
+}
+
+impl<M: Model> crate::model::Manager<M> {
+    /// `annotate!` on every row; see [`QuerySet::annotate`].
+    #[allow(clippy::type_complexity)]
+    pub fn annotate<N, X, I, J>(
+        self,
+        expr: X,
+    ) -> Annotated<
+        M,
+        super::BaseQuery<M>,
+        Added<NoAnnotations, N, X::Expr, X::Kind>,
+        M::DefaultOrdering,
+        super::Unsliced,
+    >
+    where
+        X: Resolve<Rows<M, NoAnnotations>, I>,
+        X::Kind: RowAnnotation,
+        NoAnnotations: Append<N, X::Expr, X::Kind>,
+        Rows<M, Added<NoAnnotations, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+    {
+        self.all().annotate::<N, X, I, J>(expr)
+    }
+
+    /// `aggregate!` over every row; see [`QuerySet::aggregate`].
+    pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
+    where
+        X: Aggregates<Totals<M, super::BaseQuery<M>, NoAnnotations>, super::BaseQuery<M>, I>,
+        super::BaseQuery<M>: Clone,
+    {
+        self.all().aggregate::<X, I>(aggregates)
+    }
+}
