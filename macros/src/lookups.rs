@@ -570,7 +570,32 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
     let receiver = iter
         .next()
         .ok_or_else(|| syn::Error::new(Span::call_site(), "expected the QuerySet first"))?;
-    let picks = picks(iter)?;
+    // `values!(qs, year = ExtractYear(joined))`: annotate, then pick the annotation.
+    let mut receiver = quote!(#receiver);
+    let mut names = Vec::new();
+    for item in iter {
+        match item {
+            Expr::Assign(a) if method == "values_list" => {
+                let name = match &*a.left {
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        p.path.get_ident().cloned().expect("checked")
+                    }
+                    other => {
+                        return Err(syn::Error::new(
+                            other.span(),
+                            "expected a name: `year = ExtractYear(joined)`",
+                        ))
+                    }
+                };
+                let ty = name_type(&name.to_string());
+                let expr = crate::expressions::rewrite(&a.right)?;
+                receiver = quote!((#receiver).annotate::<#ty, _, _, _>(#expr));
+                names.push(syn::parse_quote!(#name));
+            }
+            other => names.push(other),
+        }
+    }
+    let picks = picks(names.into_iter())?;
     if method == "values_list" {
         return Ok(quote!(::dorm::queryset::ValuesOf::<#picks, _>::values_of(#receiver)));
     }

@@ -16,6 +16,7 @@ mod value;
 pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
 pub use conditions::{BoolSqlType, Condition};
 pub use scope::{
+    After, AsGroupKeys, Before, Chain, KeyExpr, KeyPosition,
     AggregateKind, Annotation, AnnotationList, Append, ByRef, ConstKind, Find, Groups,
     InAnnotations, InModel, MixKind, NoAnnotations, NotAggregate, Ref, Resolve, RowKind, Rows,
     Scope, ScopeName, Selected, Totals,

@@ -360,3 +360,185 @@ selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4, N5 E5 K5, N6 E6 K6]
     A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5, A<N6, E6, K6>>>>>>;
     [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr] [rest.rest.rest.rest.expr]
     [rest.rest.rest.rest.rest.expr]);
+
+/// Two lists: names visible in a scope (`before`: annotations made before grouping, such as
+/// the expressions a `values!` groups by) and the annotations it adds and selects (`after`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Chain<A, B> {
+    pub(crate) before: A,
+    pub(crate) after: B,
+}
+
+impl<A, B> Chain<A, B> {
+    /// `before`, then `after`.
+    pub fn new(before: A, after: B) -> Self {
+        Chain { before, after }
+    }
+}
+
+impl<A: AnnotationList, B: AnnotationList> AnnotationList for Chain<A, B> {}
+
+/// Position in the first list of a [`Chain`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Before<P>(PhantomData<fn() -> P>);
+/// Position in the second list of a [`Chain`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct After<P>(PhantomData<fn() -> P>);
+
+impl<N, A: Find<N, P>, B, P> Find<N, Before<P>> for Chain<A, B> {
+    type Expr = A::Expr;
+    type Kind = A::Kind;
+    fn find(&self) -> &Self::Expr {
+        self.before.find()
+    }
+}
+
+impl<N, A, B: Find<N, P>, P> Find<N, After<P>> for Chain<A, B> {
+    type Expr = B::Expr;
+    type Kind = B::Kind;
+    fn find(&self) -> &Self::Expr {
+        self.after.find()
+    }
+}
+
+impl<N, E, K, A: AnnotationList, B: Append<N, E, K>> Append<N, E, K> for Chain<A, B> {
+    type Out = Chain<A, B::Out>;
+    fn append(self, expr: E) -> Self::Out {
+        Chain {
+            before: self.before,
+            after: self.after.append(expr),
+        }
+    }
+}
+
+impl<A: AnnotationList, B: Selected> Selected for Chain<A, B> {
+    type Select<H: diesel::Expression> = B::Select<H>;
+    type Row<R> = B::Row<R>;
+    fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
+        self.after.select(head)
+    }
+}
+
+/// A group's key expression: it renders the expression, and it is valid in the grouped select
+/// and ordering because it is what the rows are grouped by (diesel checks columns against
+/// `GROUP BY`, not expressions), and in `WHERE` as a value of each row.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyExpr<E>(E, Option<usize>);
+
+impl<E: diesel::query_builder::QueryId> diesel::query_builder::QueryId for KeyExpr<E> {
+    type QueryId = KeyExpr<E::QueryId>;
+    const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
+}
+
+impl<E> KeyExpr<E> {
+    /// The key's position in the select clause (1-based), when it is one of the grouped
+    /// values: what `ORDER BY` refers to it by.
+    pub fn position(&self) -> Option<usize> {
+        self.1
+    }
+}
+
+impl<E: diesel::Expression> diesel::Expression for KeyExpr<E> {
+    type SqlType = E::SqlType;
+}
+impl<E: diesel::query_builder::QueryFragment<DB>, DB: diesel::backend::Backend>
+    diesel::query_builder::QueryFragment<DB> for KeyExpr<E>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+/// In `WHERE` (no grouping), a key is a value of the row.
+impl<E> diesel::expression::ValidGrouping<()> for KeyExpr<E> {
+    type IsAggregate = diesel::expression::is_aggregate::No;
+}
+/// In a query grouped by the keys' positions, a key is grouped.
+impl<E> diesel::expression::ValidGrouping<crate::queryset::Positions> for KeyExpr<E> {
+    type IsAggregate = diesel::expression::is_aggregate::Yes;
+}
+impl<E: diesel::AppearsOnTable<QS>, QS: ?Sized> diesel::AppearsOnTable<QS> for KeyExpr<E> where
+    Self: diesel::Expression
+{
+}
+impl<E: diesel::SelectableExpression<QS>, QS: ?Sized> diesel::SelectableExpression<QS>
+    for KeyExpr<E>
+where
+    Self: diesel::AppearsOnTable<QS>,
+{
+}
+
+impl<E> KeyExpr<E> {
+    /// `expr`, as a group key.
+    pub fn new(expr: E) -> Self {
+        KeyExpr(expr, None)
+    }
+}
+
+/// The annotations a `values!` groups by, as group keys (see [`KeyExpr`]).
+pub trait AsGroupKeys: AnnotationList {
+    /// The same list with every expression a [`KeyExpr`].
+    type Out: AnnotationList;
+    /// Converts it; `keys` are the names grouped by, in select order.
+    fn as_group_keys(self, keys: &[String]) -> Self::Out;
+}
+impl AsGroupKeys for NoAnnotations {
+    type Out = NoAnnotations;
+    fn as_group_keys(self, _: &[String]) -> NoAnnotations {
+        NoAnnotations
+    }
+}
+impl<N: crate::names::NameChars, E: Clone, K, Rest: AsGroupKeys> AsGroupKeys
+    for Annotation<N, E, K, Rest>
+{
+    type Out = Annotation<N, KeyExpr<E>, K, Rest::Out>;
+    fn as_group_keys(self, keys: &[String]) -> Self::Out {
+        let name = N::text();
+        let position = keys.iter().position(|k| *k == name).map(|i| i + 1);
+        Annotation {
+            expr: KeyExpr(self.expr, position),
+            rest: self.rest.as_group_keys(keys),
+            _name: PhantomData,
+        }
+    }
+}
+
+/// A grouped key by its position in the select clause (`ORDER BY 1 DESC`): an expression with
+/// bind parameters, repeated, is not the same expression to PostgreSQL.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyPosition<ST>(usize, PhantomData<fn() -> ST>);
+
+impl<ST> KeyPosition<ST> {
+    /// The item at `position` (1-based).
+    pub fn new(position: usize) -> Self {
+        KeyPosition(position, PhantomData)
+    }
+}
+impl<ST: SqlType + diesel::expression::TypedExpressionType> diesel::Expression for KeyPosition<ST> {
+    type SqlType = ST;
+}
+impl<ST, DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB>
+    for KeyPosition<ST>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        out.push_sql(&self.0.to_string());
+        Ok(())
+    }
+}
+impl<ST> diesel::query_builder::QueryId for KeyPosition<ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl<ST, G> diesel::expression::ValidGrouping<G> for KeyPosition<ST> {
+    type IsAggregate = diesel::expression::is_aggregate::Yes;
+}
+impl<ST, QS: ?Sized> diesel::AppearsOnTable<QS> for KeyPosition<ST> where Self: diesel::Expression {}
+impl<ST, QS: ?Sized> diesel::SelectableExpression<QS> for KeyPosition<ST> where
+    Self: diesel::Expression
+{
+}

@@ -17,7 +17,7 @@ mod instance;
 mod manager;
 mod meta;
 
-pub use instance::Instance;
+pub use instance::{Instance, InstanceChanges, InstanceUpdate, InstanceUpdateQuery, PkLookup};
 pub use manager::{Filtered, Manager};
 pub use meta::{ConstraintMeta, IndexMeta, ModelMeta};
 

@@ -58,8 +58,9 @@ use super::QuerySet;
 use crate::db::Load;
 use crate::error::{Error, Result};
 use crate::expressions::{
-    AggregateKind, AnnotationList, Append, Condition, ConstKind, Find, Groups, LoadsAs,
-    NoAnnotations, Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
+    AggregateKind, AnnotationList, Append, AsGroupKeys, Chain, Condition, ConstKind, Find, Groups,
+    KeyExpr, LoadsAs, NoAnnotations, Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected,
+    Totals,
 };
 use crate::lookups::IsNotTrue;
 use crate::model::{Field, Model};
@@ -253,13 +254,15 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
 
     /// The values of some fields and annotations (Django's `values()`/`values_list()` after
     /// `annotate`). Written `values!(qs, name, n)`.
-    pub fn values_list<C, I>(self) -> Projection<M, W, C::Select, C::Row, O, S>
+    pub fn values_list<C, I>(self) -> Projection<M, W, L, C::Select, C::Row, O, S>
     where
         C: ScopedColumns<Rows<M, L>, I>,
     {
         let select = C::select(&self.anns);
         Projection {
             qs: self.qs,
+            anns: self.anns,
+            keys: C::names(),
             select,
             _row: PhantomData,
         }
@@ -369,8 +372,84 @@ pub struct ByScope<I>(PhantomData<fn() -> I>);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ByTransform;
 
+/// How a name can be ordered by its value (every resolution but a grouped key, which is
+/// ordered by position).
+pub trait OrdersByValue {}
+impl OrdersByValue for crate::expressions::ByRef<crate::expressions::InModel> {}
+impl<P: OrdersByValue> OrdersByValue
+    for crate::expressions::ByRef<crate::expressions::InAnnotations<P>>
+{
+}
+impl OrdersByValue for crate::relations::Here {}
+impl<P> OrdersByValue for crate::relations::There<P> {}
+impl<P> OrdersByValue for crate::expressions::After<P> {}
+impl OrdersByValue for crate::expressions::scope::AcrossIndex {}
+
+/// Index: a grouped key, ordered by its position.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ByKey<P>(PhantomData<fn() -> P>);
+
+impl<Sc, N, P, E, B, A> ScopedOrderExpr<Sc, ByKey<P>> for ByName<N>
+where
+    Sc: Scope<Anns = Chain<B, A>>,
+    B: Find<N, P, Expr = KeyExpr<E>>,
+    E: diesel::Expression + Clone,
+    E::SqlType: diesel::sql_types::SqlType + diesel::expression::TypedExpressionType,
+{
+    type Out = Col<KeyOrder<E>>;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Out {
+        let key = Sc::annotations(cx).before.find();
+        Col(match key.position() {
+            Some(position) => KeyOrder::Position(position),
+            None => KeyOrder::Expr(key.clone()),
+        })
+    }
+}
+
+/// A grouped key in `ORDER BY`: its position in the select clause, or (when it is not
+/// selected) its expression.
+#[derive(Debug, Clone)]
+pub enum KeyOrder<E> {
+    /// `ORDER BY n`.
+    Position(usize),
+    /// `ORDER BY expression`.
+    Expr(KeyExpr<E>),
+}
+impl<E: diesel::Expression> diesel::Expression for KeyOrder<E>
+where
+    E::SqlType: diesel::expression::TypedExpressionType,
+{
+    type SqlType = E::SqlType;
+}
+impl<E: diesel::query_builder::QueryFragment<DB>, DB: diesel::backend::Backend>
+    diesel::query_builder::QueryFragment<DB> for KeyOrder<E>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        match self {
+            KeyOrder::Position(p) => {
+                out.push_sql(&p.to_string());
+                Ok(())
+            }
+            KeyOrder::Expr(e) => e.walk_ast(out),
+        }
+    }
+}
+impl<E> diesel::query_builder::QueryId for KeyOrder<E> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl<E, G> diesel::expression::ValidGrouping<G> for KeyOrder<E> {
+    type IsAggregate = diesel::expression::is_aggregate::Yes;
+}
+impl<E, QS: ?Sized> diesel::AppearsOnTable<QS> for KeyOrder<E> where Self: diesel::Expression {}
+impl<E, QS: ?Sized> diesel::SelectableExpression<QS> for KeyOrder<E> where Self: diesel::Expression {}
+
 impl<Sc: Scope, N, I> ScopedOrderExpr<Sc, ByScope<I>> for ByName<N>
 where
+    I: OrdersByValue,
     Ref<N>: Resolve<Sc, I>,
     <Ref<N> as Resolve<Sc, I>>::Expr: diesel::ExpressionMethods,
 {
@@ -439,6 +518,8 @@ scoped_order_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4);
 
 /// Fields and annotations picked by `values!` after `annotate!`.
 pub trait ScopedColumns<Sc: Scope, I> {
+    /// The names picked, in order (empty for a path across relations).
+    fn names() -> Vec<String>;
     /// The select clause.
     type Select;
     /// One row.
@@ -454,10 +535,13 @@ pub struct PickField;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PickAnnotation<P>(PhantomData<fn() -> P>);
 
-impl<Sc: Scope, N> ScopedColumns<Sc, PickField> for Pick<N>
+impl<Sc: Scope, N: crate::names::NameChars> ScopedColumns<Sc, PickField> for Pick<N>
 where
     Sc::Model: Field<N>,
 {
+    fn names() -> Vec<String> {
+        vec![N::text()]
+    }
     type Select = <Sc::Model as Field<N>>::Column;
     type Row = <Sc::Model as Field<N>>::Value;
     fn select(_: &Sc::Cx) -> Self::Select {
@@ -465,13 +549,16 @@ where
     }
 }
 
-impl<Sc: Scope, N, P> ScopedColumns<Sc, PickAnnotation<P>> for Pick<N>
+impl<Sc: Scope, N: crate::names::NameChars, P> ScopedColumns<Sc, PickAnnotation<P>> for Pick<N>
 where
     Sc::Anns: Find<N, P>,
     <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType: LoadsAs,
 {
     type Select = <Sc::Anns as Find<N, P>>::Expr;
     type Row = <<<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType as LoadsAs>::Rust;
+    fn names() -> Vec<String> {
+        vec![N::text()]
+    }
     fn select(cx: &Sc::Cx) -> Self::Select {
         Sc::annotations(cx).find().clone()
     }
@@ -483,6 +570,9 @@ where
 {
     type Select = <Self as Columns<Sc::Model>>::Select;
     type Row = <Self as Columns<Sc::Model>>::Row;
+    fn names() -> Vec<String> {
+        vec![String::new()]
+    }
     fn select(_: &Sc::Cx) -> Self::Select {
         <Self as Columns<Sc::Model>>::select()
     }
@@ -491,6 +581,11 @@ where
 macro_rules! scoped_columns_tuple {
     ($($t:ident $i:ident),+) => {
         impl<Sc: Scope, $($t: ScopedColumns<Sc, $i>, $i),+> ScopedColumns<Sc, ($($i,)+)> for ($($t,)+) {
+            fn names() -> Vec<String> {
+                let mut names = Vec::new();
+                $(names.extend($t::names());)+
+                names
+            }
             type Select = ($($t::Select,)+);
             type Row = ($($t::Row,)+);
             fn select(cx: &Sc::Cx) -> Self::Select {
@@ -507,8 +602,10 @@ scoped_columns_tuple!(A IA, B IB, C IC, D ID, E IE, F IF);
 
 /// Fields and annotations of an [`Annotated`] QuerySet (`values!` after `annotate!`).
 #[must_use = "a projection does nothing until `fetch(conn)`"]
-pub struct Projection<M: Model, W, Sel, Row, O, S> {
+pub struct Projection<M: Model, W, L, Sel, Row, O, S> {
     qs: QuerySet<M, W, O, S>,
+    anns: L,
+    keys: Vec<String>,
     select: Sel,
     _row: PhantomData<fn() -> Row>,
 }
@@ -516,7 +613,46 @@ pub struct Projection<M: Model, W, Sel, Row, O, S> {
 /// The diesel query a [`Projection`] runs.
 pub type ProjectionQuery<M, W, Sel, O, S> = Built<M, diesel::dsl::Select<W, Sel>, O, S>;
 
-impl<M: Model, W, Sel: diesel::Expression, Row, O, S> Projection<M, W, Sel, Row, O, S> {
+impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
+    Projection<M, W, L, Sel, Row, O, S>
+{
+    /// Groups the rows by the projected fields and annotations (Django's
+    /// `annotate(year=ExtractYear(...)).values("year").annotate(total=Count("id"))`, written
+    /// `annotate!(values!(qs, year = ExtractYear(joined)), total = Count(id))`) and adds the
+    /// aggregate `N = expr` to each group. The annotations made before stay nameable.
+    #[allow(clippy::type_complexity)]
+    pub fn annotate<N, X, I, J>(
+        self,
+        expr: X,
+    ) -> Grouped<
+        M,
+        W,
+        ExprKey<Sel, Row>,
+        Added<Chain<L::Out, NoAnnotations>, N, X::Expr, X::Kind>,
+        NoHaving,
+        Unordered,
+        super::Unsliced,
+    >
+    where
+        L: AsGroupKeys,
+        X: Resolve<Groups<M, Chain<L::Out, NoAnnotations>>, I>,
+        X::Kind: GroupAnnotation,
+        Chain<L::Out, NoAnnotations>: Append<N, X::Expr, X::Kind>,
+        Groups<M, Added<Chain<L::Out, NoAnnotations>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+    {
+        let anns = Chain::new(self.anns.as_group_keys(&self.keys), NoAnnotations);
+        let expr = expr.resolve(&anns);
+        Grouped {
+            query: self.qs.query,
+            key: ExprKey(self.select, self.keys.len(), PhantomData),
+            anns: anns.append(expr),
+            having: NoHaving,
+            order: Unordered,
+            slice: super::Unsliced,
+            _types: PhantomData,
+        }
+    }
+
     /// The diesel query.
     pub fn into_diesel(self) -> ProjectionQuery<M, W, Sel, O, S>
     where
@@ -578,6 +714,36 @@ impl<H, E> AddHaving<E> for HavingBy<H> {
     }
 }
 
+/// Where a condition on groups goes: `WHERE` for a condition on the rows (grouped fields and
+/// expressions are values of each row), `HAVING` for one on aggregates.
+pub trait GroupFilter<W, H, E> {
+    /// The query with its `WHERE`.
+    type Where;
+    /// The `HAVING` state.
+    type Having;
+    /// Places the condition.
+    fn place(query: W, having: H, condition: E) -> (Self::Where, Self::Having);
+}
+macro_rules! row_filter {
+    ($($kind:ty),*) => {$(
+        impl<W: FilterDsl<E>, H, E> GroupFilter<W, H, E> for $kind {
+            type Where = diesel::dsl::Filter<W, E>;
+            type Having = H;
+            fn place(query: W, having: H, condition: E) -> (Self::Where, H) {
+                (query.filter(condition), having)
+            }
+        }
+    )*};
+}
+row_filter!(RowKind, ConstKind);
+impl<W, H: AddHaving<E>, E> GroupFilter<W, H, E> for AggregateKind {
+    type Where = W;
+    type Having = H::Out;
+    fn place(query: W, having: H, condition: E) -> (W, H::Out) {
+        (query, having.and(condition))
+    }
+}
+
 /// Applies the `HAVING` state to a grouped query.
 pub trait ApplyHaving<Q> {
     /// The query.
@@ -603,6 +769,7 @@ impl<Q: HavingDsl<E>, E> ApplyHaving<Q> for HavingBy<E> {
 #[must_use = "a QuerySet does nothing until a method that takes a connection runs it"]
 pub struct Grouped<M: Model, W, C, L, H, O, S> {
     query: W,
+    key: C,
     anns: L,
     having: H,
     order: O,
@@ -610,12 +777,13 @@ pub struct Grouped<M: Model, W, C, L, H, O, S> {
     _types: PhantomData<fn() -> (M, C)>,
 }
 
-impl<M: Model, W: Clone, C, L: Clone, H: Clone, O: Clone, S: Clone> Clone
+impl<M: Model, W: Clone, C: Clone, L: Clone, H: Clone, O: Clone, S: Clone> Clone
     for Grouped<M, W, C, L, H, O, S>
 {
     fn clone(&self) -> Self {
         Grouped {
             query: self.query.clone(),
+            key: self.key.clone(),
             anns: self.anns.clone(),
             having: self.having.clone(),
             order: self.order.clone(),
@@ -631,6 +799,90 @@ impl<M: Model, W, C, L, H, O, S> std::fmt::Debug for Grouped<M, W, C, L, H, O, S
     }
 }
 
+/// What groups are keyed by: the fields of `values!` ([`FieldsKey`]) or expressions
+/// ([`ExprKey`], `values!(qs, year = ExtractYear(joined))`).
+pub trait GroupKey: Clone {
+    /// The first item of the select clause.
+    type Select: diesel::Expression + Clone;
+    /// The `GROUP BY` clause.
+    type GroupBy: diesel::Expression + Clone;
+    /// The key's Rust value in each row.
+    type Row;
+    /// The select item.
+    fn select(&self) -> Self::Select;
+    /// The `GROUP BY` clause.
+    fn group_by(&self) -> Self::GroupBy;
+}
+
+/// Groups keyed by the fields `C` of `M`.
+#[derive(Debug)]
+pub struct FieldsKey<M, C>(PhantomData<fn() -> (M, C)>);
+impl<M, C> Clone for FieldsKey<M, C> {
+    fn clone(&self) -> Self {
+        FieldsKey(PhantomData)
+    }
+}
+impl<M, C: Columns<M>> GroupKey for FieldsKey<M, C> {
+    type Select = C::Select;
+    type GroupBy = C::Select;
+    type Row = C::Row;
+    fn select(&self) -> C::Select {
+        C::select()
+    }
+    fn group_by(&self) -> C::Select {
+        C::select()
+    }
+}
+
+/// Groups keyed by expressions already resolved (`Sel`, `arity` values), loaded as `Row`.
+/// They are grouped by position (`GROUP BY 1, 2`): an expression with bind parameters,
+/// repeated, is not the same expression to PostgreSQL.
+#[derive(Debug)]
+pub struct ExprKey<Sel, Row>(Sel, usize, PhantomData<fn() -> Row>);
+impl<Sel: Clone, Row> Clone for ExprKey<Sel, Row> {
+    fn clone(&self) -> Self {
+        ExprKey(self.0.clone(), self.1, PhantomData)
+    }
+}
+impl<Sel: diesel::Expression + Clone, Row> GroupKey for ExprKey<Sel, Row> {
+    type Select = KeyExpr<Sel>;
+    type GroupBy = Positions;
+    type Row = Row;
+    fn select(&self) -> KeyExpr<Sel> {
+        KeyExpr::new(self.0.clone())
+    }
+    fn group_by(&self) -> Positions {
+        Positions(self.1)
+    }
+}
+
+/// `1, 2, ..., n`: the first `n` items of the select clause, in `GROUP BY`.
+#[derive(Debug, Clone, Copy)]
+pub struct Positions(usize);
+
+impl diesel::Expression for Positions {
+    type SqlType = diesel::sql_types::Integer;
+}
+impl<DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB> for Positions {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        let positions: Vec<String> = (1..=self.0.max(1)).map(|i| i.to_string()).collect();
+        out.push_sql(&positions.join(", "));
+        Ok(())
+    }
+}
+impl diesel::query_builder::QueryId for Positions {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl<QS: ?Sized> diesel::AppearsOnTable<QS> for Positions {}
+impl<QS: ?Sized> diesel::SelectableExpression<QS> for Positions {}
+impl<G> diesel::expression::ValidGrouping<G> for Positions {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
 impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
     /// Groups the rows by the fields of `values!` and adds the aggregate `N = expr` to each
     /// group (Django's `values(...).annotate(n=expr)`). Written
@@ -643,21 +895,23 @@ impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
     ) -> Grouped<
         M,
         W,
-        C,
-        Added<NoAnnotations, N, X::Expr, X::Kind>,
+        FieldsKey<M, C>,
+        Added<Chain<NoAnnotations, NoAnnotations>, N, X::Expr, X::Kind>,
         NoHaving,
         Unordered,
         super::Unsliced,
     >
     where
-        X: Resolve<Groups<M, NoAnnotations>, I>,
+        X: Resolve<Groups<M, Chain<NoAnnotations, NoAnnotations>>, I>,
         X::Kind: GroupAnnotation,
-        NoAnnotations: Append<N, X::Expr, X::Kind>,
-        Groups<M, Added<NoAnnotations, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        Groups<M, Added<Chain<NoAnnotations, NoAnnotations>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
     {
+        let anns = Chain::new(NoAnnotations, NoAnnotations);
+        let expr = expr.resolve(&anns);
         Grouped {
             query: self.qs.query,
-            anns: NoAnnotations.append(expr.resolve(&NoAnnotations)),
+            key: FieldsKey(PhantomData),
+            anns: anns.append(expr),
             having: NoHaving,
             order: Unordered,
             slice: super::Unsliced,
@@ -671,15 +925,15 @@ pub type GroupedQuery<M, W, C, L, H, O, S> = Built<
     M,
     <H as ApplyHaving<
         diesel::dsl::Select<
-            diesel::dsl::GroupBy<W, <C as Columns<M>>::Select>,
-            <L as Selected>::Select<<C as Columns<M>>::Select>,
+            diesel::dsl::GroupBy<W, <C as GroupKey>::GroupBy>,
+            <L as Selected>::Select<<C as GroupKey>::Select>,
         >,
     >>::Out,
     O,
     S,
 >;
 
-impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H, O, S> {
+impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H, O, S> {
     /// Adds another aggregate; it may refer to the ones before it.
     #[allow(clippy::type_complexity)]
     pub fn annotate<N, X, I, J>(
@@ -695,6 +949,7 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
         let expr = expr.resolve(&self.anns);
         Grouped {
             query: self.query,
+            key: self.key,
             anns: self.anns.append(expr),
             having: self.having,
             order: self.order,
@@ -703,18 +958,34 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
         }
     }
 
-    /// Groups matching `condition` (`HAVING`), which may name the aggregates (Django's `filter`
-    /// after `values().annotate()`). Usually written `filter!(qs, total__gt = 1)`.
-    pub fn filter<P, I>(self, condition: P) -> Grouped<M, W, C, L, H::Out, O, S>
+    /// Groups matching `condition`, which may name the aggregates and the grouped
+    /// expressions (Django's `filter` after `values().annotate()`): a condition on an aggregate
+    /// goes to `HAVING`, one on the rows (a grouped field or expression) to `WHERE`. Usually
+    /// written `filter!(qs, total__gt = 1)`.
+    #[allow(clippy::type_complexity)]
+    pub fn filter<P, I>(
+        self,
+        condition: P,
+    ) -> Grouped<
+        M,
+        <P::Kind as GroupFilter<W, H, P::Expr>>::Where,
+        C,
+        L,
+        <P::Kind as GroupFilter<W, H, P::Expr>>::Having,
+        O,
+        S,
+    >
     where
         S: Filterable,
         P: Condition<Groups<M, L>, I>,
-        H: AddHaving<P::Expr>,
+        P::Kind: GroupFilter<W, H, P::Expr>,
     {
         let expr = condition.condition(&self.anns);
+        let (query, having) = P::Kind::place(self.query, self.having, expr);
         Grouped {
-            query: self.query,
-            having: self.having.and(expr),
+            query,
+            key: self.key,
+            having,
             anns: self.anns,
             order: self.order,
             slice: self.slice,
@@ -722,17 +993,31 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
         }
     }
 
-    /// Groups for which `condition` is not true (`HAVING NOT ...`).
-    pub fn exclude<P, I>(self, condition: P) -> Grouped<M, W, C, L, H::Out, O, S>
+    /// Groups for which `condition` is not true (in `HAVING` or `WHERE`, as for `filter`).
+    #[allow(clippy::type_complexity)]
+    pub fn exclude<P, I>(
+        self,
+        condition: P,
+    ) -> Grouped<
+        M,
+        <P::Kind as GroupFilter<W, H, IsNotTrue<P::Expr>>>::Where,
+        C,
+        L,
+        <P::Kind as GroupFilter<W, H, IsNotTrue<P::Expr>>>::Having,
+        O,
+        S,
+    >
     where
         S: Filterable,
         P: Condition<Groups<M, L>, I>,
-        H: AddHaving<IsNotTrue<P::Expr>>,
+        P::Kind: GroupFilter<W, H, IsNotTrue<P::Expr>>,
     {
         let expr = IsNotTrue(condition.condition(&self.anns));
+        let (query, having) = P::Kind::place(self.query, self.having, expr);
         Grouped {
-            query: self.query,
-            having: self.having.and(expr),
+            query,
+            key: self.key,
+            having,
             anns: self.anns,
             order: self.order,
             slice: self.slice,
@@ -749,6 +1034,7 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
         let order = Ordered(keys.resolve(&self.anns));
         Grouped {
             query: self.query,
+            key: self.key,
             anns: self.anns,
             having: self.having,
             order,
@@ -768,6 +1054,7 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
         let qs: QuerySet<M, (), (), S> = QuerySet::from_parts((), (), self.slice);
         Grouped {
             query: self.query,
+            key: self.key,
             anns: self.anns,
             having: self.having,
             order: self.order,
@@ -780,16 +1067,16 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
     pub fn into_diesel(self) -> GroupedQuery<M, W, C, L, H, O, S>
     where
         L: Selected,
-        W: GroupByDsl<C::Select>,
-        diesel::dsl::GroupBy<W, C::Select>: SelectDsl<L::Select<C::Select>>,
+        W: GroupByDsl<C::GroupBy>,
+        diesel::dsl::GroupBy<W, C::GroupBy>: SelectDsl<L::Select<C::Select>>,
         H: ApplyHaving<
-            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, L::Select<C::Select>>,
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::GroupBy>, L::Select<C::Select>>,
         >,
         O: ApplyOrder<M, H::Out>,
         S: ApplySlice<O::Out>,
     {
-        let select = self.anns.select(C::select());
-        let grouped = self.query.group_by(C::select()).select(select);
+        let select = self.anns.select(self.key.select());
+        let grouped = self.query.group_by(self.key.group_by()).select(select);
         self.slice
             .apply(self.order.apply(self.having.apply(grouped)))
     }
@@ -798,10 +1085,10 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
     pub fn fetch<'q, Conn>(self, conn: &mut Conn) -> Result<Vec<L::Row<C::Row>>>
     where
         L: Selected,
-        W: GroupByDsl<C::Select>,
-        diesel::dsl::GroupBy<W, C::Select>: SelectDsl<L::Select<C::Select>>,
+        W: GroupByDsl<C::GroupBy>,
+        diesel::dsl::GroupBy<W, C::GroupBy>: SelectDsl<L::Select<C::Select>>,
         H: ApplyHaving<
-            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, L::Select<C::Select>>,
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::GroupBy>, L::Select<C::Select>>,
         >,
         O: ApplyOrder<M, H::Out>,
         S: ApplySlice<O::Out>,
@@ -814,10 +1101,10 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
     pub fn sql(self, vendor: crate::db::Vendor) -> String
     where
         L: Selected,
-        W: GroupByDsl<C::Select>,
-        diesel::dsl::GroupBy<W, C::Select>: SelectDsl<L::Select<C::Select>>,
+        W: GroupByDsl<C::GroupBy>,
+        diesel::dsl::GroupBy<W, C::GroupBy>: SelectDsl<L::Select<C::Select>>,
         H: ApplyHaving<
-            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, L::Select<C::Select>>,
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::GroupBy>, L::Select<C::Select>>,
         >,
         O: ApplyOrder<M, H::Out>,
         S: ApplySlice<O::Out>,
@@ -835,6 +1122,7 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
     {
         GroupKeys {
             query: self.query,
+            key: self.key,
             having: self.having,
             _types: PhantomData,
         }
@@ -845,28 +1133,29 @@ impl<M: Model, W, C: Columns<M>, L: AnnotationList, H, O, S> Grouped<M, W, C, L,
 #[derive(Debug, Clone)]
 pub struct GroupKeys<M, W, C, H> {
     query: W,
+    key: C,
     having: H,
     _types: PhantomData<fn() -> (M, C)>,
 }
 
 /// The query of [`GroupKeys`].
-pub type GroupKeysQuery<M, W, C, H> = <H as ApplyHaving<
-    diesel::dsl::Select<
-        diesel::dsl::GroupBy<W, <C as Columns<M>>::Select>,
-        <C as Columns<M>>::Select,
-    >,
+pub type GroupKeysQuery<W, C, H> = <H as ApplyHaving<
+    diesel::dsl::Select<diesel::dsl::GroupBy<W, <C as GroupKey>::GroupBy>, <C as GroupKey>::Select>,
 >>::Out;
 
-impl<M: Model, W, C: Columns<M>, H> GroupKeys<M, W, C, H>
+impl<M: Model, W, C: GroupKey, H> GroupKeys<M, W, C, H>
 where
-    W: GroupByDsl<C::Select>,
-    diesel::dsl::GroupBy<W, C::Select>: SelectDsl<C::Select>,
-    H: ApplyHaving<diesel::dsl::Select<diesel::dsl::GroupBy<W, C::Select>, C::Select>>,
+    W: GroupByDsl<C::GroupBy>,
+    diesel::dsl::GroupBy<W, C::GroupBy>: SelectDsl<C::Select>,
+    H: ApplyHaving<diesel::dsl::Select<diesel::dsl::GroupBy<W, C::GroupBy>, C::Select>>,
 {
     /// The diesel query.
-    pub fn into_diesel(self) -> GroupKeysQuery<M, W, C, H> {
-        self.having
-            .apply(self.query.group_by(C::select()).select(C::select()))
+    pub fn into_diesel(self) -> GroupKeysQuery<W, C, H> {
+        self.having.apply(
+            self.query
+                .group_by(self.key.group_by())
+                .select(self.key.select()),
+        )
     }
 }
 
@@ -1002,9 +1291,9 @@ impl<M: Model, C: Columns<M>> ValuesOf<C, ()> for crate::model::Manager<M> {
 impl<M: Model, W, L: AnnotationList, O, S, C, I> ValuesOf<C, I> for Annotated<M, W, L, O, S>
 where
     C: ScopedColumns<Rows<M, L>, I>,
-    C::Select: diesel::Expression,
+    C::Select: diesel::Expression + Clone,
 {
-    type Out = Projection<M, W, C::Select, C::Row, O, S>;
+    type Out = Projection<M, W, L, C::Select, C::Row, O, S>;
     fn values_of(self) -> Self::Out {
         self.values_list::<C, I>()
     }

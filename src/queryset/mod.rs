@@ -58,7 +58,7 @@ mod update;
 mod values;
 
 pub use annotate::{
-    AddHaving, Aggregates, AllColumns, Annotated, AnnotatedQuery, ApplyHaving, GroupAnnotation,
+    AddHaving, Aggregates, ByKey, ExprKey, KeyOrder, OrdersByValue, FieldsKey, GroupFilter, GroupKey, Positions, AllColumns, Annotated, AnnotatedQuery, ApplyHaving, GroupAnnotation,
     GroupKeys, GroupKeysQuery, Grouped, GroupedQuery, HavingBy, NoHaving, PendingAggregate,
     PickAnnotation, PickField, Projection, ProjectionQuery, RowAnnotation, ScopedColumns,
     ScopedOrder, ScopedOrderExpr, TotalAggregate, TotalsFrom, ValuesOf,

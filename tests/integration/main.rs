@@ -1,6 +1,7 @@
 //! dorm's behaviour tests. Every test runs on SQLite, and on PostgreSQL when
 //! `DORM_TEST_POSTGRES_URL` is set, each on a fresh database (see `common`).
 
+mod aggregation;
 mod common;
 
 mod crud;
@@ -8,6 +9,7 @@ mod db;
 mod deletion;
 mod errors;
 mod exactness;
+mod f_updates;
 mod loading;
 mod lookups;
 mod many_to_many;

@@ -249,6 +249,19 @@ pub mod archive {
     }
 }
 
+/// A counter that concurrent writers increment with `F` (Django's `Reporter.stories_filed`),
+/// with a stock that a `CHECK` keeps from going below zero.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Counter {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 30)]
+    pub name: String,
+    pub counter: i64,
+    #[dorm(positive)]
+    pub stock: i32,
+}
+
 pub const ALL: &[dorm::model::ModelMeta] = &[
     <Everything as dorm::Model>::META,
     <Product as dorm::Model>::META,
@@ -266,4 +279,5 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <Note as dorm::Model>::META,
     <archive::Archive as dorm::Model>::META,
     <Profile as dorm::Model>::META,
+    <Counter as dorm::Model>::META,
 ];

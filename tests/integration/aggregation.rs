@@ -1,0 +1,474 @@
+//! Aggregation: `aggregate!`, `annotate!` (per row, across relations, without fan-out),
+//! `values!().annotate!()` groups with `HAVING`, and names of annotations used afterwards.
+
+use chrono::NaiveDate;
+use dorm::prelude::*;
+use dorm::{aggregate, annotate, order_by, ForeignKey};
+
+use crate::common::rows::{novel, tag, writer};
+use crate::common::{each_backend, insert_people, models::*};
+
+/// The scrap book's trap: a city with one venue that has two experiences.
+mod trap {
+    use dorm::prelude::*;
+    use dorm::ForeignKey;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[dorm(app_label = "aggregation")]
+    pub struct City {
+        pub id: Auto<i64>,
+        #[dorm(max_length = 50)]
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[dorm(app_label = "aggregation")]
+    pub struct Venue {
+        pub id: Auto<i64>,
+        #[dorm(on_delete = cascade, related_name = "venues")]
+        pub city: ForeignKey<City>,
+        #[dorm(max_length = 50)]
+        pub name: String,
+    }
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[dorm(app_label = "aggregation")]
+    pub struct Experience {
+        pub id: Auto<i64>,
+        #[dorm(on_delete = cascade, related_name = "experiences")]
+        pub venue: ForeignKey<Venue>,
+        #[dorm(max_length = 50)]
+        pub name: String,
+    }
+}
+
+use trap::{City, Experience, Venue};
+
+fn trap_data(conn: &mut dorm::Connection) {
+    dorm::migrations::create_tables(conn, &[City::META, Venue::META, Experience::META]).unwrap();
+    let paris = City::objects()
+        .create(
+            conn,
+            City {
+                name: "Paris".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    City::objects()
+        .create(
+            conn,
+            City {
+                name: "Empty".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let louvre = Venue::objects()
+        .create(
+            conn,
+            Venue {
+                city: ForeignKey::to(&paris).unwrap(),
+                name: "Louvre".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    for name in ["Night tour", "Sculpture class"] {
+        Experience::objects()
+            .create(
+                conn,
+                Experience {
+                    venue: ForeignKey::to(&louvre).unwrap(),
+                    name: name.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+}
+
+#[test]
+fn counts_across_two_relations_do_not_multiply_each_other() {
+    each_backend("aggregation_trap", |_db, conn| {
+        trap_data(conn);
+        // City.objects.annotate(vcount=Count("venues")).annotate(ecount=Count("venues__experiences"))
+        let qs = annotate!(
+            City::objects(),
+            vcount = Count(venues),
+            ecount = Count(venues__experiences)
+        );
+        let counts: Vec<(String, i64, i64)> =
+            dorm::values!(order_by!(qs, name), name, vcount, ecount)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(
+            counts,
+            [("Empty".to_string(), 0, 0), ("Paris".to_string(), 1, 2)]
+        );
+        // distinct=True changes nothing here: there is no join to multiply rows.
+        let distinct = annotate!(
+            filter!(City::objects(), name = "Paris"),
+            vcount = Count(venues, distinct = true),
+            ecount = Count(venues__experiences, distinct = true)
+        );
+        let rows = distinct.fetch(conn).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].0.name.as_str(), rows[0].1, rows[0].2),
+            ("Paris", 1, 2)
+        );
+    });
+}
+
+#[test]
+fn aggregate_computes_over_the_whole_queryset() {
+    each_backend("aggregate_whole", |_db, conn| {
+        insert_people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Bob", 45, Some("B")),
+                ("Cid", 45, None),
+                ("Dee", 19, None),
+            ],
+        );
+        // Person.objects.all().aggregate(Max('age'))['age__max']
+        let max_age = aggregate!(Person::objects(), Max(age)).fetch(conn).unwrap();
+        assert_eq!(max_age, Some(45));
+        let (n, distinct_ages, total, mean, youngest) = aggregate!(
+            Person::objects(),
+            n = Count(id),
+            distinct_ages = Count(age, distinct = true),
+            total = Sum(age),
+            mean = Avg(age),
+            youngest = Min(name)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            (n, distinct_ages, total, youngest),
+            (4, 3, Some(140), Some("Ann".to_string()))
+        );
+        assert_eq!(mean, Some(35.0));
+        // Over a filtered QuerySet, and with `filter` on the aggregate.
+        let adults = filter!(Person::objects(), age__gte = 21);
+        let (adults_n, with_nickname) = aggregate!(
+            adults,
+            n = Count(id),
+            nick = Count(id, filter = q!(nickname__isnull = false))
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((adults_n, with_nickname), (3, 1));
+        // Nullable fields: NULLs are skipped, Count(field) counts values.
+        assert_eq!(
+            aggregate!(Person::objects(), Count(nickname))
+                .fetch(conn)
+                .unwrap(),
+            1
+        );
+        // No rows: None, a default, and 0 for Count.
+        let nobody = filter!(Person::objects(), age__gt = 100);
+        let (none_sum, none_avg, none_count) =
+            aggregate!(nobody.clone(), s = Sum(age), a = Avg(age), c = Count(id))
+                .fetch(conn)
+                .unwrap();
+        assert_eq!((none_sum, none_avg, none_count), (None, None, 0));
+        assert_eq!(
+            aggregate!(nobody, s = Sum(age, default = 0))
+                .fetch(conn)
+                .unwrap(),
+            0
+        );
+        // Arithmetic between aggregates.
+        let spread = aggregate!(Person::objects(), spread = Max(age) - Min(age))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(spread, Some(26));
+    });
+}
+
+fn library(conn: &mut dorm::Connection) {
+    let tolkien = writer(conn, "Tolkien");
+    let lewis = writer(conn, "Lewis");
+    writer(conn, "Nobody");
+    let hobbit = novel(conn, &tolkien, "The Hobbit", 310, None);
+    novel(conn, &tolkien, "Silmarillion", 365, None);
+    let narnia = novel(conn, &lewis, "Narnia", 200, None);
+    let dragons = tag(conn, "dragons");
+    let lions = tag(conn, "lions");
+    hobbit.tags().add(conn, [&dragons]).unwrap();
+    narnia.tags().add(conn, [&dragons, &lions]).unwrap();
+}
+
+#[test]
+fn annotations_across_relations_per_row() {
+    each_backend("annotate_relations", |_db, conn| {
+        library(conn);
+        let qs = annotate!(
+            Writer::objects(),
+            books = Count(novel),
+            pages = Sum(novel__pages),
+            average = Avg(novel__pages),
+            longest = Max(novel__pages),
+            tags = Count(novel__tags),
+            long_books = Count(novel, filter = q!(pages__gt = 300))
+        );
+        let rows = order_by!(qs, name).fetch(conn).unwrap();
+        let seen: Vec<_> = rows
+            .iter()
+            .map(|(w, books, pages, avg, longest, tags, long)| {
+                (
+                    w.name.as_str(),
+                    *books,
+                    *pages,
+                    *avg,
+                    *longest,
+                    *tags,
+                    *long,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Lewis", 1, Some(200), Some(200.0), Some(200), 2, 0),
+                ("Nobody", 0, None, None, None, 0, 0),
+                ("Tolkien", 2, Some(675), Some(337.5), Some(365), 1, 2),
+            ]
+        );
+        // Reverse many-to-many: tags counted by their novels.
+        let tags: Vec<(String, i64)> = dorm::values!(
+            order_by!(annotate!(Tag::objects(), n = Count(novel)), label),
+            label,
+            n
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(tags, [("dragons".to_string(), 2), ("lions".to_string(), 1)]);
+    });
+}
+
+#[test]
+fn annotations_are_filtered_ordered_projected_and_reused_by_name() {
+    each_backend("annotate_names", |_db, conn| {
+        library(conn);
+        let qs = annotate!(Writer::objects(), books = Count(novel));
+        // filter! and exclude! on the annotation.
+        let prolific = filter!(qs.clone(), books__gte = 2).fetch(conn).unwrap();
+        assert_eq!(prolific.len(), 1);
+        assert_eq!(prolific[0].0.name, "Tolkien");
+        let some = exclude!(qs.clone(), books = 0).count(conn).unwrap();
+        assert_eq!(some, 2);
+        // Mixed with a field lookup in one filter!.
+        let named = filter!(qs.clone(), books__gt = 0, name__startswith = "L")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(named.len(), 1);
+        // order_by! on the annotation, then a field.
+        let order: Vec<String> = order_by!(qs.clone(), -books, name)
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(w, _)| w.name)
+            .collect();
+        assert_eq!(order, ["Tolkien", "Lewis", "Nobody"]);
+        // A later annotation uses an earlier one; values! picks both.
+        let doubled: Vec<(String, i64, i64)> = dorm::values!(
+            order_by!(annotate!(qs.clone(), twice = books * 2 + 1), name),
+            name,
+            books,
+            twice
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            doubled,
+            [
+                ("Lewis".to_string(), 1, 3),
+                ("Nobody".to_string(), 0, 1),
+                ("Tolkien".to_string(), 2, 5)
+            ]
+        );
+        // A slice of the annotated rows, and first().
+        let top = order_by!(qs.clone(), -books).first(conn).unwrap().unwrap();
+        assert_eq!((top.0.name.as_str(), top.1), ("Tolkien", 2));
+        // Aggregating an annotation.
+        let (avg_books, max_books) = aggregate!(qs, avg = Avg(books), most = Max(books))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!((avg_books, max_books), (Some(1.0), Some(2)));
+    });
+}
+
+#[test]
+fn aggregate_across_relations_reads_the_related_rows_of_the_queryset() {
+    each_backend("aggregate_relations", |_db, conn| {
+        library(conn);
+        let total = aggregate!(Writer::objects(), pages = Sum(novel__pages))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(total, Some(875));
+        // Over a filtered QuerySet; Avg over the related rows, not an average of averages.
+        let (pages, avg, books) = aggregate!(
+            filter!(Writer::objects(), name__in = ["Tolkien", "Nobody"]),
+            pages = Sum(novel__pages),
+            avg = Avg(novel__pages),
+            books = Count(novel)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((pages, avg, books), (Some(675), Some(337.5), 2));
+        // No rows at all: the relation aggregates still return one row.
+        let none = aggregate!(
+            filter!(Writer::objects(), name = "Nobody"),
+            books = Count(novel),
+            pages = Sum(novel__pages)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(none, (0, None));
+    });
+}
+
+#[test]
+fn values_then_annotate_groups_rows() {
+    each_backend("group_by", |_db, conn| {
+        insert_people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Ann", 45, Some("A")),
+                ("Bob", 45, None),
+                ("Cid", 19, None),
+            ],
+        );
+        // User.objects.values('is_active').annotate(total=Count('id'))
+        let by_age: Vec<(i32, i64)> = order_by!(
+            annotate!(dorm::values!(Person::objects(), age), total = Count(id)),
+            age
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(by_age, [(19, 1), (31, 1), (45, 2)]);
+        // Several columns.
+        let pairs: Vec<((String, i32), i64)> = order_by!(
+            annotate!(dorm::values!(Person::objects(), name, age), n = Count(id)),
+            name,
+            age
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(pairs.len(), 4);
+        assert_eq!(pairs[0], (("Ann".to_string(), 31), 1));
+        // The duplicates recipe: HAVING on the count.
+        let dups = filter!(
+            annotate!(
+                dorm::values!(Person::objects(), name),
+                name_count = Count(name)
+            ),
+            name_count__gt = 1
+        );
+        assert_eq!(dups.clone().fetch(conn).unwrap(), [("Ann".to_string(), 2)]);
+        // The distinct-count recipe.
+        let (people, unique_names) = aggregate!(
+            Person::objects(),
+            people = Count(id),
+            unique = Count(name, distinct = true)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((people, unique_names), (4, 3));
+        // Several aggregates per group, ordered by one of them, before-filter in WHERE.
+        let stats: Vec<(String, i64, Option<i32>)> = order_by!(
+            annotate!(
+                dorm::values!(filter!(Person::objects(), age__gt = 20), name),
+                n = Count(id),
+                oldest = Max(age)
+            ),
+            -n,
+            name
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            stats,
+            [
+                ("Ann".to_string(), 2, Some(45)),
+                ("Bob".to_string(), 1, Some(45))
+            ]
+        );
+    });
+}
+
+#[test]
+fn groups_by_an_expression() {
+    each_backend("group_by_expression", |_db, conn| {
+        insert_people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Bob", 38, None),
+                ("Cid", 45, None),
+                ("Dee", 19, None),
+            ],
+        );
+        // Django: .values(decade=F('age') / 10).annotate(total=Count('id')), ordered by the key.
+        let per_decade = annotate!(
+            dorm::values!(Person::objects(), decade = age / 10),
+            total = Count(id),
+            oldest = Max(age)
+        );
+        let rows: Vec<(i32, i64, Option<i32>)> =
+            order_by!(per_decade.clone(), decade).fetch(conn).unwrap();
+        assert_eq!(rows, [(1, 1, Some(19)), (3, 2, Some(38)), (4, 1, Some(45))]);
+        // HAVING on the aggregate, and on the key.
+        let busy: Vec<(i32, i64, Option<i32>)> = filter!(per_decade.clone(), total__gt = 1)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(busy, [(3, 2, Some(38))]);
+        let late: Vec<(i32, i64, Option<i32>)> =
+            order_by!(filter!(per_decade, decade__gte = 3), -decade)
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(late, [(4, 1, Some(45)), (3, 2, Some(38))]);
+    });
+}
+
+#[test]
+fn aggregates_of_dates_and_averages_of_integers() {
+    each_backend("aggregate_types", |_db, conn| {
+        let tolkien = writer(conn, "Tolkien");
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for (title, pages, published) in
+            [("A", 100, day(1937, 9, 21)), ("B", 301, day(1977, 9, 15))]
+        {
+            Novel::objects()
+                .create(
+                    conn,
+                    Novel {
+                        writer: ForeignKey::to(&tolkien).unwrap(),
+                        title: title.into(),
+                        pages,
+                        published,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+        let (first, last, avg) = aggregate!(
+            Novel::objects(),
+            first = Min(published),
+            last = Max(published),
+            avg = Avg(pages)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            (first, last),
+            (Some(day(1937, 9, 21)), Some(day(1977, 9, 15)))
+        );
+        assert_eq!(avg, Some(200.5));
+    });
+}
