@@ -373,8 +373,11 @@ macro_rules! aggregates {
             }
         }
 
-        impl<Sc: Scope, A, I> Resolve<Sc, I> for $name<A>
+        impl<Sc: Scope, A, I, IA> Resolve<Sc, Checked<IA, I>> for $name<A>
         where
+            A: ArgumentOf<Sc, IA>,
+            <A as ArgumentOf<Sc, IA>>::Kind: NotAggregate,
+            $marker: AggregateOf<<A as ArgumentOf<Sc, IA>>::SqlType>,
             Aggregate<$marker, A>: Resolve<Sc, I>,
         {
             type SqlType = <Aggregate<$marker, A> as Resolve<Sc, I>>::SqlType;
@@ -402,6 +405,36 @@ aggregates!(
     /// `Variance(field)`: the population variance (`sample = true`: the sample's).
     Variance => VarianceFn,
 );
+
+/// Index of an aggregate whose argument was checked first (see [`ArgumentOf`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checked<IA, I>(PhantomData<fn() -> (IA, I)>);
+
+/// What an aggregate's argument is, before the aggregate is built: its SQL type and kind, from
+/// the model's own values or across a relation. Checking it first lets the compiler say which
+/// aggregate does not fit which type.
+pub trait ArgumentOf<Sc: Scope, I> {
+    /// The SQL type of the values aggregated.
+    type SqlType;
+    /// Their kind (an aggregate of an aggregate is an error).
+    type Kind;
+}
+
+/// Index: an argument that is an expression on the rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OwnArgument<I>(PhantomData<fn() -> I>);
+/// Index: an argument across a relation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelatedArgument<I>(PhantomData<fn() -> I>);
+
+impl<Sc: Scope, A: Resolve<Sc, I>, I> ArgumentOf<Sc, OwnArgument<I>> for A {
+    type SqlType = A::SqlType;
+    type Kind = A::Kind;
+}
+impl<Sc: Scope, A: RelationPath<Sc::Model, I>, I> ArgumentOf<Sc, RelatedArgument<I>> for A {
+    type SqlType = A::SqlType;
+    type Kind = crate::expressions::RowKind;
+}
 
 /// An aggregate's `filter`, as a condition on rows of `M`.
 pub trait AggregateFilter<M> {

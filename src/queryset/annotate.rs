@@ -1189,6 +1189,16 @@ impl<W: SelectDsl<Sel>, Sel: diesel::Expression> TotalsFrom<W, Sel>
         query.select(select)
     }
 }
+/// Not an aggregate: `aggregate!` has already refused it (see [`TotalAggregate`]); this impl
+/// only keeps the compiler from reporting it twice.
+impl<W: SelectDsl<Sel>, Sel: diesel::Expression> TotalsFrom<W, Sel>
+    for diesel::expression::is_aggregate::No
+{
+    type Query = diesel::dsl::Select<W, Sel>;
+    fn query(query: W, select: Sel) -> Self::Query {
+        query.select(select)
+    }
+}
 impl<W, Sel: diesel::Expression> TotalsFrom<W, Sel> for diesel::expression::is_aggregate::Never
 where
     diesel::dsl::select<Sel>: diesel::query_builder::AsQuery,
