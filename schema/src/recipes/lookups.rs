@@ -285,17 +285,18 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
     book.recipe_rolled_back(
         "What is F()? (its 'applied on each save' gotcha cannot happen in dorm)",
         |conn| {
-            // An instance holds values, never expressions: the increment runs once, in update!.
-            dorm::update!(
-                filter!(Reporter::objects(), name = "Tintin"),
-                stories_filed = F(stories_filed) + 1
-            )
-            .execute(conn)?;
+            // The increment runs once, in the database, and the instance is refreshed with the
+            // stored value. A field holds a value, never an expression, so the saves below write
+            // that value and do not increment again (`reporter.stories_filed = F(..) + 1` does
+            // not compile).
             let mut reporter = filter!(Reporter::objects(), name = "Tintin").get(conn)?;
+            let before = reporter.stories_filed;
+            dorm::update!(reporter, stories_filed = F(stories_filed) + 1).execute(conn)?;
             reporter.name = "Tintin Jr.".into();
             reporter.save(conn)?;
             reporter.save(conn)?;
-            Ok(reporter.stories_filed)
+            let stored = filter!(Reporter::objects(), name = "Tintin Jr.").get(conn)?;
+            Ok((before, reporter.stories_filed, stored.stories_filed))
         },
     )?;
     Ok(())

@@ -4,6 +4,7 @@
 //! Recipes that write run inside a transaction that is rolled back afterwards, so running the
 //! scrap book twice prints the same thing.
 
+mod aggregation;
 mod data_modeling;
 mod errors;
 mod lookups;
@@ -25,6 +26,7 @@ pub fn run_all(conn: &mut Connection) -> Result<usize> {
     relations::run(&mut book)?;
     querying::run(&mut book)?;
     lookups::run(&mut book)?;
+    aggregation::run(&mut book)?;
     updating::run(&mut book)?;
     errors::run(&mut book)?;
     Ok(book.count)
