@@ -34,6 +34,7 @@ with connection.cursor() as cursor:
     cursor.execute("PRAGMA synchronous = NORMAL")
 
 from django.db import models  # noqa: E402
+from django.db.models import Count  # noqa: E402
 
 
 class User(models.Model):
@@ -110,6 +111,10 @@ def prefetch(_arg):
     return users
 
 
+def group(_arg):
+    return list(Comment.objects.values("post").annotate(n=Count("id")))
+
+
 WORKLOADS = {
     "trivial": trivial,
     "insert": insert,
@@ -119,6 +124,7 @@ WORKLOADS = {
     "first": first,
     "select_related": select_related,
     "prefetch": prefetch,
+    "group": group,
 }
 
 for line in sys.stdin:

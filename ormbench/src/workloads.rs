@@ -10,7 +10,7 @@ use dorm::prelude::*;
 
 use crate::django::Django;
 use crate::harness::{measure, Config, Impl, Series};
-use crate::schema::{hand, Post, User};
+use crate::schema::{hand, Comment, Post, User};
 
 /// One workload's result.
 pub struct Outcome {
@@ -717,6 +717,88 @@ macro_rules! workloads_for {
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, users * (1 + posts + posts * comments), series);
+                }
+
+                // Group by: comments counted per post (`values!().annotate!()`), 1M comments
+                // (100k with --quick).
+                let (group_posts, group_comments) = if plan.quick { (1_000, 100) } else { (10_000, 100) };
+                let name = format!(
+                    "group by (values!().annotate!(Count)), {} comments",
+                    group_posts * group_comments
+                );
+                if plan.wants(&name) {
+                    fill_blog(diesel_of::<Conn>(conn), group_posts / 10, 10, group_comments);
+                    let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
+                    let pg_cell = RefCell::new(pgraw.as_deref_mut());
+                    let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = dorm::annotate!(
+                                    dorm::values!(Comment::objects(), post),
+                                    n = Count(id)
+                                )
+                                .fetch(c)
+                                .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                use hand::comments::dsl::*;
+                                let rows = comments
+                                    .group_by(post_id)
+                                    .select((post_id, diesel::dsl::count(id)))
+                                    .load::<(i32, i64)>(c)
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
+                    ];
+                    if pg_cell.borrow().is_some() {
+                        impls.push(Impl::new("postgres (raw driver)", |k| {
+                            let mut guard = pg_cell.borrow_mut();
+                            let p = guard.as_deref_mut().expect("checked");
+                            let stmt = p
+                                .prepare("SELECT post_id, COUNT(id) FROM comments GROUP BY post_id")
+                                .unwrap();
+                            for _ in 0..k {
+                                let rows: Vec<(i32, i64)> = p
+                                    .query(&stmt, &[])
+                                    .unwrap()
+                                    .iter()
+                                    .map(|r| (r.get(0), r.get(1)))
+                                    .collect();
+                                std::hint::black_box(rows);
+                            }
+                        }));
+                    }
+                    if raw_cell.borrow().is_some() {
+                        impls.push(Impl::new("rusqlite", |k| {
+                            let mut guard = raw_cell.borrow_mut();
+                            let r = guard.as_deref_mut().expect("checked");
+                            for _ in 0..k {
+                                let mut stmt = r
+                                    .prepare_cached(
+                                        "SELECT post_id, COUNT(id) FROM comments GROUP BY post_id",
+                                    )
+                                    .unwrap();
+                                let rows: Vec<(i32, i64)> = stmt
+                                    .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                                    .unwrap()
+                                    .collect::<Result<_, _>>()
+                                    .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }));
+                    }
+                    with_django(&mut impls, django, "group", String::new());
+                    let series = plan.measure(&mut impls);
+                    drop(impls);
+                    record(name, group_posts, series);
                 }
 
                 // bulk_create of 10,000 rows.

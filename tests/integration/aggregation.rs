@@ -44,6 +44,74 @@ mod trap {
 
 use trap::{City, Experience, Venue};
 
+/// Decimals: `Sum` is exact, `Avg` is a decimal rounded to the field's places.
+mod money {
+    use dorm::prelude::*;
+
+    #[derive(Model, Debug, Clone, PartialEq)]
+    #[dorm(app_label = "aggregation")]
+    pub struct Payment {
+        pub id: Auto<i64>,
+        #[dorm(max_digits = 10, decimal_places = 2)]
+        pub amount: rust_decimal::Decimal,
+        #[dorm(max_length = 10)]
+        pub kind: String,
+    }
+}
+
+#[test]
+fn decimal_aggregates_are_exact() {
+    use money::Payment;
+    use rust_decimal::Decimal;
+    each_backend("aggregate_decimals", |_db, conn| {
+        dorm::migrations::create_tables(conn, &[Payment::META]).unwrap();
+        let rows = [
+            ("0.10", "a"),
+            ("0.20", "a"),
+            ("1000.05", "b"),
+            ("0.01", "b"),
+        ]
+        .map(|(amount, kind)| Payment {
+            amount: amount.parse().unwrap(),
+            kind: kind.into(),
+            ..Default::default()
+        });
+        Payment::objects().bulk_create(rows.to_vec(), conn).unwrap();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let (total, mean, high, low) = aggregate!(
+            Payment::objects(),
+            total = Sum(amount),
+            mean = Avg(amount),
+            high = Max(amount),
+            low = Min(amount)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(total, Some(d("1000.36")));
+        // 1000.36 / 4 = 250.09 exactly.
+        assert_eq!(mean, Some(d("250.09")));
+        assert_eq!((high, low), (Some(d("1000.05")), Some(d("0.01"))));
+        let per_kind: Vec<(String, Option<Decimal>)> = order_by!(
+            annotate!(dorm::values!(Payment::objects(), kind), total = Sum(amount)),
+            kind
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            per_kind,
+            [
+                ("a".to_string(), Some(d("0.30"))),
+                ("b".to_string(), Some(d("1000.06")))
+            ]
+        );
+        // (0.10 + 0.20) / 2, at the field's two places.
+        let third = aggregate!(filter!(Payment::objects(), kind = "a"), mean = Avg(amount))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(third, Some(d("0.15")));
+    });
+}
+
 fn trap_data(conn: &mut dorm::Connection) {
     dorm::migrations::create_tables(conn, &[City::META, Venue::META, Experience::META]).unwrap();
     let paris = City::objects()
