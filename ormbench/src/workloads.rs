@@ -461,7 +461,9 @@ macro_rules! workloads_for {
                     "count()",
                     "exists()",
                 ];
-                if one_row.iter().any(|n| plan.wants(n)) {
+                if one_row.iter().any(|n| plan.wants(n))
+                    || plan.wants("dynamic Q (three optional filters), first()")
+                {
                     reset(diesel_of::<Conn>(conn));
                     insert_users(
                         diesel_of::<Conn>(conn),
@@ -613,6 +615,95 @@ macro_rules! workloads_for {
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[3].to_string(), 1, series);
+                }
+
+                // A condition composed at run time (three optional filters, all present):
+                // dorm's `DynQ` against diesel's boxed query, and the static forms.
+                let name = "dynamic Q (three optional filters), first()".to_string();
+                if plan.wants(&name) {
+                    let cell = RefCell::new(&mut *conn);
+                    let (want_name, want_hair, min_id) =
+                        (Some("User 500"), Some("black"), Some(10));
+                    let mut impls = vec![
+                        Impl::new("dorm (DynQ)", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let mut q = dorm::lookups::DynQ::<User>::all();
+                                if let Some(n) = want_name {
+                                    q = q & dorm::lookups::DynQ::new(q!(name = n.to_string()));
+                                }
+                                if let Some(h) = want_hair {
+                                    q = q & dorm::lookups::DynQ::new(q!(hair_color = h.to_string()));
+                                }
+                                if let Some(i) = min_id {
+                                    q = q & dorm::lookups::DynQ::new(q!(id__gt = i));
+                                }
+                                let row = dorm::order_by!(User::objects().filter(q), id)
+                                    .first(c)
+                                    .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                        Impl::new("dorm (static filter!)", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let row = dorm::order_by!(
+                                    filter!(
+                                        User::objects(),
+                                        name = "User 500",
+                                        hair_color = "black",
+                                        id__gt = 10
+                                    ),
+                                    id
+                                )
+                                .first(c)
+                                .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                        Impl::new("diesel", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                let row = users
+                                    .filter(name.eq("User 500"))
+                                    .filter(hair_color.eq("black"))
+                                    .filter(id.gt(10))
+                                    .order(id)
+                                    .first::<hand::User>(c)
+                                    .optional()
+                                    .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                        Impl::new("diesel (boxed, optional filters)", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                use hand::users::dsl::*;
+                                let mut query = users.into_boxed();
+                                if let Some(n) = want_name {
+                                    query = query.filter(name.eq(n));
+                                }
+                                if let Some(h) = want_hair {
+                                    query = query.filter(hair_color.eq(h));
+                                }
+                                if let Some(i) = min_id {
+                                    query = query.filter(id.gt(i));
+                                }
+                                let row = query
+                                    .order(id)
+                                    .first::<hand::User>(c)
+                                    .optional()
+                                    .unwrap();
+                                std::hint::black_box(row);
+                            }
+                        }),
+                    ];
+                    let series = plan.measure(&mut impls);
+                    drop(impls);
+                    record(name, 1, series);
                 }
 
                 // select_related: 1,000 posts with their user.

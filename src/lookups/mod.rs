@@ -56,6 +56,7 @@
 
 mod combine;
 mod comparison;
+pub mod dynamic;
 mod json;
 mod null;
 mod q;
@@ -65,6 +66,7 @@ mod transforms;
 pub use combine::{
     And, AndOp, BoolLiteral, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp, XorOp,
 };
+pub use dynamic::DynQ;
 pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range, SubqueryOf};
 #[cfg(feature = "sqlite")]
 pub(crate) use json::register_sqlite_json;

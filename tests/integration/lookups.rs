@@ -894,3 +894,50 @@ fn filter_without_a_queryset_is_a_condition() {
         assert_eq!(sorted(rows), ["Who"]);
     });
 }
+
+#[test]
+fn dynamic_q_composes_conditions_at_run_time() {
+    use dorm::lookups::DynQ;
+    each_backend("dynamic_q", |_db, conn| {
+        people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Andy", 17, Some("A")),
+                ("Bob", 45, None),
+            ],
+        );
+        let search = |prefix: Option<&str>, adults: bool, nick: Option<bool>| {
+            let mut q = DynQ::<Person>::all();
+            if let Some(p) = prefix {
+                q = q & DynQ::new(q!(name__startswith = p.to_string()));
+            }
+            if adults {
+                q = q & DynQ::new(q!(age__gte = 18));
+            }
+            if let Some(has) = nick {
+                q = q & DynQ::new(q!(nickname__isnull = !has));
+            }
+            q
+        };
+        let count = |q: DynQ<Person>, conn: &mut dorm::Connection| {
+            Person::objects().filter(q).count(conn).unwrap()
+        };
+        assert_eq!(count(search(None, false, None), conn), 3);
+        assert_eq!(count(search(Some("An"), false, None), conn), 2);
+        assert_eq!(count(search(Some("An"), true, None), conn), 1);
+        assert_eq!(count(search(None, false, Some(true)), conn), 1);
+        // OR, NOT, and with a static filter! on the same QuerySet.
+        let either = DynQ::new(q!(age__lt = 18)) | DynQ::new(q!(name = "Bob"));
+        assert_eq!(count(either.clone(), conn), 2);
+        assert_eq!(count(!either.clone(), conn), 1);
+        let mixed = filter!(Person::objects(), either, nickname__isnull = true)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(mixed.len(), 1);
+        assert_eq!(mixed[0].name, "Bob");
+        // `all() | x` is everything; `all() & x` is x.
+        assert_eq!(count(DynQ::all() | DynQ::new(q!(age = 0)), conn), 3);
+        assert_eq!(count(DynQ::all() & DynQ::new(q!(age = 31)), conn), 1);
+    });
+}
