@@ -252,8 +252,11 @@ fn rewrite_call(call: &syn::ExprCall) -> syn::Result<TokenStream> {
     Ok(out)
 }
 
-/// `receiver, name = expr, ...` (names optional where `optional_names`).
-fn parse(input: TokenStream, what: &str) -> syn::Result<(Expr, Vec<(Option<syn::Ident>, Expr)>)> {
+/// The arguments after the receiver: `(name, expression)`, the name optional.
+type Named = Vec<(Option<syn::Ident>, Expr)>;
+
+/// `receiver, name = expr, ...`.
+fn parse(input: TokenStream, what: &str) -> syn::Result<(Expr, Named)> {
     let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(input)?;
     let mut iter = items.into_iter();
     let receiver = iter.next().ok_or_else(|| {

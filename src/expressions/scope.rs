@@ -482,11 +482,11 @@ pub trait AsGroupKeys: AnnotationList {
     /// The same list with every expression a [`KeyExpr`].
     type Out: AnnotationList;
     /// Converts it; `keys` are the names grouped by, in select order.
-    fn as_group_keys(self, keys: &[String]) -> Self::Out;
+    fn into_group_keys(self, keys: &[String]) -> Self::Out;
 }
 impl AsGroupKeys for NoAnnotations {
     type Out = NoAnnotations;
-    fn as_group_keys(self, _: &[String]) -> NoAnnotations {
+    fn into_group_keys(self, _: &[String]) -> NoAnnotations {
         NoAnnotations
     }
 }
@@ -494,12 +494,12 @@ impl<N: crate::names::NameChars, E: Clone, K, Rest: AsGroupKeys> AsGroupKeys
     for Annotation<N, E, K, Rest>
 {
     type Out = Annotation<N, KeyExpr<E>, K, Rest::Out>;
-    fn as_group_keys(self, keys: &[String]) -> Self::Out {
+    fn into_group_keys(self, keys: &[String]) -> Self::Out {
         let name = N::text();
         let position = keys.iter().position(|k| *k == name).map(|i| i + 1);
         Annotation {
             expr: KeyExpr(self.expr, position),
-            rest: self.rest.as_group_keys(keys),
+            rest: self.rest.into_group_keys(keys),
             _name: PhantomData,
         }
     }

@@ -640,7 +640,7 @@ impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
         Chain<L::Out, NoAnnotations>: Append<N, X::Expr, X::Kind>,
         Groups<M, Added<Chain<L::Out, NoAnnotations>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
     {
-        let anns = Chain::new(self.anns.as_group_keys(&self.keys), NoAnnotations);
+        let anns = Chain::new(self.anns.into_group_keys(&self.keys), NoAnnotations);
         let expr = expr.resolve(&anns);
         Grouped {
             query: self.qs.query,
