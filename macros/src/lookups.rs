@@ -421,10 +421,42 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
             ));
         }
         let name = name_type(&parts[0]);
+        if holds_case(value) {
+            // `Case(When(...), default = F(x))`, possibly in arithmetic: an expression in
+            // Django's syntax, resolved on the rows being updated.
+            let span = value.span();
+            let value = crate::expressions::rewrite(value)?;
+            assigns.push(
+                quote_spanned!(span=> ::dorm::queryset::Assign::<#name, _>::new(
+                    ::dorm::expressions::UpdateExpr::<_, _>::new(#value)
+                )),
+            );
+            continue;
+        }
         let value = rewrite_value(value)?;
         assigns.push(quote!(::dorm::queryset::Assign::<#name, _>::new(#value)));
     }
     Ok(quote!((#receiver).update((#(#assigns,)*))))
+}
+
+/// Whether an `update!` value is a `Case(...)`/`When(...)` call, or arithmetic with one at its
+/// top level (`Case(...) + 1`).
+fn holds_case(value: &Expr) -> bool {
+    match value {
+        Expr::Call(call) => matches!(
+            &*call.func,
+            Expr::Path(p) if p.qself.is_none() && (p.path.is_ident("Case") || p.path.is_ident("When"))
+        ),
+        Expr::Paren(p) => holds_case(&p.expr),
+        Expr::Group(g) => holds_case(&g.expr),
+        Expr::Binary(b) => {
+            matches!(
+                b.op,
+                syn::BinOp::Add(_) | syn::BinOp::Sub(_) | syn::BinOp::Mul(_) | syn::BinOp::Div(_)
+            ) && (holds_case(&b.left) || holds_case(&b.right))
+        }
+        _ => false,
+    }
 }
 
 /// One `order_by!` item: `field`, `-field`, `Lower(field)`, `-field.nulls_last()`, or `?`.

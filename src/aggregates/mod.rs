@@ -61,6 +61,8 @@
 //! ```
 
 pub mod relation;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -528,7 +530,7 @@ pub struct AggregateExpr<F, ST, E, Flt, D, Out> {
     default: D,
     distinct: bool,
     sample: bool,
-    _types: PhantomData<fn() -> (F, ST, Out)>,
+    _types: PhantomData<crate::relations::Marker3<F, ST, Out>>,
 }
 
 impl<F, ST, E: Clone, Flt: Clone, D: Clone, Out> Clone for AggregateExpr<F, ST, E, Flt, D, Out> {

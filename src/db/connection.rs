@@ -84,6 +84,8 @@ impl Connection {
                 .map_err(|e| super::connection_error(url, e))?;
             crate::lookups::register_sqlite_json(&mut conn)
                 .map_err(|e| super::connection_error(url, e))?;
+            crate::aggregates::sqlite::register_sqlite_statistics(&mut conn)
+                .map_err(|e| super::connection_error(url, e))?;
             conn.set_instrumentation(super::instrumentation::QueryLogger::new());
             return Ok(Connection::Sqlite(conn));
         }

@@ -9,12 +9,19 @@
 //! same type do not mix).
 
 mod arithmetic;
+pub mod case;
 pub mod conditions;
+pub mod functions;
 pub mod scope;
+pub mod subquery;
+pub mod window;
 mod value;
 
+pub use case::{Case, UpdateExpr, When};
+pub use window::{CumeDist, DenseRank, Lag, Lead, Ntile, PercentRank, Rank, RowNumber, Window};
 pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
 pub use conditions::{BoolSqlType, Condition};
+pub use subquery::{Exists, OuterRef, Subquery};
 pub use scope::{
     After, AsGroupKeys, Before, Chain, KeyExpr, KeyPosition,
     AggregateKind, Annotation, AnnotationList, Append, ByRef, ConstKind, Find, Groups,

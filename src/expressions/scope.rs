@@ -43,7 +43,7 @@ pub struct Groups<M, L>(PhantomData<fn() -> (M, L)>);
 
 /// Every row of the QuerySet `W` of `M` with the annotations `L` (`aggregate!`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Totals<M, W, L>(PhantomData<fn() -> (M, W, L)>);
+pub struct Totals<M, W, L>(PhantomData<crate::relations::Marker3<M, W, L>>);
 
 impl<M: Model, L: AnnotationList> Scope for Rows<M, L> {
     type Model = M;

@@ -262,6 +262,70 @@ pub struct Counter {
     pub stock: i32,
 }
 
+/// Django's scrap book Post and Comment (subqueries: the newest commenter of each post).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Post {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 100)]
+    pub title: String,
+    /// The post this one answers, if any (a subquery over the same table).
+    #[dorm(on_delete = set_null, related_name = "answers")]
+    pub reply_to: Option<ForeignKey<Post>>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Comment {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = cascade, related_name = "comments")]
+    pub post: ForeignKey<Post>,
+    #[dorm(email, max_length = 100)]
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Django's scrap book User (duplicates, `__in` with a subquery).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct User {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 50)]
+    pub first_name: String,
+    #[dorm(max_length = 50)]
+    pub last_name: String,
+}
+
+/// Django's scrap book UserParent: `UserParent.objects.filter(user_id__in=Subquery(...))`.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct UserParent {
+    pub id: Auto<i64>,
+    #[dorm(on_delete = cascade, related_name = "parents")]
+    pub user: ForeignKey<User>,
+    #[dorm(max_length = 50)]
+    pub father_name: String,
+}
+
+/// Names, numbers, dates and times, for the database functions (`functions.rs`).
+#[derive(Model, Debug, Clone, PartialEq)]
+#[dorm(app_label = "tests")]
+pub struct Contact {
+    pub id: Auto<i64>,
+    #[dorm(max_length = 50)]
+    pub first_name: String,
+    #[dorm(max_length = 50)]
+    pub last_name: String,
+    #[dorm(max_length = 50)]
+    pub nickname: Option<String>,
+    pub age: i32,
+    pub score: f64,
+    pub born: NaiveDate,
+    pub joined: DateTime<Utc>,
+    pub last_seen: Option<DateTime<Utc>>,
+    pub alarm: NaiveTime,
+}
+
 pub const ALL: &[dorm::model::ModelMeta] = &[
     <Everything as dorm::Model>::META,
     <Product as dorm::Model>::META,
@@ -280,4 +344,9 @@ pub const ALL: &[dorm::model::ModelMeta] = &[
     <archive::Archive as dorm::Model>::META,
     <Profile as dorm::Model>::META,
     <Counter as dorm::Model>::META,
+    <Post as dorm::Model>::META,
+    <Comment as dorm::Model>::META,
+    <User as dorm::Model>::META,
+    <UserParent as dorm::Model>::META,
+    <Contact as dorm::Model>::META,
 ];
