@@ -66,13 +66,12 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 ),
                 name_count__gt = 1
             );
-            let names: Vec<String> = duplicates
-                .fetch(conn)?
-                .into_iter()
-                .map(|(name, _)| name)
-                .collect();
-            let users = dorm::order_by!(filter!(User::objects(), last_name__in = names), username)
-                .fetch(conn)?;
+            // The grouped values that pass the HAVING, as a subquery: one query in all.
+            let users = dorm::order_by!(
+                filter!(User::objects(), last_name__in = duplicates.keys()),
+                username
+            )
+            .fetch(conn)?;
             Ok(users.into_iter().map(|u| u.username).collect::<Vec<_>>())
         },
     )?;

@@ -7,6 +7,7 @@
 mod aggregation;
 mod data_modeling;
 mod errors;
+mod expressions;
 mod lookups;
 mod querying;
 mod relations;
@@ -27,6 +28,7 @@ pub fn run_all(conn: &mut Connection) -> Result<usize> {
     querying::run(&mut book)?;
     lookups::run(&mut book)?;
     aggregation::run(&mut book)?;
+    expressions::run(&mut book)?;
     updating::run(&mut book)?;
     errors::run(&mut book)?;
     Ok(book.count)

@@ -360,9 +360,10 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 ..Default::default()
             };
             Restaurant::objects().create(conn, restaurant.clone())?;
-            // A second restaurant on the same place breaks the one-to-one rule.
-            let second = Restaurant::objects()
-                .create(conn, restaurant)
+            // A second restaurant on the same place breaks the one-to-one rule; `atomic` keeps
+            // the failure to itself (a savepoint), so the queries after it still run on
+            // PostgreSQL.
+            let second = dorm::atomic(conn, |c| Restaurant::objects().create(c, restaurant))
                 .map(|_| ())
                 .map_err(|e| e.to_string());
             let places_with_pizza =
