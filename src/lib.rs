@@ -71,7 +71,19 @@ pub use dorm_macros::{
 /// Everything a module that declares models and runs queries needs, in one `use`.
 pub mod prelude {
     pub use crate::aggregates::{Avg, Count, Max, Min, StdDev, Sum, Variance};
-    pub use crate::expressions::{Value, F};
+    pub use crate::expressions::functions::{
+        Abs, Cast, Coalesce, Coalesce3, Concat, Concat3, Concat4, DatePart, Extract, ExtractDay,
+        ExtractHour, ExtractIsoWeekDay, ExtractIsoYear, ExtractMinute, ExtractMonth,
+        ExtractQuarter, ExtractSecond, ExtractWeek, ExtractWeekDay, ExtractYear, Greatest,
+        Greatest3, LTrim, Least, Least3, Length, Lower, Now, RTrim, Replace, Round, Substr,
+        SubstrFrom, Trim, Trunc, TruncDate, TruncDay, TruncHour, TruncKind, TruncMinute,
+        TruncMonth, TruncQuarter, TruncWeek, TruncYear, Upper,
+    };
+    pub use crate::expressions::{
+        Case, CumeDist, DenseRank, Exists, Lag, Lead, Ntile, OuterRef, PercentRank, Rank,
+        RowNumber, Subquery, Value, When, Window, F,
+    };
+    pub use crate::lookups::DynQ;
     pub use crate::fields::{Auto, Choices as _};
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
