@@ -83,8 +83,8 @@ pub mod prelude {
         Case, CumeDist, DenseRank, Exists, Lag, Lead, Ntile, OuterRef, PercentRank, Rank,
         RowNumber, Subquery, Value, When, Window, F,
     };
-    pub use crate::lookups::DynQ;
     pub use crate::fields::{Auto, Choices as _};
+    pub use crate::lookups::DynQ;
     pub use crate::model::{Instance as _, Model as _};
     pub use crate::{
         abstract_model, aggregate, annotate, defer, distinct_on, exclude, extends, field, filter,

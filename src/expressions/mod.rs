@@ -14,21 +14,20 @@ pub mod conditions;
 pub mod functions;
 pub mod scope;
 pub mod subquery;
-pub mod window;
 mod value;
+pub mod window;
 
-pub use case::{Case, UpdateExpr, When};
-pub use window::{CumeDist, DenseRank, Lag, Lead, Ntile, PercentRank, Rank, RowNumber, Window};
 pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
+pub use case::{Case, UpdateExpr, When};
 pub use conditions::{BoolSqlType, Condition};
-pub use subquery::{Exists, OuterRef, Subquery};
 pub use scope::{
-    After, AsGroupKeys, Before, Chain, KeyExpr, KeyPosition,
-    AggregateKind, Annotation, AnnotationList, Append, ByRef, ConstKind, Find, Groups,
-    InAnnotations, InModel, MixKind, NoAnnotations, NotAggregate, Ref, Resolve, RowKind, Rows,
-    Scope, ScopeName, Selected, Totals,
+    After, AggregateKind, Annotation, AnnotationList, Append, AsGroupKeys, Before, ByRef, Chain,
+    ConstKind, Find, Groups, InAnnotations, InModel, KeyExpr, KeyPosition, MixKind, NoAnnotations,
+    NotAggregate, Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
 };
+pub use subquery::{Exists, OuterRef, Subquery};
 pub use value::{Argument, Bound, Dialect, ExprArg, Literal, LoadsAs, Value, ValueArg, ValueIndex};
+pub use window::{CumeDist, DenseRank, Lag, Lead, Ntile, PercentRank, Rank, RowNumber, Window};
 
 use std::marker::PhantomData;
 

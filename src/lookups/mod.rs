@@ -66,8 +66,8 @@ mod transforms;
 pub use combine::{
     And, AndOp, BoolLiteral, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp, XorOp,
 };
-pub use dynamic::DynQ;
 pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range, SubqueryOf};
+pub use dynamic::DynQ;
 #[cfg(feature = "sqlite")]
 pub(crate) use json::register_sqlite_json;
 pub use json::{

@@ -58,10 +58,11 @@ mod update;
 mod values;
 
 pub use annotate::{
-    AddHaving, Aggregates, ByKey, ExprKey, KeyOrder, OrdersByValue, FieldsKey, GroupFilter, GroupKey, Positions, AllColumns, Annotated, AnnotatedQuery, ApplyHaving, GroupAnnotation,
-    GroupKeys, GroupKeysQuery, Grouped, GroupedQuery, HavingBy, NoHaving, PendingAggregate,
-    PickAnnotation, PickField, Projection, ProjectionQuery, RowAnnotation, ScopedColumns,
-    ScopedOrder, ScopedOrderExpr, TotalAggregate, TotalsFrom, ValuesOf,
+    AddHaving, Aggregates, AllColumns, Annotated, AnnotatedQuery, ApplyHaving, ByKey, ExprKey,
+    FieldsKey, GroupAnnotation, GroupFilter, GroupKey, GroupKeys, GroupKeysQuery, Grouped,
+    GroupedQuery, HavingBy, KeyOrder, NoHaving, OrdersByValue, PendingAggregate, PickAnnotation,
+    PickField, Positions, Projection, ProjectionQuery, RowAnnotation, ScopedColumns, ScopedOrder,
+    ScopedOrderExpr, TotalAggregate, TotalsFrom, ValuesOf,
 };
 pub use combine::{Combined, InQuery, InSubquery};
 pub use deferred::{

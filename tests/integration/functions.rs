@@ -1,6 +1,8 @@
 //! Database functions (`dorm::expressions::functions`): the same results on every backend,
 //! in `annotate!`, `values!`, `filter!`, `order_by!` and inside aggregates; custom functions
 //! declared with `dorm::function!`; and `StdDev`/`Variance` on SQLite.
+// Rows of several annotations are tuples by design.
+#![allow(clippy::type_complexity)]
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use dorm::expressions::functions::*;
