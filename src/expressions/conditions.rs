@@ -7,7 +7,6 @@
 
 use std::marker::PhantomData;
 
-use diesel::sql_types::{Bool, Nullable};
 use diesel::ExpressionMethods;
 
 use super::scope::{MixKind, Ref, Resolve, RowKind, Scope};
@@ -106,11 +105,11 @@ where
     }
 }
 
-/// Lookups that only the model's own fields have (text, JSON, null tests), and lookups on a
-/// transform (`pub_date__year`), keep their meaning on the model.
-macro_rules! own_lookups {
-    ($($kind:ty),*) => {$(
-        impl<Sc, N, V> Condition<Sc, Own> for Lookup<N, $kind, V>
+/// A condition that keeps its meaning on the model: the model's own [`Predicate`] (index
+/// `$index`), for the type `$t` with generics `$g`.
+macro_rules! on_the_model {
+    ($($index:ident: $t:ty [$($g:ident),*]),* $(,)?) => {$(
+        impl<Sc, $($g),*> Condition<Sc, $index> for $t
         where
             Sc: Scope,
             Self: Predicate<Sc::Model>,
@@ -124,57 +123,32 @@ macro_rules! own_lookups {
         }
     )*};
 }
-own_lookups!(
-    IExact,
-    Contains,
-    IContains,
-    StartsWith,
-    IStartsWith,
-    EndsWith,
-    IEndsWith,
-    Regex,
-    IRegex,
-    IsNull,
-    HasKey,
-    HasKeys,
-    HasAnyKeys,
-    ContainedBy
-);
 
 /// Index: a lookup on a transform of a field.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OnTransform;
 
-impl<Sc, A, T, K, V> Condition<Sc, OnTransform> for Lookup<Transformed<A, T>, K, V>
-where
-    Sc: Scope,
-    Self: Predicate<Sc::Model>,
-    <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
-{
-    type Expr = <Self as Predicate<Sc::Model>>::Expr;
-    type Kind = RowKind;
-    fn condition(self, _: &Sc::Cx) -> Self::Expr {
-        self.build()
-    }
-}
-
-macro_rules! own_conditions {
-    ($($t:ident<$($g:ident),*>),*) => {$(
-        impl<Sc, $($g),*> Condition<Sc, Own> for $t<$($g),*>
-        where
-            Sc: Scope,
-            Self: Predicate<Sc::Model>,
-            <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
-        {
-            type Expr = <Self as Predicate<Sc::Model>>::Expr;
-            type Kind = RowKind;
-            fn condition(self, _: &Sc::Cx) -> Self::Expr {
-                self.build()
-            }
-        }
-    )*};
-}
-own_conditions!(PathLookup<H, Inner>, NameIsNull<N>);
+// Lookups that only the model's own fields have (text, JSON, null tests), lookups on a
+// transform (`pub_date__year`) and lookups across relations keep their meaning on the model.
+on_the_model!(
+    Own: Lookup<N, IExact, V> [N, V],
+    Own: Lookup<N, Contains, V> [N, V],
+    Own: Lookup<N, IContains, V> [N, V],
+    Own: Lookup<N, StartsWith, V> [N, V],
+    Own: Lookup<N, IStartsWith, V> [N, V],
+    Own: Lookup<N, EndsWith, V> [N, V],
+    Own: Lookup<N, IEndsWith, V> [N, V],
+    Own: Lookup<N, Regex, V> [N, V],
+    Own: Lookup<N, IRegex, V> [N, V],
+    Own: Lookup<N, IsNull, V> [N, V],
+    Own: Lookup<N, HasKey, V> [N, V],
+    Own: Lookup<N, HasKeys, V> [N, V],
+    Own: Lookup<N, HasAnyKeys, V> [N, V],
+    Own: Lookup<N, ContainedBy, V> [N, V],
+    OnTransform: Lookup<Transformed<A, T>, K, V> [A, T, K, V],
+    Own: PathLookup<H, Inner> [H, Inner],
+    Own: NameIsNull<N> [N],
+);
 
 impl<Sc: Scope, P: Condition<Sc, I>, I> Condition<Sc, Q<I>> for Q<P> {
     type Expr = P::Expr;
@@ -216,8 +190,3 @@ where
         IsNotTrue(self.0.condition(cx))
     }
 }
-
-/// Conditions are boolean: `Bool` or `Nullable<Bool>`.
-pub trait BoolSqlType {}
-impl BoolSqlType for Bool {}
-impl BoolSqlType for Nullable<Bool> {}

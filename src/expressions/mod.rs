@@ -19,11 +19,11 @@ pub mod window;
 
 pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
 pub use case::{Case, UpdateExpr, When};
-pub use conditions::{BoolSqlType, Condition};
+pub use conditions::Condition;
 pub use scope::{
     After, AggregateKind, Annotation, AnnotationList, Append, AsGroupKeys, Before, ByRef, Chain,
-    ConstKind, Find, Groups, InAnnotations, InModel, KeyExpr, KeyPosition, MixKind, NoAnnotations,
-    NotAggregate, Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
+    ConstKind, Find, Groups, InAnnotations, InModel, KeyExpr, MixKind, NoAnnotations, NotAggregate,
+    Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
 };
 pub use subquery::{Exists, OuterRef, Subquery};
 pub use value::{Argument, Bound, Dialect, ExprArg, Literal, LoadsAs, Value, ValueArg, ValueIndex};
