@@ -1495,13 +1495,20 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
     let insert_body = if pk_is_auto {
         let with_pk = insert_stmt(true, false);
         let returning = insert_stmt(false, true);
+        let plain = insert_stmt(false, false);
         quote! {
             match ::dorm::Model::pk(self) {
                 ::core::option::Option::Some(__pk) => {
                     #with_pk;
                 }
                 ::core::option::Option::None => {
-                    let __pk = #returning;
+                    // SQLite: the key is the connection's last rowid (RETURNING costs more there).
+                    let __pk = if <__Conn as ::dorm::db::InsertedKeys>::CONSECUTIVE_ROWIDS {
+                        #plain;
+                        ::dorm::db::last_key(conn)?
+                    } else {
+                        #returning
+                    };
                     ::dorm::Model::set_pk(self, __pk);
                 }
             }
@@ -1562,10 +1569,18 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
                             // SQLite: one INSERT gives its rows consecutive rowids (AUTOINCREMENT,
                             // one writer), so the keys follow from the last one; RETURNING would
                             // buffer every row first.
-                            let __n = diesel::insert_into(#module::table).values(values).execute(conn)?;
+                            // A single row is inserted as one (a statement with a static query
+                            // id, prepared once per connection); several as a batch.
+                            let __n = match <[_; 1]>::try_from(values) {
+                                ::core::result::Result::Ok([one]) => diesel::insert_into(#module::table).values(one).execute(conn)?,
+                                ::core::result::Result::Err(values) => diesel::insert_into(#module::table).values(values).execute(conn)?,
+                            };
                             ::dorm::db::consecutive_keys(conn, __n)?
                         } else {
-                            diesel::insert_into(#module::table).values(values).returning(#module::#pk_ident).get_results(conn)?
+                            match <[_; 1]>::try_from(values) {
+                                ::core::result::Result::Ok([one]) => diesel::insert_into(#module::table).values(one).returning(#module::#pk_ident).get_results(conn)?,
+                                ::core::result::Result::Err(values) => diesel::insert_into(#module::table).values(values).returning(#module::#pk_ident).get_results(conn)?,
+                            }
                         }
                     };
                     for (r, pk) in chunk.iter_mut().zip(__pks) {

@@ -397,6 +397,19 @@ macro_rules! workloads_for {
                                     .unwrap();
                             }
                         }),
+                        Impl::new("diesel, RETURNING id", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                let rows = new_users(n, |_| Some("hair_color"));
+                                let ids: Vec<i32> = diesel::insert_into(hand::users::table)
+                                    .values(rows)
+                                    .returning(hand::users::id)
+                                    .get_results(c)
+                                    .unwrap();
+                                std::hint::black_box(ids);
+                            }
+                        }),
                     ];
                     if pg_cell.borrow().is_some() {
                         let sql = format!(

@@ -5,6 +5,10 @@
 //! test count queries: [`capture_queries`] records the SQL of every query the current thread
 //! runs inside the closure (Django's `CaptureQueriesContext`), which is how dorm's own tests
 //! prove that there is no N+1.
+//!
+//! The key read that follows an insert on SQLite (`SELECT last_insert_rowid()`, a value the
+//! connection holds, what Python's `cursor.lastrowid` reads without a query) is neither logged
+//! nor counted: `create()` is one query, as in Django.
 
 use std::cell::RefCell;
 use std::time::Instant;
@@ -41,6 +45,9 @@ impl Instrumentation for QueryLogger {
             InstrumentationEvent::FinishQuery { query, error, .. } => {
                 let elapsed = self.started.take().map(|s| s.elapsed()).unwrap_or_default();
                 let sql = query.to_string();
+                if sql.split(" -- binds:").next() == Some(super::keys::LAST_ROWID_SQL) {
+                    return;
+                }
                 let params = if logging {
                     count_binds(&format!("{query:?}"))
                 } else {

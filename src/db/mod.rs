@@ -15,7 +15,7 @@ mod pool;
 mod transaction;
 
 pub use connection::{Backend, Connection, Execute, Executor, Load, LoadIter, Vendor};
-pub use keys::{consecutive_keys, InsertedKeys};
+pub use keys::{consecutive_keys, last_key, InsertedKeys};
 pub use pool::{Pool, PoolOptions, PooledConnection};
 pub use transaction::atomic;
 
