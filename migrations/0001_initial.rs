@@ -749,4 +749,5 @@ pub const MIGRATION: Migration = Migration {
         Operation::CreateModel(SENTPUSHNOTIFICATION),
         Operation::CreateModel(TEMPUSER),
     ],
+    replaces: &[],
 };

@@ -11,4 +11,5 @@ pub const MIGRATION: Migration = Migration {
         sql: "CREATE VIEW temp_user AS SELECT id, first_name FROM scrapbook_user WHERE is_active = TRUE AND is_staff = FALSE",
         reverse_sql: Some("DROP VIEW temp_user"),
     }],
+    replaces: &[],
 };

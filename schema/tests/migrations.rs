@@ -19,6 +19,7 @@ fn migrations_match_models() {
             name: "0001_initial",
             dependencies: &[],
             operations: ops,
+            replaces: &[],
         };
         let source = writer::migration_source(&expected);
         if std::env::var_os("DORM_WRITE_MIGRATION").is_some() {

@@ -50,25 +50,15 @@ fn run_sql<DB: Backend>(
 
 impl<DB: Backend> diesel::migration::Migration<DB> for Step {
     fn run(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
-        for op in self.migration.operations {
-            run_sql(conn, &op.forwards_sql(self.vendor))?;
+        for sql in sql_for(&self.migration, self.vendor).map_err(|e| -> BoxError { e.to_string().into() })? {
+            run_sql(conn, &[sql])?;
         }
         Ok(())
     }
 
     fn revert(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
-        for op in self.migration.operations.iter().rev() {
-            let sql = op.backwards_sql(self.vendor).ok_or_else(|| -> BoxError {
-                format!(
-                    "Operation `{}` in {} is not reversible",
-                    op.describe(),
-                    self.version
-                )
-                .into()
-            })?;
-            run_sql(conn, &sql)?;
-        }
-        Ok(())
+        let _ = conn;
+        Err(format!("{} cannot be reverted yet", self.version).into())
     }
 
     fn metadata(&self) -> &dyn MigrationMetadata {
@@ -103,7 +93,7 @@ impl<DB: Backend> MigrationSource<DB> for Source<'_> {
     }
 }
 
-fn migration_error(version: impl Into<String>, err: impl std::fmt::Display) -> Error {
+pub(crate) fn migration_error(version: impl Into<String>, err: impl std::fmt::Display) -> Error {
     Error::Migration {
         migration: version.into(),
         message: err.to_string(),
@@ -164,12 +154,15 @@ pub fn applied_migrations<C: Executor>(conn: &mut C) -> Result<Vec<String>> {
 }
 
 /// The SQL `migration` runs on `vendor`, statement by statement (Django's `sqlmigrate`).
-pub fn sql_for(migration: &Migration, vendor: Vendor) -> Vec<String> {
-    migration
-        .operations
-        .iter()
-        .flat_map(|op| op.forwards_sql(vendor))
-        .collect()
+pub fn sql_for(migration: &Migration, vendor: Vendor) -> Result<Vec<String>> {
+    let mut state = crate::migrations::ProjectState::new();
+    let mut out = Vec::new();
+    for op in migration.operations {
+        let before = state.clone();
+        op.state_forwards(migration.app_label, &mut state)?;
+        out.extend(op.database_forwards(migration.app_label, vendor, &before, &state)?);
+    }
+    Ok(out)
 }
 
 /// Creates the tables of `models` directly, in one transaction, without recording a migration:

@@ -27,12 +27,12 @@
 //!     verbose_name: "reporter",
 //!     many_to_many: &[],
 //! };
-//! const MIGRATIONS: &[Migration] = &[Migration {
-//!     app_label: "news",
-//!     name: "0001_initial",
-//!     dependencies: &[],
-//!     operations: &[Operation::CreateModel(REPORTER)],
-//! }];
+//! const MIGRATIONS: &[Migration] = &[Migration::new(
+//!     "news",
+//!     "0001_initial",
+//!     &[],
+//!     &[Operation::CreateModel(REPORTER)],
+//! )];
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
@@ -43,9 +43,13 @@
 //! ```
 
 mod executor;
+pub mod graph;
 mod operations;
 pub mod schema_editor;
+pub mod state;
 pub mod writer;
 
 pub use executor::{applied_migrations, create_tables, migrate, sql_for};
-pub use operations::{Migration, Operation};
+pub use graph::MigrationGraph;
+pub use operations::{noop, Migration, Operation, RustCode};
+pub use state::{ModelState, ProjectState};

@@ -3,8 +3,12 @@
 //! ever reaches this text.
 
 use crate::db::Vendor;
+use crate::error::Result;
 use crate::fields::{FieldKind, FieldMeta};
 use crate::model::ModelMeta;
+
+use super::state::{state_error, ProjectState};
+use super::Operation;
 
 /// Renders DDL for one backend.
 #[derive(Debug, Clone, Copy)]
@@ -194,6 +198,57 @@ impl SchemaEditor {
             quote_name(model.db_table)
         ));
         out
+    }
+}
+
+impl SchemaEditor {
+    /// The SQL of `op` (an operation of `app_label`) taking the database from `before` to
+    /// `after`.
+    pub fn forwards(
+        &self,
+        op: &Operation,
+        app_label: &str,
+        before: &ProjectState,
+        after: &ProjectState,
+    ) -> Result<Vec<String>> {
+        let _ = (app_label, before, after);
+        Ok(match op {
+            Operation::CreateModel(m) if m.managed => self.create_model(m),
+            Operation::CreateModel(_) => Vec::new(),
+            Operation::RunSql { sql, .. } => vec![sql.to_string()],
+            Operation::RunRust { .. } => Vec::new(),
+            other => return Err(state_error(format!("not rendered yet: {}", other.describe()))),
+        })
+    }
+
+    /// The SQL undoing `op`, from `after` back to `before`.
+    pub fn backwards(
+        &self,
+        op: &Operation,
+        app_label: &str,
+        before: &ProjectState,
+        after: &ProjectState,
+    ) -> Result<Vec<String>> {
+        let _ = (app_label, before, after);
+        Ok(match op {
+            Operation::CreateModel(m) if m.managed => self.delete_model(m),
+            Operation::CreateModel(_) => Vec::new(),
+            Operation::RunSql {
+                reverse_sql: Some(sql),
+                ..
+            } => vec![sql.to_string()],
+            Operation::RunRust {
+                reverse_code: Some(_),
+                ..
+            } => Vec::new(),
+            other if !other.reversible() => {
+                return Err(state_error(format!(
+                    "Operation `{}` is not reversible",
+                    other.describe()
+                )))
+            }
+            other => return Err(state_error(format!("not rendered yet: {}", other.describe()))),
+        })
     }
 }
 

@@ -165,16 +165,14 @@ pub fn migration_source(migration: &Migration) -> String {
                 ops.push(format!("Operation::CreateModel({konst})"));
             }
             Operation::DeleteModel(m) => {
-                let _ = writeln!(s);
-                let konst = format!("DELETED_{}", m.name.to_uppercase());
-                let _ = writeln!(s, "const {konst}: ModelMeta = {};", model_source(m));
-                ops.push(format!("Operation::DeleteModel({konst})"));
+                ops.push(format!("Operation::DeleteModel({m:?})"));
             }
             Operation::RunSql { sql, reverse_sql } => {
                 ops.push(format!(
                     "Operation::RunSql {{ sql: {sql:?}, reverse_sql: {reverse_sql:?} }}"
                 ));
             }
+            other => ops.push(format!("{other:?}")),
         }
     }
     let deps: Vec<String> = migration
@@ -193,6 +191,7 @@ pub fn migration_source(migration: &Migration) -> String {
         let _ = writeln!(s, "        {op},");
     }
     let _ = writeln!(s, "    ],");
+    let _ = writeln!(s, "    replaces: &[],");
     let _ = writeln!(s, "}};");
     s
 }
