@@ -27,7 +27,7 @@ const USER: ModelMeta = ModelMeta {
             .default(DefaultMeta::Literal("true"))
             .verbose_name("is active"),
         FieldMeta::new("date_joined", FieldKind::DateTimeField)
-            .default(DefaultMeta::Callable("dorm::fields::now()"))
+            .default(DefaultMeta::Callable(dorm::fn_ref!(dorm::fields::now())))
             .verbose_name("date joined"),
         FieldMeta::new("last_login", FieldKind::DateTimeField)
             .null()
@@ -91,7 +91,7 @@ const VENUE: ModelMeta = ModelMeta {
             .null()
             .max_length(100)
             .verbose_name("photo file")
-            .upload_to("venue_directory_path"),
+            .upload_to(dorm::fn_ref!(crate::models::venue_directory_path)),
     ],
     constraints: &[],
     indexes: &[],
@@ -125,7 +125,7 @@ const EXPERIENCE: ModelMeta = ModelMeta {
             .null()
             .max_length(100)
             .verbose_name("photo file")
-            .upload_to("venue_directory_path"),
+            .upload_to(dorm::fn_ref!(crate::models::venue_directory_path)),
     ],
     constraints: &[],
     indexes: &[],
@@ -146,7 +146,7 @@ const BLOGPOST: ModelMeta = ModelMeta {
             .null()
             .max_length(100)
             .verbose_name("photo")
-            .upload_to("venue_directory_path"),
+            .upload_to(dorm::fn_ref!(crate::models::venue_directory_path)),
         FieldMeta::new("publisher", FieldKind::ForeignKey)
             .column("publisher_id")
             .null()

@@ -822,7 +822,15 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             }
             Some(other) => {
                 let text = tidy_tokens(&other.to_token_stream().to_string());
-                quote!(::dorm::fields::DefaultMeta::Callable(#text))
+                // A call of a function named without a path is recorded with the module it is
+                // declared in, so migration files can refer to it from anywhere.
+                let local_call = matches!(other, Expr::Call(c) if c.args.is_empty()
+                    && matches!(&*c.func, Expr::Path(p) if p.qself.is_none() && p.path.segments.len() == 1));
+                if local_call {
+                    quote!(::dorm::fields::DefaultMeta::Callable(concat!(module_path!(), "::", #text)))
+                } else {
+                    quote!(::dorm::fields::DefaultMeta::Callable(#text))
+                }
             }
         };
         let choices = if f.kind == Kind::Choices {
@@ -885,7 +893,16 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let upload_to = match &f.opts.upload_to {
             Some(p) => {
                 let text = tidy_tokens(&p.to_token_stream().to_string());
-                quote!(::core::option::Option::Some(#text))
+                // Recorded with its crate and module (`scrapbook::models::venue_directory_path`):
+                // what `dorm::fn_ref!` gives in a migration file.
+                if p.leading_colon.is_none() && p.segments.len() == 1 {
+                    quote!(::core::option::Option::Some(concat!(module_path!(), "::", #text)))
+                } else if let Some(rest) = text.strip_prefix("crate::") {
+                    let rest = format!("::{rest}");
+                    quote!(::core::option::Option::Some(concat!(env!("CARGO_CRATE_NAME"), #rest)))
+                } else {
+                    quote!(::core::option::Option::Some(#text))
+                }
             }
             None => quote!(::core::option::Option::None),
         };

@@ -42,9 +42,14 @@
 //! # Ok(()) }
 //! ```
 
+pub mod autodetector;
 mod executor;
 pub mod graph;
+pub mod inspectdb;
+pub mod introspection;
+pub mod model_source;
 mod operations;
+pub mod optimizer;
 pub mod schema_editor;
 pub mod state;
 pub mod writer;
@@ -53,3 +58,39 @@ pub use executor::{applied_migrations, create_tables, migrate, sql_for};
 pub use graph::MigrationGraph;
 pub use operations::{noop, Migration, Operation, RustCode};
 pub use state::{ModelState, ProjectState};
+
+/// A function's path as the string a model's metadata stores (`upload_to`, a callable
+/// `default`), checked by the compiler: migration files write `fn_ref!(crate::models::
+/// venue_directory_path)`, so renaming the function breaks the build, not a deployed
+/// migration (the scrap book's "Danger" note). `crate` becomes the crate's name, as the
+/// derive records it; a trailing `()` marks a callable default.
+///
+/// ```
+/// pub fn today() -> chrono::NaiveDate { chrono::NaiveDate::MIN }
+/// const DEFAULT: &str = dorm::fn_ref!(crate::today());
+/// assert!(DEFAULT.ends_with("::today()"));
+/// assert_eq!(dorm::fn_ref!(dorm::fields::now()), "dorm::fields::now()");
+/// ```
+#[macro_export]
+macro_rules! fn_ref {
+    (crate $(:: $seg:ident)+ ()) => {{
+        #[allow(unused_imports)]
+        use crate $(:: $seg)+ as _;
+        concat!(env!("CARGO_CRATE_NAME") $(, "::", stringify!($seg))+, "()")
+    }};
+    (crate $(:: $seg:ident)+) => {{
+        #[allow(unused_imports)]
+        use crate $(:: $seg)+ as _;
+        concat!(env!("CARGO_CRATE_NAME") $(, "::", stringify!($seg))+)
+    }};
+    ($first:ident $(:: $seg:ident)* ()) => {{
+        #[allow(unused_imports)]
+        use $first $(:: $seg)* as _;
+        concat!(stringify!($first) $(, "::", stringify!($seg))*, "()")
+    }};
+    ($first:ident $(:: $seg:ident)*) => {{
+        #[allow(unused_imports)]
+        use $first $(:: $seg)* as _;
+        concat!(stringify!($first) $(, "::", stringify!($seg))*)
+    }};
+}

@@ -153,7 +153,10 @@ fn meta_describes_the_model() {
     );
     assert!(meta.field("maybe_at").unwrap().null);
     assert!(meta.field("created_at").unwrap().auto_now_add);
-    assert_eq!(meta.field("photo").unwrap().upload_to, Some("upload_path"));
+    assert_eq!(
+        meta.field("photo").unwrap().upload_to,
+        Some("integration::common::models::upload_path")
+    );
     assert_eq!(<Person as dorm::Model>::META.ordering, &["-age", "name"]);
     assert_eq!(
         <Product as dorm::Model>::META.constraints[0].fields,

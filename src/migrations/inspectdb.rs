@@ -1,0 +1,1 @@
+//! `inspectdb`: model source for the tables and views of an existing database.
