@@ -46,6 +46,8 @@ pub mod error;
 pub mod expressions;
 pub mod fields;
 pub mod lookups;
+#[cfg(feature = "manage")]
+pub mod manage;
 pub mod migrations;
 pub mod model;
 pub mod names;

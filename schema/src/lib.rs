@@ -10,3 +10,15 @@ pub mod seed;
 /// The scrap book's migrations, from the workspace's `migrations/` folder.
 #[path = "../../migrations/mod.rs"]
 pub mod migrations;
+
+/// The app as `dorm::manage` sees it: `cargo run -p scrapbook -- <command>` is its
+/// `manage.py` (`makemigrations`, `migrate`, `showmigrations`, `sqlmigrate`,
+/// `squashmigrations`, `inspectdb`).
+pub static APP: dorm::manage::App = dorm::manage::App {
+    label: "scrapbook",
+    crate_name: env!("CARGO_CRATE_NAME"),
+    models: models::ALL,
+    migrations: migrations::MIGRATIONS,
+    migrations_dir: concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations"),
+    default_database_url: "sqlite://scrapbook.sqlite3",
+};

@@ -1,10 +1,16 @@
 //! `cargo run -p scrapbook`: migrates the demo database (`DATABASE_URL`, or
 //! `sqlite://scrapbook.sqlite3`), loads the sample rows once, and runs every recipe of the
 //! Django ORM scrap book, printing each one's SQL and result.
+//!
+//! `cargo run -p scrapbook -- <command>` is the app's `manage.py` instead (`makemigrations`,
+//! `migrate`, `showmigrations`, `sqlmigrate`, `squashmigrations`, `inspectdb`; `--help`).
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if std::env::args_os().len() > 1 {
+        return dorm::manage::main(&scrapbook::APP);
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -346,8 +346,91 @@ macro_rules! any_connection_impls {
         }
     };
 }
+/// A connection known only as an executor (a data migration's `&mut dyn Executor`) runs a
+/// query on whichever backend it turns out to be, like [`Connection`].
+macro_rules! dyn_executor_impls {
+    ($($conn:ty => $variant:ident),+) => {
+        impl<'q, Q, U> Load<'q, Q, U> for dyn Executor + '_
+        where
+            $($conn: Load<'q, Q, U>,)+
+        {
+            fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
+                match self.backend() {
+                    $(Backend::$variant(c) => c.load_rows(query),)+
+                }
+            }
+            fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
+                match self.backend() {
+                    $(Backend::$variant(c) => c.load_first(query),)+
+                }
+            }
+        }
+        impl<'q, Q, U> LoadIter<'q, Q, U> for dyn Executor + '_
+        where
+            $($conn: LoadIter<'q, Q, U>,)+
+        {
+            fn load_iter_rows<'c>(&'c mut self, query: Q) -> QueryResult<Box<dyn Iterator<Item = QueryResult<U>> + 'c>>
+            where
+                Q: 'c,
+                U: 'c,
+                'q: 'c,
+            {
+                match self.backend() {
+                    $(Backend::$variant(c) => c.load_iter_rows(query),)+
+                }
+            }
+        }
+        impl<Q> Execute<Q> for dyn Executor + '_
+        where
+            $($conn: Execute<Q>,)+
+        {
+            fn execute_query(&mut self, query: Q) -> QueryResult<usize> {
+                match self.backend() {
+                    $(Backend::$variant(c) => c.execute_query(query),)+
+                }
+            }
+        }
+    };
+}
 #[cfg(all(feature = "sqlite", feature = "postgres"))]
 any_connection_impls!(SqliteConnection => Sqlite, PgConnection => Postgres);
+#[cfg(all(feature = "sqlite", feature = "postgres"))]
+dyn_executor_impls!(SqliteConnection => Sqlite, PgConnection => Postgres);
+#[cfg(all(feature = "sqlite", not(feature = "postgres")))]
+dyn_executor_impls!(SqliteConnection => Sqlite);
+#[cfg(all(not(feature = "sqlite"), feature = "postgres"))]
+dyn_executor_impls!(PgConnection => Postgres);
+
+/// A re-borrowed connection runs what the connection runs (`&mut conn` where `conn` is
+/// already a `&mut dyn Executor`).
+impl<'q, Q, U, T: Load<'q, Q, U> + ?Sized> Load<'q, Q, U> for &mut T {
+    fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
+        (**self).load_rows(query)
+    }
+    fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
+        (**self).load_first(query)
+    }
+}
+
+impl<'q, Q, U, T: LoadIter<'q, Q, U> + ?Sized> LoadIter<'q, Q, U> for &mut T {
+    fn load_iter_rows<'c>(
+        &'c mut self,
+        query: Q,
+    ) -> QueryResult<Box<dyn Iterator<Item = QueryResult<U>> + 'c>>
+    where
+        Q: 'c,
+        U: 'c,
+        'q: 'c,
+    {
+        (**self).load_iter_rows(query)
+    }
+}
+
+impl<Q, T: Execute<Q> + ?Sized> Execute<Q> for &mut T {
+    fn execute_query(&mut self, query: Q) -> QueryResult<usize> {
+        (**self).execute_query(query)
+    }
+}
 #[cfg(all(feature = "sqlite", not(feature = "postgres")))]
 any_connection_impls!(SqliteConnection => Sqlite);
 #[cfg(all(not(feature = "sqlite"), feature = "postgres"))]

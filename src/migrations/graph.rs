@@ -239,10 +239,7 @@ impl MigrationGraph {
 mod tests {
     use super::*;
 
-    const fn m(
-        name: &'static str,
-        deps: &'static [(&'static str, &'static str)],
-    ) -> Migration {
+    const fn m(name: &'static str, deps: &'static [(&'static str, &'static str)]) -> Migration {
         Migration::new("app", name, deps, &[])
     }
 

@@ -54,7 +54,11 @@ pub mod schema_editor;
 pub mod state;
 pub mod writer;
 
-pub use executor::{applied_migrations, create_tables, migrate, sql_for};
+pub use executor::{
+    applied_migrations, create_tables, diesel_source, migrate, migrate_with, plan, show_migrations,
+    sql_for, sqlmigrate, Direction, MigrateOptions, MigrateReport, MigrationEvent, MigrationStatus,
+    PlanStep, CHECKSUM_TABLE, LEDGER_TABLE,
+};
 pub use graph::MigrationGraph;
 pub use operations::{noop, Migration, Operation, RustCode};
 pub use state::{ModelState, ProjectState};
@@ -66,10 +70,15 @@ pub use state::{ModelState, ProjectState};
 /// derive records it; a trailing `()` marks a callable default.
 ///
 /// ```
-/// pub fn today() -> chrono::NaiveDate { chrono::NaiveDate::MIN }
+/// pub fn today() -> chrono::NaiveDate {
+///     chrono::NaiveDate::MIN
+/// }
 /// const DEFAULT: &str = dorm::fn_ref!(crate::today());
-/// assert!(DEFAULT.ends_with("::today()"));
-/// assert_eq!(dorm::fn_ref!(dorm::fields::now()), "dorm::fields::now()");
+///
+/// fn main() {
+///     assert!(DEFAULT.ends_with("::today()"));
+///     assert_eq!(dorm::fn_ref!(dorm::fields::now()), "dorm::fields::now()");
+/// }
 /// ```
 #[macro_export]
 macro_rules! fn_ref {

@@ -308,9 +308,7 @@ impl Operation {
                     .fields
                     .iter_mut()
                     .find(|f| f.name == field.name)
-                    .ok_or_else(|| {
-                        state_error(format!("{model}.{} does not exist", field.name))
-                    })?;
+                    .ok_or_else(|| state_error(format!("{model}.{} does not exist", field.name)))?;
                 *slot = field;
             }
             Operation::RenameField {
@@ -337,6 +335,10 @@ impl Operation {
                     };
                 }
                 slot.name = new_name;
+                // A verbose name derived from the old name follows the new one.
+                if slot.verbose_name == old_name.replace('_', " ") {
+                    slot.verbose_name = leak(new_name.replace('_', " "));
+                }
                 let rename = |f: &&'static str| -> &'static str {
                     match f.strip_prefix('-') {
                         Some(n) if n == old_name => leak(format!("-{new_name}")),
@@ -345,7 +347,10 @@ impl Operation {
                     }
                 };
                 for i in &mut m.indexes {
-                    if i.fields.iter().any(|f| f.trim_start_matches('-') == old_name) {
+                    if i.fields
+                        .iter()
+                        .any(|f| f.trim_start_matches('-') == old_name)
+                    {
                         i.fields = leak_slice(i.fields.iter().map(rename).collect());
                     }
                 }

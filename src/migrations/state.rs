@@ -192,7 +192,9 @@ impl ProjectState {
 
     /// The models of one app, ordered by name.
     pub fn app_models<'a>(&'a self, app_label: &'a str) -> impl Iterator<Item = &'a ModelState> {
-        self.models.values().filter(move |m| m.app_label == app_label)
+        self.models
+            .values()
+            .filter(move |m| m.app_label == app_label)
     }
 
     /// The model whose table is `db_table`.

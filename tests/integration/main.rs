@@ -17,6 +17,7 @@ mod loading;
 mod lookups;
 mod many_to_many;
 mod migrate;
+mod migrate_schema;
 mod migration_operations;
 mod migrations;
 mod queryset;

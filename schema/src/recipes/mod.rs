@@ -9,6 +9,7 @@ mod data_modeling;
 mod errors;
 mod expressions;
 mod lookups;
+mod migrations;
 mod querying;
 mod relations;
 mod updating;
@@ -24,6 +25,7 @@ pub fn run_all(conn: &mut Connection) -> Result<usize> {
     dorm::apps::populate(crate::models::ALL);
     let mut book = Book { conn, count: 0 };
     data_modeling::run(&mut book)?;
+    migrations::run(&mut book)?;
     relations::run(&mut book)?;
     querying::run(&mut book)?;
     lookups::run(&mut book)?;
@@ -94,6 +96,13 @@ impl Book<'_> {
             Err(e) => println!("    => error: {e}"),
         }
         Ok(())
+    }
+
+    /// Runs `f`, which works on its own (scratch) database, and prints `title` and its
+    /// result without the SQL.
+    pub fn outcome<T: Debug>(&mut self, title: &str, f: impl FnOnce() -> Result<T>) -> Result<()> {
+        let result = f();
+        self.print(title, &[], result)
     }
 
     /// Prints a recipe whose answer is not a query (a declaration, some DDL).

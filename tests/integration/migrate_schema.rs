@@ -1,0 +1,1 @@
+//! migrate_schema tests.
