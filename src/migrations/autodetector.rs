@@ -34,10 +34,12 @@
 //!   editor writes no DDL for them); a change to one is `DeleteModel` + `CreateModel`, never a
 //!   field operation.
 //!
-//! What dorm's operations cannot express yet (Django's `AlterModelTable`, `AlterModelOptions`
-//! for `managed`) is an error that names the model; changes of `ordering` and of a model's
-//! `verbose_name`, which have no effect on the schema, and of a many-to-many field's options
-//! other than its target and `through` model, are not migrated.
+//! - a kept model's new `db_table` is an `AlterModelTable` (foreign keys follow); a change of
+//!   `managed`, `ordering` or `verbose_name` an `AlterModelOptions` (state only), right after
+//!   the renames.
+//!
+//! A many-to-many field's options other than its target and `through` model are not
+//! migrated.
 //!
 //! ```
 //! use dorm::fields::{DefaultMeta, FieldKind, FieldMeta};
@@ -448,6 +450,7 @@ fn abort(app_label: &str, message: String) -> Error {
 #[derive(Default)]
 struct Plan {
     rename_models: Vec<Operation>,
+    alter_models: Vec<Operation>,
     rename_fields: Vec<Operation>,
     creates: Vec<Operation>,
     remove_indexes: Vec<Operation>,
@@ -464,6 +467,7 @@ impl Plan {
     fn into_operations(self) -> Vec<Operation> {
         [
             self.rename_models,
+            self.alter_models,
             self.rename_fields,
             self.creates,
             self.remove_indexes,
@@ -484,8 +488,7 @@ impl Plan {
 /// one-off defaults. See the [module docs](self) for the order and the special cases.
 ///
 /// Errors: a question answered with "quit" (a new `NOT NULL` field without a default, with
-/// [`NonInteractiveQuestioner`]'s defaults), and changes dorm's operations cannot express
-/// (a model's `db_table` or `managed`), each naming the model or field.
+/// [`NonInteractiveQuestioner`]'s defaults), naming the model and field.
 pub fn changes(
     from: &ProjectState,
     to: &ProjectState,
@@ -496,6 +499,8 @@ pub fn changes(
     let mut plan = Plan::default();
     detect_rename_models(&mut work, to, app_label, questioner, &mut plan)?;
     detect_rename_fields(&mut work, to, app_label, questioner, &mut plan)?;
+
+    detect_model_options(&mut work, to, app_label, &mut plan)?;
 
     let added: Vec<ModelState> = to
         .app_models(app_label)
@@ -512,29 +517,11 @@ pub fn changes(
         let Some(old) = work.model(app_label, new.name) else {
             continue;
         };
-        if old.managed != new.managed {
-            return Err(abort(
-                app_label,
-                format!(
-                    "model {app_label}.{} changes `managed` from {} to {}: dorm's migrations have no AlterModelOptions operation yet; change it in the migration files by hand",
-                    new.name, old.managed, new.managed
-                ),
-            ));
-        }
         if !new.managed {
             if old != new {
                 recreated.push(new.clone());
             }
             continue;
-        }
-        if old.db_table != new.db_table {
-            return Err(abort(
-                app_label,
-                format!(
-                    "model {app_label}.{} changes its table from {} to {}: dorm's migrations have no AlterModelTable operation yet",
-                    new.name, old.db_table, new.db_table
-                ),
-            ));
         }
         diff_model(app_label, old, new, questioner, &mut plan)?;
     }
@@ -553,6 +540,54 @@ pub fn changes(
         op.state_forwards(app_label, &mut check)?;
     }
     Ok(ops)
+}
+
+/// Model-level changes of kept models (Django's `generate_altered_db_table`,
+/// `generate_altered_managed` and `generate_altered_options`): a new `db_table` is an
+/// `AlterModelTable`; `managed`, `ordering` or `verbose_name` an `AlterModelOptions`. Both
+/// are applied to `work`, so the field comparison that follows sees relations to the new
+/// table as unchanged.
+fn detect_model_options(
+    work: &mut ProjectState,
+    to: &ProjectState,
+    app_label: &str,
+    plan: &mut Plan,
+) -> Result<()> {
+    let kept: Vec<(ModelState, ModelState)> = to
+        .app_models(app_label)
+        .filter_map(|new| Some((work.model(app_label, new.name)?.clone(), new.clone())))
+        .collect();
+    for (old, new) in kept {
+        let mut ops = Vec::new();
+        if old.db_table != new.db_table {
+            ops.push(Operation::AlterModelTable {
+                model: new.name,
+                table: new.db_table,
+            });
+        }
+        if old.managed != new.managed
+            || old.ordering != new.ordering
+            || old.verbose_name != new.verbose_name
+        {
+            ops.push(Operation::AlterModelOptions {
+                model: new.name,
+                managed: new.managed,
+                ordering: leak_list(&new.ordering),
+                verbose_name: new.verbose_name,
+            });
+        }
+        for op in ops {
+            op.state_forwards(app_label, work)?;
+            plan.alter_models.push(op);
+        }
+    }
+    Ok(())
+}
+
+/// A state's list as the `&'static` slice an operation holds (written into a migration file
+/// right after; one small list per changed model, per run).
+fn leak_list(items: &[&'static str]) -> &'static [&'static str] {
+    Box::leak(items.to_vec().into_boxed_slice())
 }
 
 /// The field with its relation's target blanked: Django compares models for renames without
@@ -2021,27 +2056,6 @@ mod tests {
     }
 
     #[test]
-    fn changes_dorm_cannot_express_are_errors() {
-        let venue = model("Venue", &[]);
-        let mut moved = venue.clone();
-        moved.db_table = "venues";
-        let err = detect(
-            &[venue.clone()],
-            &[moved],
-            &mut NonInteractiveQuestioner::new(),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(err.contains("shop.Venue changes its table"), "{err}");
-        let mut unmanaged = venue.clone();
-        unmanaged.managed = false;
-        let err = detect(&[venue], &[unmanaged], &mut NonInteractiveQuestioner::new())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("changes `managed`"), "{err}");
-    }
-
-    #[test]
     fn other_apps_are_left_alone() {
         let mine = model("Venue", &[]);
         let mut theirs = model("User", &[]);
@@ -2262,4 +2276,58 @@ mod tests {
             "{name}"
         );
     }
+
+    #[test]
+    fn model_table_and_options() {
+        let city = model("City", &[char_field("name")]);
+        let venue = model("Venue", &[fk("city", "City")]);
+        let mut moved = city.clone();
+        moved.db_table = "cities";
+        moved.ordering = vec!["name"];
+        moved.verbose_name = "town";
+        let mut venue_after = venue.clone();
+        if let Some(rel) = venue_after.fields[1].relation.as_mut() {
+            rel.table = "cities";
+        }
+        let ops = detect(
+            &[city.clone(), venue.clone()],
+            &[moved, venue_after],
+            &mut NonInteractiveQuestioner::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            ops,
+            vec![
+                Operation::AlterModelTable {
+                    model: "City",
+                    table: "cities"
+                },
+                Operation::AlterModelOptions {
+                    model: "City",
+                    managed: true,
+                    ordering: &["name"],
+                    verbose_name: "town",
+                },
+            ],
+            "the foreign key to the moved table is not altered: it follows"
+        );
+        let mut unmanaged = venue.clone();
+        unmanaged.managed = false;
+        let ops = detect(
+            &[city.clone(), venue.clone()],
+            &[city, unmanaged],
+            &mut NonInteractiveQuestioner::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            ops,
+            vec![Operation::AlterModelOptions {
+                model: "Venue",
+                managed: false,
+                ordering: &[],
+                verbose_name: "venue",
+            }]
+        );
+    }
+
 }

@@ -11,7 +11,7 @@ use crate::fields::FieldMeta;
 use crate::model::{ConstraintMeta, IndexMeta, ModelMeta};
 use crate::relations::ManyToManyMeta;
 
-use super::state::{default_table, state_error, ModelState, ProjectState};
+use super::state::{default_table, default_verbose_name, state_error, ModelState, ProjectState};
 
 /// A data migration's function (Django's `RunPython` callable): it gets the migration's
 /// connection, inside the migration's transaction, and uses the frozen models the migration
@@ -34,6 +34,27 @@ pub enum Operation {
         old_name: &'static str,
         /// The new name.
         new_name: &'static str,
+    },
+    /// Moves a model to another table (Django's `AlterModelTable`, a changed `db_table`);
+    /// foreign keys pointing at it follow.
+    AlterModelTable {
+        /// The model's name.
+        model: &'static str,
+        /// The new table.
+        table: &'static str,
+    },
+    /// Changes options that have no schema of their own (Django's `AlterModelOptions`):
+    /// `managed`, `ordering`, `verbose_name`. State only; no SQL.
+    AlterModelOptions {
+        /// The model's name.
+        model: &'static str,
+        /// `managed` as it becomes (a model turning unmanaged keeps its table, a model turning
+        /// managed adopts the one that exists, as in Django).
+        managed: bool,
+        /// Default ordering as it becomes.
+        ordering: &'static [&'static str],
+        /// `verbose_name` as it becomes.
+        verbose_name: &'static str,
     },
     /// Adds a column.
     AddField {
@@ -151,6 +172,12 @@ impl Operation {
             Operation::RenameModel { old_name, new_name } => {
                 format!("Rename model {old_name} to {new_name}")
             }
+            Operation::AlterModelTable { model, table } => {
+                format!("Rename table for {} to {table}", model.to_lowercase())
+            }
+            Operation::AlterModelOptions { model, .. } => {
+                format!("Change Meta options on {}", model.to_lowercase())
+            }
             Operation::AddField { model, field } => {
                 format!("Add field {} to {}", field.name, model.to_lowercase())
             }
@@ -223,7 +250,9 @@ impl Operation {
             Operation::CreateModel(m) => Some(m.name),
             Operation::DeleteModel(m) => Some(m),
             Operation::RenameModel { old_name, .. } => Some(old_name),
-            Operation::AddField { model, .. }
+            Operation::AlterModelTable { model, .. }
+            | Operation::AlterModelOptions { model, .. }
+            | Operation::AddField { model, .. }
             | Operation::RemoveField { model, .. }
             | Operation::AlterField { model, .. }
             | Operation::RenameField { model, .. }
@@ -261,6 +290,9 @@ impl Operation {
                 if old_table == default_table(app_label, old_name) {
                     model.db_table = leak(default_table(app_label, new_name));
                 }
+                if model.verbose_name == default_verbose_name(old_name) {
+                    model.verbose_name = leak(default_verbose_name(new_name));
+                }
                 model.name = new_name;
                 let new_table = model.db_table;
                 state.add_model(model);
@@ -279,6 +311,31 @@ impl Operation {
                         }
                     }
                 }
+            }
+            Operation::AlterModelTable { model, table } => {
+                let m = state.get_mut(app_label, model)?;
+                let (old_table, name) = (m.db_table, m.name);
+                m.db_table = table;
+                for other in state.models_mut() {
+                    for f in &mut other.fields {
+                        if let Some(rel) = f.relation.as_mut() {
+                            if rel.table == old_table && rel.model.eq_ignore_ascii_case(name) {
+                                rel.table = table;
+                            }
+                        }
+                    }
+                }
+            }
+            Operation::AlterModelOptions {
+                model,
+                managed,
+                ordering,
+                verbose_name,
+            } => {
+                let m = state.get_mut(app_label, model)?;
+                m.managed = managed;
+                m.ordering = ordering.to_vec();
+                m.verbose_name = verbose_name;
             }
             Operation::AddField { model, field } => {
                 let m = state.get_mut(app_label, model)?;

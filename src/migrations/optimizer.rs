@@ -291,7 +291,9 @@ pub fn reduce(a: &Operation, b: &Operation, app_label: &str) -> Option<Vec<Opera
 fn is_model_level_change(op: &Operation, name: &str) -> bool {
     use Operation::*;
     match op {
-        AddField { model, .. }
+        AlterModelTable { model, .. }
+        | AlterModelOptions { model, .. }
+        | AddField { model, .. }
         | RemoveField { model, .. }
         | AlterField { model, .. }
         | RenameField { model, .. }

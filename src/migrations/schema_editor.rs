@@ -799,6 +799,13 @@ impl SchemaEditor {
                 before,
                 after,
             ),
+            Operation::AlterModelTable { model, .. } => self.rename_model(
+                before.get(app_label, model)?,
+                after.get(app_label, model)?,
+                before,
+                after,
+            ),
+            Operation::AlterModelOptions { .. } => Ok(Vec::new()),
             Operation::AddField { model, field } => {
                 let to = after.get(app_label, model)?;
                 let field = to.field(field.name).copied().unwrap_or(field);
@@ -894,6 +901,13 @@ impl SchemaEditor {
                 after,
                 before,
             ),
+            Operation::AlterModelTable { model, .. } => self.rename_model(
+                after.get(app_label, model)?,
+                before.get(app_label, model)?,
+                after,
+                before,
+            ),
+            Operation::AlterModelOptions { .. } => Ok(Vec::new()),
             Operation::AddField { model, field } => {
                 let from = after.get(app_label, model)?;
                 let field = field_of(from, field.name)?;

@@ -121,6 +121,22 @@ pub fn model_key(app_label: &str, name: &str) -> (String, String) {
     (app_label.to_string(), name.to_lowercase())
 }
 
+/// The verbose name the derive gives a model named `name` (`BlogPost` -> `blog post`).
+pub fn default_verbose_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.extend(ch.to_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
 /// Django's default table name for a model: `<app_label>_<modelname>`.
 pub fn default_table(app_label: &str, name: &str) -> String {
     format!("{}_{}", app_label, name.to_lowercase())

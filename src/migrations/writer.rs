@@ -318,6 +318,22 @@ pub fn operation_source(op: &Operation, crate_name: &str) -> String {
         Operation::RenameModel { old_name, new_name } => format!(
             "Operation::RenameModel {{ old_name: {old_name:?}, new_name: {new_name:?} }}"
         ),
+        Operation::AlterModelTable { model, table } => {
+            format!("Operation::AlterModelTable {{ model: {model:?}, table: {table:?} }}")
+        }
+        Operation::AlterModelOptions {
+            model,
+            managed,
+            ordering,
+            verbose_name,
+        } => format!(
+            "Operation::AlterModelOptions {{ model: {model:?}, managed: {managed}, ordering: &[{}], verbose_name: {verbose_name:?} }}",
+            ordering
+                .iter()
+                .map(|o| format!("{o:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Operation::AddField { model, field } => format!(
             "Operation::AddField {{ model: {model:?}, field: {} }}",
             field_source_in(&field, crate_name)

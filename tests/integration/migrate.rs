@@ -472,3 +472,43 @@ fn diesels_harness_runs_dorms_migrations_on_the_same_ledger() {
         .applied
         .is_empty());
 }
+
+#[test]
+fn alter_model_table_moves_the_rows_and_alter_model_options_changes_no_schema() {
+    const MOVE: Migration = Migration::new(
+        "hist",
+        "0004_venue_table",
+        &[("hist", "0003_license_cc0")],
+        &[
+            Operation::AlterModelTable {
+                model: "Venue",
+                table: "hist_venues",
+            },
+            Operation::AlterModelOptions {
+                model: "Venue",
+                managed: true,
+                ordering: &["-name"],
+                verbose_name: "place",
+            },
+        ],
+    );
+    let history = [M0001, M0002, M0003, MOVE];
+    for db in databases("migrate_alter_table") {
+        let mut conn = db.connect();
+        migrate_to(&mut conn, &history, None).unwrap();
+        assert!(!table_exists(&db, &mut conn, "hist_venue"));
+        assert!(table_exists(&db, &mut conn, "hist_venues"));
+        let sql = migrations::sqlmigrate(&history, "hist", "0004", db.vendor, false).unwrap();
+        assert!(
+            sql.iter().any(|s| s.contains("RENAME TO \"hist_venues\"")),
+            "{sql:?}"
+        );
+        let state = migrations::ProjectState::from_migrations(&history).unwrap();
+        let venue = state.model("hist", "Venue").unwrap();
+        assert_eq!((venue.db_table, venue.verbose_name), ("hist_venues", "place"));
+        assert_eq!(venue.ordering, ["-name"]);
+        // Back to 0003: the table has its name again, with its rows.
+        migrate_to(&mut conn, &history, Some("0003")).unwrap();
+        assert_eq!(licenses(&mut conn), ["cc0", "cc0"]);
+    }
+}
