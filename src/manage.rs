@@ -474,7 +474,16 @@ fn showmigrations(app: &App, conn: &mut crate::Connection, io: &mut Io<'_>) -> R
             .unwrap_or(s.version.clone());
         let mut line = format!(" {mark} {name}");
         if !s.replaces.is_empty() {
-            line.push_str(&format!(" ({} squashed migrations)", s.replaces.len()));
+            let names: Vec<&str> = s
+                .replaces
+                .iter()
+                .map(|v| v.split_once('.').map_or(v.as_str(), |(_, n)| n))
+                .collect();
+            line.push_str(&format!(
+                " ({} squashed migrations: {})",
+                names.len(),
+                names.join(", ")
+            ));
         }
         if s.edited {
             line.push_str(&paint(io, Style::Notice, " (edited after it was applied)"));

@@ -387,3 +387,30 @@ fn every_command_has_help() {
     let (code, _) = run(&app, &["no-such-command"], None);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn showmigrations_says_what_a_squashed_migration_replaces() {
+    const SQUASHED: Migration = Migration {
+        app_label: "shop",
+        name: "0001_squashed_0002_seed",
+        dependencies: &[],
+        operations: &[Operation::CreateModel(<then::Venue as dorm::Model>::META)],
+        replaces: &[("shop", "0001_initial"), ("shop", "0002_seed")],
+    };
+    const HISTORY: &[Migration] = &[M0001, M0002_DATA, SQUASHED];
+    let dir = Dir::new("show_squashed");
+    let url = format!("sqlite://{}", dir.0.join("db.sqlite3").display());
+    let app = app(&dir, HISTORY);
+    let (_, out) = run(&app, &["migrate", "--database", &url], None);
+    assert!(
+        out.contains("Applying shop.0001_squashed_0002_seed... OK"),
+        "{out}"
+    );
+    let (_, out) = run(&app, &["showmigrations", "--database", &url], None);
+    assert!(
+        out.contains(
+            " [X] 0001_squashed_0002_seed (2 squashed migrations: 0001_initial, 0002_seed)"
+        ),
+        "{out}"
+    );
+}
