@@ -192,6 +192,7 @@ fn run_locked<C: Executor + ?Sized>(
         if sqlite {
             batch(conn, "PRAGMA foreign_keys = OFF")?;
         }
+        let mut current: Option<String> = None;
         let step = locked_step(conn, |conn| {
             let applied = applied_set(conn)?;
             let applied = record_squashed(conn, migrations, applied)?;
@@ -204,6 +205,7 @@ fn run_locked<C: Executor + ?Sized>(
                 || (direction == Direction::Forwards
                     && options.fake_initial
                     && is_initial_and_present(conn, &graph, migration)?);
+            current = Some(migration.version());
             progress(&MigrationEvent::Started {
                 version: migration.version(),
                 direction,
@@ -227,6 +229,11 @@ fn run_locked<C: Executor + ?Sized>(
         if sqlite {
             batch(conn, "PRAGMA foreign_keys = ON")?;
         }
+        // A failure at COMMIT (a deferred foreign key on PostgreSQL) is the migration's too.
+        let step = step.map_err(|e| match (e, &current) {
+            (e @ Error::Migration { .. }, _) | (e, None) => e,
+            (e, Some(version)) => migration_error(version, e),
+        });
         let Some((version, direction, fake, elapsed)) = step? else {
             return Ok(());
         };

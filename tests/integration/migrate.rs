@@ -505,7 +505,10 @@ fn alter_model_table_moves_the_rows_and_alter_model_options_changes_no_schema() 
         );
         let state = migrations::ProjectState::from_migrations(&history).unwrap();
         let venue = state.model("hist", "Venue").unwrap();
-        assert_eq!((venue.db_table, venue.verbose_name), ("hist_venues", "place"));
+        assert_eq!(
+            (venue.db_table, venue.verbose_name),
+            ("hist_venues", "place")
+        );
         assert_eq!(venue.ordering, ["-name"]);
         // Back to 0003: the table has its name again, with its rows.
         migrate_to(&mut conn, &history, Some("0003")).unwrap();
