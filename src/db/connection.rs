@@ -198,6 +198,8 @@ pub trait Executor {
 pub trait Load<'q, Q, U>: Executor {
     /// Loads every row.
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>>;
+    /// Loads every row, converting each as it is read (one pass, no intermediate `Vec`).
+    fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>>;
     /// Loads the first row, if any, without collecting the rest (diesel's `get_result`).
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>>;
 }
@@ -239,6 +241,17 @@ macro_rules! concrete_executor {
         {
             fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
                 query.load(self)
+            }
+            fn load_rows_with<T>(
+                &mut self,
+                query: Q,
+                mut f: impl FnMut(U) -> T,
+            ) -> QueryResult<Vec<T>> {
+                // What `load` does, with `f` fused into the collecting loop.
+                query
+                    .load_iter::<U, diesel::connection::DefaultLoadingMode>(self)?
+                    .map(|row| row.map(&mut f))
+                    .collect()
             }
             fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
                 diesel::OptionalExtension::optional(query.get_result(self))
@@ -313,6 +326,11 @@ macro_rules! any_connection_impls {
                     $(Connection::$variant(c) => c.load_rows(query),)+
                 }
             }
+            fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+                match self {
+                    $(Connection::$variant(c) => c.load_rows_with(query, f),)+
+                }
+            }
             fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
                 match self {
                     $(Connection::$variant(c) => c.load_first(query),)+
@@ -359,6 +377,11 @@ macro_rules! dyn_executor_impls {
                     $(Backend::$variant(c) => c.load_rows(query),)+
                 }
             }
+            fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+                match self.backend() {
+                    $(Backend::$variant(c) => c.load_rows_with(query, f),)+
+                }
+            }
             fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
                 match self.backend() {
                     $(Backend::$variant(c) => c.load_first(query),)+
@@ -403,9 +426,12 @@ dyn_executor_impls!(PgConnection => Postgres);
 
 /// A re-borrowed connection runs what the connection runs (`&mut conn` where `conn` is
 /// already a `&mut dyn Executor`).
-impl<'q, Q, U, T: Load<'q, Q, U> + ?Sized> Load<'q, Q, U> for &mut T {
+impl<'q, Q, U, C: Load<'q, Q, U> + ?Sized> Load<'q, Q, U> for &mut C {
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
         (**self).load_rows(query)
+    }
+    fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+        (**self).load_rows_with(query, f)
     }
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
         (**self).load_first(query)

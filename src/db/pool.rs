@@ -180,6 +180,9 @@ where
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
         self.0.load_rows(query)
     }
+    fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+        self.0.load_rows_with(query, f)
+    }
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
         self.0.load_first(query)
     }

@@ -103,14 +103,10 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
     {
         let outer = self.queryset.order.outer();
         let query = J::query(self.queryset.into_diesel(), outer);
-        let rows = conn
-            .load_rows(query)?
-            .into_iter()
-            .map(|row| {
-                let (object, related) = J::split(row);
-                Loaded::new(object, related)
-            })
-            .collect();
+        let rows = conn.load_rows_with(query, |row| {
+            let (object, related) = J::split(row);
+            Loaded::new(object, related)
+        })?;
         self.prefetch.run(rows, conn)
     }
 
