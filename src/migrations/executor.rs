@@ -841,20 +841,25 @@ impl MigrationMetadata for Step {
 fn executor<DB: DieselBackend + 'static>(
     conn: &mut dyn BoxableConnection<DB>,
 ) -> diesel::migration::Result<&mut dyn Executor> {
+    let unsupported = || -> Box<dyn std::error::Error + Send + Sync> {
+        "dorm migrations run on SQLite and PostgreSQL connections".into()
+    };
     let any = conn.as_any_mut();
     #[cfg(feature = "sqlite")]
     if any.is::<diesel::SqliteConnection>() {
-        return Ok(any
+        return any
             .downcast_mut::<diesel::SqliteConnection>()
-            .expect("checked by `is`"));
+            .map(|c| c as &mut dyn Executor)
+            .ok_or_else(unsupported);
     }
     #[cfg(feature = "postgres")]
     if any.is::<diesel::PgConnection>() {
-        return Ok(any
+        return any
             .downcast_mut::<diesel::PgConnection>()
-            .expect("checked by `is`"));
+            .map(|c| c as &mut dyn Executor)
+            .ok_or_else(unsupported);
     }
-    Err("dorm migrations run on SQLite and PostgreSQL connections".into())
+    Err(unsupported())
 }
 
 impl<DB: DieselBackend + 'static> diesel::migration::Migration<DB> for Step {
