@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             flag("--only").unwrap_or_default(),
             flag("--impl").unwrap_or_default(),
             flag("--iters").and_then(|n| n.parse().ok()).unwrap_or(1),
+            flag("--postgres"),
         ),
         Some("--callgrind") => callgrind::run(flag("--only").as_deref()).and_then(|(table, worst)| {
             let path = report::dir().join("callgrind.md");
@@ -174,8 +175,14 @@ where
     Ok(())
 }
 
-/// A `--callgrind` child: one implementation of one workload on in-memory SQLite, `iters` times.
-fn single(workload: String, imp: String, iters: u64) -> Result<String, String> {
+/// A `--callgrind` child: one implementation of one workload on in-memory SQLite (or, with
+/// `--postgres URL`, on PostgreSQL in a scratch schema), `iters` times.
+fn single(
+    workload: String,
+    imp: String,
+    iters: u64,
+    postgres: Option<String>,
+) -> Result<String, String> {
     let plan = workloads::Plan {
         quick: false,
         only: Some(workload),
@@ -185,6 +192,36 @@ fn single(workload: String, imp: String, iters: u64) -> Result<String, String> {
         },
         single: Some((imp, iters)),
     };
+    if let Some(url) = postgres {
+        let schema = format!("ormbench_single_{}", std::process::id());
+        let mut admin = diesel::PgConnection::establish(&url).map_err(|e| format!("{url}: {e}"))?;
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut admin,
+            &format!("CREATE SCHEMA {schema}"),
+        )
+        .map_err(|e| e.to_string())?;
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let scoped = format!("{url}{sep}options=-csearch_path%3D{schema}");
+        let result = dorm::connect(&scoped)
+            .map_err(|e| e.to_string())
+            .map(|mut dconn| {
+                let mut outcomes = Vec::new();
+                workloads::postgres::run(
+                    "postgresql",
+                    &mut dconn,
+                    None,
+                    None,
+                    None,
+                    &plan,
+                    &mut outcomes,
+                );
+            });
+        let _ = diesel::connection::SimpleConnection::batch_execute(
+            &mut admin,
+            &format!("DROP SCHEMA {schema} CASCADE"),
+        );
+        return result.map(|()| String::new());
+    }
     let mem = format!(
         "file:ormbench_single_{}?mode=memory&cache=shared",
         std::process::id()

@@ -860,11 +860,12 @@ where
     type Payload = Vec<Loaded<D::Target, Kids::Out>>;
     fn load(
         keys: &[P::PkValue],
+        slots: &HashMap<P::PkValue, usize>,
         queryset: &QS,
         kids: &Kids,
         conn: &mut C,
-    ) -> Result<HashMap<P::PkValue, Self::Payload>> {
-        let mut grouped: HashMap<P::PkValue, Self::Payload> = HashMap::new();
+    ) -> Result<Vec<Self::Payload>> {
+        let mut grouped: Vec<Self::Payload> = (0..keys.len()).map(|_| Vec::new()).collect();
         if keys.is_empty() {
             return Ok(grouped);
         }
@@ -875,7 +876,9 @@ where
             conn,
         )?;
         for (source, row) in sources.into_iter().zip(rows) {
-            grouped.entry(source).or_default().push(row);
+            if let Some(&slot) = slots.get(&source) {
+                grouped[slot].push(row);
+            }
         }
         Ok(grouped)
     }

@@ -140,13 +140,15 @@ where
 pub trait PrefetchKind<'q, P: Model, N, QS, Kids, C> {
     /// What each parent row gets.
     type Payload: Default + Clone;
-    /// Loads the related rows of the parents with keys `keys`, grouped by parent key.
+    /// Loads the related rows of the parents with keys `keys` (distinct; `slots` maps each
+    /// to its position), grouped by parent: the payload of `keys[i]` at position `i`.
     fn load(
         keys: &[P::PkValue],
+        slots: &HashMap<P::PkValue, usize>,
         queryset: &QS,
         kids: &Kids,
         conn: &mut C,
-    ) -> Result<HashMap<P::PkValue, Self::Payload>>;
+    ) -> Result<Vec<Self::Payload>>;
 }
 
 impl<'q, P, N, S, Fk, FkN, QS, Kids, C> PrefetchKind<'q, P, N, QS, Kids, C>
@@ -161,11 +163,12 @@ where
     type Payload = Vec<Loaded<S, Kids::Out>>;
     fn load(
         keys: &[P::PkValue],
+        slots: &HashMap<P::PkValue, usize>,
         queryset: &QS,
         kids: &Kids,
         conn: &mut C,
-    ) -> Result<HashMap<P::PkValue, Self::Payload>> {
-        let mut grouped: HashMap<P::PkValue, Self::Payload> = HashMap::new();
+    ) -> Result<Vec<Self::Payload>> {
+        let mut grouped: Vec<Self::Payload> = (0..keys.len()).map(|_| Vec::new()).collect();
         if keys.is_empty() {
             return Ok(grouped);
         }
@@ -175,8 +178,11 @@ where
             conn,
         )?;
         for row in rows {
-            if let Some(key) = <S as Field<FkN>>::get(&row).key() {
-                grouped.entry(key.clone()).or_default().push(row);
+            let slot = <S as Field<FkN>>::get(&row)
+                .key()
+                .and_then(|key| slots.get(key).copied());
+            if let Some(slot) = slot {
+                grouped[slot].push(row);
             }
         }
         Ok(grouped)
@@ -211,34 +217,46 @@ where
     fn run(&self, rows: Vec<Loaded<P, R>>, conn: &mut C) -> Result<Vec<Loaded<P, Self::Out>>> {
         let rows = self.1.run(rows, conn)?;
         // A row can appear more than once (a many-to-many target related to several rows):
-        // query each key once, and hand each occurrence its own copy.
-        let mut seen: HashMap<P::PkValue, usize> = HashMap::new();
-        let mut keys: Vec<P::PkValue> = Vec::new();
-        for key in rows.iter().filter_map(|r| r.pk()) {
-            let count = seen.entry(key.clone()).or_insert(0);
-            if *count == 0 {
-                keys.push(key);
-            }
-            *count += 1;
-        }
+        // query each key once (`keys`, position = slot), and hand each occurrence its own
+        // copy, moving the payload into the last one. One hash per parent and per child.
+        let mut slots: HashMap<P::PkValue, usize> = HashMap::with_capacity(rows.len());
+        let mut keys: Vec<P::PkValue> = Vec::with_capacity(rows.len());
+        let mut uses: Vec<usize> = Vec::with_capacity(rows.len());
+        let slot_of: Vec<Option<usize>> = rows
+            .iter()
+            .map(|row| {
+                let key = row.pk()?;
+                let next = keys.len();
+                let slot = *slots.entry(key.clone()).or_insert(next);
+                if slot == next {
+                    keys.push(key);
+                    uses.push(0);
+                }
+                uses[slot] += 1;
+                Some(slot)
+            })
+            .collect();
         let mut grouped = <KindOf<P, N> as PrefetchKind<'q, P, N, QS, Kids, C>>::load(
             &keys,
+            &slots,
             &self.0.queryset,
             &self.0.kids,
             conn,
         )?;
         Ok(rows
             .into_iter()
-            .map(|row| {
+            .zip(slot_of)
+            .map(|(row, slot)| {
                 let (object, related) = row.into_parts();
-                let mine = match object.pk() {
-                    Some(key) => match seen.get_mut(&key) {
-                        Some(left) if *left > 1 => {
-                            *left -= 1;
-                            grouped.get(&key).cloned().unwrap_or_default()
+                let mine = match slot {
+                    Some(i) => {
+                        uses[i] -= 1;
+                        if uses[i] == 0 {
+                            std::mem::take(&mut grouped[i])
+                        } else {
+                            grouped[i].clone()
                         }
-                        _ => grouped.remove(&key).unwrap_or_default(),
-                    },
+                    }
                     None => Default::default(),
                 };
                 Loaded::new(object, Got::new(mine, related))
