@@ -27,7 +27,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -347,8 +347,8 @@ enum Style {
     Error,
 }
 
-fn paint(io: &Io<'_>, style: Style, text: &str) -> String {
-    if !io.color {
+fn paint(color: bool, style: Style, text: &str) -> String {
+    if !color {
         return text.to_string();
     }
     let code = match style {
@@ -369,7 +369,7 @@ fn migrate(
 ) -> Result<u8> {
     if plan_only {
         let plan = migrations::plan(conn, app.migrations, options)?;
-        let mut text = paint(io, Style::Heading, "Planned operations:") + "\n";
+        let mut text = paint(io.color, Style::Heading, "Planned operations:") + "\n";
         if plan.is_empty() {
             text.push_str("  No planned migration operations.\n");
         }
@@ -386,7 +386,7 @@ fn migrate(
         write(io, &text)?;
         return Ok(0);
     }
-    let heading = paint(io, Style::Heading, "Operations to perform:");
+    let heading = paint(io.color, Style::Heading, "Operations to perform:");
     let what = match (&options.app_label, &options.target) {
         (Some(a), Some(t)) if t == "zero" => format!("  Unapply all migrations: {a}"),
         (Some(a), Some(t)) => format!("  Target specific migration: {t}, from {a}"),
@@ -397,11 +397,10 @@ fn migrate(
         io,
         &format!(
             "{heading}\n{what}\n{}\n",
-            paint(io, Style::Heading, "Running migrations:")
+            paint(io.color, Style::Heading, "Running migrations:")
         ),
     )?;
     let color = io.color;
-    let mut lines: Vec<String> = Vec::new();
     let mut anything = false;
     let result = {
         let out = &mut *io.out;
@@ -421,27 +420,18 @@ fn migrate(
                     format!("  {verb} {version}{fake}...")
                 }
                 MigrationEvent::Finished { elapsed, .. } => {
-                    let ok = if color {
-                        "\x1b[32m OK\x1b[0m".to_string()
-                    } else {
-                        " OK".to_string()
-                    };
+                    let ok = paint(color, Style::Success, " OK");
                     format!("{ok} ({} ms)\n", elapsed.as_millis())
                 }
                 MigrationEvent::Edited { version } => {
                     let text = format!(
-                        "  Warning: {version} was edited after it was applied; its changes are not in the database. Write a new migration instead.\n"
+                        "  Warning: {version} was edited after it was applied; its changes are not in the database. Write a new migration instead."
                     );
-                    if color {
-                        format!("\x1b[33m{text}\x1b[0m")
-                    } else {
-                        text
-                    }
+                    paint(color, Style::Notice, &text) + "\n"
                 }
             };
             let _ = out.write_all(line.as_bytes());
             let _ = out.flush();
-            lines.push(line);
         })
     };
     match result {
@@ -452,7 +442,7 @@ fn migrate(
             Ok(0)
         }
         Err(e) => {
-            let text = paint(io, Style::Error, " FAILED");
+            let text = paint(io.color, Style::Error, " FAILED");
             write(io, &format!("{text}\n"))?;
             Err(e)
         }
@@ -461,7 +451,7 @@ fn migrate(
 
 fn showmigrations(app: &App, conn: &mut crate::Connection, io: &mut Io<'_>) -> Result<u8> {
     let status = migrations::show_migrations(conn, app.migrations)?;
-    let mut text = paint(io, Style::Heading, app.label) + "\n";
+    let mut text = paint(io.color, Style::Heading, app.label) + "\n";
     if status.is_empty() {
         text.push_str(" (no migrations)\n");
     }
@@ -486,7 +476,11 @@ fn showmigrations(app: &App, conn: &mut crate::Connection, io: &mut Io<'_>) -> R
             ));
         }
         if s.edited {
-            line.push_str(&paint(io, Style::Notice, " (edited after it was applied)"));
+            line.push_str(&paint(
+                io.color,
+                Style::Notice,
+                " (edited after it was applied)",
+            ));
         }
         text.push_str(&line);
         text.push('\n');
@@ -578,7 +572,7 @@ fn makemigrations(app: &App, io: &mut Io<'_>, opts: MakeOptions) -> Result<u8> {
         let source = writer::merge_migration_source(app.label, &name, &leaf_keys);
         let mut text = format!(
             "{}\n",
-            paint(io, Style::Heading, &format!("Merging {}", app.label))
+            paint(io.color, Style::Heading, &format!("Merging {}", app.label))
         );
         for leaf in &leaves {
             text.push_str(&format!("  Branch {}\n", leaf.name));
@@ -612,7 +606,7 @@ fn makemigrations(app: &App, io: &mut Io<'_>, opts: MakeOptions) -> Result<u8> {
         let text = format!(
             "{}\n",
             paint(
-                io,
+                io.color,
                 Style::Heading,
                 &format!("Migrations for '{}':", app.label)
             )
@@ -628,7 +622,7 @@ fn makemigrations(app: &App, io: &mut Io<'_>, opts: MakeOptions) -> Result<u8> {
         let mut questioner = non_interactive(&opts.answers);
         let ops = autodetector::changes(&from, &to, app.label, &mut questioner)?;
         for note in &questioner.notes {
-            let text = paint(io, Style::Notice, note);
+            let text = paint(io.color, Style::Notice, note);
             write(io, &format!("{text}\n"))?;
         }
         ops
@@ -646,7 +640,7 @@ fn makemigrations(app: &App, io: &mut Io<'_>, opts: MakeOptions) -> Result<u8> {
     let mut text = format!(
         "{}\n",
         paint(
-            io,
+            io.color,
             Style::Heading,
             &format!("Migrations for '{}':", app.label)
         )
@@ -721,7 +715,7 @@ fn emit(
         &format!(
             "{}\n",
             paint(
-                io,
+                io.color,
                 Style::Success,
                 &format!("Wrote {}; rebuild to use it.", path.display())
             )
@@ -816,7 +810,11 @@ fn squashmigrations(
         Some(n) => format!("{}_squashed_{n}", &first[..4.min(first.len())]),
         None => format!("{first}_squashed_{}", end.name),
     };
-    let mut text = paint(io, Style::Heading, "Will squash the following migrations:") + "\n";
+    let mut text = paint(
+        io.color,
+        Style::Heading,
+        "Will squash the following migrations:",
+    ) + "\n";
     for m in &range {
         text.push_str(&format!(" - {}\n", m.name));
     }
@@ -826,7 +824,7 @@ fn squashmigrations(
     ));
     if !data.is_empty() {
         text.push_str(&paint(
-            io,
+            io.color,
             Style::Notice,
             "Manual porting required\n  Your migrations contained data migrations, which reference functions in the\n  original migration files. Move the functions into the new file (or delete the\n  operations if they only mattered once) before you delete the old migrations:\n",
         ));
@@ -860,9 +858,4 @@ fn squashmigrations(
         }
     }
     emit(app, io, &name, &source, false, &[])
-}
-
-/// Where `migrations_dir` points, resolved (for messages).
-pub fn migrations_path(app: &App) -> PathBuf {
-    PathBuf::from(app.migrations_dir)
 }
