@@ -213,7 +213,7 @@ fn run_locked<C: Executor + ?Sized>(
             });
             let started = Instant::now();
             match direction {
-                Direction::Forwards => apply(conn, &graph, migration, fake)?,
+                Direction::Forwards => apply(conn, &graph, migration, fake, &applied)?,
                 Direction::Backwards => unapply(conn, &graph, migration, fake)?,
             }
             if sqlite {
@@ -488,16 +488,18 @@ fn recorded_versions(migration: &Migration) -> Vec<String> {
         .collect()
 }
 
+/// Applies `migration` and records it (and what it replaces, unless `applied`, the ledger
+/// read under the lock, has them already).
 fn apply(
     conn: &mut dyn Executor,
     graph: &MigrationGraph,
     migration: &Migration,
     fake: bool,
+    applied: &BTreeSet<String>,
 ) -> Result<()> {
     if !fake {
         run_forwards(conn, graph, migration)?;
     }
-    let applied = applied_set(conn)?;
     for version in recorded_versions(migration) {
         if !applied.contains(&version) {
             record(conn, &version, Some(&migration.checksum()))?;
