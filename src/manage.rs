@@ -33,6 +33,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
+use crate::migrations::state::{leak, leak_slice};
 use crate::migrations::{
     self, autodetector, inspectdb, optimizer, writer, Direction, MigrateOptions, Migration,
     MigrationEvent, MigrationGraph, Operation, ProjectState,
@@ -533,10 +534,6 @@ struct MakeOptions {
     answers: Answers,
 }
 
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
 /// The next migration number of the app (`0004`), after its highest.
 fn next_number(app: &App) -> u32 {
     app.migrations
@@ -653,13 +650,8 @@ fn makemigrations(app: &App, io: &mut Io<'_>, opts: MakeOptions) -> Result<u8> {
     if opts.check {
         return Ok(1);
     }
-    let ops: &'static [Operation] = Box::leak(ops.into_boxed_slice());
-    let migration = Migration::new(
-        app.label,
-        leak(name.clone()),
-        Box::leak(dependencies.into_boxed_slice()),
-        ops,
-    );
+    let ops: &'static [Operation] = leak_slice(ops);
+    let migration = Migration::new(app.label, leak(name.clone()), leak_slice(dependencies), ops);
     let source = writer::migration_source_in(&migration, app.crate_name);
     emit(app, io, &name, &source, opts.dry_run, &[])
 }
@@ -837,9 +829,9 @@ fn squashmigrations(
     let migration = Migration {
         app_label: app.label,
         name: leak(name.clone()),
-        dependencies: Box::leak(dependencies.into_boxed_slice()),
-        operations: Box::leak(ops.into_boxed_slice()),
-        replaces: Box::leak(replaces.into_boxed_slice()),
+        dependencies: leak_slice(dependencies),
+        operations: leak_slice(ops),
+        replaces: leak_slice(replaces),
     };
     let mut source = writer::migration_source_in(&migration, app.crate_name);
     if !references.is_empty() {

@@ -90,8 +90,8 @@ use crate::fields::{DefaultMeta, FieldKind, FieldMeta};
 use crate::model::{ConstraintMeta, IndexMeta};
 use crate::relations::ManyToManyMeta;
 
-use super::optimizer::{model_meta, renamed_field};
-use super::state::{default_table, ModelState, ProjectState};
+use super::optimizer::model_meta;
+use super::state::{default_table, leak, leak_slice, renamed_field, ModelState, ProjectState};
 use super::Operation;
 
 /// The answer to "a nullable field becomes `NOT NULL`: what do existing `NULL`s become?".
@@ -191,7 +191,7 @@ impl NonInteractiveQuestioner {
             .find(|(m, f, _)| m.eq_ignore_ascii_case(model) && f == field)
             // A `FieldMeta` holds `&'static str`s: the value becomes part of an operation that
             // is written into a migration file. One small string per question, per run.
-            .map(|(_, _, v)| &*Box::leak(v.clone().into_boxed_str()))
+            .map(|(_, _, v)| leak(v.clone()))
     }
 }
 
@@ -330,7 +330,7 @@ impl<R: BufRead, W: Write> InteractiveQuestioner<R, W> {
                 match check_default(code) {
                     // Part of the operation written to the migration file: see
                     // `NonInteractiveQuestioner`. One string per question.
-                    Ok(()) => return Some(Box::leak(code.to_string().into_boxed_str())),
+                    Ok(()) => return Some(leak(code.to_string())),
                     Err(why) => self.say(&format!("Invalid input: {why}\n")),
                 }
             }
@@ -572,7 +572,7 @@ fn detect_model_options(
             ops.push(Operation::AlterModelOptions {
                 model: new.name,
                 managed: new.managed,
-                ordering: leak_list(&new.ordering),
+                ordering: leak_slice(new.ordering.clone()),
                 verbose_name: new.verbose_name,
             });
         }
@@ -582,12 +582,6 @@ fn detect_model_options(
         }
     }
     Ok(())
-}
-
-/// A state's list as the `&'static` slice an operation holds (written into a migration file
-/// right after; one small list per changed model, per run).
-fn leak_list(items: &[&'static str]) -> &'static [&'static str] {
-    Box::leak(items.to_vec().into_boxed_slice())
 }
 
 /// The field with its relation's target blanked: Django compares models for renames without

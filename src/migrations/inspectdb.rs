@@ -58,7 +58,7 @@ use crate::relations::OnDelete;
 
 use super::introspection::{self, ColumnInfo, TableInfo};
 use super::model_source::{self, Notes};
-use super::state::ModelState;
+use super::state::{leak, leak_slice, ModelState};
 
 /// The models of every table and view of the database (see
 /// [`introspection::introspect`] for which), as app `app_label`'s model states, ordered by
@@ -151,19 +151,8 @@ pub fn inspectdb_source_for<C: Executor + ?Sized>(
     Ok(out)
 }
 
-/// `s` with a `'static` lifetime, leaked on purpose (see the module documentation).
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
 fn leak_list(items: Vec<String>) -> &'static [&'static str] {
-    Box::leak(
-        items
-            .into_iter()
-            .map(leak)
-            .collect::<Vec<_>>()
-            .into_boxed_slice(),
-    )
+    leak_slice(items.into_iter().map(leak).collect())
 }
 
 /// What SQLite's `CREATE TABLE` text and the `CHECK`s say beyond the pragmas.

@@ -11,7 +11,10 @@ use crate::fields::FieldMeta;
 use crate::model::{ConstraintMeta, IndexMeta, ModelMeta};
 use crate::relations::ManyToManyMeta;
 
-use super::state::{default_table, default_verbose_name, state_error, ModelState, ProjectState};
+use super::state::{
+    default_table, default_verbose_name, leak, leak_slice, renamed_field, state_error, ModelState,
+    ProjectState,
+};
 
 /// A data migration's function (Django's `RunPython` callable): it gets the migration's
 /// connection, inside the migration's transaction, and uses the frozen models the migration
@@ -382,20 +385,7 @@ impl Operation {
                     .iter_mut()
                     .find(|f| f.name == old_name)
                     .ok_or_else(|| state_error(format!("{model}.{old_name} does not exist")))?;
-                let follows = slot.column == old_name
-                    || (slot.relation.is_some() && slot.column == format!("{old_name}_id"));
-                if follows {
-                    slot.column = if slot.relation.is_some() {
-                        leak(format!("{new_name}_id"))
-                    } else {
-                        new_name
-                    };
-                }
-                slot.name = new_name;
-                // A verbose name derived from the old name follows the new one.
-                if slot.verbose_name == old_name.replace('_', " ") {
-                    slot.verbose_name = leak(new_name.replace('_', " "));
-                }
+                *slot = renamed_field(slot, new_name);
                 let rename = |f: &&'static str| -> &'static str {
                     match f.strip_prefix('-') {
                         Some(n) if n == old_name => leak(format!("-{new_name}")),
@@ -497,17 +487,6 @@ impl Operation {
     ) -> Result<Vec<String>> {
         super::schema_editor::SchemaEditor::new(vendor).backwards(self, app_label, before, after)
     }
-}
-
-/// Names made while replaying a history (a renamed model's table, a renamed foreign key's
-/// column) live as long as the process, like the names the migration files declare. A
-/// history renames a handful of things; nothing is leaked per query.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-fn leak_slice(v: Vec<&'static str>) -> &'static [&'static str] {
-    Box::leak(v.into_boxed_slice())
 }
 
 /// A named list of operations (Django's `Migration` class).

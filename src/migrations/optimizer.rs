@@ -62,7 +62,7 @@
 use crate::fields::{DefaultMeta, FieldMeta};
 use crate::model::ModelMeta;
 
-use super::state::{ModelState, ProjectState};
+use super::state::{leak_slice, renamed_field, ModelState, ProjectState};
 use super::Operation;
 
 /// The [`ModelMeta`] of a model state, for a `CreateModel` operation.
@@ -76,34 +76,14 @@ pub fn model_meta(state: &ModelState) -> ModelMeta {
         name: state.name,
         app_label: state.app_label,
         db_table: state.db_table,
-        fields: Box::leak(state.fields.clone().into_boxed_slice()),
-        constraints: Box::leak(state.constraints.clone().into_boxed_slice()),
-        indexes: Box::leak(state.indexes.clone().into_boxed_slice()),
-        ordering: Box::leak(state.ordering.clone().into_boxed_slice()),
+        fields: leak_slice(state.fields.clone()),
+        constraints: leak_slice(state.constraints.clone()),
+        indexes: leak_slice(state.indexes.clone()),
+        ordering: leak_slice(state.ordering.clone()),
         managed: state.managed,
         verbose_name: state.verbose_name,
-        many_to_many: Box::leak(state.many_to_many.clone().into_boxed_slice()),
+        many_to_many: leak_slice(state.many_to_many.clone()),
     }
-}
-
-/// `field` renamed to `new_name` as `RenameField` renames it: the column and the verbose name
-/// follow the name when they were derived from it (`name`, or `name_id` for a foreign key).
-pub(crate) fn renamed_field(field: &FieldMeta, new_name: &'static str) -> FieldMeta {
-    let mut f = *field;
-    let follows = f.column == f.name
-        || (f.relation.is_some() && f.column.strip_suffix("_id") == Some(f.name));
-    if follows {
-        f.column = if f.relation.is_some() {
-            Box::leak(format!("{new_name}_id").into_boxed_str())
-        } else {
-            new_name
-        };
-    }
-    if f.verbose_name == f.name.replace('_', " ") {
-        f.verbose_name = Box::leak(new_name.replace('_', " ").into_boxed_str());
-    }
-    f.name = new_name;
-    f
 }
 
 /// Folds `ops` (operations of `app_label`, in order) into a list with the same effect on the

@@ -73,7 +73,7 @@ use crate::fields::{DefaultMeta, FieldKind, FieldMeta};
 use crate::model::{ConstraintMeta, IndexMeta, ModelMeta};
 use crate::relations::ManyToManyMeta;
 
-use super::state::{ModelState, ProjectState};
+use super::state::{leak, leak_slice, ModelState, ProjectState};
 use super::Operation;
 
 /// Renders DDL for one backend.
@@ -176,12 +176,6 @@ fn editor_error(message: String) -> Error {
         migration: "(schema editor)".into(),
         message,
     }
-}
-
-/// Names made from a renamed owner (a join table following its model) live as long as the
-/// process, like the names the migration files declare; a history renames a handful of things.
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
 }
 
 /// A model's definition as the editor reads it: a [`ModelState`], or a model's [`ModelMeta`]
@@ -293,7 +287,7 @@ pub fn auto_join_table(
                         .map_or(*f, |(_, new)| *new)
                 })
                 .collect();
-            c.fields = Box::leak(fields.into_boxed_slice());
+            c.fields = leak_slice(fields);
         }
     }
     Some(js)

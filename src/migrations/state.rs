@@ -137,6 +137,38 @@ pub fn default_verbose_name(name: &str) -> String {
     out
 }
 
+/// `field` renamed to `new_name` as `RenameField` renames it: the column and the verbose name
+/// follow the name when they were derived from it (`name`, or `name_id` for a foreign key).
+pub(crate) fn renamed_field(field: &FieldMeta, new_name: &'static str) -> FieldMeta {
+    let mut f = *field;
+    let follows = f.column == f.name
+        || (f.relation.is_some() && f.column.strip_suffix("_id") == Some(f.name));
+    if follows {
+        f.column = if f.relation.is_some() {
+            leak(format!("{new_name}_id"))
+        } else {
+            new_name
+        };
+    }
+    if f.verbose_name == f.name.replace('_', " ") {
+        f.verbose_name = leak(new_name.replace('_', " "));
+    }
+    f.name = new_name;
+    f
+}
+
+/// A name made at run time with the `'static` lifetime the states and operations hold (a
+/// renamed column, an introspected table, a one-off default): leaked on purpose. Histories,
+/// `makemigrations` and `inspectdb` make a handful of them; nothing is leaked per query.
+pub(crate) fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// A list made at run time, leaked like [`leak`].
+pub(crate) fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
 /// Django's default table name for a model: `<app_label>_<modelname>`.
 pub fn default_table(app_label: &str, name: &str) -> String {
     format!("{}_{}", app_label, name.to_lowercase())
