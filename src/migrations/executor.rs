@@ -547,17 +547,11 @@ fn is_initial_and_present(
         return Ok(false);
     }
     for t in tables {
-        if !table_exists(conn, t)? {
+        if super::introspection::table(conn, t)?.is_none() {
             return Ok(false);
         }
     }
     Ok(true)
-}
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -572,27 +566,6 @@ struct ChecksumRow {
     version: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     checksum: String,
-}
-
-fn table_exists(conn: &mut (impl Executor + ?Sized), table: &str) -> Result<bool> {
-    use diesel::sql_types::Text;
-    let n = match conn.backend() {
-        #[cfg(feature = "sqlite")]
-        Backend::Sqlite(c) => diesel::sql_query(
-            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
-        )
-        .bind::<Text, _>(table)
-        .get_result::<Count>(c)?
-        .n,
-        #[cfg(feature = "postgres")]
-        Backend::Postgres(c) => diesel::sql_query(
-            "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
-        )
-        .bind::<Text, _>(table)
-        .get_result::<Count>(c)?
-        .n,
-    };
-    Ok(n > 0)
 }
 
 /// Creates diesel's ledger (through diesel's harness, so it is exactly diesel's table) and
