@@ -204,7 +204,7 @@ fn run_locked<C: Executor + ?Sized>(
             let fake = options.fake
                 || (direction == Direction::Forwards
                     && options.fake_initial
-                    && is_initial_and_present(conn, &graph, migration)?);
+                    && is_initial_and_present(conn, migration)?);
             current = Some(migration.version());
             progress(&MigrationEvent::Started {
                 version: migration.version(),
@@ -525,12 +525,7 @@ fn unapply(
 
 /// Whether `migration` is an initial one (no dependency inside its app) whose tables all
 /// exist already (`--fake-initial`).
-fn is_initial_and_present(
-    conn: &mut dyn Executor,
-    graph: &MigrationGraph,
-    migration: &Migration,
-) -> Result<bool> {
-    let _ = graph;
+fn is_initial_and_present(conn: &mut dyn Executor, migration: &Migration) -> Result<bool> {
     if migration
         .dependencies
         .iter()
