@@ -12,6 +12,7 @@ const WORKLOADS: &[(&str, u64)] = &[
     ("trivial query, 1 users", 200),
     ("trivial query, 100 users", 50),
     ("trivial query, 10000 users", 2),
+    ("medium complex query, 10000 users", 2),
     ("insert, 1 rows", 200),
     ("insert, 100 rows", 20),
     ("get by primary key", 200),

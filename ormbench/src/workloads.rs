@@ -309,7 +309,9 @@ macro_rules! workloads_for {
                 }
 
                 // diesel_bench: medium complex query (users LEFT JOIN posts, black hair only).
-                // dorm has no free-form joins: the same rows come as users with their posts.
+                // dorm: `values!` across the reverse relation (Django's
+                // `.values("id", ..., "posts__id", ...)`), the same LEFT OUTER JOIN; and the
+                // same rows as users with their posts (`prefetch_related!`, two queries).
                 for &n in sizes {
                     let name = format!("medium complex query, {n} users");
                     if !plan.wants(&name) {
@@ -322,6 +324,24 @@ macro_rules! workloads_for {
                     );
                     let cell = RefCell::new(&mut *conn);
                     let mut impls = vec![
+                        Impl::new("dorm", |k| {
+                            let c = &mut **cell.borrow_mut();
+                            for _ in 0..k {
+                                let rows = dorm::values!(
+                                    filter!(User::objects(), hair_color = "black"),
+                                    id,
+                                    name,
+                                    hair_color,
+                                    posts__id,
+                                    posts__user,
+                                    posts__title,
+                                    posts__body
+                                )
+                                .fetch(c)
+                                .unwrap();
+                                std::hint::black_box(rows);
+                            }
+                        }),
                         Impl::new("dorm (prefetch_related)", |k| {
                             let c = &mut **cell.borrow_mut();
                             for _ in 0..k {

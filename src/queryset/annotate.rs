@@ -64,6 +64,7 @@ use crate::expressions::{
 };
 use crate::lookups::IsNotTrue;
 use crate::model::{Field, Model};
+use crate::relations::multi_valued::{JoinFlag, SpanningColumns};
 
 /// The kinds an annotation on each row may have.
 #[diagnostic::on_unimplemented(
@@ -1284,17 +1285,20 @@ pub trait ValuesOf<C, I> {
     fn values_of(self) -> Self::Out;
 }
 
-impl<M: Model, W, O, S, C: Columns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S> {
-    type Out = ValuesList<M, W, O, S, C>;
+/// A plain projection is a [`ValuesList`]; one naming a field across a reverse relation is a
+/// join ([`SpanningValues`](crate::relations::multi_valued::SpanningValues)).
+impl<M: Model, W, O, S, C: SpanningColumns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S> {
+    type Out = <C::Flag as JoinFlag>::Out<M, W, O, S, C>;
     fn values_of(self) -> Self::Out {
-        self.values_list::<C>()
+        <C::Flag as JoinFlag>::project(self)
     }
 }
 
-impl<M: Model, C: Columns<M>> ValuesOf<C, ()> for crate::model::Manager<M> {
-    type Out = ValuesList<M, super::BaseQuery<M>, M::DefaultOrdering, super::Unsliced, C>;
+impl<M: Model, C: SpanningColumns<M>> ValuesOf<C, ()> for crate::model::Manager<M> {
+    type Out =
+        <C::Flag as JoinFlag>::Out<M, super::BaseQuery<M>, M::DefaultOrdering, super::Unsliced, C>;
     fn values_of(self) -> Self::Out {
-        self.all().values_list::<C>()
+        <C::Flag as JoinFlag>::project(self.all())
     }
 }
 

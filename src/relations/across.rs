@@ -152,7 +152,7 @@ where
 }
 
 /// `(SELECT "Un"."col" FROM "table" AS "Un" WHERE "Un"."pk" = <value of the hop before>)`.
-fn render<DB: Backend>(
+pub(super) fn render<DB: Backend>(
     out: &mut AstPass<'_, '_, DB>,
     base: &str,
     fk: &str,

@@ -24,11 +24,12 @@ mod foreign_key;
 pub mod keys_in;
 mod loaded;
 pub mod many_to_many;
+pub mod multi_valued;
 mod path;
 pub mod prefetch_related;
 pub mod select_related;
 
-pub use across::{Across, AcrossKind, AcrossValue, PickAcross};
+pub use across::{Across, AcrossKind, AcrossPlan, AcrossRest, AcrossValue, Hop, PickAcross};
 pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta};
 pub use loaded::{Got, Here, Loaded, Loads, Nil, Payload, RelatedOf, There};
 pub use many_to_many::{

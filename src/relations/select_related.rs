@@ -343,7 +343,7 @@ impl<M: Model, Q, E, J: JoinList<M>> RelatedQuery<M, Q, E, J> {
     }
 }
 
-fn push_alias<DB: Backend>(
+pub(crate) fn push_alias<DB: Backend>(
     out: &mut AstPass<'_, '_, DB>,
     base: &str,
     step: Option<usize>,
@@ -352,6 +352,40 @@ fn push_alias<DB: Backend>(
         None => out.push_identifier(base),
         Some(i) => out.push_identifier(&format!("T{}", i + 1)),
     }
+}
+
+/// ` FROM (inner) AS "base" JOIN "table" AS "Tn" ON "Tn"."pk" = "parent"."fk" ...`: the
+/// QuerySet's own query as a derived table named like its table, and each step joined under
+/// its alias (shared by `select_related!` and `values!` across reverse relations).
+pub(crate) fn push_joined_from<'b, DB: Backend>(
+    out: &mut AstPass<'_, 'b, DB>,
+    base: &str,
+    inner: &'b impl QueryFragment<DB>,
+    steps: &[JoinStep],
+) -> QueryResult<()> {
+    out.push_sql(" FROM (");
+    inner.walk_ast(out.reborrow())?;
+    out.push_sql(") AS ");
+    out.push_identifier(base)?;
+    for (i, step) in steps.iter().enumerate() {
+        out.push_sql(if step.left {
+            " LEFT OUTER JOIN "
+        } else {
+            " INNER JOIN "
+        });
+        out.push_identifier(step.table)?;
+        out.push_sql(" AS ");
+        push_alias(out, base, Some(i))?;
+        out.push_sql(" ON ");
+        push_alias(out, base, Some(i))?;
+        out.push_sql(".");
+        out.push_identifier(step.pk)?;
+        out.push_sql(" = ");
+        push_alias(out, base, step.parent)?;
+        out.push_sql(".");
+        out.push_identifier(step.fk)?;
+    }
+    Ok(())
 }
 
 impl<M, Q, E, J, DB> QueryFragment<DB> for RelatedQuery<M, Q, E, J>
@@ -380,28 +414,7 @@ where
             out.push_sql(".");
             out.push_identifier(column)?;
         }
-        out.push_sql(" FROM (");
-        self.inner.walk_ast(out.reborrow())?;
-        out.push_sql(") AS ");
-        out.push_identifier(base)?;
-        for (i, step) in self.steps.iter().enumerate() {
-            out.push_sql(if step.left {
-                " LEFT OUTER JOIN "
-            } else {
-                " INNER JOIN "
-            });
-            out.push_identifier(step.table)?;
-            out.push_sql(" AS ");
-            push_alias(&mut out, base, Some(i))?;
-            out.push_sql(" ON ");
-            push_alias(&mut out, base, Some(i))?;
-            out.push_sql(".");
-            out.push_identifier(step.pk)?;
-            out.push_sql(" = ");
-            push_alias(&mut out, base, step.parent)?;
-            out.push_sql(".");
-            out.push_identifier(step.fk)?;
-        }
+        push_joined_from(&mut out, base, &self.inner, &self.steps)?;
         self.order.walk_ast(out.reborrow())
     }
 }

@@ -346,6 +346,100 @@ fn values_follow_foreign_keys() {
 }
 
 #[test]
+fn values_across_a_reverse_relation_join_every_related_row() {
+    each_backend("values_reverse", |_db, conn| {
+        let zed = writer(conn, "Zed");
+        let amy = writer(conn, "Amy");
+        novel(conn, &zed, "A", 1, None);
+        novel(conn, &zed, "B", 2, None);
+        novel(conn, &amy, "C", 3, None);
+        writer(conn, "Bob");
+
+        // Django's Writer.objects.order_by("name").values("name", "novel__title", ...): one
+        // row per writer and novel, one with Nones for a writer without novels, one query.
+        let (rows, queries) = capture_queries(|| {
+            dorm::values!(
+                dorm::order_by!(Writer::objects().all(), name),
+                name,
+                novel__title,
+                novel__pages
+            )
+            .fetch(conn)
+            .unwrap()
+        });
+        assert_eq!(queries.len(), 1);
+        let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Amy", "Bob", "Zed", "Zed"],
+            "the QuerySet's ordering holds"
+        );
+        let mut rows = rows;
+        rows.sort();
+        assert_eq!(
+            rows,
+            [
+                ("Amy".to_string(), Some("C".to_string()), Some(3)),
+                ("Bob".to_string(), None, None),
+                ("Zed".to_string(), Some("A".to_string()), Some(1)),
+                ("Zed".to_string(), Some("B".to_string()), Some(2)),
+            ]
+        );
+
+        // The QuerySet's filters keep their meaning: they choose writers, not novels.
+        let mut titles: Vec<Option<String>> =
+            dorm::values_list!(dorm::filter!(Writer::objects(), name = "Zed"), novel__title)
+                .fetch(conn)
+                .unwrap();
+        titles.sort();
+        assert_eq!(titles, [Some("A".to_string()), Some("B".to_string())]);
+
+        // Two fields of one relation share one join; the SQL is a LEFT OUTER JOIN.
+        let sql =
+            dorm::values!(Writer::objects(), name, novel__title, novel__pages).sql(conn.vendor());
+        assert_eq!(sql.matches("JOIN").count(), 1, "{sql}");
+        assert!(sql.contains("LEFT OUTER JOIN"), "{sql}");
+    });
+}
+
+#[test]
+fn values_mix_foreign_keys_and_reverse_relations() {
+    each_backend("values_reverse_mixed", |_db, conn| {
+        let zed = writer(conn, "Zed");
+        let a = novel(conn, &zed, "A", 1, None);
+        novel(conn, &zed, "B", 2, None);
+        for stars in [4, 5] {
+            Review::objects()
+                .create(
+                    conn,
+                    Review {
+                        novel: ForeignKey::to(&a).unwrap(),
+                        stars,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+        // The writer across the foreign key (a subquery), the reviews across the reverse
+        // relation (joined).
+        let mut rows: Vec<(String, Option<String>, Option<i32>)> =
+            dorm::values!(Novel::objects(), title, writer__name, review__stars)
+                .fetch(conn)
+                .unwrap();
+        rows.sort();
+        let zed = || Some("Zed".to_string());
+        assert_eq!(
+            rows,
+            [
+                ("A".to_string(), zed(), Some(4)),
+                ("A".to_string(), zed(), Some(5)),
+                ("B".to_string(), zed(), None),
+            ]
+        );
+    });
+}
+
+#[test]
 fn nothing_to_load_runs_no_extra_query() {
     each_backend("loading_empty", |_db, conn| {
         let (rows, queries) = capture_queries(|| {

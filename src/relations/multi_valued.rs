@@ -1,0 +1,407 @@
+//! `values!` spanning a multi-valued relationship: Django's
+//! `Writer.objects.values("name", "novel__title")`, one row per writer *and* novel, joined.
+//!
+//! Naming a field across a reverse foreign key (`novel__title`, the relation's query name:
+//! its `related_name`, or the model's name in lower case) in `values!` turns the projection
+//! into a join, as in Django: every row of the QuerySet comes back once per related row, and
+//! once with `None`s when it has none (`LEFT OUTER JOIN`). Fields of the QuerySet's own model
+//! load as they are; fields across the reverse relation load as `Option`s; fields across
+//! foreign keys stay correlated subqueries, as in a plain `values!`.
+//!
+//! ```sql
+//! SELECT "writer"."name", "T1"."title"
+//! FROM (SELECT ... FROM "writer" WHERE ... ORDER BY ...) AS "writer"
+//! LEFT OUTER JOIN "novel" AS "T1" ON "T1"."writer_id" = "writer"."id"
+//! ORDER BY ...
+//! ```
+//!
+//! As with `select_related!`, the QuerySet's own query (its filters and ordering) is a
+//! derived table named like its table, so its conditions mean what they meant, and its
+//! ordering is repeated outside. Several fields of one relation share one join; two reverse
+//! relations multiply each other's rows, as Django's joins do. The QuerySet is not sliced
+//! (Django would slice the joined rows; take the rows you need from the result), and a path
+//! ends at the reverse relation's own field (`novel__title`, not `novel__tags__label`).
+//!
+//! ```
+//! use dorm::prelude::*;
+//! use dorm::ForeignKey;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Writer { pub id: Auto<i64>, #[dorm(max_length = 50)] pub name: String }
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Novel {
+//!     pub id: Auto<i64>,
+//!     #[dorm(on_delete = cascade)]
+//!     pub writer: ForeignKey<Writer>,
+//!     #[dorm(max_length = 100)]
+//!     pub title: String,
+//! }
+//!
+//! # fn main() -> dorm::Result<()> {
+//! let mut conn = dorm::connect("sqlite::memory:")?;
+//! dorm::migrations::create_tables(&mut conn, &[Writer::META, Novel::META])?;
+//! let ann = Writer::objects().create(&mut conn, Writer { name: "Ann".into(), ..Default::default() })?;
+//! Writer::objects().create(&mut conn, Writer { name: "Bob".into(), ..Default::default() })?;
+//! for title in ["Emma", "Persuasion"] {
+//!     let novel = Novel { writer: ForeignKey::to(&ann)?, title: title.into(), ..Default::default() };
+//!     Novel::objects().create(&mut conn, novel)?;
+//! }
+//!
+//! // One query, one row per writer and novel; Bob has none.
+//! let mut rows: Vec<(String, Option<String>)> =
+//!     dorm::values!(Writer::objects(), name, novel__title).fetch(&mut conn)?;
+//! rows.sort();
+//! assert_eq!(
+//!     rows,
+//!     [
+//!         ("Ann".into(), Some("Emma".into())),
+//!         ("Ann".into(), Some("Persuasion".into())),
+//!         ("Bob".into(), None),
+//!     ]
+//! );
+//! # Ok(()) }
+//! ```
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::result::QueryResult;
+use diesel::sql_types::IntoNullable;
+use diesel::Expression;
+
+use super::across::{self, Across, AcrossPlan, AcrossRest, Hop, PickAcross};
+use super::path::{ForeignKeyTo, PathStep, ReverseOf};
+use super::select_related::{push_alias, push_joined_from, JoinStep, OuterOrder, OuterOrderOf};
+use crate::db::Load;
+use crate::error::Result;
+use crate::lookups::Operand;
+use crate::model::{Field, Model};
+use crate::names::NameChars;
+use crate::queryset::execute::Built;
+use crate::queryset::{ApplyOrder, ApplySlice, Pick, QuerySet, SqlFor, Unsliced, ValuesList};
+
+/// Whether a projection needs a join: [`Joined`] or [`NotJoined`]; it decides what
+/// `values!` builds.
+pub trait JoinFlag {
+    /// `Self` or `X`: [`Joined`] when either is.
+    type Or<X: JoinFlag>: JoinFlag;
+    /// The projection of the fields `C` of a `QuerySet<M, W, O, S>`.
+    type Out<M: Model, W, O, S, C>;
+    /// Builds it.
+    fn project<M: Model, W, O, S, C>(qs: QuerySet<M, W, O, S>) -> Self::Out<M, W, O, S, C>;
+}
+
+/// The projection spans a multi-valued relation: a [`SpanningValues`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Joined;
+/// The projection reads the QuerySet's own rows (and single-valued relations) only: a
+/// [`ValuesList`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotJoined;
+
+impl JoinFlag for Joined {
+    type Or<X: JoinFlag> = Joined;
+    type Out<M: Model, W, O, S, C> = SpanningValues<M, W, O, S, C>;
+    fn project<M: Model, W, O, S, C>(qs: QuerySet<M, W, O, S>) -> SpanningValues<M, W, O, S, C> {
+        SpanningValues {
+            qs,
+            _columns: PhantomData,
+        }
+    }
+}
+impl JoinFlag for NotJoined {
+    type Or<X: JoinFlag> = X;
+    type Out<M: Model, W, O, S, C> = ValuesList<M, W, O, S, C>;
+    fn project<M: Model, W, O, S, C>(qs: QuerySet<M, W, O, S>) -> ValuesList<M, W, O, S, C> {
+        ValuesList {
+            qs,
+            _columns: PhantomData,
+        }
+    }
+}
+
+/// Where a picked column is read in the joined query.
+#[derive(Debug, Clone)]
+pub enum SpannedColumn {
+    /// A column of the QuerySet's own rows.
+    Base(&'static str),
+    /// A column of the joined table at this position.
+    Related(usize, &'static str),
+    /// A field across foreign keys: a correlated subquery (see `order_by!` across relations).
+    Forward(&'static str, Vec<(Hop, &'static str)>),
+}
+
+/// Fields (`Pick<name>`, `PickAcross<path>`, or a tuple of them) that `values!` can read
+/// from the rows of `M` joined with its reverse relations.
+#[diagnostic::on_unimplemented(
+    message = "Cannot resolve these values! fields on `{M}`",
+    label = "each name must be a field of the model, a field across its foreign keys (`blog__name`), or a field of a reverse relation (`entry__headline`)",
+    note = "Django: FieldError: Cannot resolve keyword into field"
+)]
+pub trait SpanningColumns<M> {
+    /// SQL type of a row.
+    type SqlType;
+    /// Rust type of a row.
+    type Row;
+    /// Whether any of the fields needs a join.
+    type Flag: JoinFlag;
+    /// Appends the joins the fields need (one per relation) and where each column is read.
+    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>);
+}
+
+impl<M: Field<N>, N> SpanningColumns<M> for Pick<N> {
+    type SqlType = <<M as Field<N>>::Column as Expression>::SqlType;
+    type Row = <M as Field<N>>::Value;
+    type Flag = NotJoined;
+    fn plan(_: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
+        columns.push(SpannedColumn::Base(<M as Field<N>>::FIELD.column));
+    }
+}
+
+/// How a `values!` path continues past `Head`, a relation of kind `Self` on `M`.
+#[diagnostic::on_unimplemented(
+    message = "values! cannot follow `{Head}` of `{M}` here",
+    label = "a path continues past a ForeignKey, or ends at a field of a reverse relation",
+    note = "Django: FieldError: Cannot resolve keyword into field"
+)]
+pub trait SpanKind<M, Head, Rest> {
+    /// SQL type of the value.
+    type SqlType;
+    /// Rust type of the value.
+    type Row;
+    /// Whether it needs a join.
+    type Flag: JoinFlag;
+    /// See [`SpanningColumns::plan`].
+    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>);
+}
+
+impl<M, Head, Rest> SpanningColumns<M> for PickAcross<Across<Head, Rest>>
+where
+    M: PathStep<Head>,
+    <M as PathStep<Head>>::Kind: SpanKind<M, Head, Rest>,
+{
+    type SqlType = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::SqlType;
+    type Row = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::Row;
+    type Flag = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::Flag;
+    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
+        <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::plan(steps, columns)
+    }
+}
+
+/// Across a foreign key: the value of the related row, as a plain `values!` reads it.
+impl<M, Head, Rest, T> SpanKind<M, Head, Rest> for ForeignKeyTo<T>
+where
+    M: Model,
+    T: Model,
+    Rest: AcrossRest<T>,
+    Across<Head, Rest>: AcrossPlan<M> + Operand<M>,
+{
+    type SqlType = <Across<Head, Rest> as Operand<M>>::SqlType;
+    type Row = Rest::Value;
+    type Flag = NotJoined;
+    fn plan(_: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
+        let (fk, hops) = <Across<Head, Rest> as AcrossPlan<M>>::plan();
+        columns.push(SpannedColumn::Forward(fk, hops));
+    }
+}
+
+/// Across a reverse foreign key: a field of the rows pointing at this one, joined.
+impl<M, Head, N, S, Fk, FkName> SpanKind<M, Head, N> for ReverseOf<S, Fk, FkName>
+where
+    M: Model,
+    S: Model + Field<N> + Field<FkName>,
+    N: NameChars,
+    <<S as Field<N>>::Column as Expression>::SqlType: IntoNullable,
+{
+    type SqlType = <<<S as Field<N>>::Column as Expression>::SqlType as IntoNullable>::Nullable;
+    type Row = <S as Field<N>>::OptionalValue;
+    type Flag = Joined;
+    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
+        let step = JoinStep {
+            table: S::DB_TABLE,
+            pk: <S as Field<FkName>>::FIELD.column,
+            fields: S::META.fields,
+            parent: None,
+            fk: M::PK_COLUMN,
+            left: true,
+        };
+        let same = |s: &JoinStep| {
+            s.table == step.table && s.pk == step.pk && s.fk == step.fk && s.parent.is_none()
+        };
+        let at = match steps.iter().position(same) {
+            Some(at) => at,
+            None => {
+                steps.push(step);
+                steps.len() - 1
+            }
+        };
+        columns.push(SpannedColumn::Related(at, <S as Field<N>>::FIELD.column));
+    }
+}
+
+macro_rules! spanning_tuple {
+    ($first:ident $(, $t:ident)*) => {
+        impl<M, $first: SpanningColumns<M> $(, $t: SpanningColumns<M>)*> SpanningColumns<M>
+            for ($first, $($t,)*)
+        {
+            type SqlType = ($first::SqlType, $($t::SqlType,)*);
+            type Row = ($first::Row, $($t::Row,)*);
+            type Flag = spanning_tuple!(@or $first $(, $t)*);
+            fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
+                $first::plan(steps, columns);
+                $($t::plan(steps, columns);)*
+            }
+        }
+    };
+    (@or $a:ident) => { $a::Flag };
+    (@or $a:ident $(, $t:ident)+) => {
+        <$a::Flag as JoinFlag>::Or<spanning_tuple!(@or $($t),+)>
+    };
+}
+spanning_tuple!(A, B);
+spanning_tuple!(A, B, C);
+spanning_tuple!(A, B, C, D);
+spanning_tuple!(A, B, C, D, E);
+spanning_tuple!(A, B, C, D, E, F);
+spanning_tuple!(A, B, C, D, E, F, G);
+spanning_tuple!(A, B, C, D, E, F, G, H);
+
+/// The query of a [`SpanningValues`]: `Q` (the QuerySet's own query) as a derived table, the
+/// reverse relations of `C` joined, its columns selected, the ordering `E` repeated outside.
+#[derive(Debug, Clone)]
+pub struct SpanningQuery<M, Q, E, C> {
+    inner: Q,
+    order: OuterOrder<E>,
+    steps: Vec<JoinStep>,
+    columns: Vec<SpannedColumn>,
+    _types: PhantomData<fn() -> (M, C)>,
+}
+
+impl<M, Q, E, C: SpanningColumns<M>> SpanningQuery<M, Q, E, C> {
+    /// `inner`, joined for `C`, ordered outside by `order`.
+    pub fn new(inner: Q, order: Option<E>) -> Self {
+        let mut steps = Vec::new();
+        let mut columns = Vec::new();
+        C::plan(&mut steps, &mut columns);
+        SpanningQuery {
+            inner,
+            order: OuterOrder(order),
+            steps,
+            columns,
+            _types: PhantomData,
+        }
+    }
+}
+
+impl<M, Q, E, C, DB> QueryFragment<DB> for SpanningQuery<M, Q, E, C>
+where
+    DB: Backend,
+    M: Model,
+    Q: QueryFragment<DB>,
+    OuterOrder<E>: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let base = M::DB_TABLE;
+        out.push_sql("SELECT ");
+        for (i, column) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            match column {
+                SpannedColumn::Base(name) => {
+                    push_alias(&mut out, base, None)?;
+                    out.push_sql(".");
+                    out.push_identifier(name)?;
+                }
+                SpannedColumn::Related(step, name) => {
+                    push_alias(&mut out, base, Some(*step))?;
+                    out.push_sql(".");
+                    out.push_identifier(name)?;
+                }
+                SpannedColumn::Forward(fk, hops) => across::render(&mut out, base, fk, hops)?,
+            }
+        }
+        push_joined_from(&mut out, base, &self.inner, &self.steps)?;
+        self.order.walk_ast(out.reborrow())
+    }
+}
+
+/// The SQL is fixed by the types (the model, the fields, the inner query's and the ordering's
+/// own ids), so diesel caches the prepared statement by type.
+impl<M, Q, E, C> QueryId for SpanningQuery<M, Q, E, C>
+where
+    M: 'static,
+    C: 'static,
+    Q: QueryId,
+    E: QueryId,
+{
+    type QueryId = SpanningQuery<M, Q::QueryId, E::QueryId, C>;
+    const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID && E::HAS_STATIC_QUERY_ID;
+}
+
+impl<M, Q, E, C> Query for SpanningQuery<M, Q, E, C>
+where
+    C: SpanningColumns<M>,
+    C::SqlType: diesel::sql_types::SqlType,
+{
+    type SqlType = C::SqlType;
+}
+
+impl<M, Q, E, C, Conn> diesel::RunQueryDsl<Conn> for SpanningQuery<M, Q, E, C> {}
+
+/// The query a [`SpanningValues`] runs.
+pub type SpanningBuilt<M, W, O, S, C> =
+    SpanningQuery<M, Built<M, W, O, S>, <O as OuterOrderOf<M>>::Expr, C>;
+
+/// A QuerySet that `values!` across a reverse relation can join: one that is not sliced.
+#[diagnostic::on_unimplemented(
+    message = "Cannot use values!() across a reverse relation on a sliced QuerySet",
+    label = "the QuerySet is sliced",
+    note = "the related rows are joined to the QuerySet's rows, and Django slices the joined rows: slice the result instead"
+)]
+pub trait JoinableSlice {}
+impl JoinableSlice for Unsliced {}
+
+/// `values!` naming fields across a reverse relation: the QuerySet's rows joined with the
+/// related rows (see the module docs). Run with [`fetch`](Self::fetch).
+#[must_use = "a projection does nothing until `fetch(conn)`"]
+pub struct SpanningValues<M: Model, W, O, S, C> {
+    qs: QuerySet<M, W, O, S>,
+    _columns: PhantomData<fn() -> C>,
+}
+
+impl<M: Model, W, O, S, C: SpanningColumns<M>> SpanningValues<M, W, O, S, C> {
+    /// The diesel query.
+    pub fn into_diesel(self) -> SpanningBuilt<M, W, O, S, C>
+    where
+        S: JoinableSlice + ApplySlice<O::Out>,
+        O: ApplyOrder<M, W> + OuterOrderOf<M>,
+    {
+        let outer = self.qs.order.outer();
+        SpanningQuery::new(self.qs.into_diesel(), outer)
+    }
+
+    /// Runs the query: one `C::Row` per row and related row (and one per row without any).
+    pub fn fetch<'q, Conn>(self, conn: &mut Conn) -> Result<Vec<C::Row>>
+    where
+        S: JoinableSlice + ApplySlice<O::Out>,
+        O: ApplyOrder<M, W> + OuterOrderOf<M>,
+        Conn: Load<'q, SpanningBuilt<M, W, O, S, C>, C::Row>,
+    {
+        Ok(conn.load_rows(self.into_diesel())?)
+    }
+
+    /// The SQL text with its binds, for `vendor`.
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        S: JoinableSlice + ApplySlice<O::Out>,
+        O: ApplyOrder<M, W> + OuterOrderOf<M>,
+        SpanningBuilt<M, W, O, S, C>: SqlFor,
+    {
+        self.into_diesel().sql_for(vendor)
+    }
+}
