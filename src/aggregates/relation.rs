@@ -32,6 +32,7 @@ use crate::expressions::{AggregateKind, Dialect, Ref, Resolve, RowKind, Rows, Sc
 use crate::lookups::Predicate;
 use crate::model::{Field, Model};
 use crate::queryset::BaseQuery;
+use crate::relations::alias::alias as numbered_alias;
 use crate::relations::{
     Across, Direction, ForeignKeyTo, ManyToManyField, ManyToManyVia, PathStep, ReverseOf,
 };
@@ -454,7 +455,7 @@ fn table<DB: Backend>(out: &mut AstPass<'_, '_, DB>, table: &str, alias: &str) -
 /// Where the first step of a path meets the outer rows: its alias and column, and the outer
 /// column.
 struct Meeting {
-    alias: String,
+    alias: std::borrow::Cow<'static, str>,
     column: &'static str,
     outer: &'static str,
 }
@@ -465,8 +466,8 @@ fn render_from<DB: Backend>(out: &mut AstPass<'_, '_, DB>, steps: &[Step]) -> Qu
     let mut first = None;
     for (i, step) in steps.iter().enumerate() {
         let n = i + 1;
-        let (alias, prev_alias) = (format!("U{n}"), format!("U{i}"));
-        let join_alias = format!("J{n}");
+        let (alias, prev_alias) = (numbered_alias('U', n), numbered_alias('U', i));
+        let join_alias = numbered_alias('J', n);
         out.push_sql(if i == 0 { " FROM " } else { " INNER JOIN " });
         match *step {
             Step::Reverse { table: t, fk, prev } => {
@@ -583,7 +584,7 @@ where
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let (steps, aggregated) = P::plan();
-        let last = format!("U{}", steps.len());
+        let last = numbered_alias('U', steps.len());
         out.push_sql("(SELECT ");
         render_call::<F, ST, DB, D>(
             &mut out,

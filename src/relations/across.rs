@@ -163,7 +163,7 @@ pub(super) fn render<DB: Backend>(
         out.push_sql(".");
         return out.push_identifier(fk);
     };
-    let alias = format!("U{}", hops.len());
+    let alias = super::alias::alias('U', hops.len());
     out.push_sql("(SELECT ");
     out.push_identifier(&alias)?;
     out.push_sql(".");

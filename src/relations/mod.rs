@@ -19,6 +19,7 @@ pub(crate) type Marker3<A, B, C> = fn() -> (A, B, C);
 pub(crate) type Marker4<A, B, C, D> = fn() -> (A, B, C, D);
 
 mod across;
+pub(crate) mod alias;
 pub mod deletion;
 mod foreign_key;
 pub mod keys_in;

@@ -350,7 +350,7 @@ pub(crate) fn push_alias<DB: Backend>(
 ) -> QueryResult<()> {
     match step {
         None => out.push_identifier(base),
-        Some(i) => out.push_identifier(&format!("T{}", i + 1)),
+        Some(i) => out.push_identifier(&super::alias::alias('T', i + 1)),
     }
 }
 
