@@ -57,6 +57,7 @@ pub fn dir() -> PathBuf {
 pub fn worst(outcomes: &[Outcome]) -> Option<(f64, String)> {
     outcomes
         .iter()
+        .filter(|o| o.gated)
         .filter_map(|o| {
             // Only like-for-like comparisons count: the implementation named `dorm`. Other
             // forms (`dorm (prefetch_related)`, the same rows in two queries instead of one
@@ -84,10 +85,15 @@ pub fn write(header: &str, outcomes: &[Outcome]) -> std::io::Result<PathBuf> {
     for o in outcomes {
         let _ = write!(
             md,
-            "\n## {} ({}), {} rows\n\n{}",
+            "\n## {} ({}), {} rows{}\n\n{}",
             o.workload,
             o.backend,
             o.rows,
+            if o.gated {
+                ""
+            } else {
+                " (not a gate: each side has its own server sessions)"
+            },
             table(&o.series)
         );
         for s in &o.series {

@@ -22,6 +22,9 @@ pub struct Outcome {
     pub rows: usize,
     /// One series per implementation.
     pub series: Vec<Series>,
+    /// Whether dorm's ratio counts toward the worst ratio: false where the two sides cannot
+    /// share one database session (see `pool_checkout`).
+    pub gated: bool,
 }
 
 /// What to run.
@@ -212,6 +215,7 @@ macro_rules! workloads_for {
                         workload: name,
                         rows,
                         series,
+                        gated: true,
                     });
                 };
                 let sizes: &[usize] = if plan.quick {
