@@ -68,9 +68,11 @@
 use std::marker::PhantomData;
 
 use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSqlRow};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::QueryResult;
-use diesel::sql_types::IntoNullable;
+use diesel::row::Row;
+use diesel::sql_types::{IntoNullable, SingleValue, SqlType};
 use diesel::Expression;
 
 use super::across::{self, Across, AcrossPlan, AcrossRest, Hop, PickAcross};
@@ -270,6 +272,200 @@ spanning_tuple!(A, B, C, D, E, F);
 spanning_tuple!(A, B, C, D, E, F, G);
 spanning_tuple!(A, B, C, D, E, F, G, H);
 
+/// What the previous column of a row showed: that the related row of this reverse relation
+/// (the relation's type) is missing, or nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Previous {
+    missing: Option<std::any::TypeId>,
+}
+
+/// A value that is `None` when its related row is missing (the `Option` a field across a
+/// reverse relation loads as).
+pub trait MaybeMissing: Default {
+    /// Whether it is `None`.
+    fn is_missing(&self) -> bool;
+}
+
+impl<T> MaybeMissing for Option<T> {
+    fn is_missing(&self) -> bool {
+        self.is_none()
+    }
+}
+
+/// Reads the columns of `Self` from a row of a spanning `values!` query on backend `DB`.
+///
+/// A related row that is missing (the `LEFT OUTER JOIN` found none) shows as a NULL in a
+/// NOT NULL column; the columns of the same relation after it are `None` without being read,
+/// as diesel's `Option<(...)>` stops at the first NULL, so a row with no related row costs
+/// what it costs diesel.
+pub trait ReadSpanned<M, DB: Backend>: SpanningColumns<M> {
+    /// Reads the columns from position `at`, advancing it.
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row>;
+}
+
+/// Reads one column of `row` at `at` as diesel would, and moves past it.
+fn read_column<'a, T: FromSqlRow<ST, DB>, ST, DB: Backend>(
+    row: &impl Row<'a, DB>,
+    at: &mut usize,
+) -> deserialize::Result<T> {
+    let value = T::build_from_row(&row.partial_row(*at..*at + 1));
+    *at += 1;
+    value
+}
+
+impl<M: Field<N>, N, DB: Backend> ReadSpanned<M, DB> for Pick<N>
+where
+    Self: SpanningColumns<M>,
+    <Self as SpanningColumns<M>>::Row: FromSqlRow<<Self as SpanningColumns<M>>::SqlType, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        *previous = Previous::default();
+        read_column(row, at)
+    }
+}
+
+/// How a [`SpanKind`] reads its column (see [`ReadSpanned`]).
+pub trait ReadSpanKind<M, Head, Rest, DB: Backend>: SpanKind<M, Head, Rest> {
+    /// Reads the column at `at`, advancing it.
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row>;
+}
+
+impl<M, Head, Rest, DB> ReadSpanned<M, DB> for PickAcross<Across<Head, Rest>>
+where
+    DB: Backend,
+    M: PathStep<Head>,
+    <M as PathStep<Head>>::Kind: ReadSpanKind<M, Head, Rest, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        <<M as PathStep<Head>>::Kind as ReadSpanKind<M, Head, Rest, DB>>::read(row, at, previous)
+    }
+}
+
+impl<M, Head, Rest, T, DB> ReadSpanKind<M, Head, Rest, DB> for ForeignKeyTo<T>
+where
+    DB: Backend,
+    Self: SpanKind<M, Head, Rest>,
+    <Self as SpanKind<M, Head, Rest>>::Row:
+        FromSqlRow<<Self as SpanKind<M, Head, Rest>>::SqlType, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        *previous = Previous::default();
+        read_column(row, at)
+    }
+}
+
+impl<M, Head, N, S, Fk, FkName, DB> ReadSpanKind<M, Head, N, DB> for ReverseOf<S, Fk, FkName>
+where
+    DB: Backend,
+    Self: 'static,
+    M: Model,
+    S: Model + Field<N> + Field<FkName>,
+    Self: SpanKind<M, Head, N, Row = <S as Field<N>>::OptionalValue>,
+    <S as Field<N>>::OptionalValue:
+        MaybeMissing + FromSqlRow<<Self as SpanKind<M, Head, N>>::SqlType, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        let relation = std::any::TypeId::of::<Self>();
+        if previous.missing == Some(relation) {
+            *at += 1;
+            return Ok(Default::default());
+        }
+        let value: <S as Field<N>>::OptionalValue = read_column(row, at)?;
+        // A NULL in a NOT NULL column: the join found no related row.
+        let missing = !<S as Field<N>>::FIELD.null && value.is_missing();
+        previous.missing = missing.then_some(relation);
+        Ok(value)
+    }
+}
+
+macro_rules! read_tuple {
+    ($($t:ident),+) => {
+        impl<M, DB: Backend, $($t: ReadSpanned<M, DB>),+> ReadSpanned<M, DB> for ($($t,)+) {
+            fn read<'a>(
+                row: &impl Row<'a, DB>,
+                at: &mut usize,
+                previous: &mut Previous,
+            ) -> deserialize::Result<Self::Row> {
+                Ok(($($t::read(row, at, previous)?,)+))
+            }
+        }
+    };
+}
+read_tuple!(A, B);
+read_tuple!(A, B, C);
+read_tuple!(A, B, C, D);
+read_tuple!(A, B, C, D, E);
+read_tuple!(A, B, C, D, E, F);
+read_tuple!(A, B, C, D, E, F, G);
+read_tuple!(A, B, C, D, E, F, G, H);
+
+/// The SQL type of a spanning `values!` row: one type standing for the columns of `C`, so
+/// that dorm reads the row itself ([`SpannedRow`], [`ReadSpanned`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SpannedSql<M, C>(PhantomData<fn() -> (M, C)>);
+
+impl<M: 'static, C: 'static> SqlType for SpannedSql<M, C> {
+    type IsNull = diesel::sql_types::is_nullable::NotNull;
+}
+impl<M: 'static, C: 'static> SingleValue for SpannedSql<M, C> {}
+
+/// A row of a spanning `values!` query as read: `C::Row`.
+pub struct SpannedRow<M, C: SpanningColumns<M>>(pub C::Row);
+
+macro_rules! spanned_rows_on {
+    ($feature:literal, $db:ty) => {
+        #[cfg(feature = $feature)]
+        impl<M, C> FromSqlRow<SpannedSql<M, C>, $db> for SpannedRow<M, C>
+        where
+            C: ReadSpanned<M, $db>,
+        {
+            fn build_from_row<'a>(row: &impl Row<'a, $db>) -> deserialize::Result<Self> {
+                C::read(row, &mut 0, &mut Previous::default()).map(SpannedRow)
+            }
+        }
+        /// Column metadata: the columns' own (only MySQL's driver reads it).
+        #[cfg(feature = $feature)]
+        impl<M, C> diesel::expression::QueryMetadata<SpannedSql<M, C>> for $db
+        where
+            C: SpanningColumns<M>,
+            $db: diesel::expression::QueryMetadata<C::SqlType>,
+        {
+            fn row_metadata(
+                lookup: &mut Self::MetadataLookup,
+                out: &mut Vec<Option<Self::TypeMetadata>>,
+            ) {
+                <$db as diesel::expression::QueryMetadata<C::SqlType>>::row_metadata(lookup, out)
+            }
+        }
+    };
+}
+spanned_rows_on!("sqlite", diesel::sqlite::Sqlite);
+spanned_rows_on!("postgres", diesel::pg::Pg);
+
 /// The query of a [`SpanningValues`]: `Q` (the QuerySet's own query) as a derived table, the
 /// reverse relations of `C` joined, its columns selected, the ordering `E` repeated outside.
 #[derive(Debug, Clone)]
@@ -343,12 +539,8 @@ where
     const HAS_STATIC_QUERY_ID: bool = Q::HAS_STATIC_QUERY_ID && E::HAS_STATIC_QUERY_ID;
 }
 
-impl<M, Q, E, C> Query for SpanningQuery<M, Q, E, C>
-where
-    C: SpanningColumns<M>,
-    C::SqlType: diesel::sql_types::SqlType,
-{
-    type SqlType = C::SqlType;
+impl<M: 'static, Q, E, C: 'static> Query for SpanningQuery<M, Q, E, C> {
+    type SqlType = SpannedSql<M, C>;
 }
 
 impl<M, Q, E, C, Conn> diesel::RunQueryDsl<Conn> for SpanningQuery<M, Q, E, C> {}
@@ -390,9 +582,9 @@ impl<M: Model, W, O, S, C: SpanningColumns<M>> SpanningValues<M, W, O, S, C> {
     where
         S: JoinableSlice + ApplySlice<O::Out>,
         O: ApplyOrder<M, W> + OuterOrderOf<M>,
-        Conn: Load<'q, SpanningBuilt<M, W, O, S, C>, C::Row>,
+        Conn: Load<'q, SpanningBuilt<M, W, O, S, C>, SpannedRow<M, C>>,
     {
-        Ok(conn.load_rows(self.into_diesel())?)
+        Ok(conn.load_rows_with(self.into_diesel(), |row| row.0)?)
     }
 
     /// The SQL text with its binds, for `vendor`.

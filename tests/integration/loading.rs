@@ -394,6 +394,26 @@ fn values_across_a_reverse_relation_join_every_related_row() {
         titles.sort();
         assert_eq!(titles, [Some("A".to_string()), Some("B".to_string())]);
 
+        // A NULL in a nullable field of a related row is that field's None, not a missing
+        // row: the fields after it are still read.
+        let mut owned: Vec<(String, Option<i32>, Option<String>)> = dorm::values!(
+            dorm::filter!(Writer::objects(), name__in = ["Bob", "Zed"]),
+            name,
+            novel__owner,
+            novel__title
+        )
+        .fetch(conn)
+        .unwrap();
+        owned.sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
+        assert_eq!(
+            owned,
+            [
+                ("Bob".to_string(), None, None),
+                ("Zed".to_string(), None, Some("A".to_string())),
+                ("Zed".to_string(), None, Some("B".to_string())),
+            ]
+        );
+
         // Two fields of one relation share one join; the SQL is a LEFT OUTER JOIN.
         let sql =
             dorm::values!(Writer::objects(), name, novel__title, novel__pages).sql(conn.vendor());
