@@ -77,7 +77,9 @@ use diesel::Expression;
 
 use super::across::{self, Across, AcrossPlan, AcrossRest, Hop, PickAcross};
 use super::path::{ForeignKeyTo, PathStep, ReverseOf};
-use super::select_related::{push_alias, push_joined_from, JoinStep, OuterOrder, OuterOrderOf};
+use super::select_related::{
+    push_alias, push_derived_table, push_join, JoinStep, OuterOrder, OuterOrderOf,
+};
 use crate::db::Load;
 use crate::error::Result;
 use crate::lookups::Operand;
@@ -126,15 +128,80 @@ impl JoinFlag for NotJoined {
     }
 }
 
-/// Where a picked column is read in the joined query.
-#[derive(Debug, Clone)]
+/// Where a picked column is read in the joined query: fixed by the types, so the plan is a
+/// constant and building the query allocates nothing.
+#[derive(Debug, Clone, Copy)]
 pub enum SpannedColumn {
     /// A column of the QuerySet's own rows.
     Base(&'static str),
-    /// A column of the joined table at this position.
-    Related(usize, &'static str),
-    /// A field across foreign keys: a correlated subquery (see `order_by!` across relations).
-    Forward(&'static str, Vec<(Hop, &'static str)>),
+    /// A column of the rows of a reverse relation: its table, the column that joins it to the
+    /// QuerySet's primary key, and the column read.
+    Related {
+        /// The related table.
+        table: &'static str,
+        /// Its column holding the QuerySet's primary key.
+        joined_on: &'static str,
+        /// The column read.
+        column: &'static str,
+    },
+    /// A field across foreign keys: a correlated subquery (see `order_by!` across relations),
+    /// planned when it is rendered.
+    Forward(ForwardPlan),
+}
+
+/// The plan of a field across foreign keys: the base row's key column, and each hop with the
+/// column read there ([`AcrossPlan::plan`]).
+pub type ForwardPlan = fn() -> (&'static str, Vec<(Hop, &'static str)>);
+
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// For each column, the number of the join it reads (`T1`, `T2`, ... in the order the
+/// relations first appear; 0 for a column of the QuerySet's own rows): one join per relation.
+pub const fn join_numbers<const N: usize>(columns: &[SpannedColumn]) -> [u8; N] {
+    let mut numbers = [0u8; N];
+    let mut joins = 0u8;
+    let mut i = 0;
+    while i < N {
+        if let SpannedColumn::Related {
+            table, joined_on, ..
+        } = columns[i]
+        {
+            let mut j = 0;
+            while j < i {
+                if let SpannedColumn::Related {
+                    table: t,
+                    joined_on: o,
+                    ..
+                } = columns[j]
+                {
+                    if same_text(t, table) && same_text(o, joined_on) {
+                        numbers[i] = numbers[j];
+                        break;
+                    }
+                }
+                j += 1;
+            }
+            if numbers[i] == 0 {
+                joins += 1;
+                numbers[i] = joins;
+            }
+        }
+        i += 1;
+    }
+    numbers
 }
 
 /// Fields (`Pick<name>`, `PickAcross<path>`, or a tuple of them) that `values!` can read
@@ -151,17 +218,27 @@ pub trait SpanningColumns<M> {
     type Row;
     /// Whether any of the fields needs a join.
     type Flag: JoinFlag;
-    /// Appends the joins the fields need (one per relation) and where each column is read.
-    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>);
+    /// Where each column is read.
+    const COLUMNS: &'static [SpannedColumn];
+    /// The join each column reads ([`join_numbers`]).
+    const JOINS: &'static [u8];
+}
+
+/// One field of a `values!` call (not a tuple of them).
+pub trait SpanningField<M>: SpanningColumns<M> {
+    /// Where it is read.
+    const COLUMN: SpannedColumn;
 }
 
 impl<M: Field<N>, N> SpanningColumns<M> for Pick<N> {
     type SqlType = <<M as Field<N>>::Column as Expression>::SqlType;
     type Row = <M as Field<N>>::Value;
     type Flag = NotJoined;
-    fn plan(_: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
-        columns.push(SpannedColumn::Base(<M as Field<N>>::FIELD.column));
-    }
+    const COLUMNS: &'static [SpannedColumn] = &[<Self as SpanningField<M>>::COLUMN];
+    const JOINS: &'static [u8] = &[0];
+}
+impl<M: Field<N>, N> SpanningField<M> for Pick<N> {
+    const COLUMN: SpannedColumn = SpannedColumn::Base(<M as Field<N>>::FIELD.column);
 }
 
 /// How a `values!` path continues past `Head`, a relation of kind `Self` on `M`.
@@ -177,8 +254,8 @@ pub trait SpanKind<M, Head, Rest> {
     type Row;
     /// Whether it needs a join.
     type Flag: JoinFlag;
-    /// See [`SpanningColumns::plan`].
-    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>);
+    /// Where it is read.
+    const COLUMN: SpannedColumn;
 }
 
 impl<M, Head, Rest> SpanningColumns<M> for PickAcross<Across<Head, Rest>>
@@ -189,9 +266,15 @@ where
     type SqlType = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::SqlType;
     type Row = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::Row;
     type Flag = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::Flag;
-    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
-        <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::plan(steps, columns)
-    }
+    const COLUMNS: &'static [SpannedColumn] = &[<Self as SpanningField<M>>::COLUMN];
+    const JOINS: &'static [u8] = &join_numbers::<1>(<Self as SpanningColumns<M>>::COLUMNS);
+}
+impl<M, Head, Rest> SpanningField<M> for PickAcross<Across<Head, Rest>>
+where
+    M: PathStep<Head>,
+    <M as PathStep<Head>>::Kind: SpanKind<M, Head, Rest>,
+{
+    const COLUMN: SpannedColumn = <<M as PathStep<Head>>::Kind as SpanKind<M, Head, Rest>>::COLUMN;
 }
 
 /// Across a foreign key: the value of the related row, as a plain `values!` reads it.
@@ -205,10 +288,8 @@ where
     type SqlType = <Across<Head, Rest> as Operand<M>>::SqlType;
     type Row = Rest::Value;
     type Flag = NotJoined;
-    fn plan(_: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
-        let (fk, hops) = <Across<Head, Rest> as AcrossPlan<M>>::plan();
-        columns.push(SpannedColumn::Forward(fk, hops));
-    }
+    const COLUMN: SpannedColumn =
+        SpannedColumn::Forward(<Across<Head, Rest> as AcrossPlan<M>>::plan);
 }
 
 /// Across a reverse foreign key: a field of the rows pointing at this one, joined.
@@ -222,41 +303,22 @@ where
     type SqlType = <<<S as Field<N>>::Column as Expression>::SqlType as IntoNullable>::Nullable;
     type Row = <S as Field<N>>::OptionalValue;
     type Flag = Joined;
-    fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
-        let step = JoinStep {
-            table: S::DB_TABLE,
-            pk: <S as Field<FkName>>::FIELD.column,
-            fields: S::META.fields,
-            parent: None,
-            fk: M::PK_COLUMN,
-            left: true,
-        };
-        let same = |s: &JoinStep| {
-            s.table == step.table && s.pk == step.pk && s.fk == step.fk && s.parent.is_none()
-        };
-        let at = match steps.iter().position(same) {
-            Some(at) => at,
-            None => {
-                steps.push(step);
-                steps.len() - 1
-            }
-        };
-        columns.push(SpannedColumn::Related(at, <S as Field<N>>::FIELD.column));
-    }
+    const COLUMN: SpannedColumn = SpannedColumn::Related {
+        table: S::DB_TABLE,
+        joined_on: <S as Field<FkName>>::FIELD.column,
+        column: <S as Field<N>>::FIELD.column,
+    };
 }
 
 macro_rules! spanning_tuple {
-    ($first:ident $(, $t:ident)*) => {
-        impl<M, $first: SpanningColumns<M> $(, $t: SpanningColumns<M>)*> SpanningColumns<M>
-            for ($first, $($t,)*)
-        {
-            type SqlType = ($first::SqlType, $($t::SqlType,)*);
-            type Row = ($first::Row, $($t::Row,)*);
-            type Flag = spanning_tuple!(@or $first $(, $t)*);
-            fn plan(steps: &mut Vec<JoinStep>, columns: &mut Vec<SpannedColumn>) {
-                $first::plan(steps, columns);
-                $($t::plan(steps, columns);)*
-            }
+    ($($t:ident),+) => {
+        impl<M, $($t: SpanningField<M>),+> SpanningColumns<M> for ($($t,)+) {
+            type SqlType = ($($t::SqlType,)+);
+            type Row = ($($t::Row,)+);
+            type Flag = spanning_tuple!(@or $($t),+);
+            const COLUMNS: &'static [SpannedColumn] = &[$($t::COLUMN),+];
+            const JOINS: &'static [u8] =
+                &join_numbers::<{ [$(stringify!($t)),+].len() }>(<Self as SpanningColumns<M>>::COLUMNS);
         }
     };
     (@or $a:ident) => { $a::Flag };
@@ -404,7 +466,9 @@ where
 
 macro_rules! read_tuple {
     ($($t:ident),+) => {
-        impl<M, DB: Backend, $($t: ReadSpanned<M, DB>),+> ReadSpanned<M, DB> for ($($t,)+) {
+        impl<M, DB: Backend, $($t: ReadSpanned<M, DB> + SpanningField<M>),+> ReadSpanned<M, DB>
+            for ($($t,)+)
+        {
             fn read<'a>(
                 row: &impl Row<'a, DB>,
                 at: &mut usize,
@@ -472,22 +536,15 @@ spanned_rows_on!("postgres", diesel::pg::Pg);
 pub struct SpanningQuery<M, Q, E, C> {
     inner: Q,
     order: OuterOrder<E>,
-    steps: Vec<JoinStep>,
-    columns: Vec<SpannedColumn>,
     _types: PhantomData<fn() -> (M, C)>,
 }
 
 impl<M, Q, E, C: SpanningColumns<M>> SpanningQuery<M, Q, E, C> {
     /// `inner`, joined for `C`, ordered outside by `order`.
     pub fn new(inner: Q, order: Option<E>) -> Self {
-        let mut steps = Vec::new();
-        let mut columns = Vec::new();
-        C::plan(&mut steps, &mut columns);
         SpanningQuery {
             inner,
             order: OuterOrder(order),
-            steps,
-            columns,
             _types: PhantomData,
         }
     }
@@ -497,31 +554,55 @@ impl<M, Q, E, C, DB> QueryFragment<DB> for SpanningQuery<M, Q, E, C>
 where
     DB: Backend,
     M: Model,
+    C: SpanningColumns<M>,
     Q: QueryFragment<DB>,
     OuterOrder<E>: QueryFragment<DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let base = M::DB_TABLE;
         out.push_sql("SELECT ");
-        for (i, column) in self.columns.iter().enumerate() {
+        for (i, (column, join)) in C::COLUMNS.iter().zip(C::JOINS).enumerate() {
             if i > 0 {
                 out.push_sql(", ");
             }
-            match column {
+            match *column {
                 SpannedColumn::Base(name) => {
                     push_alias(&mut out, base, None)?;
                     out.push_sql(".");
                     out.push_identifier(name)?;
                 }
-                SpannedColumn::Related(step, name) => {
-                    push_alias(&mut out, base, Some(*step))?;
+                SpannedColumn::Related { column, .. } => {
+                    push_alias(&mut out, base, Some(usize::from(*join) - 1))?;
                     out.push_sql(".");
-                    out.push_identifier(name)?;
+                    out.push_identifier(column)?;
                 }
-                SpannedColumn::Forward(fk, hops) => across::render(&mut out, base, fk, hops)?,
+                SpannedColumn::Forward(plan) => {
+                    let (fk, hops) = plan();
+                    across::render(&mut out, base, fk, &hops)?;
+                }
             }
         }
-        push_joined_from(&mut out, base, &self.inner, &self.steps)?;
+        push_derived_table(&mut out, base, &self.inner)?;
+        let mut joined = 0;
+        for (column, join) in C::COLUMNS.iter().zip(C::JOINS) {
+            if let SpannedColumn::Related {
+                table, joined_on, ..
+            } = *column
+            {
+                if *join > joined {
+                    joined = *join;
+                    let step = JoinStep {
+                        table,
+                        pk: joined_on,
+                        fields: &[],
+                        parent: None,
+                        fk: M::PK_COLUMN,
+                        left: true,
+                    };
+                    push_join(&mut out, base, usize::from(*join) - 1, &step)?;
+                }
+            }
+        }
         self.order.walk_ast(out.reborrow())
     }
 }

@@ -354,38 +354,42 @@ pub(crate) fn push_alias<DB: Backend>(
     }
 }
 
-/// ` FROM (inner) AS "base" JOIN "table" AS "Tn" ON "Tn"."pk" = "parent"."fk" ...`: the
-/// QuerySet's own query as a derived table named like its table, and each step joined under
-/// its alias (shared by `select_related!` and `values!` across reverse relations).
-pub(crate) fn push_joined_from<'b, DB: Backend>(
+/// ` FROM (inner) AS "base"`: the QuerySet's own query as a derived table named like its
+/// table (shared by `select_related!` and `values!` across reverse relations).
+pub(crate) fn push_derived_table<'b, DB: Backend>(
     out: &mut AstPass<'_, 'b, DB>,
     base: &str,
     inner: &'b impl QueryFragment<DB>,
-    steps: &[JoinStep],
 ) -> QueryResult<()> {
     out.push_sql(" FROM (");
     inner.walk_ast(out.reborrow())?;
     out.push_sql(") AS ");
-    out.push_identifier(base)?;
-    for (i, step) in steps.iter().enumerate() {
-        out.push_sql(if step.left {
-            " LEFT OUTER JOIN "
-        } else {
-            " INNER JOIN "
-        });
-        out.push_identifier(step.table)?;
-        out.push_sql(" AS ");
-        push_alias(out, base, Some(i))?;
-        out.push_sql(" ON ");
-        push_alias(out, base, Some(i))?;
-        out.push_sql(".");
-        out.push_identifier(step.pk)?;
-        out.push_sql(" = ");
-        push_alias(out, base, step.parent)?;
-        out.push_sql(".");
-        out.push_identifier(step.fk)?;
-    }
-    Ok(())
+    out.push_identifier(base)
+}
+
+/// ` JOIN "table" AS "Tn" ON "Tn"."pk" = "parent"."fk"`: the step at position `at`.
+pub(crate) fn push_join<DB: Backend>(
+    out: &mut AstPass<'_, '_, DB>,
+    base: &str,
+    at: usize,
+    step: &JoinStep,
+) -> QueryResult<()> {
+    out.push_sql(if step.left {
+        " LEFT OUTER JOIN "
+    } else {
+        " INNER JOIN "
+    });
+    out.push_identifier(step.table)?;
+    out.push_sql(" AS ");
+    push_alias(out, base, Some(at))?;
+    out.push_sql(" ON ");
+    push_alias(out, base, Some(at))?;
+    out.push_sql(".");
+    out.push_identifier(step.pk)?;
+    out.push_sql(" = ");
+    push_alias(out, base, step.parent)?;
+    out.push_sql(".");
+    out.push_identifier(step.fk)
 }
 
 impl<M, Q, E, J, DB> QueryFragment<DB> for RelatedQuery<M, Q, E, J>
@@ -414,7 +418,10 @@ where
             out.push_sql(".");
             out.push_identifier(column)?;
         }
-        push_joined_from(&mut out, base, &self.inner, &self.steps)?;
+        push_derived_table(&mut out, base, &self.inner)?;
+        for (i, step) in self.steps.iter().enumerate() {
+            push_join(&mut out, base, i, step)?;
+        }
         self.order.walk_ast(out.reborrow())
     }
 }
