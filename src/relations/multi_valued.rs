@@ -82,6 +82,7 @@ use super::select_related::{
 };
 use crate::db::Load;
 use crate::error::Result;
+use crate::fields::__const_str_eq as same_text;
 use crate::lookups::Operand;
 use crate::model::{Field, Model};
 use crate::names::NameChars;
@@ -152,21 +153,6 @@ pub enum SpannedColumn {
 /// The plan of a field across foreign keys: the base row's key column, and each hop with the
 /// column read there ([`AcrossPlan::plan`]).
 pub type ForwardPlan = fn() -> (&'static str, Vec<(Hop, &'static str)>);
-
-const fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
 
 /// For each column, the number of the join it reads (`T1`, `T2`, ... in the order the
 /// relations first appear; 0 for a column of the QuerySet's own rows): one join per relation.
@@ -320,6 +306,18 @@ macro_rules! spanning_tuple {
             const JOINS: &'static [u8] =
                 &join_numbers::<{ [$(stringify!($t)),+].len() }>(<Self as SpanningColumns<M>>::COLUMNS);
         }
+
+        impl<M, DB: Backend, $($t: ReadSpanned<M, DB> + SpanningField<M>),+> ReadSpanned<M, DB>
+            for ($($t,)+)
+        {
+            fn read<'a>(
+                row: &impl Row<'a, DB>,
+                at: &mut usize,
+                previous: &mut Previous,
+            ) -> deserialize::Result<Self::Row> {
+                Ok(($($t::read(row, at, previous)?,)+))
+            }
+        }
     };
     (@or $a:ident) => { $a::Flag };
     (@or $a:ident $(, $t:ident)+) => {
@@ -463,29 +461,6 @@ where
         Ok(value)
     }
 }
-
-macro_rules! read_tuple {
-    ($($t:ident),+) => {
-        impl<M, DB: Backend, $($t: ReadSpanned<M, DB> + SpanningField<M>),+> ReadSpanned<M, DB>
-            for ($($t,)+)
-        {
-            fn read<'a>(
-                row: &impl Row<'a, DB>,
-                at: &mut usize,
-                previous: &mut Previous,
-            ) -> deserialize::Result<Self::Row> {
-                Ok(($($t::read(row, at, previous)?,)+))
-            }
-        }
-    };
-}
-read_tuple!(A, B);
-read_tuple!(A, B, C);
-read_tuple!(A, B, C, D);
-read_tuple!(A, B, C, D, E);
-read_tuple!(A, B, C, D, E, F);
-read_tuple!(A, B, C, D, E, F, G);
-read_tuple!(A, B, C, D, E, F, G, H);
 
 /// The SQL type of a spanning `values!` row: one type standing for the columns of `C`, so
 /// that dorm reads the row itself ([`SpannedRow`], [`ReadSpanned`]).
