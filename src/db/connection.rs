@@ -75,38 +75,92 @@ pub enum Backend<'a> {
 impl Connection {
     /// Opens a connection for `url`; see [`crate::connect`].
     pub fn establish(url: &str) -> Result<Self> {
-        #[cfg(feature = "sqlite")]
-        if let Some(path) = sqlite_path(url) {
-            let mut conn =
-                SqliteConnection::establish(&path).map_err(|e| super::connection_error(url, e))?;
-            configure_sqlite(&mut conn).map_err(|e| super::connection_error(url, e))?;
-            crate::lookups::register_sqlite_regexp(&mut conn)
-                .map_err(|e| super::connection_error(url, e))?;
-            crate::lookups::register_sqlite_json(&mut conn)
-                .map_err(|e| super::connection_error(url, e))?;
-            crate::aggregates::sqlite::register_sqlite_statistics(&mut conn)
-                .map_err(|e| super::connection_error(url, e))?;
-            conn.set_instrumentation(super::instrumentation::QueryLogger::new());
-            return Ok(Connection::Sqlite(conn));
+        Self::open(url, None)
+    }
+
+    /// Opens a connection for `url`, giving up with [`Error::Connection`](crate::Error) after
+    /// `timeout` whatever the URL says (its `connect_timeout` included): pools use it so
+    /// that creating one never blocks past the pool's timeout.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let conn = dorm::Connection::establish_timeout("sqlite::memory:", Duration::from_secs(1))?;
+    /// assert_eq!(conn.vendor(), dorm::db::Vendor::Sqlite);
+    /// # Ok::<(), dorm::Error>(())
+    /// ```
+    pub fn establish_timeout(url: &str, timeout: std::time::Duration) -> Result<Self> {
+        // libpq's own timeout ends the attempt on the server side (and in whole seconds); the
+        // thread bounds the wait exactly, and finishes on its own when libpq gives up.
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let owned = url.to_string();
+        let spawned = std::thread::Builder::new()
+            .name("dorm-connect".into())
+            .spawn(move || {
+                let _ = tx.send(Self::open(&owned, Some(timeout)));
+            });
+        if let Err(e) = spawned {
+            return Err(super::connection_error(url, e));
         }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            #[cfg(feature = "postgres")]
-            {
-                let mut conn =
-                    PgConnection::establish(url).map_err(|e| super::connection_error(url, e))?;
-                conn.set_instrumentation(super::instrumentation::QueryLogger::new());
-                return Ok(Connection::Postgres(conn));
-            }
-            #[cfg(not(feature = "postgres"))]
-            return Err(super::connection_error(
+        match rx.recv_timeout(timeout) {
+            Ok(result) => result,
+            Err(_) => Err(super::connection_error(
                 url,
-                "dorm was built without the `postgres` feature",
-            ));
+                format!("no connection within {timeout:?} (the server did not answer)"),
+            )),
         }
-        Err(super::connection_error(
-            url,
-            "unsupported URL: use sqlite://path, sqlite::memory: or postgres://user@host/db",
-        ))
+    }
+
+    pub(crate) fn open(url: &str, timeout: Option<std::time::Duration>) -> Result<Self> {
+        let target = super::url::target(url).map_err(|e| super::connection_error(url, e))?;
+        match target {
+            super::url::Target::Sqlite(path) => {
+                #[cfg(feature = "sqlite")]
+                {
+                    let _ = timeout;
+                    let mut conn = SqliteConnection::establish(&path)
+                        .map_err(|e| super::connection_error(url, e))?;
+                    configure_sqlite(&mut conn).map_err(|e| super::connection_error(url, e))?;
+                    crate::lookups::register_sqlite_regexp(&mut conn)
+                        .map_err(|e| super::connection_error(url, e))?;
+                    crate::lookups::register_sqlite_json(&mut conn)
+                        .map_err(|e| super::connection_error(url, e))?;
+                    crate::aggregates::sqlite::register_sqlite_statistics(&mut conn)
+                        .map_err(|e| super::connection_error(url, e))?;
+                    conn.set_instrumentation(super::instrumentation::QueryLogger::new());
+                    Ok(Connection::Sqlite(conn))
+                }
+                #[cfg(not(feature = "sqlite"))]
+                {
+                    let _ = (path, timeout);
+                    Err(super::connection_error(
+                        url,
+                        "dorm was built without the `sqlite` feature",
+                    ))
+                }
+            }
+            super::url::Target::Postgres => {
+                #[cfg(feature = "postgres")]
+                {
+                    let with_timeout = super::url::with_connect_timeout(
+                        url,
+                        timeout.unwrap_or(super::url::DEFAULT_CONNECT_TIMEOUT),
+                        timeout.is_some(),
+                    );
+                    let mut conn = PgConnection::establish(&with_timeout)
+                        .map_err(|e| super::connection_error(url, e))?;
+                    conn.set_instrumentation(super::instrumentation::QueryLogger::new());
+                    Ok(Connection::Postgres(conn))
+                }
+                #[cfg(not(feature = "postgres"))]
+                {
+                    let _ = timeout;
+                    Err(super::connection_error(
+                        url,
+                        "dorm was built without the `postgres` feature",
+                    ))
+                }
+            }
+        }
     }
 
     /// Which database this is.
@@ -151,24 +205,6 @@ impl Connection {
             }
         }
     }
-}
-
-/// `sqlite://path`, `sqlite:path`, `sqlite::memory:` or a bare file name ending in `.sqlite3`/`.db`.
-#[cfg(feature = "sqlite")]
-fn sqlite_path(url: &str) -> Option<String> {
-    if url == "sqlite::memory:" || url == ":memory:" {
-        return Some(":memory:".to_string());
-    }
-    if let Some(rest) = url.strip_prefix("sqlite://") {
-        return Some(rest.to_string());
-    }
-    if let Some(rest) = url.strip_prefix("sqlite:") {
-        return Some(rest.to_string());
-    }
-    if url.ends_with(".sqlite3") || url.ends_with(".db") || url.ends_with(".sqlite") {
-        return Some(url.to_string());
-    }
-    None
 }
 
 /// busy_timeout first (so the following statements already wait for a busy database), then
@@ -223,8 +259,11 @@ pub trait Execute<Q>: Executor {
     fn execute_query(&mut self, query: Q) -> QueryResult<usize>;
 }
 
+/// What a failed query does to its connection before the error is returned: on PostgreSQL, a
+/// statement made stale by a schema change clears the statement cache (see
+/// [`statements`](super::statements)); SQLite prepares stale statements again itself.
 macro_rules! concrete_executor {
-    ($feature:literal, $conn:ty, $variant:ident, $streaming:ty) => {
+    ($feature:literal, $conn:ty, $variant:ident, $streaming:ty, $recover:path) => {
         #[cfg(feature = $feature)]
         impl Executor for $conn {
             fn backend(&mut self) -> Backend<'_> {
@@ -240,7 +279,11 @@ macro_rules! concrete_executor {
             Q: LoadQuery<'q, $conn, U>,
         {
             fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
-                query.load(self)
+                let rows = query.load(self);
+                if let Err(e) = &rows {
+                    $recover(self, e);
+                }
+                rows
             }
             fn load_rows_with<T>(
                 &mut self,
@@ -248,13 +291,22 @@ macro_rules! concrete_executor {
                 mut f: impl FnMut(U) -> T,
             ) -> QueryResult<Vec<T>> {
                 // What `load` does, with `f` fused into the collecting loop.
-                query
-                    .load_iter::<U, diesel::connection::DefaultLoadingMode>(self)?
-                    .map(|row| row.map(&mut f))
-                    .collect()
+                let rows = match query.load_iter::<U, diesel::connection::DefaultLoadingMode>(self)
+                {
+                    Ok(rows) => rows.map(|row| row.map(&mut f)).collect(),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = &rows {
+                    $recover(self, e);
+                }
+                rows
             }
             fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
-                diesel::OptionalExtension::optional(query.get_result(self))
+                let row = diesel::OptionalExtension::optional(query.get_result(self));
+                if let Err(e) = &row {
+                    $recover(self, e);
+                }
+                row
             }
         }
         #[cfg(feature = $feature)]
@@ -280,7 +332,11 @@ macro_rules! concrete_executor {
             Q: ExecuteDsl<$conn> + RunQueryDsl<$conn>,
         {
             fn execute_query(&mut self, query: Q) -> QueryResult<usize> {
-                query.execute(self)
+                let affected = query.execute(self);
+                if let Err(e) = &affected {
+                    $recover(self, e);
+                }
+                affected
             }
         }
     };
@@ -291,14 +347,20 @@ concrete_executor!(
     "sqlite",
     SqliteConnection,
     Sqlite,
-    diesel::connection::DefaultLoadingMode
+    diesel::connection::DefaultLoadingMode,
+    no_recovery
 );
 concrete_executor!(
     "postgres",
     PgConnection,
     Postgres,
-    diesel::pg::PgRowByRowLoadingMode
+    diesel::pg::PgRowByRowLoadingMode,
+    super::statements::recover_from
 );
+
+#[cfg(feature = "sqlite")]
+#[inline(always)]
+fn no_recovery(_: &mut SqliteConnection, _: &diesel::result::Error) {}
 
 impl Executor for Connection {
     fn backend(&mut self) -> Backend<'_> {

@@ -12,19 +12,26 @@ mod connection;
 pub mod instrumentation;
 mod keys;
 mod pool;
+mod statements;
 mod transaction;
+pub mod url;
 
+pub use self::url::{redact, DEFAULT_CONNECT_TIMEOUT};
 pub use connection::{Backend, Connection, Execute, Executor, Load, LoadIter, Vendor};
 pub use keys::{consecutive_keys, last_key, InsertedKeys};
 pub use pool::{Pool, PoolOptions, PooledConnection};
+pub use statements::{reset_statement_cache, schema_changed};
 pub use transaction::atomic;
 
 use crate::error::{Error, Result};
 
-/// Opens one connection for `url` (see the module docs for the URL forms).
+/// Opens one connection for `url` (see [`url`](self::url) for the URL forms).
 ///
 /// SQLite connections get foreign keys on, WAL journaling and a busy timeout, set before
-/// anything else; every connection logs its queries through `tracing`.
+/// anything else; every connection logs its queries through `tracing`. Connecting to
+/// PostgreSQL gives up after the URL's `connect_timeout` (seconds), or
+/// [`DEFAULT_CONNECT_TIMEOUT`] when it sets none, with [`Error::Connection`]: a server that
+/// accepts the TCP connection and never answers cannot hang the caller.
 ///
 /// ```
 /// let mut conn = dorm::connect("sqlite::memory:")?;
@@ -41,36 +48,9 @@ pub fn database_url_or(default: &str) -> String {
     std::env::var("DATABASE_URL").unwrap_or_else(|_| default.to_string())
 }
 
-/// Removes the password from a URL before it appears in an error or a log line.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
 pub(crate) fn connection_error(url: &str, message: impl std::fmt::Display) -> Error {
     Error::Connection {
         url: redact(url),
-        message: message.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
-        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert_eq!(super::redact("sqlite::memory:"), "sqlite::memory:");
+        message: self::url::scrub(&message.to_string(), url),
     }
 }

@@ -17,6 +17,11 @@ pub struct PoolOptions {
     /// How long [`Pool::get`] waits for a free connection before it returns
     /// [`Error::PoolTimeout`] (default 30 s).
     pub connection_timeout: Duration,
+    /// How long opening one connection may take before it fails with
+    /// [`Error::Connection`]. `None` (the default) takes the URL's `connect_timeout`, else
+    /// [`DEFAULT_CONNECT_TIMEOUT`](super::DEFAULT_CONNECT_TIMEOUT); either way no longer than
+    /// `connection_timeout`, so creating a pool never blocks past it.
+    pub connect_timeout: Option<Duration>,
 }
 
 impl Default for PoolOptions {
@@ -24,35 +29,80 @@ impl Default for PoolOptions {
         PoolOptions {
             max_size: 10,
             connection_timeout: Duration::from_secs(30),
+            connect_timeout: None,
         }
     }
 }
 
 /// Opens connections for r2d2 and tells it which ones to discard.
-#[derive(Debug)]
 pub struct ConnectionManager {
     url: String,
+    connect_timeout: Duration,
+}
+
+impl std::fmt::Debug for ConnectionManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionManager")
+            .field("url", &super::redact(&self.url))
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// A pool's connection, with the schema generation its prepared statements were made under.
+pub struct ManagedConnection {
+    conn: Connection,
+    generation: u64,
 }
 
 impl r2d2::ManageConnection for ConnectionManager {
-    type Connection = Connection;
+    type Connection = ManagedConnection;
     type Error = Error;
 
-    fn connect(&self) -> Result<Connection> {
-        Connection::establish(&self.url)
+    fn connect(&self) -> Result<ManagedConnection> {
+        let generation = super::statements::generation();
+        Ok(ManagedConnection {
+            conn: Connection::open(&self.url, Some(self.connect_timeout))?,
+            generation,
+        })
     }
 
-    /// diesel's own check (`SELECT 1`, prepared once per connection and cached).
-    fn is_valid(&self, conn: &mut Connection) -> Result<()> {
-        Ok(crate::with_backend!(conn, |c| {
+    /// At checkout: statements prepared before a schema change are forgotten (see
+    /// [`schema_changed`](super::schema_changed)), then diesel's own check (`SELECT 1`,
+    /// prepared once per connection and cached).
+    fn is_valid(&self, managed: &mut ManagedConnection) -> Result<()> {
+        let now = super::statements::generation();
+        if managed.generation != now {
+            super::reset_statement_cache(&mut managed.conn)?;
+            managed.generation = now;
+        }
+        Ok(crate::with_backend!(&mut managed.conn, |c| {
             diesel::r2d2::R2D2Connection::ping(c)
         })?)
     }
 
-    /// A connection given back in the middle of a transaction (after a panic, say) is broken:
-    /// r2d2 closes it instead of handing it to the next caller.
-    fn has_broken(&self, conn: &mut Connection) -> bool {
-        conn.in_transaction()
+    /// At check-in: a connection given back by a panicking thread, or inside a transaction
+    /// dorm or diesel opened, is discarded; a transaction begun with raw SQL (`BEGIN` through
+    /// `batch_execute`), which diesel cannot see, is rolled back. The next user never
+    /// inherits a transaction.
+    fn has_broken(&self, managed: &mut ManagedConnection) -> bool {
+        std::thread::panicking()
+            || managed.conn.in_transaction()
+            || !end_raw_transaction(&mut managed.conn)
+    }
+}
+
+/// Rolls back a transaction diesel's transaction manager does not know of; false when the
+/// connection no longer works.
+fn end_raw_transaction(conn: &mut Connection) -> bool {
+    match conn.batch_execute("ROLLBACK") {
+        // PostgreSQL answers a ROLLBACK outside a transaction with a warning only.
+        Ok(()) => true,
+        // SQLite refuses it: there was nothing to end.
+        Err(Error::Database(diesel::result::Error::DatabaseError(_, info))) => {
+            conn.vendor() == Vendor::Sqlite && info.message().contains("no transaction is active")
+        }
+        Err(_) => false,
     }
 }
 
@@ -63,6 +113,7 @@ impl r2d2::ManageConnection for ConnectionManager {
 /// let pool = dorm::Pool::with_options("sqlite::memory:", dorm::db::PoolOptions {
 ///     max_size: 1,
 ///     connection_timeout: Duration::from_millis(100),
+///     ..Default::default()
 /// })?;
 /// let held = pool.get()?;
 /// // The only connection is taken: the next checkout fails within the timeout.
@@ -93,9 +144,15 @@ impl Pool {
         Self::with_options(url, PoolOptions::default())
     }
 
-    /// A pool with the given options. Opens one connection right away, so a wrong URL fails here.
+    /// A pool with the given options. Opens one connection right away, so a wrong URL (or a
+    /// server that does not answer) fails here, within `connection_timeout`.
     pub fn with_options(url: &str, options: PoolOptions) -> Result<Self> {
-        let first = Connection::establish(url)?;
+        let connect_timeout = options
+            .connect_timeout
+            .or_else(|| super::url::connect_timeout_of(url))
+            .unwrap_or(super::DEFAULT_CONNECT_TIMEOUT)
+            .min(options.connection_timeout);
+        let first = Connection::establish_timeout(url, connect_timeout)?;
         let vendor = first.vendor();
         let in_memory = url.contains(":memory:");
         let max_size = if in_memory {
@@ -110,6 +167,7 @@ impl Pool {
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build_unchecked(ConnectionManager {
                 url: url.to_string(),
+                connect_timeout,
             });
         drop(first);
         Ok(Pool {
@@ -147,29 +205,29 @@ pub struct PooledConnection(r2d2::PooledConnection<ConnectionManager>);
 
 impl std::fmt::Debug for PooledConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PooledConnection({})", self.0.vendor().name())
+        write!(f, "PooledConnection({})", self.0.conn.vendor().name())
     }
 }
 
 impl Deref for PooledConnection {
     type Target = Connection;
     fn deref(&self) -> &Connection {
-        &self.0
+        &self.0.conn
     }
 }
 
 impl DerefMut for PooledConnection {
     fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.0
+        &mut self.0.conn
     }
 }
 
 impl Executor for PooledConnection {
     fn backend(&mut self) -> Backend<'_> {
-        self.0.backend()
+        self.0.conn.backend()
     }
     fn vendor(&self) -> Vendor {
-        self.0.vendor()
+        self.0.conn.vendor()
     }
 }
 
@@ -178,13 +236,13 @@ where
     Connection: Load<'q, Q, U>,
 {
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
-        self.0.load_rows(query)
+        self.0.conn.load_rows(query)
     }
     fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
-        self.0.load_rows_with(query, f)
+        self.0.conn.load_rows_with(query, f)
     }
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {
-        self.0.load_first(query)
+        self.0.conn.load_first(query)
     }
 }
 
@@ -201,7 +259,7 @@ where
         U: 'c,
         'q: 'c,
     {
-        self.0.load_iter_rows(query)
+        self.0.conn.load_iter_rows(query)
     }
 }
 
@@ -210,6 +268,6 @@ where
     Connection: Execute<Q>,
 {
     fn execute_query(&mut self, query: Q) -> QueryResult<usize> {
-        self.0.execute_query(query)
+        self.0.conn.execute_query(query)
     }
 }

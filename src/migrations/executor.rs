@@ -159,6 +159,14 @@ pub fn migrate_with<C: Executor + ?Sized>(
     // The ledger is created under the lock: two migrators creating it at once would collide.
     let result = ensure_ledger(conn)
         .and_then(|()| run_locked(conn, migrations, options, progress, &mut report));
+    if !report.applied.is_empty() || !report.unapplied.is_empty() {
+        // Statements prepared before the change may no longer fit the tables: this
+        // connection forgets its own now, pooled ones at their next checkout.
+        crate::db::schema_changed();
+        if let Err(e) = crate::db::reset_statement_cache(conn) {
+            tracing::warn!(target: "dorm::migrations", error = %e, "could not clear prepared statements after migrating");
+        }
+    }
     if vendor == Vendor::Postgres {
         let unlocked = batch(
             conn,

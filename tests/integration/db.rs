@@ -64,6 +64,7 @@ fn an_exhausted_pool_answers_within_its_timeout() {
             PoolOptions {
                 max_size: 2,
                 connection_timeout: timeout,
+                ..Default::default()
             },
         )
         .unwrap();

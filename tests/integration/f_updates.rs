@@ -285,6 +285,7 @@ fn pool(url: &str) -> dorm::Pool {
         PoolOptions {
             max_size: THREADS as u32,
             connection_timeout: Duration::from_secs(30),
+            ..Default::default()
         },
     )
     .unwrap()

@@ -22,5 +22,6 @@ mod migration_operations;
 mod migrations;
 mod queryset;
 mod relations;
+mod reliability;
 mod subqueries;
 mod transactions;

@@ -714,6 +714,7 @@ fn migration_statements(captured: &[String]) -> Vec<String> {
                     "ROLLBACK",
                     "SAVEPOINT",
                     "RELEASE",
+                    "DEALLOCATE",
                 ]
                 .iter()
                 .any(|k| upper.starts_with(k)))

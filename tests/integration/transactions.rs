@@ -110,6 +110,7 @@ fn a_pooled_connection_is_never_handed_out_mid_transaction() {
             dorm::db::PoolOptions {
                 max_size: 1,
                 connection_timeout: std::time::Duration::from_secs(5),
+                ..Default::default()
             },
         )
         .unwrap();
