@@ -136,6 +136,17 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A model does not match the table it runs on in a way that would misread data (see
+    /// [`check_models`](crate::migrations::check_models)); nothing was read or written.
+    #[error("{table}.{column} does not match its model: {message}")]
+    SchemaMismatch {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// What differs, and the fix.
+        message: String,
+    },
     /// A panic inside `atomic()` was caught, the transaction rolled back, and the panic resumed.
     /// This variant is only seen by code that inspects the rollback itself.
     #[error("transaction rolled back")]

@@ -440,6 +440,8 @@ fn migrate(
             if !anything {
                 write(io, "  No migrations to apply.\n")?;
             }
+            // Django's system checks: a model that would misread its table fails here.
+            migrations::check_models(conn, app.models)?;
             Ok(0)
         }
         Err(e) => {

@@ -5,7 +5,11 @@
 //!   integer, so it round-trips exactly and compares, orders and sums correctly (diesel's own
 //!   SQLite path goes through `f64`). Values are rounded half-to-even to `PLACES` on the way in,
 //!   as Django's `DecimalField` does; more than `MAX_DIGITS` digits is an error, not a silent
-//!   truncation. SQLite supports `MAX_DIGITS <= 18`.
+//!   truncation. SQLite supports `MAX_DIGITS <= 18`. `FixedDecimal<P, S, true>` is Django's own
+//!   SQLite storage instead (`#[dorm(sqlite_numeric)]`, what `inspectdb` writes for a
+//!   `decimal` column): INTEGER for whole values and REAL otherwise in a column of NUMERIC
+//!   affinity, read back from any storage class and rounded to `PLACES`, so databases
+//!   Django (or any other tool) wrote are read and written as Django does.
 //! * [`DateTimeUtc`]: Django's `DateTimeField` with `USE_TZ = True`: `timestamptz` on
 //!   PostgreSQL, ISO-8601 text with a fixed six-digit fraction and `+00:00` on SQLite (so text
 //!   order is time order), microsecond precision on both.
@@ -18,8 +22,14 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{is_nullable, HasSqlType, SingleValue, SqlType};
 
 /// Django's `DecimalField(max_digits, decimal_places)` as a SQL type. See the module docs.
+/// `SQLITE_NUMERIC` picks Django's own SQLite storage instead of dorm's scaled integers
+/// (`#[dorm(sqlite_numeric)]`, [`DecimalStorage::Numeric`](crate::fields::DecimalStorage)).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct FixedDecimal<const MAX_DIGITS: u32, const PLACES: u32>;
+pub struct FixedDecimal<
+    const MAX_DIGITS: u32,
+    const PLACES: u32,
+    const SQLITE_NUMERIC: bool = false,
+>;
 
 /// Django's `DateTimeField` (time-zone aware, UTC) as a SQL type. See the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -41,27 +51,36 @@ macro_rules! sql_type_basics {
         }
     };
 }
-sql_type_basics!([const P: u32, const S: u32] FixedDecimal<P, S>);
+sql_type_basics!([const P: u32, const S: u32, const N: bool] FixedDecimal<P, S, N>);
 sql_type_basics!([] DateTimeUtc);
 sql_type_basics!([] Json);
 
 // Rust values of the three types, as lookup values (owned and borrowed, plain and nullable).
 // dorm binds them itself: diesel's `AsExpression` cannot be implemented for other crates' types.
-crate::__dorm_sql_values!([const P: u32, const S: u32] FixedDecimal<P, S> => rust_decimal::Decimal);
+crate::__dorm_sql_values!([const P: u32, const S: u32, const N: bool] FixedDecimal<P, S, N> => rust_decimal::Decimal);
 crate::__dorm_sql_values!([] DateTimeUtc => chrono::DateTime<chrono::Utc>);
 crate::__dorm_sql_values!([] Json => serde_json::Value);
 
-impl<const P: u32, const S: u32> diesel::sql_types::ops::Add for FixedDecimal<P, S> {
+impl<const P: u32, const S: u32, const N: bool> diesel::sql_types::ops::Add
+    for FixedDecimal<P, S, N>
+{
     type Rhs = Self;
     type Output = Self;
 }
-impl<const P: u32, const S: u32> diesel::sql_types::ops::Sub for FixedDecimal<P, S> {
+impl<const P: u32, const S: u32, const N: bool> diesel::sql_types::ops::Sub
+    for FixedDecimal<P, S, N>
+{
     type Rhs = Self;
     type Output = Self;
 }
-impl<const P: u32, const S: u32> diesel::sql_types::SqlOrd for FixedDecimal<P, S> {}
+impl<const P: u32, const S: u32, const N: bool> diesel::sql_types::SqlOrd
+    for FixedDecimal<P, S, N>
+{
+}
 impl diesel::sql_types::SqlOrd for DateTimeUtc {}
-impl<const P: u32, const S: u32> diesel::sql_types::Foldable for FixedDecimal<P, S> {
+impl<const P: u32, const S: u32, const N: bool> diesel::sql_types::Foldable
+    for FixedDecimal<P, S, N>
+{
     type Sum = diesel::sql_types::Nullable<Self>;
     type Avg = diesel::sql_types::Nullable<Self>;
 }
@@ -96,9 +115,13 @@ mod sqlite {
 
     const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
 
-    impl<const P: u32, const S: u32> HasSqlType<FixedDecimal<P, S>> for Sqlite {
+    impl<const P: u32, const S: u32, const N: bool> HasSqlType<FixedDecimal<P, S, N>> for Sqlite {
         fn metadata(_: &mut ()) -> SqliteType {
-            SqliteType::Long
+            if N {
+                SqliteType::Double
+            } else {
+                SqliteType::Long
+            }
         }
     }
     impl HasSqlType<DateTimeUtc> for Sqlite {
@@ -112,9 +135,19 @@ mod sqlite {
         }
     }
 
-    impl<const P: u32, const S: u32> ToSql<FixedDecimal<P, S>, Sqlite> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32, const N: bool> ToSql<FixedDecimal<P, S, N>, Sqlite>
+        for rust_decimal::Decimal
+    {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
             let v = quantize(self, P, S)?;
+            if N {
+                // Django's storage: the column's NUMERIC affinity keeps a whole value as an
+                // INTEGER and any other as a REAL.
+                let f = rust_decimal::prelude::ToPrimitive::to_f64(&v)
+                    .ok_or_else(|| format!("{self} cannot be stored as a SQLite number"))?;
+                out.set_value(f);
+                return Ok(IsNull::No);
+            }
             let scaled = i64::try_from(v.mantissa())
                 .map_err(|_| format!("{self} is out of range for SQLite's scaled decimals"))?;
             out.set_value(scaled);
@@ -122,8 +155,13 @@ mod sqlite {
         }
     }
 
-    impl<const P: u32, const S: u32> FromSql<FixedDecimal<P, S>, Sqlite> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32, const N: bool> FromSql<FixedDecimal<P, S, N>, Sqlite>
+        for rust_decimal::Decimal
+    {
         fn from_sql(mut value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+            if N {
+                return read_numeric::<S>(value);
+            }
             match value.value_type() {
                 Some(SqliteType::Double) => {
                     // AVG() of scaled integers comes back as REAL.
@@ -142,6 +180,32 @@ mod sqlite {
                 )),
             }
         }
+    }
+
+    /// A number Django's way: INTEGER, REAL (15 significant digits, as Django's converter
+    /// reads it) or TEXT, rounded half-to-even to `S` places.
+    fn read_numeric<const S: u32>(
+        mut value: <Sqlite as Backend>::RawValue<'_>,
+    ) -> deserialize::Result<rust_decimal::Decimal> {
+        let exact = match value.value_type() {
+            Some(SqliteType::Double) => {
+                let f = value.read_double();
+                let text = format!("{f:.*e}", 14);
+                rust_decimal::Decimal::from_scientific(&text).map_err(|e| format!("{f}: {e}"))?
+            }
+            Some(SqliteType::Text) => {
+                let text = value.read_text();
+                let text = text.trim();
+                text.parse::<rust_decimal::Decimal>()
+                    .or_else(|_| rust_decimal::Decimal::from_scientific(text))
+                    .map_err(|e| format!("{text:?} is not a decimal number: {e}"))?
+            }
+            _ => rust_decimal::Decimal::from(value.read_long()),
+        };
+        let mut v =
+            exact.round_dp_with_strategy(S, rust_decimal::RoundingStrategy::MidpointNearestEven);
+        v.rescale(S);
+        Ok(v)
     }
 
     impl ToSql<DateTimeUtc, Sqlite> for chrono::DateTime<chrono::Utc> {
@@ -175,7 +239,7 @@ mod postgres {
     use diesel::pg::{Pg, PgTypeMetadata};
     use diesel::sql_types::{Jsonb, Numeric, Timestamptz};
 
-    impl<const P: u32, const S: u32> HasSqlType<FixedDecimal<P, S>> for Pg {
+    impl<const P: u32, const S: u32, const N: bool> HasSqlType<FixedDecimal<P, S, N>> for Pg {
         fn metadata(lookup: &mut Self::MetadataLookup) -> PgTypeMetadata {
             <Pg as HasSqlType<Numeric>>::metadata(lookup)
         }
@@ -191,13 +255,17 @@ mod postgres {
         }
     }
 
-    impl<const P: u32, const S: u32> ToSql<FixedDecimal<P, S>, Pg> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32, const N: bool> ToSql<FixedDecimal<P, S, N>, Pg>
+        for rust_decimal::Decimal
+    {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
             let v = quantize(self, P, S)?;
             <rust_decimal::Decimal as ToSql<Numeric, Pg>>::to_sql(&v, &mut out.reborrow())
         }
     }
-    impl<const P: u32, const S: u32> FromSql<FixedDecimal<P, S>, Pg> for rust_decimal::Decimal {
+    impl<const P: u32, const S: u32, const N: bool> FromSql<FixedDecimal<P, S, N>, Pg>
+        for rust_decimal::Decimal
+    {
         fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
             <rust_decimal::Decimal as FromSql<Numeric, Pg>>::from_sql(value)
         }

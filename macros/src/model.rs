@@ -36,6 +36,7 @@ struct FieldOpts {
     positive: bool,
     max_digits: Option<u32>,
     decimal_places: Option<u32>,
+    sqlite_numeric: bool,
     auto_now: bool,
     auto_now_add: bool,
     json: bool,
@@ -69,7 +70,8 @@ enum Kind {
     Bool,
     Float32,
     Float64,
-    Decimal(u32, u32),
+    /// max_digits, decimal_places, stored as Django does on SQLite (`sqlite_numeric`).
+    Decimal(u32, u32, bool),
     Date,
     DateTime,
     Time,
@@ -162,7 +164,8 @@ impl FieldDef {
             Kind::Bool => quote!(::dorm::__private::diesel::sql_types::Bool),
             Kind::Float32 => quote!(::dorm::__private::diesel::sql_types::Float),
             Kind::Float64 => quote!(::dorm::__private::diesel::sql_types::Double),
-            Kind::Decimal(p, s) => quote!(::dorm::sql_types::FixedDecimal<#p, #s>),
+            Kind::Decimal(p, s, false) => quote!(::dorm::sql_types::FixedDecimal<#p, #s>),
+            Kind::Decimal(p, s, true) => quote!(::dorm::sql_types::FixedDecimal<#p, #s, true>),
             Kind::Date => quote!(::dorm::__private::diesel::sql_types::Date),
             Kind::DateTime => quote!(::dorm::sql_types::DateTimeUtc),
             Kind::Time => quote!(::dorm::__private::diesel::sql_types::Time),
@@ -323,6 +326,7 @@ fn parse_field_opts(field: &syn::Field) -> syn::Result<FieldOpts> {
                 "positive" => opts.positive = true,
                 "max_digits" => opts.max_digits = Some(lit_u32(meta.value()?)?),
                 "decimal_places" => opts.decimal_places = Some(lit_u32(meta.value()?)?),
+                "sqlite_numeric" => opts.sqlite_numeric = true,
                 "auto_now" => opts.auto_now = true,
                 "auto_now_add" => opts.auto_now_add = true,
                 "json" => opts.json = true,
@@ -484,7 +488,7 @@ fn classify(ident: &Ident, inner: &Type, opts: &FieldOpts) -> syn::Result<Kind> 
             if digits > 18 {
                 return err(ident, "dorm supports DecimalField max_digits up to 18 (SQLite stores decimals as scaled 64-bit integers)");
             }
-            Kind::Decimal(digits, places)
+            Kind::Decimal(digits, places, opts.sqlite_numeric)
         }
         "NaiveDate" => Kind::Date,
         "NaiveTime" => Kind::Time,
@@ -655,6 +659,12 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 ),
             );
         }
+        if fopts.sqlite_numeric && !matches!(kind, Kind::Decimal(..)) {
+            return err(
+                &fident,
+                "`sqlite_numeric` applies to DecimalFields (`rust_decimal::Decimal`): it picks Django's storage of decimals on SQLite",
+            );
+        }
         if fopts.positive && !matches!(kind, Kind::SmallInt | Kind::Int | Kind::BigInt) {
             return err(&fident, "`positive` applies to integer fields");
         }
@@ -811,8 +821,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             _ => None,
         }));
         let (digits, places) = match f.kind {
-            Kind::Decimal(p, s) => (opt_u32(Some(p)), opt_u32(Some(s))),
+            Kind::Decimal(p, s, _) => (opt_u32(Some(p)), opt_u32(Some(s))),
             _ => (opt_u32(None), opt_u32(None)),
+        };
+        let decimal_storage = if matches!(f.kind, Kind::Decimal(_, _, true)) {
+            quote!(::dorm::fields::DecimalStorage::Numeric)
+        } else {
+            quote!(::dorm::fields::DecimalStorage::Scaled)
         };
         let default = match &f.opts.default {
             None => quote!(::dorm::fields::DefaultMeta::None),
@@ -918,6 +933,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 max_length: #max_length,
                 max_digits: #digits,
                 decimal_places: #places,
+                decimal_storage: #decimal_storage,
                 default: #default,
                 choices: #choices,
                 auto_now: #auto_now,

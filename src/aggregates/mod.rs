@@ -198,11 +198,11 @@ statistics!(SmallInt, Integer, BigInt, Float, Double);
 
 // Decimals: SQLite stores them scaled (see `sql_types`), so the sum of the stored integers is
 // the scaled sum, and the average is rounded back to the field's places.
-impl<const P: u32, const S: u32> AggregateOf<FixedDecimal<P, S>> for SumFn {
-    type Out = Nullable<FixedDecimal<P, S>>;
+impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for SumFn {
+    type Out = Nullable<FixedDecimal<P, S, N>>;
 }
-impl<const P: u32, const S: u32> AggregateOf<FixedDecimal<P, S>> for AvgFn {
-    type Out = Nullable<FixedDecimal<P, S>>;
+impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for AvgFn {
+    type Out = Nullable<FixedDecimal<P, S, N>>;
     fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
         match vendor {
             Vendor::Postgres => (Cow::Borrowed("ROUND("), Cow::Owned(format!(", {S})"))),
@@ -233,11 +233,11 @@ ordered!(
     diesel::sql_types::Time,
     crate::sql_types::DateTimeUtc
 );
-impl<const P: u32, const S: u32> AggregateOf<FixedDecimal<P, S>> for MaxFn {
-    type Out = Nullable<FixedDecimal<P, S>>;
+impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for MaxFn {
+    type Out = Nullable<FixedDecimal<P, S, N>>;
 }
-impl<const P: u32, const S: u32> AggregateOf<FixedDecimal<P, S>> for MinFn {
-    type Out = Nullable<FixedDecimal<P, S>>;
+impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for MinFn {
+    type Out = Nullable<FixedDecimal<P, S, N>>;
 }
 
 // A nullable argument aggregates like its NOT NULL type (NULLs are skipped).

@@ -67,8 +67,14 @@ macro_rules! numeric {
     )*};
 }
 numeric!(SmallInt, Integer, BigInt, Float, Double);
-impl<const P: u32, const S: u32> Numeric<AddOp> for crate::sql_types::FixedDecimal<P, S> {}
-impl<const P: u32, const S: u32> Numeric<SubOp> for crate::sql_types::FixedDecimal<P, S> {}
+impl<const P: u32, const S: u32, const N: bool> Numeric<AddOp>
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
+}
+impl<const P: u32, const S: u32, const N: bool> Numeric<SubOp>
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
+}
 
 impl<M, ST, A, B, Op> SqlValue<M, ST> for Arith<A, B, Op>
 where

@@ -451,8 +451,14 @@ family!(
     )]
     NumberType: SmallInt, Integer, BigInt, Float, Double
 );
-impl<const P: u32, const S: u32> NumberType for crate::sql_types::FixedDecimal<P, S> {}
-impl<const P: u32, const S: u32> NumberType for Nullable<crate::sql_types::FixedDecimal<P, S>> {}
+impl<const P: u32, const S: u32, const N: bool> NumberType
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
+}
+impl<const P: u32, const S: u32, const N: bool> NumberType
+    for Nullable<crate::sql_types::FixedDecimal<P, S, N>>
+{
+}
 
 family!(
     /// Values with an order, for [`Greatest`] and [`Least`].
@@ -462,8 +468,14 @@ family!(
     )]
     OrderedType: SmallInt, Integer, BigInt, Float, Double, Text, Date, Time, DateTimeUtc
 );
-impl<const P: u32, const S: u32> OrderedType for crate::sql_types::FixedDecimal<P, S> {}
-impl<const P: u32, const S: u32> OrderedType for Nullable<crate::sql_types::FixedDecimal<P, S>> {}
+impl<const P: u32, const S: u32, const N: bool> OrderedType
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
+}
+impl<const P: u32, const S: u32, const N: bool> OrderedType
+    for Nullable<crate::sql_types::FixedDecimal<P, S, N>>
+{
+}
 
 /// Floating-point numbers, for [`Round`].
 #[diagnostic::on_unimplemented(

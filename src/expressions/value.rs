@@ -99,7 +99,9 @@ loads_as!(
     crate::sql_types::DateTimeUtc => chrono::DateTime<chrono::Utc>,
     crate::sql_types::Json => serde_json::Value,
 );
-impl<const P: u32, const S: u32> LoadsAs for crate::sql_types::FixedDecimal<P, S> {
+impl<const P: u32, const S: u32, const N: bool> LoadsAs
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
     type Rust = rust_decimal::Decimal;
 }
 impl<T: LoadsAs + SqlType> LoadsAs for Nullable<T> {

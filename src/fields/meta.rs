@@ -133,8 +133,21 @@ pub enum DefaultMeta {
     Callable(&'static str),
 }
 
+/// How a `DecimalField` is stored on SQLite (PostgreSQL always stores `numeric(p, s)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum DecimalStorage {
+    /// dorm's exact storage, the default for columns dorm creates: the value scaled by
+    /// `10^decimal_places` in a `bigint` column, so it round-trips, compares and sums exactly.
+    #[default]
+    Scaled,
+    /// Django's storage (`#[dorm(sqlite_numeric)]`), for databases other tools made: a
+    /// `decimal` column of NUMERIC affinity holding INTEGER values for whole numbers and REAL
+    /// otherwise (15 significant digits), read back rounded to `decimal_places`.
+    Numeric,
+}
+
 /// Everything declared about one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FieldMeta {
     /// The field's name (the Rust field name).
     pub name: &'static str,
@@ -156,6 +169,8 @@ pub struct FieldMeta {
     pub max_digits: Option<u32>,
     /// `decimal_places` for decimals.
     pub decimal_places: Option<u32>,
+    /// How a decimal is stored on SQLite.
+    pub decimal_storage: DecimalStorage,
     /// The default.
     pub default: DefaultMeta,
     /// `(stored value, label)` pairs when the field has `choices`.
@@ -174,6 +189,37 @@ pub struct FieldMeta {
     pub key_kind: Option<FieldKind>,
 }
 
+/// The derived form, except that `decimal_storage` appears only when it is not the default:
+/// a migration's checksum is taken from this text, and must not change for fields that
+/// existed before the option did.
+impl std::fmt::Debug for FieldMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("FieldMeta");
+        d.field("name", &self.name)
+            .field("column", &self.column)
+            .field("kind", &self.kind)
+            .field("null", &self.null)
+            .field("primary_key", &self.primary_key)
+            .field("unique", &self.unique)
+            .field("db_index", &self.db_index)
+            .field("max_length", &self.max_length)
+            .field("max_digits", &self.max_digits)
+            .field("decimal_places", &self.decimal_places);
+        if self.decimal_storage != DecimalStorage::Scaled {
+            d.field("decimal_storage", &self.decimal_storage);
+        }
+        d.field("default", &self.default)
+            .field("choices", &self.choices)
+            .field("auto_now", &self.auto_now)
+            .field("auto_now_add", &self.auto_now_add)
+            .field("verbose_name", &self.verbose_name)
+            .field("upload_to", &self.upload_to)
+            .field("relation", &self.relation)
+            .field("key_kind", &self.key_kind)
+            .finish()
+    }
+}
+
 impl FieldMeta {
     /// A field of `kind` named `name`, with every option at Django's default.
     pub const fn new(name: &'static str, kind: FieldKind) -> Self {
@@ -188,6 +234,7 @@ impl FieldMeta {
             max_length: None,
             max_digits: None,
             decimal_places: None,
+            decimal_storage: DecimalStorage::Scaled,
             default: DefaultMeta::None,
             choices: &[],
             auto_now: false,
@@ -238,6 +285,11 @@ impl FieldMeta {
     pub const fn decimal(mut self, max_digits: u32, decimal_places: u32) -> Self {
         self.max_digits = Some(max_digits);
         self.decimal_places = Some(decimal_places);
+        self
+    }
+    /// A decimal stored as Django stores it on SQLite (see [`DecimalStorage::Numeric`]).
+    pub const fn sqlite_numeric(mut self) -> Self {
+        self.decimal_storage = DecimalStorage::Numeric;
         self
     }
     /// `default`.

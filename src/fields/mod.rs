@@ -28,7 +28,7 @@ mod meta;
 
 pub use auto::Auto;
 pub use choices::Choices;
-pub use meta::{DefaultMeta, FieldKind, FieldMeta};
+pub use meta::{DecimalStorage, DefaultMeta, FieldKind, FieldMeta};
 
 /// The current time in UTC at microsecond precision, as `auto_now` fields store it (every
 /// backend keeps microseconds, so the value in memory equals the value read back).

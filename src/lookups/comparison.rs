@@ -51,7 +51,10 @@ orderable!(
     diesel::sql_types::Time,
     crate::sql_types::DateTimeUtc
 );
-impl<L, N, const P: u32, const S: u32> Orderable<L, N> for crate::sql_types::FixedDecimal<P, S> {}
+impl<L, N, const P: u32, const S: u32, const NUMERIC: bool> Orderable<L, N>
+    for crate::sql_types::FixedDecimal<P, S, NUMERIC>
+{
+}
 impl<L, N, T: Orderable<L, N>> Orderable<L, N> for diesel::sql_types::Nullable<T> {}
 
 impl<M, N, V> Predicate<M> for Lookup<N, Exact, V>

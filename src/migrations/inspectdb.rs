@@ -14,7 +14,9 @@
 //!   column gets `db_column`.
 //! * Types: see [`inspect`]. What cannot be told apart comes back as the plainer kind: an
 //!   `EmailField` is a `CharField(max_length=254)`, and on SQLite (where dorm stores decimals
-//!   as scaled integers) a `DecimalField` is a `BigIntegerField`.
+//!   as scaled integers) a `DecimalField` dorm made is a `BigIntegerField`. A `decimal` or
+//!   `numeric` column on SQLite (Django's declaration) is a `DecimalField` with
+//!   `sqlite_numeric`, read and written as Django does.
 //! * Single-column indexes are `unique` / `db_index`; multi-column ones are
 //!   `unique_constraint(...)` and `index(...)`.
 //! * Foreign keys point at the referenced table's model with `on_delete = do_nothing` (as
@@ -74,7 +76,7 @@ use super::state::{leak, leak_slice, ModelState};
 /// | `real`, `double precision`, `float` | `FloatField` |
 /// | `varchar(n)`, `char(n)` | `CharField(max_length = n)` |
 /// | `text`, `varchar` | `TextField` (`JSONField` on SQLite with a `json_valid` check) |
-/// | `numeric(p, s)`, `decimal(p, s)` | `DecimalField` (`p` up to 18, dorm's limit) |
+/// | `numeric(p, s)`, `decimal(p, s)` | `DecimalField` (`p` up to 18, dorm's limit; on SQLite `sqlite_numeric`, Django's storage, with `max_digits = 10, decimal_places = 5` guessed as Django does when the column has no precision) |
 /// | `date`, `time` | `DateField`, `TimeField` |
 /// | `datetime`, `timestamp`, `timestamp with time zone` | `DateTimeField` |
 /// | `json`, `jsonb` | `JSONField` |
@@ -389,6 +391,14 @@ fn plain_field(name: &'static str, data_type: &str, vendor: Vendor) -> (FieldMet
             let (digits, places) = match params.as_slice() {
                 [p, s, ..] => (*p, *s),
                 [p] => (*p, 0),
+                [] if vendor == Vendor::Sqlite => {
+                    // Django's own declaration on SQLite, whatever the field's precision.
+                    notes.push(
+                        "max_digits and decimal_places have been guessed, as this database handles decimal fields as float."
+                            .to_string(),
+                    );
+                    (10, 5)
+                }
                 [] => {
                     notes.push(
                         "max_digits and decimal_places have been guessed, as the column has no precision."
@@ -397,6 +407,11 @@ fn plain_field(name: &'static str, data_type: &str, vendor: Vendor) -> (FieldMet
                     (18, 6)
                 }
             };
+            if vendor == Vendor::Sqlite {
+                // A `numeric`/`decimal` column on SQLite holds numbers (INTEGER or REAL), as
+                // Django writes them; dorm's own decimals are `bigint` columns.
+                field.decimal_storage = crate::fields::DecimalStorage::Numeric;
+            }
             if digits > 18 {
                 notes.push(format!(
                     "numeric({digits},{places}): dorm's decimals have at most 18 digits."

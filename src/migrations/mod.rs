@@ -43,6 +43,7 @@
 //! ```
 
 pub mod autodetector;
+mod checks;
 mod executor;
 pub mod graph;
 pub mod inspectdb;
@@ -54,6 +55,7 @@ pub mod schema_editor;
 pub mod state;
 pub mod writer;
 
+pub use checks::check_models;
 pub use executor::{
     applied_migrations, create_tables, diesel_source, migrate, migrate_with, plan, show_migrations,
     sql_for, sqlmigrate, Direction, MigrateOptions, MigrateReport, MigrationEvent, MigrationStatus,

@@ -358,6 +358,9 @@ fn field_options(field: &FieldMeta, crate_name: &str, related_name: Option<Strin
             "decimal_places = {}",
             field.decimal_places.unwrap_or(0)
         ));
+        if field.decimal_storage == crate::fields::DecimalStorage::Numeric {
+            opts.push("sqlite_numeric".to_string());
+        }
     }
     if field.auto_now {
         opts.push("auto_now".to_string());

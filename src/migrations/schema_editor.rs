@@ -69,7 +69,7 @@ use std::borrow::Cow;
 
 use crate::db::Vendor;
 use crate::error::{Error, Result};
-use crate::fields::{DefaultMeta, FieldKind, FieldMeta};
+use crate::fields::{DecimalStorage, DefaultMeta, FieldKind, FieldMeta};
 use crate::model::{ConstraintMeta, IndexMeta, ModelMeta};
 use crate::relations::ManyToManyMeta;
 
@@ -488,6 +488,10 @@ impl SchemaEditor {
             BooleanField => if sqlite { "bool" } else { "boolean" }.to_string(),
             FloatField => if sqlite { "real" } else { "double precision" }.to_string(),
             // SQLite keeps decimals as integers scaled by 10^decimal_places (see dorm::sql_types).
+            // Django's own storage, for databases other tools share (`sqlite_numeric`).
+            DecimalField if sqlite && field.decimal_storage == DecimalStorage::Numeric => {
+                "decimal".to_string()
+            }
             DecimalField if sqlite => "bigint".to_string(),
             DecimalField => format!(
                 "numeric({}, {})",
@@ -683,7 +687,9 @@ impl SchemaEditor {
             ))
         };
         let literal = parse_literal(source).ok_or_else(unsupported)?;
-        let sqlite_decimal = field.kind == FieldKind::DecimalField && !self.postgres();
+        let sqlite_decimal = field.kind == FieldKind::DecimalField
+            && !self.postgres()
+            && field.decimal_storage == DecimalStorage::Scaled;
         let places = field.decimal_places.unwrap_or(0);
         Ok(match literal {
             Literal::Str(s) if field.kind == FieldKind::DecimalField => {
@@ -1592,6 +1598,21 @@ fn rescale(old: &FieldMeta, new: &FieldMeta, expr: &str) -> Option<String> {
         old.decimal_places.unwrap_or(0),
         new.decimal_places.unwrap_or(0),
     );
+    match (old.decimal_storage, new.decimal_storage) {
+        (DecimalStorage::Numeric, DecimalStorage::Numeric) => return None,
+        // Scaled integers to Django's numbers: whole values stay INTEGER (NUMERIC affinity).
+        (DecimalStorage::Scaled, DecimalStorage::Numeric) => {
+            return Some(format!("({expr} / {}.0)", 10i128.pow(a)))
+        }
+        // Numbers to scaled integers, rounded half away from zero.
+        (DecimalStorage::Numeric, DecimalStorage::Scaled) => {
+            return Some(format!(
+                "CAST(ROUND({expr} * {}) AS INTEGER)",
+                10i128.pow(b)
+            ))
+        }
+        (DecimalStorage::Scaled, DecimalStorage::Scaled) => {}
+    }
     if b > a {
         Some(format!("({expr} * {})", 10i128.pow(b - a)))
     } else if a > b {

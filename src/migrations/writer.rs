@@ -167,6 +167,9 @@ pub fn field_source_in(f: &FieldMeta, crate_name: &str) -> String {
     if let (Some(p), Some(d)) = (f.max_digits, f.decimal_places) {
         let _ = write!(s, ".decimal({p}, {d})");
     }
+    if f.decimal_storage == crate::fields::DecimalStorage::Numeric {
+        s.push_str(".sqlite_numeric()");
+    }
     match f.default {
         DefaultMeta::None => {}
         DefaultMeta::Literal(l) => {

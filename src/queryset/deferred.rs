@@ -55,7 +55,9 @@ placeholders! {
     crate::sql_types::DateTimeUtc => "'1970-01-01 00:00:00.000000+00:00'", "CAST('1970-01-01T00:00:00Z' AS timestamptz)";
     crate::sql_types::Json => "'null'", "CAST('null' AS jsonb)";
 }
-impl<const P: u32, const S: u32> Placeholder for crate::sql_types::FixedDecimal<P, S> {
+impl<const P: u32, const S: u32, const N: bool> Placeholder
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
     const SQLITE: &'static str = "0";
     const POSTGRES: &'static str = "CAST(0 AS numeric)";
 }

@@ -3,5 +3,6 @@
 //! it checks. Each test runs on every available backend unless it is about one backend.
 
 mod connect;
+mod decimals;
 mod pool;
 mod statements;
