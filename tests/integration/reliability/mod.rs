@@ -3,5 +3,8 @@
 //! it checks. Each test runs on every available backend unless it is about one backend.
 
 mod connect;
+mod exhaustion;
 mod pool;
 mod statements;
+mod support;
+mod terminated;
