@@ -5,6 +5,7 @@
 mod connect;
 mod exhaustion;
 mod pool;
+mod processes;
 mod races;
 mod statements;
 mod support;
