@@ -7,6 +7,7 @@ mod exhaustion;
 mod pool;
 mod processes;
 mod races;
+mod sqlite_limits;
 mod statements;
 mod support;
 mod terminated;
