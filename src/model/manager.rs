@@ -99,7 +99,7 @@ impl<M: Model> Manager<M> {
     /// The row matching `lookup`, or a new one from `make()` (Django's `get_or_create`). The
     /// boolean is true when the row was created. A concurrent insert of the same unique
     /// values is caught: the unique violation is answered by reading the row the other writer
-    /// created.
+    /// created (and returned when no such row exists: another unique constraint refused it).
     pub fn get_or_create<'q, P, C>(
         self,
         lookup: P,
@@ -123,10 +123,17 @@ impl<M: Model> Manager<M> {
         let created = atomic(conn, |conn| self.create(conn, make()));
         match created {
             Ok(obj) => Ok((obj, true)),
-            Err(Error::Integrity {
-                kind: IntegrityKind::Unique,
-                ..
-            }) => self.filter(lookup).get(conn).map(|obj| (obj, false)),
+            Err(
+                violation @ Error::Integrity {
+                    kind: IntegrityKind::Unique,
+                    ..
+                },
+            ) => match self.filter(lookup).get(conn) {
+                Ok(obj) => Ok((obj, false)),
+                // Another unique constraint refused the row: the violation is the error.
+                Err(Error::DoesNotExist { .. }) => Err(violation),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         }
     }

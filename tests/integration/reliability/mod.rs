@@ -4,5 +4,11 @@
 
 mod connect;
 mod decimals;
+mod exhaustion;
 mod pool;
+mod processes;
+mod races;
+mod sqlite_limits;
 mod statements;
+mod support;
+mod terminated;
