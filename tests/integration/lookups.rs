@@ -219,6 +219,45 @@ fn regular_expressions() {
     });
 }
 
+/// An invalid pattern is an error on every backend, not an empty result; a long one is
+/// compiled once, not once per row (the count of compilations is a unit test of
+/// `dorm_regexp`).
+#[test]
+fn invalid_regular_expressions_are_errors() {
+    each_backend("regex_invalid", |_db, conn| {
+        let rows: Vec<(String, i32)> = (0..300).map(|i| (format!("p{i}"), i)).collect();
+        let rows: Vec<(&str, i32, Option<&str>)> =
+            rows.iter().map(|(n, a)| (n.as_str(), *a, None)).collect();
+        people(conn, &rows);
+        let long = "(".repeat(64 * 1024);
+        for pattern in ["(", "a[", long.as_str()] {
+            for result in [
+                filter!(Person::objects(), name__regex = pattern).count(conn),
+                filter!(Person::objects(), name__iregex = pattern).count(conn),
+                exclude!(Person::objects(), name__regex = pattern).count(conn),
+            ] {
+                match result {
+                    Err(err @ dorm::Error::InvalidRegex { .. }) => {
+                        assert!(
+                            err.to_string().starts_with("invalid regular expression: "),
+                            "{err}"
+                        );
+                        assert!(err.to_string().len() < 300, "{err}");
+                    }
+                    other => panic!("{} chars: {other:?}", pattern.len()),
+                }
+            }
+        }
+        // The connection stays usable, and a valid pattern still matches.
+        assert_eq!(
+            filter!(Person::objects(), name__regex = "^p1[0-9]$")
+                .count(conn)
+                .unwrap(),
+            10
+        );
+    });
+}
+
 #[test]
 fn isnull_range_and_in() {
     each_backend("isnull_range", |_db, conn| {
