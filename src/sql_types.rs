@@ -66,6 +66,35 @@ impl<const P: u32, const S: u32> diesel::sql_types::Foldable for FixedDecimal<P,
     type Avg = diesel::sql_types::Nullable<Self>;
 }
 
+impl<const P: u32, const S: u32> crate::lookups::SqliteJson<FixedDecimal<P, S>>
+    for rust_decimal::Decimal
+{
+    fn write_json(&self, out: &mut String) -> Result<(), crate::lookups::PackError> {
+        // The scaled integer SQLite stores.
+        let scaled = i64::try_from(quantize(self, P, S)?.mantissa())
+            .map_err(|_| format!("{self} is out of range for SQLite's scaled decimals"))?;
+        out.push_str(&scaled.to_string());
+        Ok(())
+    }
+}
+impl crate::lookups::SqliteJson<DateTimeUtc> for chrono::DateTime<chrono::Utc> {
+    fn write_json(&self, out: &mut String) -> Result<(), crate::lookups::PackError> {
+        out.push('"');
+        out.push_str(&self.format(SQLITE_DATETIME_FORMAT).to_string());
+        out.push('"');
+        Ok(())
+    }
+}
+impl crate::lookups::SqliteJson<Json> for serde_json::Value {
+    fn write_json(&self, out: &mut String) -> Result<(), crate::lookups::PackError> {
+        // SQLite stores the document's text.
+        crate::lookups::write_json_string(&serde_json::to_string(self)?, out)
+    }
+}
+
+/// How SQLite stores a [`DateTimeUtc`].
+const SQLITE_DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+
 /// Rounds `value` half-to-even to `places` and checks it has at most `max_digits` digits.
 fn quantize(
     value: &rust_decimal::Decimal,
@@ -94,7 +123,7 @@ mod sqlite {
     use super::*;
     use diesel::sqlite::{Sqlite, SqliteType};
 
-    const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+    const DATETIME_FORMAT: &str = super::SQLITE_DATETIME_FORMAT;
 
     impl<const P: u32, const S: u32> HasSqlType<FixedDecimal<P, S>> for Sqlite {
         fn metadata(_: &mut ()) -> SqliteType {
