@@ -147,6 +147,21 @@ pub enum Error {
         /// What differs, and the fix.
         message: String,
     },
+    /// A `regex`/`iregex` pattern is not a valid regular expression for the backend
+    /// (PostgreSQL's POSIX syntax there, Rust's `regex` syntax on SQLite). Raised by the
+    /// query that used it, on every backend, instead of matching nothing.
+    #[error("invalid regular expression: {message}")]
+    InvalidRegex {
+        /// What the backend's regular expression engine reported.
+        message: String,
+    },
+    /// A query needs a SQL function that dorm registers on SQLite connections, and this
+    /// connection does not have it: it was opened with diesel, not with [`crate::connect`].
+    #[error("SQLite has no function `{function}` on this connection: call `dorm::db::prepare_sqlite(&mut conn)` once after opening it")]
+    SqliteFunctionMissing {
+        /// The missing function's name (`dorm_regexp`, `STDDEV_POP`, ...).
+        function: String,
+    },
     /// A panic inside `atomic()` was caught, the transaction rolled back, and the panic resumed.
     /// This variant is only seen by code that inspects the rollback itself.
     #[error("transaction rolled back")]
@@ -180,7 +195,10 @@ impl From<DieselError> for Error {
                             message,
                         }
                     }
-                    None => Error::Database(DieselError::DatabaseError(kind, info)),
+                    None => match unregistered_or_regex(info.message()) {
+                        Some(err) => err,
+                        None => Error::Database(DieselError::DatabaseError(kind, info)),
+                    },
                 }
             }
             other => Error::Database(other),
@@ -195,6 +213,30 @@ impl From<r2d2::Error> for Error {
             message: err.to_string(),
         }
     }
+}
+
+/// The typed form of two untyped database errors: SQLite's "no such function" for a function
+/// [`crate::db::prepare_sqlite`] registers, and an invalid regular expression (PostgreSQL's
+/// "invalid regular expression: ...", or the same message from dorm's SQLite `dorm_regexp`).
+fn unregistered_or_regex(message: &str) -> Option<Error> {
+    if let Some(rest) = message.strip_prefix("invalid regular expression: ") {
+        return Some(Error::InvalidRegex {
+            message: rest.to_string(),
+        });
+    }
+    #[cfg(feature = "sqlite")]
+    if let Some(function) = message.strip_prefix("no such function: ") {
+        let function = function.trim();
+        if crate::db::SQLITE_FUNCTIONS
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(function))
+        {
+            return Some(Error::SqliteFunctionMissing {
+                function: function.to_string(),
+            });
+        }
+    }
+    None
 }
 
 /// SQLite reports constraints in its message only: `UNIQUE constraint failed: t.a, t.b`,

@@ -85,6 +85,42 @@ impl<const P: u32, const S: u32, const N: bool> diesel::sql_types::Foldable
     type Avg = diesel::sql_types::Nullable<Self>;
 }
 
+impl<const P: u32, const S: u32, const N: bool> crate::lookups::SqliteJson<FixedDecimal<P, S, N>>
+    for rust_decimal::Decimal
+{
+    fn write_json(&self, out: &mut String) -> Result<(), crate::lookups::PackError> {
+        if N {
+            // Django's storage: the number itself, as it is bound.
+            let f = rust_decimal::prelude::ToPrimitive::to_f64(&quantize(self, P, S)?)
+                .ok_or_else(|| format!("{self} cannot be stored as a SQLite number"))?;
+            out.push_str(&f.to_string());
+            return Ok(());
+        }
+        // The scaled integer SQLite stores.
+        let scaled = i64::try_from(quantize(self, P, S)?.mantissa())
+            .map_err(|_| format!("{self} is out of range for SQLite's scaled decimals"))?;
+        out.push_str(&scaled.to_string());
+        Ok(())
+    }
+}
+impl crate::lookups::SqliteJson<DateTimeUtc> for chrono::DateTime<chrono::Utc> {
+    fn write_json(&self, out: &mut String) -> Result<(), crate::lookups::PackError> {
+        out.push('"');
+        out.push_str(&self.format(SQLITE_DATETIME_FORMAT).to_string());
+        out.push('"');
+        Ok(())
+    }
+}
+impl crate::lookups::SqliteJson<Json> for serde_json::Value {
+    fn write_json(&self, out: &mut String) -> Result<(), crate::lookups::PackError> {
+        // SQLite stores the document's text.
+        crate::lookups::write_json_string(&serde_json::to_string(self)?, out)
+    }
+}
+
+/// How SQLite stores a [`DateTimeUtc`].
+const SQLITE_DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+
 /// Rounds `value` half-to-even to `places` and checks it has at most `max_digits` digits.
 fn quantize(
     value: &rust_decimal::Decimal,
@@ -113,7 +149,7 @@ mod sqlite {
     use super::*;
     use diesel::sqlite::{Sqlite, SqliteType};
 
-    const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
+    const DATETIME_FORMAT: &str = super::SQLITE_DATETIME_FORMAT;
 
     impl<const P: u32, const S: u32, const N: bool> HasSqlType<FixedDecimal<P, S, N>> for Sqlite {
         fn metadata(_: &mut ()) -> SqliteType {

@@ -25,6 +25,19 @@ pub trait SqlValue<M, ST: SqlType + SingleValue> {
     type Expr: diesel::Expression<SqlType = ST>;
     /// Converts the value into its expression.
     fn into_sql_value(self) -> Self::Expr;
+
+    /// The right-hand side of `field__in = values`: one expression per value, or, for a long
+    /// list of plain values, one bind parameter holding them all (see
+    /// [`crate::lookups::PACK_ABOVE`]).
+    #[doc(hidden)]
+    fn __into_in_values<I: IntoIterator<Item = Self>>(
+        values: I,
+    ) -> crate::lookups::InValues<Self::Expr>
+    where
+        Self: Sized,
+    {
+        crate::lookups::InValues::Exprs(values.into_iter().map(Self::into_sql_value).collect())
+    }
 }
 
 /// Implements [`SqlValue`] for Rust types (owned and borrowed) against a SQL type and its
@@ -38,11 +51,17 @@ macro_rules! __dorm_sql_values {
             fn into_sql_value(self) -> Self::Expr {
                 $crate::__private::diesel::internal::derives::as_expression::Bound::new(self)
             }
+            fn __into_in_values<__I: IntoIterator<Item = Self>>(values: __I) -> $crate::lookups::InValues<Self::Expr> {
+                $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| v, |v| $crate::values::SqlValue::<__M, $st>::into_sql_value(v))
+            }
         }
         impl<'__a, __M, $($g)*> $crate::values::SqlValue<__M, $st> for &'__a $rust {
             type Expr = $crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>;
             fn into_sql_value(self) -> Self::Expr {
                 $crate::__private::diesel::internal::derives::as_expression::Bound::new(self)
+            }
+            fn __into_in_values<__I: IntoIterator<Item = Self>>(values: __I) -> $crate::lookups::InValues<Self::Expr> {
+                $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| ::core::clone::Clone::clone(v), |v| $crate::values::SqlValue::<__M, $st>::into_sql_value(v))
             }
         }
         impl<__M, $($g)*> $crate::values::SqlValue<__M, $crate::__private::diesel::sql_types::Nullable<$st>> for $rust {
@@ -52,6 +71,9 @@ macro_rules! __dorm_sql_values {
                     $crate::__private::diesel::internal::derives::as_expression::Bound::new(self),
                 )
             }
+            fn __into_in_values<__I: IntoIterator<Item = Self>>(values: __I) -> $crate::lookups::InValues<Self::Expr> {
+                $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| v, |v| $crate::values::SqlValue::<__M, $crate::__private::diesel::sql_types::Nullable<$st>>::into_sql_value(v))
+            }
         }
         impl<'__a, __M, $($g)*> $crate::values::SqlValue<__M, $crate::__private::diesel::sql_types::Nullable<$st>> for &'__a $rust {
             type Expr = $crate::__private::diesel::dsl::Nullable<$crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>>;
@@ -59,6 +81,9 @@ macro_rules! __dorm_sql_values {
                 $crate::__private::diesel::NullableExpressionMethods::nullable(
                     $crate::__private::diesel::internal::derives::as_expression::Bound::new(self),
                 )
+            }
+            fn __into_in_values<__I: IntoIterator<Item = Self>>(values: __I) -> $crate::lookups::InValues<Self::Expr> {
+                $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| ::core::clone::Clone::clone(v), |v| $crate::values::SqlValue::<__M, $crate::__private::diesel::sql_types::Nullable<$st>>::into_sql_value(v))
             }
         }
     };
@@ -79,11 +104,23 @@ impl<M> SqlValue<M, Text> for &str {
     fn into_sql_value(self) -> Self::Expr {
         bind(self)
     }
+    fn __into_in_values<I: IntoIterator<Item = Self>>(
+        values: I,
+    ) -> crate::lookups::InValues<Self::Expr> {
+        crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, str::to_string, bind)
+    }
 }
 impl<M> SqlValue<M, Nullable<Text>> for &str {
     type Expr = diesel::dsl::Nullable<diesel::internal::derives::as_expression::Bound<Text, Self>>;
     fn into_sql_value(self) -> Self::Expr {
         diesel::NullableExpressionMethods::nullable(bind(self))
+    }
+    fn __into_in_values<I: IntoIterator<Item = Self>>(
+        values: I,
+    ) -> crate::lookups::InValues<Self::Expr> {
+        crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, str::to_string, |v| {
+            diesel::NullableExpressionMethods::nullable(bind(v))
+        })
     }
 }
 

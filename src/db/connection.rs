@@ -120,11 +120,7 @@ impl Connection {
                     let mut conn = SqliteConnection::establish(&path)
                         .map_err(|e| super::connection_error(url, e))?;
                     configure_sqlite(&mut conn).map_err(|e| super::connection_error(url, e))?;
-                    crate::lookups::register_sqlite_regexp(&mut conn)
-                        .map_err(|e| super::connection_error(url, e))?;
-                    crate::lookups::register_sqlite_json(&mut conn)
-                        .map_err(|e| super::connection_error(url, e))?;
-                    crate::aggregates::sqlite::register_sqlite_statistics(&mut conn)
+                    super::prepare_sqlite(&mut conn)
                         .map_err(|e| super::connection_error(url, e))?;
                     conn.set_instrumentation(super::instrumentation::QueryLogger::new());
                     Ok(Connection::Sqlite(conn))

@@ -1,6 +1,7 @@
 //! The database layer: connecting by URL ([`connect`]), pools ([`Pool`]), transactions
 //! ([`atomic`]), query logging ([`instrumentation`]), and the traits through which a QuerySet
-//! runs on any connection ([`Executor`], [`Load`], [`Execute`]).
+//! runs on any connection ([`Executor`], [`Load`], [`Execute`]); [`prepare_sqlite`] readies a
+//! SQLite connection dorm did not open.
 //!
 //! A URL picks the backend at run time, as Django's `DATABASES` setting does:
 //! `sqlite://path/to/db.sqlite3`, `sqlite::memory:`, `postgres://user@host/db`. The result is
@@ -12,6 +13,8 @@ mod connection;
 pub mod instrumentation;
 mod keys;
 mod pool;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod statements;
 mod transaction;
 pub mod url;
@@ -20,6 +23,10 @@ pub use self::url::{redact, DEFAULT_CONNECT_TIMEOUT};
 pub use connection::{Backend, Connection, Execute, Executor, Load, LoadIter, Vendor};
 pub use keys::{consecutive_keys, last_key, InsertedKeys};
 pub use pool::{Pool, PoolOptions, PooledConnection};
+#[cfg(feature = "sqlite")]
+pub use sqlite::prepare_sqlite;
+#[cfg(feature = "sqlite")]
+pub(crate) use sqlite::SQLITE_FUNCTIONS;
 pub use statements::{reset_statement_cache, schema_changed};
 pub use transaction::atomic;
 

@@ -95,12 +95,9 @@ where
     type Expr = InList<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>;
     type Kind = <Ref<N> as Resolve<Sc, IN>>::Kind;
     fn condition(self, cx: &Sc::Cx) -> Self::Expr {
-        InList::new(
+        InList::from_values(
             Ref::<N>::new().resolve(cx),
-            self.into_value()
-                .into_iter()
-                .map(|v| v.argument(cx))
-                .collect(),
+            V::__in_arguments(self.into_value(), cx),
         )
     }
 }

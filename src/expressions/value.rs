@@ -122,6 +122,17 @@ pub trait Argument<Sc: Scope, ST, I> {
     type Kind;
     /// Builds it.
     fn argument(self, cx: &Sc::Cx) -> Self::Expr;
+    /// The right-hand side of `__in` (a long list of plain values packs into one parameter).
+    #[doc(hidden)]
+    fn __in_arguments<It: IntoIterator<Item = Self>>(
+        values: It,
+        cx: &Sc::Cx,
+    ) -> crate::lookups::InValues<Self::Expr>
+    where
+        Self: Sized,
+    {
+        crate::lookups::InValues::Exprs(values.into_iter().map(|v| v.argument(cx)).collect())
+    }
 }
 
 /// Index: an argument that is an expression.
@@ -153,6 +164,12 @@ where
     type Kind = ConstKind;
     fn argument(self, _: &Sc::Cx) -> Self::Expr {
         self.into_sql_value()
+    }
+    fn __in_arguments<It: IntoIterator<Item = Self>>(
+        values: It,
+        _: &Sc::Cx,
+    ) -> crate::lookups::InValues<Self::Expr> {
+        V::__into_in_values(values)
     }
 }
 

@@ -6,7 +6,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::result::QueryResult;
 use diesel::ExpressionMethods;
 
-use super::{Lookup, Operand, Predicate};
+use super::{InValues, Lookup, Operand, PackedList, Predicate};
 use crate::model::Model;
 use crate::values::SqlValue;
 
@@ -120,29 +120,66 @@ where
 {
     type Expr = InList<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
-        InList {
-            column: N::operand(),
-            items: self
-                .into_value()
-                .into_iter()
-                .map(SqlValue::into_sql_value)
-                .collect(),
-        }
+        InList::from_values(N::operand(), V::__into_in_values(self.into_value()))
     }
 }
 
 /// `column IN (a, b, c)`, each value a bind parameter; an empty list matches nothing (as in
-/// Django, where `pk__in=[]` returns no rows).
+/// Django, where `pk__in=[]` returns no rows). A list longer than [`PACK_ABOVE`] plain values
+/// is one parameter instead: `column = ANY($1)` on PostgreSQL, `column IN (SELECT value FROM
+/// json_each(?))` on SQLite, so its length is not limited by the backend's bind limit.
+///
+/// [`PACK_ABOVE`]: super::PACK_ABOVE
 #[derive(Debug, Clone)]
 pub struct InList<C, E> {
     column: C,
-    items: Vec<E>,
+    items: InValues<E>,
 }
 
 impl<C, E> InList<C, E> {
-    /// `column IN (items...)`.
+    /// `column IN (items...)`, one parameter per item.
     pub fn new(column: C, items: Vec<E>) -> Self {
+        InList {
+            column,
+            items: InValues::Exprs(items),
+        }
+    }
+
+    /// `column IN (items...)`, with the items one parameter each or packed into one.
+    pub fn from_values(column: C, items: InValues<E>) -> Self {
         InList { column, items }
+    }
+}
+
+/// How a backend renders a packed `__in` list (see [`InList`]).
+pub trait PackedIn: Backend {
+    /// Pushes ` IN (...)`/` = ANY(...)` with the list as one bind parameter, after the column.
+    fn walk_packed<'b>(list: &'b dyn PackedList, out: AstPass<'_, 'b, Self>) -> QueryResult<()>;
+}
+
+#[cfg(feature = "sqlite")]
+impl PackedIn for diesel::sqlite::Sqlite {
+    fn walk_packed<'b>(
+        list: &'b dyn PackedList,
+        mut out: AstPass<'_, 'b, Self>,
+    ) -> QueryResult<()> {
+        out.push_sql(" IN (SELECT value FROM json_each(");
+        list.push_sqlite(&mut out)?;
+        out.push_sql("))");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl PackedIn for diesel::pg::Pg {
+    fn walk_packed<'b>(
+        list: &'b dyn PackedList,
+        mut out: AstPass<'_, 'b, Self>,
+    ) -> QueryResult<()> {
+        out.push_sql(" = ANY(");
+        list.push_pg(&mut out)?;
+        out.push_sql(")");
+        Ok(())
     }
 }
 
@@ -156,18 +193,26 @@ where
 
 impl<C, E, DB> QueryFragment<DB> for InList<C, E>
 where
-    DB: Backend,
+    DB: PackedIn,
     C: QueryFragment<DB>,
     E: QueryFragment<DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        if self.items.is_empty() {
+        let items: &[E] = match &self.items {
+            InValues::Exprs(items) => items,
+            InValues::Packed(list) if !list.is_empty() => {
+                self.column.walk_ast(out.reborrow())?;
+                return DB::walk_packed(&**list, out);
+            }
+            InValues::Packed(_) => &[],
+        };
+        if items.is_empty() {
             out.push_sql("1 = 0");
             return Ok(());
         }
         self.column.walk_ast(out.reborrow())?;
         out.push_sql(" IN (");
-        for (i, item) in self.items.iter().enumerate() {
+        for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 out.push_sql(", ");
             }

@@ -59,6 +59,7 @@ mod comparison;
 pub mod dynamic;
 mod json;
 mod null;
+mod packed;
 mod q;
 mod text;
 mod transforms;
@@ -66,7 +67,7 @@ mod transforms;
 pub use combine::{
     And, AndOp, BoolLiteral, BoolOp, BoolOperator, CombineBool, IsNotTrue, Not, Or, OrOp, XorOp,
 };
-pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, Range, SubqueryOf};
+pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, PackedIn, Range, SubqueryOf};
 pub use dynamic::DynQ;
 #[cfg(feature = "sqlite")]
 pub(crate) use json::register_sqlite_json;
@@ -75,6 +76,12 @@ pub use json::{
     JsonHasKeys, KeyPath,
 };
 pub use null::{IsNull, IsNullExpr, NullableField};
+#[doc(hidden)]
+pub use packed::__in_values;
+pub(crate) use packed::write_json_string;
+pub use packed::{
+    InValues, PackError, PackedList, PackedValues, PgArrayElement, SqliteJson, PACK_ABOVE,
+};
 pub use q::Q;
 #[cfg(feature = "sqlite")]
 pub(crate) use text::register_sqlite_regexp;

@@ -7,7 +7,8 @@
 //! Case-insensitive ones use `UPPER(..) LIKE UPPER(..)` on PostgreSQL, which folds every
 //! alphabet, and `LIKE` on SQLite, which folds ASCII letters only (`icontains = "ÄRGER"` does not
 //! match "ärger" on SQLite; Django has the same difference). Regular expressions are
-//! PostgreSQL's POSIX syntax there and Rust's `regex` syntax on SQLite.
+//! PostgreSQL's POSIX syntax there and Rust's `regex` syntax on SQLite. An invalid pattern fails the
+//! query with [`Error::InvalidRegex`](crate::Error::InvalidRegex) on both.
 
 use std::marker::PhantomData;
 
@@ -306,8 +307,8 @@ macro_rules! regex_lookup {
 regex_lookup!(Regex);
 regex_lookup!(IRegex);
 
-/// `operand ~ pattern` (PostgreSQL) or `regexp(pattern, operand)` (SQLite, a function dorm
-/// registers on every connection it opens).
+/// `operand ~ pattern` (PostgreSQL) or `dorm_regexp(pattern, operand)` (SQLite, a function dorm
+/// registers on every connection it opens, and [`crate::db::prepare_sqlite`] on any other).
 #[derive(Debug, Clone)]
 pub struct RegexExpr<E, K> {
     operand: E,
@@ -369,27 +370,147 @@ impl<E: SelectableExpression<QS>, K, QS: ?Sized> SelectableExpression<QS> for Re
 {
 }
 
-/// Registers `dorm_regexp(pattern, value)` on a SQLite connection (Rust `regex` syntax; the last
-/// compiled pattern is cached, so a scan compiles it once).
+/// Registers `dorm_regexp(pattern, value)` on a SQLite connection (Rust `regex` syntax).
+///
+/// The last pattern is cached with its compiled form or its error, so a query compiles its
+/// pattern once however many rows it scans. An invalid pattern makes the query fail with
+/// "invalid regular expression: ..." (PostgreSQL's message), which becomes
+/// [`Error::InvalidRegex`](crate::Error::InvalidRegex).
 #[cfg(feature = "sqlite")]
 pub(crate) fn register_sqlite_regexp(conn: &mut diesel::SqliteConnection) -> QueryResult<()> {
     use std::sync::Mutex;
     diesel::define_sql_function! {
         fn dorm_regexp(pattern: Text, value: Nullable<Text>) -> Nullable<Bool>;
     }
-    let cache: Mutex<Option<(String, regex::Regex)>> = Mutex::new(None);
+    type Compiled = Result<regex::Regex, String>;
+    let cache: Mutex<Option<(String, Compiled)>> = Mutex::new(None);
     dorm_regexp_utils::register_impl(
         conn,
-        move |pattern: String, value: Option<String>| -> Option<bool> {
-            let value = value?;
-            let mut cache = cache.lock().ok()?;
-            let fresh = !matches!(&*cache, Some((p, _)) if *p == pattern);
-            if fresh {
-                // An invalid pattern matches nothing (PostgreSQL raises an error instead).
-                let compiled = regex::Regex::new(&pattern).ok()?;
-                *cache = Some((pattern, compiled));
-            }
-            cache.as_ref().map(|(_, re)| re.is_match(&value))
+        move |pattern: String, value: Option<String>| -> RegexOutcome {
+            let Some(value) = value else {
+                return RegexOutcome(Ok(None));
+            };
+            let mut cache = match cache.lock() {
+                Ok(cache) => cache,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let compiled = match &*cache {
+                Some((p, compiled)) if *p == pattern => compiled,
+                _ => {
+                    let compiled = compile_regex(&pattern);
+                    &cache.insert((pattern, compiled)).1
+                }
+            };
+            RegexOutcome(match compiled {
+                Ok(re) => Ok(Some(re.is_match(&value))),
+                Err(message) => Err(message.clone()),
+            })
         },
     )
+}
+
+#[cfg(all(feature = "sqlite", test))]
+thread_local! {
+    /// How many patterns `dorm_regexp` compiled on this thread (tests only).
+    static COMPILATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Compiles a pattern; the error is the last line of `regex`'s report (the first lines quote
+/// the pattern, which may be long).
+#[cfg(feature = "sqlite")]
+fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
+    #[cfg(test)]
+    COMPILATIONS.with(|n| n.set(n.get() + 1));
+    regex::Regex::new(pattern).map_err(|e| {
+        let report = e.to_string();
+        let last = report
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        last.trim().trim_start_matches("error: ").to_string()
+    })
+}
+
+/// What `dorm_regexp` returns: whether the value matched (NULL for a NULL value), or the
+/// pattern's error, which SQLite raises as the error of the whole statement.
+#[cfg(feature = "sqlite")]
+#[derive(Debug)]
+struct RegexOutcome(Result<Option<bool>, String>);
+
+#[cfg(feature = "sqlite")]
+impl diesel::serialize::ToSql<Nullable<Bool>, diesel::sqlite::Sqlite> for RegexOutcome {
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, diesel::sqlite::Sqlite>,
+    ) -> diesel::serialize::Result {
+        match &self.0 {
+            Ok(matched) => {
+                <Option<bool> as diesel::serialize::ToSql<Nullable<Bool>, _>>::to_sql(matched, out)
+            }
+            Err(message) => Err(format!("invalid regular expression: {message}").into()),
+        }
+    }
+}
+
+#[cfg(all(feature = "sqlite", test))]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    /// A table of `rows` texts, with `dorm_regexp` registered.
+    fn table(rows: usize) -> diesel::SqliteConnection {
+        let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+        super::register_sqlite_regexp(&mut conn).unwrap();
+        conn.batch_execute(&format!(
+            "CREATE TABLE t (v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) INSERT INTO t SELECT 'row ' || i FROM n;"
+        ))
+        .unwrap();
+        conn
+    }
+
+    fn count(conn: &mut diesel::SqliteConnection, pattern: &str) -> diesel::QueryResult<i64> {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("SELECT COUNT(*) AS n FROM t WHERE dorm_regexp(?, v)")
+            .bind::<diesel::sql_types::Text, _>(pattern)
+            .get_result::<Counted>(conn)
+            .map(|c| c.n)
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Counted {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+
+    fn compilations() -> u64 {
+        super::COMPILATIONS.with(|n| n.get())
+    }
+
+    #[test]
+    fn a_pattern_is_compiled_once_per_query_even_when_invalid() {
+        let mut conn = table(300);
+        let before = compilations();
+        assert_eq!(
+            count(&mut conn, "^row [12]").unwrap(),
+            1 + 1 + 10 + 10 + 100 + 100
+        );
+        assert_eq!(compilations() - before, 1);
+
+        // 64 KiB of unbalanced groups: one compilation, then an error, not an empty result.
+        let invalid = "(".repeat(64 * 1024);
+        let before = compilations();
+        let err = count(&mut conn, &invalid).unwrap_err();
+        assert_eq!(compilations() - before, 1);
+        let message = err.to_string();
+        assert!(
+            message.starts_with("invalid regular expression: "),
+            "{message}"
+        );
+        assert!(message.len() < 200, "{message}");
+        assert!(matches!(
+            crate::Error::from(err),
+            crate::Error::InvalidRegex { .. }
+        ));
+    }
 }

@@ -198,6 +198,11 @@ where
     fn into_sql_value(self) -> Self::Expr {
         self.id.into_sql_value()
     }
+    fn __into_in_values<I: IntoIterator<Item = Self>>(
+        values: I,
+    ) -> crate::lookups::InValues<Self::Expr> {
+        K::__into_in_values(values.into_iter().map(|fk| fk.id))
+    }
 }
 
 impl<'a, X, ST, M, K> crate::values::SqlValue<X, ST> for &'a ForeignKey<M, K>
@@ -208,5 +213,10 @@ where
     type Expr = <&'a K as crate::values::SqlValue<X, ST>>::Expr;
     fn into_sql_value(self) -> Self::Expr {
         (&self.id).into_sql_value()
+    }
+    fn __into_in_values<I: IntoIterator<Item = Self>>(
+        values: I,
+    ) -> crate::lookups::InValues<Self::Expr> {
+        <&'a K>::__into_in_values(values.into_iter().map(|fk| &fk.id))
     }
 }

@@ -134,3 +134,82 @@ fn every_query_is_logged_and_countable() {
         assert!(queries.iter().all(|q| q.contains("-- binds:")));
     }
 }
+
+/// dorm's SQLite functions on a connection diesel opened: a typed error naming the function
+/// and the fix until `prepare_sqlite`, then regex, JSON containment and StdDev work.
+#[test]
+fn prepare_sqlite_readies_diesels_own_connection() {
+    use diesel::Connection as _;
+    let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+    dorm::migrations::create_tables(&mut conn, &[Person::META, Everything::META]).unwrap();
+    Person::objects()
+        .bulk_create(
+            vec![
+                Person {
+                    name: "Ann".into(),
+                    age: 30,
+                    ..Default::default()
+                },
+                Person {
+                    name: "Bob".into(),
+                    age: 40,
+                    ..Default::default()
+                },
+            ],
+            &mut conn,
+        )
+        .unwrap();
+    Everything::objects()
+        .create(
+            &mut conn,
+            Everything {
+                data: serde_json::json!({"tags": ["a"]}),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    match filter!(Person::objects(), name__regex = "^A").count(&mut conn) {
+        Err(err @ Error::SqliteFunctionMissing { .. }) => {
+            let message = err.to_string();
+            assert!(message.contains("dorm_regexp"), "{message}");
+            assert!(
+                message.contains("dorm::db::prepare_sqlite(&mut conn)"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match aggregate!(Person::objects(), StdDev(age)).fetch(&mut conn) {
+        Err(Error::SqliteFunctionMissing { function }) => assert_eq!(function, "STDDEV_POP"),
+        other => panic!("{other:?}"),
+    }
+
+    dorm::db::prepare_sqlite(&mut conn).unwrap();
+    dorm::db::prepare_sqlite(&mut conn).unwrap();
+    assert_eq!(
+        filter!(Person::objects(), name__regex = "^A")
+            .count(&mut conn)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        filter!(Person::objects(), name__iregex = "^b")
+            .count(&mut conn)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        filter!(
+            Everything::objects(),
+            data__contains = serde_json::json!({"tags": ["a"]})
+        )
+        .count(&mut conn)
+        .unwrap(),
+        1
+    );
+    let sd = aggregate!(Person::objects(), StdDev(age))
+        .fetch(&mut conn)
+        .unwrap();
+    assert_eq!(sd, Some(5.0));
+}

@@ -219,6 +219,45 @@ fn regular_expressions() {
     });
 }
 
+/// An invalid pattern is an error on every backend, not an empty result; a long one is
+/// compiled once, not once per row (the count of compilations is a unit test of
+/// `dorm_regexp`).
+#[test]
+fn invalid_regular_expressions_are_errors() {
+    each_backend("regex_invalid", |_db, conn| {
+        let rows: Vec<(String, i32)> = (0..300).map(|i| (format!("p{i}"), i)).collect();
+        let rows: Vec<(&str, i32, Option<&str>)> =
+            rows.iter().map(|(n, a)| (n.as_str(), *a, None)).collect();
+        people(conn, &rows);
+        let long = "(".repeat(64 * 1024);
+        for pattern in ["(", "a[", long.as_str()] {
+            for result in [
+                filter!(Person::objects(), name__regex = pattern).count(conn),
+                filter!(Person::objects(), name__iregex = pattern).count(conn),
+                exclude!(Person::objects(), name__regex = pattern).count(conn),
+            ] {
+                match result {
+                    Err(err @ dorm::Error::InvalidRegex { .. }) => {
+                        assert!(
+                            err.to_string().starts_with("invalid regular expression: "),
+                            "{err}"
+                        );
+                        assert!(err.to_string().len() < 300, "{err}");
+                    }
+                    other => panic!("{} chars: {other:?}", pattern.len()),
+                }
+            }
+        }
+        // The connection stays usable, and a valid pattern still matches.
+        assert_eq!(
+            filter!(Person::objects(), name__regex = "^p1[0-9]$")
+                .count(conn)
+                .unwrap(),
+            10
+        );
+    });
+}
+
 #[test]
 fn isnull_range_and_in() {
     each_backend("isnull_range", |_db, conn| {
@@ -939,5 +978,236 @@ fn dynamic_q_composes_conditions_at_run_time() {
         // `all() | x` is everything; `all() & x` is x.
         assert_eq!(count(DynQ::all() | DynQ::new(q!(age = 0)), conn), 3);
         assert_eq!(count(DynQ::all() & DynQ::new(q!(age = 31)), conn), 1);
+    });
+}
+
+/// `__in` lists longer than any backend's bind limit (32,766 on SQLite, 65,535 on PostgreSQL)
+/// select exactly what a short list of the values that exist selects, in filter!, exclude! and
+/// q!, for every kind of value.
+#[test]
+fn in_lists_beyond_the_bind_limit() {
+    use chrono::{DateTime, Duration, Utc};
+    use rust_decimal::Decimal;
+    each_backend("in_huge", |_db, conn| {
+        let rows: Vec<(String, i32, Option<String>)> = (0..300)
+            .map(|i| (format!("n{i}"), i, (i % 3 != 0).then(|| format!("k{i}"))))
+            .collect();
+        let borrowed: Vec<(&str, i32, Option<&str>)> = rows
+            .iter()
+            .map(|(n, a, k)| (n.as_str(), *a, k.as_deref()))
+            .collect();
+        people(conn, &borrowed);
+        let everyone = Person::objects().all().fetch(conn).unwrap();
+        let wanted: Vec<&Person> = everyone.iter().step_by(3).collect();
+        let expected = sorted(wanted.iter().map(|p| (*p).clone()).collect());
+
+        // A million ids, almost all of them matching nothing.
+        let mut ids: Vec<i64> = wanted.iter().map(|p| p.id.get().unwrap()).collect();
+        let small_ids = ids.clone();
+        ids.extend(10_000_000..10_000_000 + (1_000_000 - ids.len() as i64));
+        assert_eq!(ids.len(), 1_000_000);
+        // Once with a million; the rest with 200,000 (still beyond both limits), to stay quick.
+        let ids_200k = &ids[..200_000];
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), id__in = ids.clone())
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            expected
+        );
+        assert_eq!(
+            filter!(Person::objects(), id__in = ids_200k)
+                .count(conn)
+                .unwrap(),
+            100
+        );
+        assert_eq!(
+            exclude!(Person::objects(), id__in = ids_200k.to_vec())
+                .count(conn)
+                .unwrap(),
+            200
+        );
+        assert_eq!(
+            filter!(
+                Person::objects(),
+                q!(id__in = ids_200k.to_vec()) | q!(age = 1)
+            )
+            .count(conn)
+            .unwrap(),
+            101
+        );
+        assert_eq!(
+            filter!(Person::objects(), !q!(id__in = ids_200k.to_vec()))
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), !q!(id__in = small_ids.clone()))
+                .count(conn)
+                .unwrap()
+        );
+
+        // Text, owned and borrowed; a nullable column keeps NULL semantics in exclude!.
+        let mut names: Vec<String> = wanted.iter().map(|p| p.name.clone()).collect();
+        names.extend((0..100_000).map(|i| format!("zz{i}")));
+        assert_eq!(
+            sorted(
+                filter!(Person::objects(), name__in = names.clone())
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            expected
+        );
+        assert_eq!(
+            filter!(
+                Person::objects(),
+                name__in = names.iter().map(String::as_str)
+            )
+            .count(conn)
+            .unwrap(),
+            100
+        );
+        let mut nicks: Vec<String> = (0..300).step_by(2).map(|i| format!("k{i}")).collect();
+        let small_nicks = nicks.clone();
+        nicks.extend((0..100_000).map(|i| format!("x{i}")));
+        let big = exclude!(Person::objects(), nickname__in = nicks.clone());
+        let small = exclude!(Person::objects(), nickname__in = small_nicks.clone());
+        assert_eq!(
+            sorted(big.fetch(conn).unwrap()),
+            sorted(small.fetch(conn).unwrap())
+        );
+        assert_eq!(
+            filter!(Person::objects(), nickname__in = nicks.clone())
+                .count(conn)
+                .unwrap(),
+            filter!(Person::objects(), nickname__in = small_nicks)
+                .count(conn)
+                .unwrap()
+        );
+
+        // Every other kind of value, 2,000 of each of which two exist.
+        let day0 = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let at0: DateTime<Utc> = Utc.with_ymd_and_hms(2020, 1, 1, 12, 0, 0).unwrap();
+        let things: Vec<Everything> = (0..6)
+            .map(|i| {
+                Everything::objects()
+                    .create(
+                        conn,
+                        Everything {
+                            small: i as i16,
+                            big: 1_000_000_000_000 + i,
+                            float: i as f64 + 0.25,
+                            flag: i % 2 == 0,
+                            day: day0 + Duration::days(i),
+                            at: at0 + Duration::microseconds(i * 1_000_001),
+                            time: NaiveTime::from_hms_micro_opt(1, 2, 3, i as u32).unwrap(),
+                            latitude: Decimal::new(12_345_678_901 + i, 10),
+                            price: Some(Decimal::new(1999 + i, 2)),
+                            country: if i == 0 {
+                                Country::Netherlands
+                            } else {
+                                Country::Germany
+                            },
+                            ..Default::default()
+                        },
+                    )
+                    .unwrap()
+            })
+            .collect();
+        let pick = |f: &dyn Fn(&Everything) -> i64| -> Vec<i64> {
+            let mut v = vec![f(&things[1]), f(&things[4])];
+            v.extend((0..2_000).map(|i| 1_000_000 + i));
+            v
+        };
+        macro_rules! count {
+            ($qs:expr) => {
+                $qs.count(conn).unwrap()
+            };
+        }
+        let smalls: Vec<i16> = [1, 4].into_iter().chain(100..2_100).collect();
+        assert_eq!(
+            count!(filter!(Everything::objects(), small__in = smalls)),
+            2
+        );
+        assert_eq!(
+            count!(filter!(Everything::objects(), big__in = pick(&|e| e.big))),
+            2
+        );
+        let floats: Vec<f64> = [things[1].float, things[4].float]
+            .into_iter()
+            .chain((0..2_000).map(|i| 1e6 + i as f64))
+            .collect();
+        assert_eq!(
+            count!(filter!(Everything::objects(), float__in = floats)),
+            2
+        );
+        let days: Vec<NaiveDate> = [things[1].day, things[4].day]
+            .into_iter()
+            .chain((0..2_000).map(|i| day0 + Duration::days(1000 + i)))
+            .collect();
+        assert_eq!(count!(filter!(Everything::objects(), day__in = days)), 2);
+        let ats: Vec<DateTime<Utc>> = [things[1].at, things[4].at]
+            .into_iter()
+            .chain((0..2_000).map(|i| at0 + Duration::days(1000 + i)))
+            .collect();
+        assert_eq!(count!(filter!(Everything::objects(), at__in = ats)), 2);
+        let times: Vec<NaiveTime> = [things[1].time, things[4].time]
+            .into_iter()
+            .chain(
+                (0..2_000)
+                    .map(|i| NaiveTime::from_hms_opt(20, 0, 0).unwrap() + Duration::seconds(i)),
+            )
+            .collect();
+        assert_eq!(count!(filter!(Everything::objects(), time__in = times)), 2);
+        let lats: Vec<Decimal> = [things[1].latitude, things[4].latitude]
+            .into_iter()
+            .chain((0..2_000).map(|i| Decimal::new(i, 3)))
+            .collect();
+        assert_eq!(
+            count!(filter!(Everything::objects(), latitude__in = lats)),
+            2
+        );
+        let prices: Vec<Decimal> = [things[1].price.unwrap(), things[4].price.unwrap()]
+            .into_iter()
+            .chain((0..2_000).map(|i| Decimal::new(100_000 + i, 2)))
+            .collect();
+        assert_eq!(
+            count!(filter!(Everything::objects(), price__in = prices.clone())),
+            2
+        );
+        assert_eq!(
+            count!(exclude!(Everything::objects(), price__in = prices)),
+            4
+        );
+        let countries: Vec<Country> = (0..2_000).map(|_| Country::Netherlands).collect();
+        assert_eq!(
+            count!(filter!(Everything::objects(), country__in = countries)),
+            1
+        );
+        let flags: Vec<bool> = (0..2_000).map(|i| i % 7 == 1).collect();
+        assert_eq!(count!(filter!(Everything::objects(), flag__in = flags)), 6);
+
+        // Foreign keys.
+        let tolkien = crate::common::rows::writer(conn, "Tolkien");
+        let lewis = crate::common::rows::writer(conn, "Lewis");
+        crate::common::rows::novel(conn, &tolkien, "The Hobbit", 310, None);
+        crate::common::rows::novel(conn, &lewis, "Narnia", 200, None);
+        let mut writers: Vec<dorm::ForeignKey<Writer>> =
+            vec![dorm::ForeignKey::to(&tolkien).unwrap()];
+        writers.extend((0..50_000).map(|i| dorm::ForeignKey::new(1_000_000 + i)));
+        assert_eq!(
+            filter!(Novel::objects(), writer__in = writers.clone())
+                .fetch(conn)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.title)
+                .collect::<Vec<_>>(),
+            ["The Hobbit"]
+        );
+        assert_eq!(
+            filter!(Novel::objects(), writer__in = &writers)
+                .count(conn)
+                .unwrap(),
+            1
+        );
     });
 }
