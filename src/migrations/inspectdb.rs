@@ -7,7 +7,13 @@
 //!
 //! * Model names are the table names in CamelCase, with the app's prefix (`<app_label>_`)
 //!   dropped: `news_reporter` is `Reporter` of app `news`; `temp_user` is `TempUser` (with
-//!   `db_table = "temp_user"`).
+//!   `db_table = "temp_user"`). A name that would not compile (empty, a digit first, a
+//!   keyword module, or a type or crate the source uses such as `Option`, `Auto`, `Dorm`) gets
+//!   a `Table` prefix.
+//! * Names are written exactly whatever they hold (line breaks, quotes, `*/`, non-ASCII):
+//!   `db_table`, `db_column` and index names as string literals
+//!   ([`string_literal`](super::writer::string_literal)), and in comments escaped visibly
+//!   ([`comment_text`](super::writer::comment_text)), so no name can become code.
 //! * Field names are the column names, lowercased, with characters that are not allowed in
 //!   identifiers replaced by `_`, keywords suffixed `_field`, and a foreign key's `_id`
 //!   dropped (`writer_id` is the relation `writer`); a field whose column is not its default
