@@ -7,7 +7,13 @@
 //!
 //! * Model names are the table names in CamelCase, with the app's prefix (`<app_label>_`)
 //!   dropped: `news_reporter` is `Reporter` of app `news`; `temp_user` is `TempUser` (with
-//!   `db_table = "temp_user"`).
+//!   `db_table = "temp_user"`). A name that would not compile (empty, a digit first, a
+//!   keyword module, or a type or crate the source uses such as `Option`, `Auto`, `Dorm`) gets
+//!   a `Table` prefix.
+//! * Names are written exactly whatever they hold (line breaks, quotes, `*/`, non-ASCII):
+//!   `db_table`, `db_column` and index names as string literals
+//!   ([`string_literal`](super::writer::string_literal)), and in comments escaped visibly
+//!   ([`comment_text`](super::writer::comment_text)), so no name can become code.
 //! * Field names are the column names, lowercased, with characters that are not allowed in
 //!   identifiers replaced by `_`, keywords suffixed `_field`, and a foreign key's `_id`
 //!   dropped (`writer_id` is the relation `writer`); a field whose column is not its default
@@ -61,6 +67,7 @@ use crate::relations::OnDelete;
 use super::introspection::{self, ColumnInfo, TableInfo};
 use super::model_source::{self, Notes};
 use super::state::{leak, leak_slice, ModelState};
+use super::writer;
 
 /// The models of every table and view of the database (see
 /// [`introspection::introspect`] for which), as app `app_label`'s model states, ordered by
@@ -140,7 +147,8 @@ pub fn inspectdb_source_for<C: Executor + ?Sized>(
         .filter(|t| !models.iter().any(|(m, _)| m.db_table == **t))
     {
         out.push_str(&format!(
-            "\n// Unable to inspect table `{missing}`\n// The error was: there is no such table or view.\n"
+            "\n// Unable to inspect table `{}`\n// The error was: there is no such table or view.\n",
+            writer::comment_text(missing)
         ));
     }
     for (model, notes) in &models {
@@ -242,9 +250,42 @@ fn model_names(tables: &[TableInfo], app_label: &str) -> BTreeMap<String, String
     out
 }
 
+/// Names a model must not have, since the generated module would not compile: the types and
+/// derives its source names without a path (a struct of that name would shadow them), and the
+/// crates it names by path (the derive adds a module named like the model in snake case).
+const RESERVED_MODEL_NAMES: &[&str] = &[
+    "Self",
+    "Option",
+    "String",
+    "Auto",
+    "Model",
+    "Debug",
+    "Clone",
+    "PartialEq",
+    "Some",
+    "None",
+    "Vec",
+    "Box",
+    "Result",
+    "Ok",
+    "Err",
+    "Dorm",
+    "Chrono",
+    "RustDecimal",
+    "SerdeJson",
+    "Diesel",
+    "Std",
+    "Core",
+    "Alloc",
+    "Serde",
+];
+
 /// Django's `table2model` (`"news_reporter".title()` without the non-alphanumerics), after
-/// dropping the app's prefix.
-fn table_to_model(table: &str, app_label: &str) -> String {
+/// dropping the app's prefix: always an ASCII CamelCase identifier (`Table...` when the name
+/// would be empty, start with a digit, be reserved or make the derive's snake-case module a
+/// keyword). Never panics; public (hidden) for a fuzz target.
+#[doc(hidden)]
+pub fn table_to_model(table: &str, app_label: &str) -> String {
     let prefix = format!("{app_label}_");
     let rest = match table.strip_prefix(&prefix) {
         Some(rest) if !rest.is_empty() => rest,
@@ -269,15 +310,26 @@ fn table_to_model(table: &str, app_label: &str) -> String {
         }
     }
     let out: String = out.chars().filter(char::is_ascii_alphanumeric).collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) || out == "Self" {
+    if out.is_empty()
+        || out.starts_with(|c: char| c.is_ascii_digit())
+        || RESERVED_MODEL_NAMES.contains(&out.as_str())
+        || model_source::is_keyword(&model_source::default_verbose_name(&out))
+    {
         format!("Table{out}")
     } else {
         out
     }
 }
 
-/// Django's `normalize_col_name`: the field name of `column`, and why it differs.
-fn field_name(column: &str, is_relation: bool, used: &BTreeSet<String>) -> (String, Vec<String>) {
+/// Django's `normalize_col_name`: the field name of `column` (an ASCII identifier of
+/// `[a-z0-9_]`, never a keyword, not in `used`), and why it differs. Never panics; public
+/// (hidden) for a fuzz target.
+#[doc(hidden)]
+pub fn field_name(
+    column: &str,
+    is_relation: bool,
+    used: &BTreeSet<String>,
+) -> (String, Vec<String>) {
     let mut notes = Vec::new();
     let mut name = column.to_lowercase();
     if name != column {
@@ -801,6 +853,58 @@ mod tests {
         assert_eq!(field_name("1st", false, &used).0, "number_1st");
         let used: BTreeSet<String> = ["name".to_string()].into();
         assert_eq!(field_name("NAME", false, &used).0, "name_0");
+    }
+
+    fn is_plain_ident(s: &str) -> bool {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    }
+
+    #[test]
+    fn hostile_names_become_plain_identifiers() {
+        assert_eq!(table_to_model("news_option", "news"), "TableOption");
+        assert_eq!(table_to_model("dorm", "news"), "TableDorm");
+        assert_eq!(table_to_model("serde_json", "news"), "TableSerdeJson");
+        assert_eq!(table_to_model("type", "news"), "TableType");
+        assert_eq!(table_to_model("crate", "news"), "TableCrate");
+        assert_eq!(table_to_model("a\nfn main() {}", "news"), "AFnMain");
+        assert_eq!(table_to_model("日本", "news"), "Table");
+        let used = BTreeSet::new();
+        assert_eq!(field_name("self", false, &used).0, "self_field");
+        assert_eq!(field_name("", false, &used).0, "field");
+        assert_eq!(field_name("_", false, &used).0, "field_field");
+        assert_eq!(field_name("a\n*/b", false, &used).0, "a_b");
+        assert_eq!(field_name("été", false, &used).0, "field_t_field");
+        // Any text (random characters of every kind) gives an identifier, without panicking.
+        const ALPHABET: &[char] = &[
+            'a', 'Z', '0', '9', '_', ' ', '\n', '\r', '"', '\\', '*', '/', '-', 'é', 'ß', 'İ',
+            '😀', '\u{202e}', '\u{301}', '日', 's', 'e', 'l', 'f', 'i', 'd',
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 12) as usize;
+            let name: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let model = table_to_model(&name, "a");
+            assert!(is_plain_ident(&model), "{name:?} -> {model:?}");
+            assert!(!RESERVED_MODEL_NAMES.contains(&model.as_str()), "{name:?}");
+            assert!(!model_source::is_keyword(
+                &model_source::default_verbose_name(&model)
+            ));
+            let used: BTreeSet<String> = ["id".to_string()].into();
+            for relation in [false, true] {
+                let (field, _) = field_name(&name, relation, &used);
+                assert!(is_plain_ident(&field), "{name:?} -> {field:?}");
+                assert!(!model_source::is_keyword(&field) && field != "pk" && field != "id");
+            }
+        }
     }
 
     #[test]

@@ -104,6 +104,7 @@ use crate::fields::{DefaultMeta, FieldKind, FieldMeta};
 use crate::relations::{ManyToManyMeta, OnDelete};
 
 use super::state::{default_table, ModelState};
+use super::writer::{comment_text, string_literal};
 
 /// The `#[derive(Model)]` struct for `model`, as Rust source: the `#[dorm(...)]` options that
 /// give back the state's `META` (table name when not the default, `app_label` always,
@@ -158,17 +159,20 @@ pub(crate) struct Notes {
 pub(crate) fn render(model: &ModelState, crate_name: &str, notes: &Notes) -> String {
     let mut out = String::new();
     for line in &notes.model {
-        let _ = writeln!(out, "// {line}");
+        let _ = writeln!(out, "// {}", comment_text(line));
     }
     let _ = writeln!(
         out,
         "/// `{}.{}`{}.",
-        model.app_label,
-        model.name,
+        comment_text(model.app_label),
+        comment_text(model.name),
         if model.managed {
-            format!(" (table `{}`)", model.db_table)
+            format!(" (table `{}`)", comment_text(model.db_table))
         } else {
-            format!(" (`{}`, not managed by migrations)", model.db_table)
+            format!(
+                " (`{}`, not managed by migrations)",
+                comment_text(model.db_table)
+            )
         }
     );
     if !is_camel_case(model.name) {
@@ -184,7 +188,7 @@ pub(crate) fn render(model: &ModelState, crate_name: &str, notes: &Notes) -> Str
     for field in &model.fields {
         if let Some(lines) = notes.fields.get(field.name) {
             for line in lines {
-                let _ = writeln!(out, "    // {line}");
+                let _ = writeln!(out, "    // {}", comment_text(line));
             }
         }
         let mut related_name = None;
@@ -198,9 +202,9 @@ pub(crate) fn render(model: &ModelState, crate_name: &str, notes: &Notes) -> Str
             let list: Vec<String> = field
                 .choices
                 .iter()
-                .map(|(v, l)| format!("({v:?}, {l:?})"))
+                .map(|(v, l)| format!("({}, {})", string_literal(v), string_literal(l)))
                 .collect();
-            let _ = writeln!(out, "    // choices: [{}]", list.join(", "));
+            let _ = writeln!(out, "    // choices: [{}]", comment_text(&list.join(", ")));
         }
         let opts = field_options(field, crate_name, related_name);
         if !opts.is_empty() {
@@ -236,30 +240,33 @@ pub(crate) fn render(model: &ModelState, crate_name: &str, notes: &Notes) -> Str
 
 /// The model-level `#[dorm(...)]` options.
 fn model_options(model: &ModelState) -> Vec<String> {
-    let mut opts = vec![format!("app_label = {:?}", model.app_label)];
+    let mut opts = vec![format!("app_label = {}", string_literal(model.app_label))];
     if model.db_table != default_table(model.app_label, model.name) {
-        opts.push(format!("db_table = {:?}", model.db_table));
+        opts.push(format!("db_table = {}", string_literal(model.db_table)));
     }
     if !model.managed {
         opts.push("managed = false".to_string());
     }
     if model.verbose_name != default_verbose_name(model.name) {
-        opts.push(format!("verbose_name = {:?}", model.verbose_name));
+        opts.push(format!(
+            "verbose_name = {}",
+            string_literal(model.verbose_name)
+        ));
     }
     if !model.ordering.is_empty() {
         opts.push(format!("ordering({})", model.ordering.join(", ")));
     }
     for c in &model.constraints {
         opts.push(format!(
-            "unique_constraint(name = {:?}, fields({}))",
-            c.name,
+            "unique_constraint(name = {}, fields({}))",
+            string_literal(c.name),
             c.fields.join(", ")
         ));
     }
     for i in &model.indexes {
         opts.push(format!(
-            "index(name = {:?}, fields({}))",
-            i.name,
+            "index(name = {}, fields({}))",
+            string_literal(i.name),
             i.fields.join(", ")
         ));
     }
@@ -376,7 +383,7 @@ fn field_options(field: &FieldMeta, crate_name: &str, related_name: Option<Strin
         opts.push("db_index".to_string());
     }
     if field.column != default_column(field.name, kind) {
-        opts.push(format!("db_column = {:?}", field.column));
+        opts.push(format!("db_column = {}", string_literal(field.column)));
     }
     match field.default {
         DefaultMeta::None => {}
@@ -386,7 +393,10 @@ fn field_options(field: &FieldMeta, crate_name: &str, related_name: Option<Strin
         }
     }
     if field.verbose_name != field.name.replace('_', " ") {
-        opts.push(format!("verbose_name = {:?}", field.verbose_name));
+        opts.push(format!(
+            "verbose_name = {}",
+            string_literal(field.verbose_name)
+        ));
     }
     if let Some(path) = field.upload_to {
         if matches!(kind, FileField | ImageField) {
@@ -396,7 +406,7 @@ fn field_options(field: &FieldMeta, crate_name: &str, related_name: Option<Strin
     if let Some(rel) = field.relation {
         opts.push(format!("on_delete = {}", on_delete_name(rel.on_delete)));
         if let Some(name) = related_name {
-            opts.push(format!("related_name = {name:?}"));
+            opts.push(format!("related_name = {}", string_literal(&name)));
         }
     }
     opts
@@ -409,7 +419,7 @@ fn many_to_many_options(model: &ModelState, m2m: &ManyToManyMeta) -> Vec<String>
         opts.push(format!("through = {through}"));
     }
     if let Some(name) = m2m.related_name {
-        opts.push(format!("related_name = {name:?}"));
+        opts.push(format!("related_name = {}", string_literal(name)));
     }
     let self_ref = m2m.to == model.name;
     if m2m.symmetrical != (self_ref && m2m.through.is_none()) {
@@ -417,7 +427,7 @@ fn many_to_many_options(model: &ModelState, m2m: &ManyToManyMeta) -> Vec<String>
     }
     if let Some(join) = m2m.join {
         if join.db_table != format!("{}_{}", model.db_table, m2m.name) {
-            opts.push(format!("db_table = {:?}", join.db_table));
+            opts.push(format!("db_table = {}", string_literal(join.db_table)));
         }
     }
     opts

@@ -44,22 +44,71 @@ use crate::fields::{DefaultMeta, FieldMeta};
 use crate::model::{ConstraintMeta, IndexMeta, ModelMeta};
 use crate::relations::ManyToManyMeta;
 
+/// `text` as a Rust string literal that evaluates to exactly `text`, for any text: `"..."`
+/// with `"`, `\\`, control characters, text-direction and other invisible characters escaped
+/// (`\n`, `\u{202e}`), so the literal stays on one line and no lint refuses it. Every name or
+/// text read from a database, a file name or the command line goes into generated source
+/// through this (or [`comment_text`]). Never panics.
+///
+/// ```
+/// use dorm::migrations::writer::string_literal;
+/// assert_eq!(string_literal("a\"b\n"), r#""a\"b\n""#);
+/// ```
+#[doc(hidden)]
+pub fn string_literal(text: &str) -> String {
+    // `str`'s `Debug` is Rust's own escaping: a valid literal of the same text.
+    format!("{text:?}")
+}
+
+/// `text` made safe inside any Rust comment (`//`, `///`, `/* */`), visibly: control
+/// characters (line breaks included) and invisible or text-direction characters are escaped
+/// as [`char::escape_debug`] writes them (`\n`, `\u{202e}`), a backslash is doubled so the
+/// escapes cannot be confused with the text, and `/*` and `*/` get a `\` between their two
+/// characters so they neither open nor close a block comment. Quotes are kept. Never panics.
+///
+/// ```
+/// use dorm::migrations::writer::comment_text;
+/// assert_eq!(comment_text("t\nfn main() {} */ /*"), r"t\nfn main() {} *\/ /\*");
+/// assert_eq!(comment_text("it's \"x\""), r#"it's "x""#);
+/// ```
+#[doc(hidden)]
+pub fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            (out.chars().next_back(), c),
+            (Some('/'), '*') | (Some('*'), '/')
+        ) {
+            out.push('\\');
+        }
+        match c {
+            '"' | '\'' => out.push(c),
+            c => out.extend(c.escape_debug()),
+        }
+    }
+    out
+}
+
 fn string_list(items: &[&str]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    let inner: Vec<String> = items.iter().map(|s| string_literal(s)).collect();
     format!("&[{}]", inner.join(", "))
 }
 
 fn pairs_list(items: &[(&str, &str)]) -> String {
     let inner: Vec<String> = items
         .iter()
-        .map(|(a, b)| format!("({a:?}, {b:?})"))
+        .map(|(a, b)| format!("({}, {})", string_literal(a), string_literal(b)))
         .collect();
     format!("&[{}]", inner.join(", "))
 }
 
-/// A string literal, raw (`r#"..."#`) when it has quotes or line breaks (SQL reads better).
+/// A string literal, raw (`r#"..."#`) when it has quotes or line breaks (SQL reads better) and
+/// nothing a raw string cannot show as it is (a carriage return, other control characters,
+/// invisible or text-direction characters).
 fn text_literal(s: &str) -> String {
-    if (s.contains('\n') || s.contains('"')) && !s.contains('\r') {
+    let plain =
+        |c: char| matches!(c, '\n' | '\t' | '"' | '\'' | '\\') || c.escape_debug().count() == 1;
+    if (s.contains('\n') || s.contains('"')) && s.chars().all(plain) {
         let mut hashes = 1;
         while s.contains(&format!("\"{}", "#".repeat(hashes))) {
             hashes += 1;
@@ -146,9 +195,13 @@ pub fn field_source(f: &FieldMeta) -> String {
 ///     .ends_with(".default(DefaultMeta::Callable(dorm::fn_ref!(dorm::fields::now())))"));
 /// ```
 pub fn field_source_in(f: &FieldMeta, crate_name: &str) -> String {
-    let mut s = format!("FieldMeta::new({:?}, FieldKind::{:?})", f.name, f.kind);
+    let mut s = format!(
+        "FieldMeta::new({}, FieldKind::{:?})",
+        string_literal(f.name),
+        f.kind
+    );
     if f.column != f.name {
-        let _ = write!(s, ".column({:?})", f.column);
+        let _ = write!(s, ".column({})", string_literal(f.column));
     }
     if f.primary_key {
         s.push_str(".primary_key()");
@@ -173,7 +226,7 @@ pub fn field_source_in(f: &FieldMeta, crate_name: &str) -> String {
     match f.default {
         DefaultMeta::None => {}
         DefaultMeta::Literal(l) => {
-            let _ = write!(s, ".default(DefaultMeta::Literal({l:?}))");
+            let _ = write!(s, ".default(DefaultMeta::Literal({}))", string_literal(l));
         }
         DefaultMeta::Callable(c) => {
             let _ = write!(
@@ -193,13 +246,16 @@ pub fn field_source_in(f: &FieldMeta, crate_name: &str) -> String {
         s.push_str(".auto_now_add()");
     }
     if f.verbose_name != f.name {
-        let _ = write!(s, ".verbose_name({:?})", f.verbose_name);
+        let _ = write!(s, ".verbose_name({})", string_literal(f.verbose_name));
     }
     if let (Some(rel), Some(key)) = (f.relation, f.key_kind) {
         let _ = write!(
             s,
-            ".foreign_key({:?}, {:?}, {:?}, FieldKind::{key:?}, OnDelete::{:?})",
-            rel.model, rel.table, rel.column, rel.on_delete
+            ".foreign_key({}, {}, {}, FieldKind::{key:?}, OnDelete::{:?})",
+            string_literal(rel.model),
+            string_literal(rel.table),
+            string_literal(rel.column),
+            rel.on_delete
         );
     }
     if let Some(u) = f.upload_to {
@@ -210,16 +266,16 @@ pub fn field_source_in(f: &FieldMeta, crate_name: &str) -> String {
 
 fn index_source(i: &IndexMeta) -> String {
     format!(
-        "IndexMeta {{ name: {:?}, fields: {} }}",
-        i.name,
+        "IndexMeta {{ name: {}, fields: {} }}",
+        string_literal(i.name),
         string_list(i.fields)
     )
 }
 
 fn constraint_source(c: &ConstraintMeta) -> String {
     format!(
-        "ConstraintMeta {{ name: {:?}, fields: {} }}",
-        c.name,
+        "ConstraintMeta {{ name: {}, fields: {} }}",
+        string_literal(c.name),
         string_list(c.fields)
     )
 }
@@ -234,9 +290,9 @@ pub fn model_source(m: &ModelMeta) -> String {
 pub fn model_source_in(m: &ModelMeta, crate_name: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "ModelMeta {{");
-    let _ = writeln!(s, "    name: {:?},", m.name);
-    let _ = writeln!(s, "    app_label: {:?},", m.app_label);
-    let _ = writeln!(s, "    db_table: {:?},", m.db_table);
+    let _ = writeln!(s, "    name: {},", string_literal(m.name));
+    let _ = writeln!(s, "    app_label: {},", string_literal(m.app_label));
+    let _ = writeln!(s, "    db_table: {},", string_literal(m.db_table));
     let _ = writeln!(s, "    fields: &[");
     for f in m.fields {
         let _ = writeln!(s, "        {},", field_source_in(f, crate_name));
@@ -248,7 +304,7 @@ pub fn model_source_in(m: &ModelMeta, crate_name: &str) -> String {
     let _ = writeln!(s, "    indexes: &[{}],", indexes.join(", "));
     let _ = writeln!(s, "    ordering: {},", string_list(m.ordering));
     let _ = writeln!(s, "    managed: {},", m.managed);
-    let _ = writeln!(s, "    verbose_name: {:?},", m.verbose_name);
+    let _ = writeln!(s, "    verbose_name: {},", string_literal(m.verbose_name));
     let m2m: Vec<String> = m
         .many_to_many
         .iter()
@@ -278,7 +334,10 @@ fn function_name_source(name: &str) -> String {
     if name.split("::").all(is_ident) {
         name.to_string()
     } else {
-        format!("todo_port_function /* {name:?} */")
+        format!(
+            "todo_port_function /* {} */",
+            comment_text(&string_literal(name))
+        )
     }
 }
 
@@ -411,8 +470,8 @@ fn migration_item(
     let mut s = String::new();
     let _ = writeln!(s, "/// The migration.");
     let _ = writeln!(s, "pub const MIGRATION: Migration = Migration {{");
-    let _ = writeln!(s, "    app_label: {app_label:?},");
-    let _ = writeln!(s, "    name: {name:?},");
+    let _ = writeln!(s, "    app_label: {},", string_literal(app_label));
+    let _ = writeln!(s, "    name: {},", string_literal(name));
     let _ = writeln!(s, "    dependencies: {},", pairs_list(dependencies));
     if operations.is_empty() {
         let _ = writeln!(s, "    operations: &[],");
@@ -443,7 +502,7 @@ pub fn migration_source_in(migration: &Migration, crate_name: &str) -> String {
     let _ = writeln!(
         s,
         "//! {}: written by dorm's migration writer. Review it; edit with care.",
-        migration.name
+        comment_text(migration.name)
     );
     let _ = writeln!(s, "#![allow(unused_imports)]");
     let _ = writeln!(s);
@@ -479,6 +538,12 @@ pub fn migration_source_in(migration: &Migration, crate_name: &str) -> String {
                         }
                     })
                     .collect();
+                // A constant's name: not empty, not starting with a digit.
+                let base = if base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    base
+                } else {
+                    format!("M_{base}")
+                };
                 let mut konst = base.clone();
                 let mut n = 2;
                 while consts.contains(&konst) {
@@ -532,7 +597,8 @@ pub fn data_migration_source(
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "//! {name}: a data migration, written by dorm's `makemigrations --empty`. Write the change in"
+        "//! {}: a data migration, written by dorm's `makemigrations --empty`. Write the change in",
+        comment_text(name)
     );
     let _ = writeln!(
         s,
@@ -616,8 +682,9 @@ pub fn merge_migration_source(app_label: &str, name: &str, leaves: &[(&str, &str
     let names: Vec<&str> = leaves.iter().map(|(_, n)| *n).collect();
     let _ = writeln!(
         s,
-        "//! {name}: merges {}, written by dorm's `makemigrations --merge`.",
-        names.join(", ")
+        "//! {}: merges {}, written by dorm's `makemigrations --merge`.",
+        comment_text(name),
+        comment_text(&names.join(", "))
     );
     let _ = writeln!(s);
     let _ = writeln!(s, "use dorm::migrations::Migration;");
@@ -680,7 +747,7 @@ pub fn mod_rs_source(names: &[String]) -> String {
     );
     let _ = writeln!(s);
     for n in &names {
-        let _ = writeln!(s, "#[path = \"{n}.rs\"]");
+        let _ = writeln!(s, "#[path = {}]", string_literal(&format!("{n}.rs")));
         let _ = writeln!(s, "mod {};", module(n));
     }
     let _ = writeln!(s);
@@ -865,6 +932,141 @@ mod tests {
             "{create}"
         );
         assert!(create.ends_with("    many_to_many: &[],\n})"), "{create}");
+    }
+
+    /// Hostile text for the escaping helpers: line breaks, quotes, comment markers, text
+    /// direction, invisible and non-ASCII characters.
+    const HOSTILE: &[&str] = &[
+        "a\nfn main() {}",
+        "a\r\nb",
+        "\"quoted\" and 'single'",
+        "back\\slash\\",
+        "*/ pub fn injected() {} /*",
+        "/*/",
+        "/**/",
+        "//! inner doc",
+        "\u{202e}reversed\u{2066}",
+        "zero\u{200b}width\u{feff}",
+        "\u{301}combining first",
+        "ÄÖÜ ß 日本語 😀",
+        "tab\there\x0b\x0c\x1b[31m",
+        "\u{85}next line\u{2028}\u{2029}",
+        "",
+        "r#\"raw\"#",
+    ];
+
+    #[test]
+    fn comment_text_stays_in_its_comment() {
+        for text in HOSTILE {
+            let escaped = comment_text(text);
+            assert!(
+                !escaped.chars().any(|c| c.is_control()
+                    || c.escape_debug().count() > 1 && !matches!(c, '"' | '\'' | '\\')),
+                "{escaped:?}"
+            );
+            assert!(
+                !escaped.contains("*/") && !escaped.contains("/*"),
+                "{escaped:?}"
+            );
+        }
+        assert_eq!(comment_text("a\nb\r"), r"a\nb\r");
+        assert_eq!(comment_text("x\\ny"), r"x\\ny");
+        assert_eq!(comment_text("*/*"), r"*\/\*");
+        assert_eq!(comment_text("\u{202e}é"), r"\u{202e}é");
+    }
+
+    #[test]
+    fn string_literal_is_one_line_and_exact() {
+        for text in HOSTILE {
+            let literal = string_literal(text);
+            assert!(literal.starts_with('"') && literal.ends_with('"') && literal.len() >= 2);
+            assert!(!literal.chars().any(|c| c.is_control()), "{literal:?}");
+            assert!(
+                !literal
+                    .chars()
+                    .any(|c| c.escape_debug().count() > 1 && !matches!(c, '"' | '\'' | '\\')),
+                "{literal:?}"
+            );
+            // Reading the escapes back gives the text.
+            assert_eq!(&unescape(&literal[1..literal.len() - 1]), text, "{literal}");
+        }
+        // A raw literal only for text it can show as it is.
+        assert_eq!(text_literal("a\n\"b\""), "r#\"a\n\"b\"\"#");
+        assert_eq!(text_literal("a\r\n\"b\""), "\"a\\r\\n\\\"b\\\"\"");
+        assert_eq!(text_literal("\"\u{202e}\""), "\"\\\"\\u{202e}\\\"\"");
+    }
+
+    /// Rust's string escapes, as `Debug` writes them.
+    fn unescape(body: &str) -> String {
+        let mut out = String::new();
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('t') => out.push('\t'),
+                Some('0') => out.push('\0'),
+                Some('u') => {
+                    let hex: String = chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                    let code = u32::from_str_radix(&hex, 16).unwrap();
+                    out.push(char::from_u32(code).unwrap());
+                }
+                Some(other) => out.push(other),
+                None => panic!("dangling backslash"),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_migration_of_hostile_names_escapes_them() {
+        let field = FieldMeta::new("name", FieldKind::CharField)
+            .column("col\n\"*/")
+            .verbose_name("v\u{202e}");
+        let op = Operation::AddIndex {
+            model: "Venue",
+            index: IndexMeta {
+                name: "idx\nfn x() {}",
+                fields: &["name"],
+            },
+        };
+        assert_eq!(
+            operation_source(
+                &Operation::AddField {
+                    model: "Venue",
+                    field
+                },
+                "shop"
+            ),
+            r#"Operation::AddField { model: "Venue", field: FieldMeta::new("name", FieldKind::CharField).column("col\n\"*/").verbose_name("v\u{202e}") }"#
+        );
+        assert_eq!(
+            operation_source(&op, "shop"),
+            r#"Operation::AddIndex { model: "Venue", index: IndexMeta { name: "idx\nfn x() {}", fields: &["name"] } }"#
+        );
+        let m = Migration::new("shop", "0002_x\n*/ fn injected() {}", &[], &[]);
+        let s = migration_source(&m);
+        assert!(
+            s.starts_with("//! 0002_x\\n*\\/ fn injected() {}: written by"),
+            "{s}"
+        );
+        assert!(
+            s.contains("    name: \"0002_x\\n*/ fn injected() {}\",\n"),
+            "{s}"
+        );
+        assert_eq!(
+            function_name_source("a*/b\nc"),
+            r#"todo_port_function /* "a*\/b\\nc" */"#
+        );
+        let m = mod_rs_source(&["0001_a\"b".into()]);
+        assert!(
+            m.contains("#[path = \"0001_a\\\"b.rs\"]\nmod m0001_a_b;\n"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -75,6 +75,8 @@ pub use ordering::{
     NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderSuffix, Ordered, Random, RandomSql,
     ReverseOrder, Unordered,
 };
+#[doc(hidden)]
+pub use raw::check_raw_sql;
 pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
 pub use related::{RelatedBuilt, RelatedQuerySet};
 pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};

@@ -545,6 +545,66 @@ fn raw_sql_loads_models_with_bound_parameters() {
 }
 
 #[test]
+fn raw_sql_refuses_a_second_statement_hidden_by_quoting_or_comments() {
+    each_backend("raw_sql_hidden", |_db, conn| {
+        people(conn);
+        let vendor = conn.vendor();
+        // Each reads as two statements to the backend's own lexer: refused before anything runs.
+        let mut refused = vec![
+            "SELECT * FROM tests_person /* ' */; DELETE FROM tests_person --'",
+            "SELECT * FROM tests_person -- '\n; DELETE FROM tests_person --'",
+            "SELECT * FROM tests_person WHERE name = E'\\\\'; DELETE FROM tests_person; --'",
+        ];
+        let postgres = vendor == dorm::db::Vendor::Postgres;
+        if !postgres {
+            refused.extend([
+                // SQLite has no escape strings: E is a name and '\' a whole string.
+                "SELECT * FROM tests_person WHERE name = E'\\'; DELETE FROM tests_person; --'",
+                // SQLite ends a block comment at the first `*/`.
+                "SELECT * FROM tests_person /* /* */ ; DELETE FROM tests_person; /* */",
+                "SELECT * FROM tests_person WHERE $$ = 1; DELETE FROM tests_person; --$$",
+            ]);
+        } else {
+            refused.extend([
+                // PostgreSQL has no [...] or `...` identifiers.
+                "SELECT * FROM tests_person [a; DELETE FROM tests_person; --]",
+                "SELECT * FROM tests_person `a; DELETE FROM tests_person; --`",
+                // PostgreSQL ends a `--` comment at a carriage return too.
+                "SELECT * FROM tests_person -- a\r; DELETE FROM tests_person",
+            ]);
+        }
+        for sql in refused {
+            let (r, queries) = dorm::db::instrumentation::capture_queries(|| {
+                Person::objects().raw(sql, ()).fetch(conn)
+            });
+            assert!(
+                matches!(&r, Err(dorm::Error::RawSql { message }) if message.contains("one statement")),
+                "{vendor:?}: {sql:?}: {r:?}"
+            );
+            assert!(queries.is_empty(), "{sql:?}: {queries:?}");
+            assert_eq!(Person::objects().all().count(conn).unwrap(), 5, "{sql:?}");
+        }
+        // What the backend reads as one statement runs as one; the `;` is text.
+        let one = if postgres {
+            "SELECT * FROM tests_person WHERE name <> E'\\'; DELETE FROM tests_person; --' \
+             AND name <> $x$ ; $x$ /* /* */ ; */"
+        } else {
+            "SELECT * FROM [tests_person] WHERE name <> '%s' AND `name` <> ';' -- ; DELETE\n"
+        };
+        assert_eq!(Person::objects().raw(one, ()).fetch(conn).unwrap().len(), 5);
+        let bound = Person::objects()
+            .raw(
+                "SELECT * FROM tests_person /* %s ; */ WHERE name = %s -- %s",
+                ("Eve",),
+            )
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(bound), ["Eve"]);
+        assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
+    });
+}
+
+#[test]
 fn querysets_combine_with_or_and_and_set_operations() {
     each_backend("combine", |_db, conn| {
         people(conn);
