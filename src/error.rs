@@ -201,6 +201,14 @@ impl From<DieselError> for Error {
                     },
                 }
             }
+            DieselError::SerializationError(e) | DieselError::QueryBuilderError(e)
+                if e.is::<crate::fields::limits::ValueError>() =>
+            {
+                match e.downcast::<crate::fields::limits::ValueError>() {
+                    Ok(value) => Error::from(*value),
+                    Err(e) => Error::Database(DieselError::SerializationError(e)),
+                }
+            }
             other => Error::Database(other),
         }
     }
@@ -219,6 +227,13 @@ impl From<r2d2::Error> for Error {
 /// [`crate::db::prepare_sqlite`] registers, and an invalid regular expression (PostgreSQL's
 /// "invalid regular expression: ...", or the same message from dorm's SQLite `dorm_regexp`).
 fn unregistered_or_regex(message: &str) -> Option<Error> {
+    // PostgreSQL cannot hold NUL in text: the same error as dorm's own check.
+    if message.contains("invalid byte sequence for encoding \"UTF8\": 0x00") {
+        return Some(Error::from(crate::fields::limits::ValueError {
+            field: String::new(),
+            message: crate::fields::limits::NUL_MESSAGE.to_string(),
+        }));
+    }
     if let Some(rest) = message.strip_prefix("invalid regular expression: ") {
         return Some(Error::InvalidRegex {
             message: rest.to_string(),

@@ -122,11 +122,11 @@ impl crate::lookups::SqliteJson<Json> for serde_json::Value {
 const SQLITE_DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.6f+00:00";
 
 /// Rounds `value` half-to-even to `places` and checks it has at most `max_digits` digits.
-fn quantize(
+pub(crate) fn quantize(
     value: &rust_decimal::Decimal,
     max_digits: u32,
     places: u32,
-) -> Result<rust_decimal::Decimal, Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<rust_decimal::Decimal, crate::fields::limits::ValueError> {
     let mut v =
         value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointNearestEven);
     v.rescale(places);
@@ -136,10 +136,15 @@ fn quantize(
         .checked_ilog10()
         .map_or(1, |d| d + 1);
     if digits > max_digits {
-        return Err(format!(
-            "{value} has {digits} digits, more than this DecimalField's max_digits={max_digits} (decimal_places={places})"
-        )
-        .into());
+        // Django's DecimalValidator, with the value.
+        return Err(crate::fields::limits::ValueError {
+            field: String::new(),
+            message: format!(
+                "Ensure that there are no more than {} digits before the decimal point ({value} has {}; max_digits={max_digits}, decimal_places={places}).",
+                max_digits - places,
+                digits.saturating_sub(places)
+            ),
+        });
     }
     Ok(v)
 }
@@ -246,6 +251,8 @@ mod sqlite {
 
     impl ToSql<DateTimeUtc, Sqlite> for chrono::DateTime<chrono::Utc> {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+            // Six fraction digits: truncated to the microsecond, as on PostgreSQL.
+            crate::fields::limits::check_year("", chrono::Datelike::year(self))?;
             out.set_value(self.format(DATETIME_FORMAT).to_string());
             Ok(IsNull::No)
         }
@@ -309,7 +316,16 @@ mod postgres {
 
     impl ToSql<DateTimeUtc, Pg> for chrono::DateTime<chrono::Utc> {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-            <Self as ToSql<Timestamptz, Pg>>::to_sql(self, out)
+            crate::fields::limits::check_year("", chrono::Datelike::year(self))?;
+            // Truncated to the microsecond (Django's rule, and SQLite's six digits): diesel
+            // rounds towards 2000-01-01, which for earlier times is up, not down.
+            let nanos = chrono::Timelike::nanosecond(self);
+            if nanos % 1_000 == 0 {
+                return <Self as ToSql<Timestamptz, Pg>>::to_sql(self, out);
+            }
+            let truncated = chrono::Timelike::with_nanosecond(self, nanos - nanos % 1_000)
+                .ok_or("a datetime that cannot be truncated to microseconds")?;
+            <Self as ToSql<Timestamptz, Pg>>::to_sql(&truncated, &mut out.reborrow())
         }
     }
     impl FromSql<DateTimeUtc, Pg> for chrono::DateTime<chrono::Utc> {

@@ -1673,12 +1673,16 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
         impl ::dorm::model::Persist<__Conn> for #ident {
             fn insert_row(&mut self, conn: &mut __Conn) -> ::dorm::Result<()> {
                 use ::dorm::__private::diesel::{self, prelude::*};
+                self.__dorm_check_limits(::core::option::Option::None)?;
                 #prep_self
                 #insert_body
                 ::core::result::Result::Ok(())
             }
             fn insert_rows(rows: &mut [Self], conn: &mut __Conn) -> ::dorm::Result<()> {
                 use ::dorm::__private::diesel::{self, prelude::*};
+                for r in rows.iter() {
+                    r.__dorm_check_limits(::core::option::Option::None)?;
+                }
                 #bulk_body
                 ::core::result::Result::Ok(())
             }
@@ -1687,6 +1691,7 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
                 let ::core::option::Option::Some(__pk) = ::dorm::Model::pk(self) else {
                     return ::core::result::Result::Ok(0);
                 };
+                self.__dorm_check_limits(fields)?;
                 #prep_self
                 #update_body
             }
@@ -1711,7 +1716,50 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
         }
     };
     let _ = Span::call_site();
+    let limit_checks = others.iter().filter_map(|f| {
+        let limit = match f.kind {
+            Kind::Char
+            | Kind::Text
+            | Kind::Email
+            | Kind::Url
+            | Kind::Slug
+            | Kind::File
+            | Kind::Image => {
+                let max = f.opts.max_length.or(match f.kind {
+                    Kind::Email => Some(254),
+                    Kind::Url => Some(200),
+                    Kind::Slug => Some(50),
+                    Kind::File | Kind::Image => Some(100),
+                    _ => None,
+                });
+                let max = opt_u32(max);
+                quote!(::dorm::fields::limits::Limit::Text(#max))
+            }
+            Kind::Decimal(p, s, _) => quote!(::dorm::fields::limits::Limit::Decimal(#p, #s)),
+            Kind::DateTime => quote!(::dorm::fields::limits::Limit::DateTime),
+            _ => return None,
+        };
+        let fi = &f.ident;
+        let name = &f.name;
+        let label = format!("{}.{}", model_name, f.name);
+        Some(quote! {
+            if __only(#name) {
+                ::dorm::fields::limits::Checked::check(&self.#fi, #label, #limit)?;
+            }
+        })
+    });
     quote! {
+        impl #ident {
+            /// The limits every backend enforces alike (`max_length`, NUL characters, decimal
+            /// digits, datetime range), checked before a write of `fields` (all when `None`).
+            #[doc(hidden)]
+            pub fn __dorm_check_limits(&self, fields: ::core::option::Option<&[&str]>) -> ::dorm::Result<()> {
+                let __only = |name: &str| fields.map_or(true, |f| f.contains(&name));
+                let _ = &__only;
+                #(#limit_checks)*
+                ::core::result::Result::Ok(())
+            }
+        }
         ::dorm::__dorm_on_sqlite! { #body }
         ::dorm::__dorm_on_postgres! { #body }
     }

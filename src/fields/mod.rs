@@ -24,6 +24,7 @@
 
 mod auto;
 mod choices;
+pub mod limits;
 mod meta;
 
 pub use auto::Auto;

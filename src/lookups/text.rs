@@ -158,7 +158,19 @@ pub struct Like<E, K> {
     operand: E,
     like_pattern: String,
     glob_pattern: String,
+    /// The value held a NUL character: refused when the query is built (SQLite's `LIKE` and
+    /// `GLOB` stop at NUL, so `contains("\0")` would match every row; PostgreSQL cannot hold
+    /// NUL in text at all).
+    has_nul: bool,
     kind: PhantomData<K>,
+}
+
+/// The error of a lookup value holding NUL, the same on every backend.
+fn nul_in_pattern() -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError(Box::new(crate::fields::limits::ValueError {
+        field: String::new(),
+        message: crate::fields::limits::NUL_MESSAGE.to_string(),
+    }))
 }
 
 impl<E, K: LikeKind> Like<E, K> {
@@ -194,6 +206,7 @@ impl<E, K: LikeKind> Like<E, K> {
             operand,
             like_pattern: like,
             glob_pattern: glob,
+            has_nul: value.contains('\0'),
             kind: PhantomData,
         }
     }
@@ -215,6 +228,9 @@ where
     K: LikeKind,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        if self.has_nul {
+            return Err(nul_in_pattern());
+        }
         self.operand.walk_ast(out.reborrow())?;
         if K::CASE_INSENSITIVE {
             out.push_sql(" LIKE ");
@@ -235,6 +251,9 @@ where
     K: LikeKind,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        if self.has_nul {
+            return Err(nul_in_pattern());
+        }
         if K::CASE_INSENSITIVE {
             out.push_sql("UPPER(");
             self.operand.walk_ast(out.reborrow())?;

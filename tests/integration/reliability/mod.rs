@@ -5,6 +5,7 @@
 mod connect;
 mod decimals;
 mod exhaustion;
+mod limits;
 mod pool;
 mod processes;
 mod races;
