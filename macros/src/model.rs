@@ -1744,7 +1744,7 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
         let label = format!("{}.{}", model_name, f.name);
         Some(quote! {
             if __only(#name) {
-                ::dorm::fields::limits::Checked::check(&self.#fi, #label, #limit)?;
+                ::dorm::fields::limits::WithinLimits::check(&self.#fi, #label, #limit)?;
             }
         })
     });

@@ -12,7 +12,7 @@
 //! - a datetime outside years 1 to 9999 (Python's `datetime`, and SQLite's text order).
 //!
 //! Model writes (`create`, `save`, `bulk_create`, `get_or_create`, ...) check every field
-//! through [`Checked`]; values bound in lookups and `update!` are checked when the query is
+//! through [`WithinLimits`]; values bound in lookups and `update!` are checked when the query is
 //! built into SQL ([`ValueError`] becomes the same [`Error::InvalidValue`]).
 
 use crate::error::{Error, Result};
@@ -85,12 +85,12 @@ pub fn check_year(field: &str, year: i32) -> std::result::Result<(), ValueError>
 }
 
 /// A value the derive checks before a write.
-pub trait Checked {
+pub trait WithinLimits {
     /// Checks `self` against `limit`; `field` names it in the error.
     fn check(&self, field: &'static str, limit: Limit) -> Result<()>;
 }
 
-impl Checked for str {
+impl WithinLimits for str {
     fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
         check_nul(field, self)?;
         if let Limit::Text(Some(max)) = limit {
@@ -111,13 +111,13 @@ impl Checked for str {
     }
 }
 
-impl Checked for String {
+impl WithinLimits for String {
     fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
         self.as_str().check(field, limit)
     }
 }
 
-impl Checked for rust_decimal::Decimal {
+impl WithinLimits for rust_decimal::Decimal {
     fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
         if let Limit::Decimal(digits, places) = limit {
             crate::sql_types::quantize(self, digits, places).map_err(|mut e| {
@@ -129,14 +129,14 @@ impl Checked for rust_decimal::Decimal {
     }
 }
 
-impl Checked for chrono::DateTime<chrono::Utc> {
+impl WithinLimits for chrono::DateTime<chrono::Utc> {
     fn check(&self, field: &'static str, _: Limit) -> Result<()> {
         use chrono::Datelike;
         Ok(check_year(field, self.year())?)
     }
 }
 
-impl<T: Checked> Checked for Option<T> {
+impl<T: WithinLimits> WithinLimits for Option<T> {
     fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
         match self {
             Some(v) => v.check(field, limit),
