@@ -143,6 +143,18 @@ impl FieldDef {
         }
     }
 
+    /// `max_length`, declared or implied by the kind (Django's EmailField 254, URLField 200,
+    /// SlugField 50, FileField 100).
+    fn max_length(&self) -> Option<u32> {
+        self.opts.max_length.or(match self.kind {
+            Kind::Email => Some(254),
+            Kind::Url => Some(200),
+            Kind::Slug => Some(50),
+            Kind::File | Kind::Image => Some(100),
+            _ => None,
+        })
+    }
+
     /// The diesel SQL type of the column.
     fn sql_type(&self) -> TokenStream {
         let base = match self.kind {
@@ -813,13 +825,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         let primary_key = f.is_pk();
         let unique = f.opts.unique || primary_key || f.one_to_one;
         let db_index = f.opts.db_index || matches!(f.kind, Kind::Slug | Kind::ForeignKey(_));
-        let max_length = opt_u32(f.opts.max_length.or(match f.kind {
-            Kind::Email => Some(254),
-            Kind::Url => Some(200),
-            Kind::Slug => Some(50),
-            Kind::File | Kind::Image => Some(100),
-            _ => None,
-        }));
+        let max_length = opt_u32(f.max_length());
         let (digits, places) = match f.kind {
             Kind::Decimal(p, s, _) => (opt_u32(Some(p)), opt_u32(Some(s))),
             _ => (opt_u32(None), opt_u32(None)),
@@ -1725,14 +1731,7 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
             | Kind::Slug
             | Kind::File
             | Kind::Image => {
-                let max = f.opts.max_length.or(match f.kind {
-                    Kind::Email => Some(254),
-                    Kind::Url => Some(200),
-                    Kind::Slug => Some(50),
-                    Kind::File | Kind::Image => Some(100),
-                    _ => None,
-                });
-                let max = opt_u32(max);
+                let max = opt_u32(f.max_length());
                 quote!(::dorm::fields::limits::Limit::Text(#max))
             }
             Kind::Decimal(p, s, _) => quote!(::dorm::fields::limits::Limit::Decimal(#p, #s)),

@@ -1,44 +1,26 @@
 //! Pooled connections: the next user never inherits a transaction, whatever the last one
 //! left open (raw `BEGIN`, a panic, a plain drop).
 
-use std::time::Duration;
-
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
-use dorm::db::PoolOptions;
 use dorm::Pool;
 
+use super::support::{single_connection_pool, texts};
 use crate::common::{databases, TestDb};
 
 fn one_connection_pool(db: &TestDb) -> Pool {
     let mut conn = db.connect();
     conn.batch_execute("CREATE TABLE leak_probe (note VARCHAR(20) NOT NULL)")
         .unwrap();
-    Pool::with_options(
-        &db.url,
-        PoolOptions {
-            max_size: 1,
-            connection_timeout: Duration::from_secs(10),
-            ..Default::default()
-        },
-    )
-    .unwrap()
+    single_connection_pool(db)
 }
 
 /// The notes committed, as another connection sees them.
 fn committed(db: &TestDb) -> Vec<String> {
-    let mut other = db.connect();
-    dorm::with_backend!(&mut other, |c| {
-        use diesel::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Note {
-            #[diesel(sql_type = diesel::sql_types::Text)]
-            note: String,
-        }
-        let rows: Vec<Note> = diesel::sql_query("SELECT note FROM leak_probe ORDER BY note")
-            .load(c)
-            .unwrap();
-        rows.into_iter().map(|r| r.note).collect()
-    })
+    texts(
+        &mut db.connect(),
+        "SELECT note AS v FROM leak_probe ORDER BY note",
+    )
+    .unwrap()
 }
 
 /// The next checkout writes in its own transaction and commits only its own row; on SQLite

@@ -2,13 +2,10 @@
 //! type changed ("cached plan must not change result type"); dorm's connections and pools
 //! recover.
 
-use std::time::Duration;
-
-use dorm::db::PoolOptions;
 use dorm::migrations::{self, Migration, Operation};
 use dorm::prelude::*;
-use dorm::Pool;
 
+use super::support::single_connection_pool;
 use crate::common::models::Person;
 use crate::common::{insert_people, postgres, TestDb};
 
@@ -24,18 +21,6 @@ fn alter_from_outside(db: &TestDb, to: &str) {
 
 fn names(conn: &mut dorm::Connection) -> dorm::Result<Vec<String>> {
     values_list!(order_by!(Person::objects().all(), name), name).fetch(conn)
-}
-
-fn pool(db: &TestDb) -> Pool {
-    Pool::with_options(
-        &db.url,
-        PoolOptions {
-            max_size: 1,
-            connection_timeout: Duration::from_secs(10),
-            ..Default::default()
-        },
-    )
-    .unwrap()
 }
 
 #[test]
@@ -68,7 +53,7 @@ fn pools_recover_after_schema_changed() {
     };
     let mut conn = db.migrated();
     insert_people(&mut conn, &[("ann", 30, None)]);
-    let pool = pool(&db);
+    let pool = single_connection_pool(&db);
     assert_eq!(names(&mut pool.get().unwrap()).unwrap(), vec!["ann"]);
     alter_from_outside(&db, "TEXT");
     dorm::db::schema_changed();
@@ -93,7 +78,7 @@ fn pools_and_the_migrating_connection_recover_after_migrate() {
     assert_eq!(<Person as dorm::Model>::META.db_table, "tests_person");
     let mut conn = db.migrated();
     insert_people(&mut conn, &[("ann", 30, None)]);
-    let pool = pool(&db);
+    let pool = single_connection_pool(&db);
     assert_eq!(names(&mut pool.get().unwrap()).unwrap(), vec!["ann"]);
     assert_eq!(names(&mut conn).unwrap(), vec!["ann"]);
     migrations::migrate(&mut conn, &[ALTER_NAME]).unwrap();

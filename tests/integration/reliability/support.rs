@@ -55,3 +55,17 @@ pub fn child(test: &str, role: &str, url: &str) -> Command {
         .stderr(Stdio::piped());
     cmd
 }
+
+/// A pool of one connection to `db`: the next checkout is the connection the last user gave
+/// back (unless the pool discarded it).
+pub fn single_connection_pool(db: &crate::common::TestDb) -> dorm::Pool {
+    dorm::Pool::with_options(
+        &db.url,
+        dorm::db::PoolOptions {
+            max_size: 1,
+            connection_timeout: std::time::Duration::from_secs(10),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
