@@ -30,7 +30,9 @@ const LIBPQ_MIN_TIMEOUT_SECS: u64 = 2;
 
 /// What a URL asks to connect to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub enum Target {
     /// A SQLite database: a file path or `:memory:`.
     Sqlite(String),
     /// A PostgreSQL server, given in one of libpq's forms.
@@ -38,7 +40,9 @@ pub(crate) enum Target {
 }
 
 /// Which backend `url` names, or why it names none.
-pub(crate) fn target(url: &str) -> Result<Target, &'static str> {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub fn target(url: &str) -> Result<Target, &'static str> {
     if url == "sqlite::memory:" || url == ":memory:" {
         return Ok(Target::Sqlite(":memory:".to_string()));
     }
@@ -254,7 +258,9 @@ fn encode_query_part(s: &str) -> String {
 
 /// `text` (an error message, say) with every secret of `url` replaced by `***`: drivers may
 /// quote the connection string they were given.
-pub(crate) fn scrub(text: &str, url: &str) -> String {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub fn scrub(text: &str, url: &str) -> String {
     let mut out = text.to_string();
     for secret in secrets(url) {
         out = out.replace(&secret, "***");
@@ -264,8 +270,10 @@ pub(crate) fn scrub(text: &str, url: &str) -> String {
 
 /// `url` with libpq's `connect_timeout` set to `timeout` (whole seconds, rounded up, at least
 /// libpq's minimum of 2) unless the URL sets one itself and `force` is false.
+/// Public (hidden) only for the `database_url` fuzz target.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-pub(crate) fn with_connect_timeout(url: &str, timeout: Duration, force: bool) -> String {
+#[doc(hidden)]
+pub fn with_connect_timeout(url: &str, timeout: Duration, force: bool) -> String {
     let secs = timeout
         .as_secs()
         .saturating_add(u64::from(timeout.subsec_nanos() > 0))
@@ -297,7 +305,9 @@ pub(crate) fn with_connect_timeout(url: &str, timeout: Duration, force: bool) ->
 }
 
 /// The `connect_timeout` a URL sets, if any.
-pub(crate) fn connect_timeout_of(url: &str) -> Option<Duration> {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub fn connect_timeout_of(url: &str) -> Option<Duration> {
     let value = if url.contains("://") {
         let (_, query) = url.split_once('?')?;
         query
