@@ -299,7 +299,18 @@ pub fn with_connect_timeout(url: &str, timeout: Duration, force: bool) -> String
             Some((_, range)) => {
                 format!("{}{secs}{}", &url[..range.start], &url[range.end..])
             }
-            None => format!("{url} connect_timeout={secs}"),
+            None => {
+                let appended = format!("{url} connect_timeout={secs}");
+                // A value left open at the end (`password=`, as libpq skips the blanks after
+                // `=`, or a trailing `\`) would take the appended setting as its text: the
+                // setting goes first then.
+                if key_values(&appended).last().map(|(k, _)| k.as_str()) == Some("connect_timeout")
+                {
+                    appended
+                } else {
+                    format!("connect_timeout={secs} {url}")
+                }
+            }
         }
     }
 }
@@ -436,6 +447,27 @@ mod tests {
             None
         );
         assert_eq!(connect_timeout_of("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn connect_timeout_is_not_swallowed_by_an_open_value() {
+        // Found by the `database_url` fuzz target: appended after `8=`, the setting became
+        // the value of `8` (libpq skips the blanks after `=`), so no timeout applied.
+        let t = Duration::from_secs(17);
+        for url in [
+            "8=",
+            "host=h password=",
+            "host=h password= ",
+            "host=h a=b\\",
+        ] {
+            let with = with_connect_timeout(url, t, true);
+            assert_eq!(connect_timeout_of(&with), Some(t), "{url:?} -> {with:?}");
+            assert_eq!(with, format!("connect_timeout=17 {url}"));
+        }
+        assert_eq!(
+            with_connect_timeout("host=h password=''", t, false),
+            "host=h password='' connect_timeout=17"
+        );
     }
 
     #[test]
