@@ -76,12 +76,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let key = ["password", "sslpassword", "pass", "PASSWORD"][usize::from(form >> 4) % 4];
-    let scheme = if form & 0x40 != 0 { "postgresql" } else { "postgres" };
+    let scheme = if form & 0x40 != 0 {
+        "postgresql"
+    } else {
+        "postgres"
+    };
     let url = match form % 8 {
         0 => format!("{scheme}://{user}:{secret}@{host}/{db}"),
         1 => format!("{scheme}://{user}:{secret}@{host}/{db}?{extra}=x&sslmode=require"),
         2 => format!("{scheme}://{user}@{host}/{db}?{key}={secret}"),
-        3 => format!("{scheme}://{user}@{host}/{db}?{extra}=1&{key}={secret}&application_name={extra}"),
+        3 => format!(
+            "{scheme}://{user}@{host}/{db}?{extra}=1&{key}={secret}&application_name={extra}"
+        ),
         4 => format!("{scheme}://{user}:{secret}@{host},{extra}:5433/{db}"),
         // Values quoted: libpq (and dorm) read `host= password=x` as a host `password=x`.
         5 => format!("host='{host}' {key}={secret} dbname='{db}'"),
@@ -104,5 +110,8 @@ fuzz_target!(|data: &[u8]| {
     );
     let message = format!("could not connect with {url}: refused");
     let scrubbed = scrub(&message, &url);
-    assert!(!scrubbed.contains(&secret), "secret {secret:?} left in {scrubbed:?}");
+    assert!(
+        !scrubbed.contains(&secret),
+        "secret {secret:?} left in {scrubbed:?}"
+    );
 });

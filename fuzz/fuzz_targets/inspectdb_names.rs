@@ -80,7 +80,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(tokens(&format!("// {comment}\nx")), ["x"], "{comment:?}");
     assert_eq!(tokens(&format!("/* {comment} */ x")), ["x"], "{comment:?}");
     assert_eq!(
-        tokens(&format!("/// {comment}\nx")).last().map(String::as_str),
+        tokens(&format!("/// {comment}\nx"))
+            .last()
+            .map(String::as_str),
         Some("x"),
         "{comment:?}"
     );
