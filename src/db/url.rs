@@ -30,7 +30,9 @@ const LIBPQ_MIN_TIMEOUT_SECS: u64 = 2;
 
 /// What a URL asks to connect to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub enum Target {
     /// A SQLite database: a file path or `:memory:`.
     Sqlite(String),
     /// A PostgreSQL server, given in one of libpq's forms.
@@ -38,7 +40,9 @@ pub(crate) enum Target {
 }
 
 /// Which backend `url` names, or why it names none.
-pub(crate) fn target(url: &str) -> Result<Target, &'static str> {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub fn target(url: &str) -> Result<Target, &'static str> {
     if url == "sqlite::memory:" || url == ":memory:" {
         return Ok(Target::Sqlite(":memory:".to_string()));
     }
@@ -254,7 +258,9 @@ fn encode_query_part(s: &str) -> String {
 
 /// `text` (an error message, say) with every secret of `url` replaced by `***`: drivers may
 /// quote the connection string they were given.
-pub(crate) fn scrub(text: &str, url: &str) -> String {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub fn scrub(text: &str, url: &str) -> String {
     let mut out = text.to_string();
     for secret in secrets(url) {
         out = out.replace(&secret, "***");
@@ -264,8 +270,10 @@ pub(crate) fn scrub(text: &str, url: &str) -> String {
 
 /// `url` with libpq's `connect_timeout` set to `timeout` (whole seconds, rounded up, at least
 /// libpq's minimum of 2) unless the URL sets one itself and `force` is false.
+/// Public (hidden) only for the `database_url` fuzz target.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-pub(crate) fn with_connect_timeout(url: &str, timeout: Duration, force: bool) -> String {
+#[doc(hidden)]
+pub fn with_connect_timeout(url: &str, timeout: Duration, force: bool) -> String {
     let secs = timeout
         .as_secs()
         .saturating_add(u64::from(timeout.subsec_nanos() > 0))
@@ -291,13 +299,26 @@ pub(crate) fn with_connect_timeout(url: &str, timeout: Duration, force: bool) ->
             Some((_, range)) => {
                 format!("{}{secs}{}", &url[..range.start], &url[range.end..])
             }
-            None => format!("{url} connect_timeout={secs}"),
+            None => {
+                let appended = format!("{url} connect_timeout={secs}");
+                // A value left open at the end (`password=`, as libpq skips the blanks after
+                // `=`, or a trailing `\`) would take the appended setting as its text: the
+                // setting goes first then.
+                if key_values(&appended).last().map(|(k, _)| k.as_str()) == Some("connect_timeout")
+                {
+                    appended
+                } else {
+                    format!("connect_timeout={secs} {url}")
+                }
+            }
         }
     }
 }
 
 /// The `connect_timeout` a URL sets, if any.
-pub(crate) fn connect_timeout_of(url: &str) -> Option<Duration> {
+/// Public (hidden) only for the `database_url` fuzz target.
+#[doc(hidden)]
+pub fn connect_timeout_of(url: &str) -> Option<Duration> {
     let value = if url.contains("://") {
         let (_, query) = url.split_once('?')?;
         query
@@ -426,6 +447,27 @@ mod tests {
             None
         );
         assert_eq!(connect_timeout_of("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn connect_timeout_is_not_swallowed_by_an_open_value() {
+        // Found by the `database_url` fuzz target: appended after `8=`, the setting became
+        // the value of `8` (libpq skips the blanks after `=`), so no timeout applied.
+        let t = Duration::from_secs(17);
+        for url in [
+            "8=",
+            "host=h password=",
+            "host=h password= ",
+            "host=h a=b\\",
+        ] {
+            let with = with_connect_timeout(url, t, true);
+            assert_eq!(connect_timeout_of(&with), Some(t), "{url:?} -> {with:?}");
+            assert_eq!(with, format!("connect_timeout=17 {url}"));
+        }
+        assert_eq!(
+            with_connect_timeout("host=h password=''", t, false),
+            "host=h password='' connect_timeout=17"
+        );
     }
 
     #[test]

@@ -309,7 +309,13 @@ pub fn table_to_model(table: &str, app_label: &str) -> String {
             }
         }
     }
-    let out: String = out.chars().filter(char::is_ascii_alphanumeric).collect();
+    let mut out: String = out.chars().filter(char::is_ascii_alphanumeric).collect();
+    // A first letter title-casing left in lower case, after a letter with no ASCII form (`éa`,
+    // which Django makes `a`): upper case, or the struct and the derive's snake-case module
+    // would have the same name.
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     if out.is_empty()
         || out.starts_with(|c: char| c.is_ascii_digit())
         || RESERVED_MODEL_NAMES.contains(&out.as_str())
@@ -839,6 +845,11 @@ mod tests {
         assert_eq!(table_to_model("HTTPLog", "news"), "Httplog");
         assert_eq!(table_to_model("2fa codes", "news"), "Table2FaCodes");
         assert_eq!(table_to_model("news_", "news"), "News");
+        // Found by the `inspectdb_names` fuzz target: `ߢJ` gave `j`, a struct named like the
+        // derive's module.
+        assert_eq!(table_to_model("ߢJ", "news"), "J");
+        assert_eq!(table_to_model("éa_b", "news"), "AB");
+        assert_eq!(table_to_model("éself", "news"), "TableSelf");
     }
 
     #[test]
