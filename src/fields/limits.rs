@@ -63,14 +63,21 @@ impl From<ValueError> for Error {
 pub const NUL_MESSAGE: &str = "Null characters are not allowed.";
 
 /// Refuses text holding a NUL character.
+#[inline]
 pub fn check_nul(field: &str, text: &str) -> std::result::Result<(), ValueError> {
-    if text.contains('\0') {
-        return Err(ValueError {
-            field: field.to_string(),
-            message: NUL_MESSAGE.to_string(),
-        });
+    // A byte search (memchr): NUL is one byte in UTF-8 and never part of another character.
+    if text.as_bytes().contains(&0) {
+        return Err(nul_error(field));
     }
     Ok(())
+}
+
+#[cold]
+fn nul_error(field: &str) -> ValueError {
+    ValueError {
+        field: field.to_string(),
+        message: NUL_MESSAGE.to_string(),
+    }
 }
 
 /// Refuses a datetime outside years 1 to 9999.
@@ -84,64 +91,126 @@ pub fn check_year(field: &str, year: i32) -> std::result::Result<(), ValueError>
     Ok(())
 }
 
-/// A value the derive checks before a write.
+/// A value the derive checks before a write: a cheap test on the hot path, the error (in
+/// Django's words) built only when it fails.
 pub trait WithinLimits {
+    /// True when `self` respects `limit`.
+    fn within(&self, limit: Limit) -> bool;
+    /// The error for a value that is not [`within`](Self::within) `limit`.
+    fn refusal(&self, field: &'static str, limit: Limit) -> Error;
     /// Checks `self` against `limit`; `field` names it in the error.
-    fn check(&self, field: &'static str, limit: Limit) -> Result<()>;
+    #[inline]
+    fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
+        if self.within(limit) {
+            Ok(())
+        } else {
+            Err(self.refusal(field, limit))
+        }
+    }
 }
 
 impl WithinLimits for str {
-    fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
-        check_nul(field, self)?;
-        if let Limit::Text(Some(max)) = limit {
-            // Django counts characters, not bytes; the common ASCII case needs no count.
-            if self.len() > max as usize {
-                let n = self.chars().count();
-                if n > max as usize {
-                    return Err(Error::InvalidValue {
-                        field: field.to_string(),
-                        message: format!(
-                            "Ensure this value has at most {max} characters (it has {n})."
-                        ),
-                    });
-                }
+    #[inline]
+    fn within(&self, limit: Limit) -> bool {
+        // NUL is one byte in UTF-8 and never part of another character: a byte search.
+        let fits = match limit {
+            // Django counts characters, not bytes: a byte length within the limit always fits.
+            Limit::Text(Some(max)) => {
+                self.len() <= max as usize || self.chars().count() <= max as usize
             }
+            _ => true,
+        };
+        fits && !self.bytes().any(|b| b == 0)
+    }
+    #[cold]
+    #[inline(never)]
+    fn refusal(&self, field: &'static str, limit: Limit) -> Error {
+        if let Err(e) = check_nul(field, self) {
+            return e.into();
         }
-        Ok(())
+        let (max, n) = match limit {
+            Limit::Text(Some(max)) => (max, self.chars().count()),
+            _ => (0, self.chars().count()),
+        };
+        Error::InvalidValue {
+            field: field.to_string(),
+            message: format!("Ensure this value has at most {max} characters (it has {n})."),
+        }
     }
 }
 
 impl WithinLimits for String {
-    fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
-        self.as_str().check(field, limit)
+    #[inline]
+    fn within(&self, limit: Limit) -> bool {
+        self.as_str().within(limit)
+    }
+    fn refusal(&self, field: &'static str, limit: Limit) -> Error {
+        self.as_str().refusal(field, limit)
     }
 }
 
 impl WithinLimits for rust_decimal::Decimal {
-    fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
-        if let Limit::Decimal(digits, places) = limit {
-            crate::sql_types::quantize(self, digits, places).map_err(|mut e| {
-                e.field = field.to_string();
-                Error::from(e)
-            })?;
+    #[inline]
+    fn within(&self, limit: Limit) -> bool {
+        match limit {
+            Limit::Decimal(digits, places) => {
+                crate::sql_types::quantize(self, digits, places).is_ok()
+            }
+            _ => true,
         }
-        Ok(())
+    }
+    #[cold]
+    fn refusal(&self, field: &'static str, limit: Limit) -> Error {
+        let Limit::Decimal(digits, places) = limit else {
+            return unreachable_limit(field);
+        };
+        match crate::sql_types::quantize(self, digits, places) {
+            Err(mut e) => {
+                e.field = field.to_string();
+                e.into()
+            }
+            Ok(_) => unreachable_limit(field),
+        }
     }
 }
 
 impl WithinLimits for chrono::DateTime<chrono::Utc> {
-    fn check(&self, field: &'static str, _: Limit) -> Result<()> {
-        use chrono::Datelike;
-        Ok(check_year(field, self.year())?)
+    #[inline]
+    fn within(&self, _: Limit) -> bool {
+        (1..=9999).contains(&chrono::Datelike::year(self))
+    }
+    #[cold]
+    fn refusal(&self, field: &'static str, _: Limit) -> Error {
+        match check_year(field, chrono::Datelike::year(self)) {
+            Err(e) => e.into(),
+            Ok(()) => unreachable_limit(field),
+        }
     }
 }
 
 impl<T: WithinLimits> WithinLimits for Option<T> {
-    fn check(&self, field: &'static str, limit: Limit) -> Result<()> {
+    #[inline]
+    fn within(&self, limit: Limit) -> bool {
         match self {
-            Some(v) => v.check(field, limit),
-            None => Ok(()),
+            Some(v) => v.within(limit),
+            None => true,
         }
+    }
+    fn refusal(&self, field: &'static str, limit: Limit) -> Error {
+        match self {
+            Some(v) => v.refusal(field, limit),
+            None => unreachable_limit(field),
+        }
+    }
+}
+
+/// `refusal` of a value that is within its limit (a caller that did not ask `within` first):
+/// reported as an error rather than a panic.
+#[cold]
+fn unreachable_limit(field: &str) -> Error {
+    Error::InvalidValue {
+        field: field.to_string(),
+        message: "the value is within its limits".to_string(),
     }
 }
 
