@@ -203,13 +203,34 @@ impl Connection {
     }
 }
 
+/// How long a SQLite connection waits for a busy database, in milliseconds.
+#[cfg(feature = "sqlite")]
+const SQLITE_BUSY_TIMEOUT_MS: u64 = 5000;
+
 /// busy_timeout first (so the following statements already wait for a busy database), then
-/// foreign keys and WAL.
+/// foreign keys, `synchronous`, and WAL.
+///
+/// Switching a fresh database to WAL needs an exclusive lock, and SQLite can answer "database
+/// is locked" to it at once, without calling the busy handler, while another process is doing
+/// the same (several processes opening a new database file together). That one statement is
+/// retried for up to the busy timeout.
 #[cfg(feature = "sqlite")]
 pub(crate) fn configure_sqlite(conn: &mut SqliteConnection) -> QueryResult<()> {
-    conn.batch_execute(
-        "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-    )
+    use std::time::{Duration, Instant};
+    conn.batch_execute(&format!(
+        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+    ))?;
+    let deadline = Instant::now() + Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS);
+    loop {
+        match conn.batch_execute("PRAGMA journal_mode = WAL") {
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("database is locked") && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Something dorm can run queries on: diesel's `SqliteConnection` and `PgConnection`, a
