@@ -209,6 +209,13 @@ impl From<DieselError> for Error {
                     Err(e) => Error::Database(DieselError::SerializationError(e)),
                 }
             }
+            // A stored value that does not fit its field (see `fields::overflow`).
+            DieselError::DeserializationError(e) if e.is::<crate::fields::limits::ValueError>() => {
+                match e.downcast::<crate::fields::limits::ValueError>() {
+                    Ok(value) => Error::from(*value),
+                    Err(e) => Error::Database(DieselError::DeserializationError(e)),
+                }
+            }
             other => Error::Database(other),
         }
     }
@@ -232,6 +239,17 @@ fn unregistered_or_regex(message: &str) -> Option<Error> {
         return Some(Error::from(crate::fields::limits::ValueError {
             field: String::new(),
             message: crate::fields::limits::NUL_MESSAGE.to_string(),
+        }));
+    }
+    // `dorm_in_range` on SQLite, and PostgreSQL's own refusal of an out-of-range number
+    // (an `update!` names the field it computed; see `fields::overflow`).
+    if let Some(refusal) = crate::fields::overflow::sqlite_refusal(message) {
+        return Some(Error::from(refusal));
+    }
+    if crate::fields::overflow::is_overflow(message) {
+        return Some(Error::from(crate::fields::limits::ValueError {
+            field: String::new(),
+            message: message.to_string(),
         }));
     }
     if let Some(rest) = message.strip_prefix("invalid regular expression: ") {

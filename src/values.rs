@@ -26,6 +26,12 @@ pub trait SqlValue<M, ST: SqlType + SingleValue> {
     /// Converts the value into its expression.
     fn into_sql_value(self) -> Self::Expr;
 
+    /// True when the database computes the value (a field, arithmetic, a `Case`, a
+    /// subquery) rather than receiving it bound: `update!` then checks it against the field's
+    /// range (see [`overflow`](crate::fields::overflow)).
+    #[doc(hidden)]
+    const __COMPUTED: bool = false;
+
     /// The right-hand side of `field__in = values`: one expression per value, or, for a long
     /// list of plain values, one bind parameter holding them all (see
     /// [`crate::lookups::PACK_ABOVE`]).
@@ -95,31 +101,102 @@ crate::__dorm_sql_values!([] BigInt => i64);
 crate::__dorm_sql_values!([] Float => f32);
 crate::__dorm_sql_values!([] Double => f64);
 crate::__dorm_sql_values!([] Bool => bool);
-crate::__dorm_sql_values!([] Text => String);
 crate::__dorm_sql_values!([] Date => chrono::NaiveDate);
 crate::__dorm_sql_values!([] Time => chrono::NaiveTime);
 
-impl<M> SqlValue<M, Text> for &str {
-    type Expr = diesel::internal::derives::as_expression::Bound<Text, Self>;
-    fn into_sql_value(self) -> Self::Expr {
-        bind(self)
-    }
-    fn __into_in_values<I: IntoIterator<Item = Self>>(
-        values: I,
-    ) -> crate::lookups::InValues<Self::Expr> {
-        crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, str::to_string, bind)
+/// Text bound as a lookup or `update!` value: refused when it holds a NUL character (Django's
+/// "Null characters are not allowed."), on every backend. PostgreSQL cannot hold NUL in text,
+/// and SQLite would compare it as a different string than the one it stores.
+#[derive(Clone, Copy)]
+pub struct NoNul<T>(T);
+
+/// The text itself, as printed SQL shows its binds.
+impl<T: std::fmt::Debug> std::fmt::Debug for NoNul<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }
-impl<M> SqlValue<M, Nullable<Text>> for &str {
-    type Expr = diesel::dsl::Nullable<diesel::internal::derives::as_expression::Bound<Text, Self>>;
+
+impl<T, DB> diesel::serialize::ToSql<Text, DB> for NoNul<T>
+where
+    DB: diesel::backend::Backend,
+    T: AsRef<str> + diesel::serialize::ToSql<Text, DB>,
+{
+    #[inline]
+    fn to_sql<'b>(
+        &'b self,
+        out: &mut diesel::serialize::Output<'b, '_, DB>,
+    ) -> diesel::serialize::Result {
+        crate::fields::limits::check_nul("", self.0.as_ref())?;
+        self.0.to_sql(out)
+    }
+}
+
+/// The bound form of a text value `T`.
+type TextBind<T> = diesel::internal::derives::as_expression::Bound<Text, NoNul<T>>;
+
+macro_rules! text_values {
+    ($([$($l:lifetime)?] $rust:ty, $owned:expr;)*) => {$(
+        impl<$($l,)? M> SqlValue<M, Text> for $rust {
+            type Expr = TextBind<Self>;
+            #[inline]
+            fn into_sql_value(self) -> Self::Expr {
+                bind(NoNul(self))
+            }
+            fn __into_in_values<I: IntoIterator<Item = Self>>(
+                values: I,
+            ) -> crate::lookups::InValues<Self::Expr> {
+                crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, $owned, |v| bind(NoNul(v)))
+            }
+        }
+        impl<$($l,)? M> SqlValue<M, Nullable<Text>> for $rust {
+            type Expr = diesel::dsl::Nullable<TextBind<Self>>;
+            #[inline]
+            fn into_sql_value(self) -> Self::Expr {
+                diesel::NullableExpressionMethods::nullable(bind(NoNul(self)))
+            }
+            fn __into_in_values<I: IntoIterator<Item = Self>>(
+                values: I,
+            ) -> crate::lookups::InValues<Self::Expr> {
+                crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, $owned, |v| {
+                    diesel::NullableExpressionMethods::nullable(bind(NoNul(v)))
+                })
+            }
+        }
+    )*};
+}
+text_values! {
+    [] String, |v: String| v;
+    ['a] &'a String, |v: &String| v.clone();
+}
+
+// `&str` spelled out, so that a compile error listing what implements `SqlValue` shows it
+// plainly.
+impl<M> SqlValue<M, Text> for &str {
+    type Expr = TextBind<Self>;
+    #[inline]
     fn into_sql_value(self) -> Self::Expr {
-        diesel::NullableExpressionMethods::nullable(bind(self))
+        bind(NoNul(self))
     }
     fn __into_in_values<I: IntoIterator<Item = Self>>(
         values: I,
     ) -> crate::lookups::InValues<Self::Expr> {
         crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, str::to_string, |v| {
-            diesel::NullableExpressionMethods::nullable(bind(v))
+            bind(NoNul(v))
+        })
+    }
+}
+impl<M> SqlValue<M, Nullable<Text>> for &str {
+    type Expr = diesel::dsl::Nullable<TextBind<Self>>;
+    #[inline]
+    fn into_sql_value(self) -> Self::Expr {
+        diesel::NullableExpressionMethods::nullable(bind(NoNul(self)))
+    }
+    fn __into_in_values<I: IntoIterator<Item = Self>>(
+        values: I,
+    ) -> crate::lookups::InValues<Self::Expr> {
+        crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, str::to_string, |v| {
+            diesel::NullableExpressionMethods::nullable(bind(NoNul(v)))
         })
     }
 }

@@ -205,6 +205,45 @@ impl FieldDef {
         }
     }
 
+    /// True when a model reads the field through `dorm::fields::overflow::Stored`, which
+    /// refuses a stored integer or decimal that does not fit the field.
+    fn read_checked(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::SmallInt | Kind::Int | Kind::BigInt | Kind::Decimal(..)
+        )
+    }
+
+    /// The Rust type a model's row holds for the field (`row_type`, checked where
+    /// [`read_checked`](Self::read_checked)).
+    fn load_type(&self) -> TokenStream {
+        if !self.read_checked() {
+            return self.row_type();
+        }
+        let (ty, inner) = (&self.ty, &self.inner);
+        if self.nullable {
+            quote!(::core::option::Option<::dorm::fields::overflow::Stored<#inner>>)
+        } else {
+            quote!(::dorm::fields::overflow::Stored<#ty>)
+        }
+    }
+
+    /// The field's value from `loaded` (of the [`load_type`](Self::load_type)); `label` names
+    /// the field in the error for a value that does not fit.
+    fn value_from_row(&self, loaded: TokenStream, label: &str) -> TokenStream {
+        if self.needs_json() {
+            if self.nullable {
+                quote!(match #loaded { ::core::option::Option::Some(v) => ::core::option::Option::Some(::dorm::__private::serde_json::from_value(v)?), ::core::option::Option::None => ::core::option::Option::None })
+            } else {
+                quote!(::dorm::__private::serde_json::from_value(#loaded)?)
+            }
+        } else if self.read_checked() {
+            quote!(::dorm::fields::overflow::StoredRead::checked(#loaded, #label)?)
+        } else {
+            loaded
+        }
+    }
+
     /// The Rust type one value of the column loads as.
     fn value_type(&self) -> TokenStream {
         match (&self.kind, &self.target) {
@@ -1228,26 +1267,20 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         .collect();
 
     // ---- Queryable
-    let row_types: Vec<TokenStream> = fields.iter().map(FieldDef::row_type).collect();
+    let row_types: Vec<TokenStream> = fields.iter().map(FieldDef::load_type).collect();
+    let label = |f: &FieldDef| format!("{ident}.{}", f.name);
     let build_fields = fields.iter().enumerate().map(|(i, f)| {
         let fi = &f.ident;
         let idx = syn::Index::from(i);
-        if f.needs_json() {
-            if f.nullable {
-                quote!(#fi: match row.#idx { ::core::option::Option::Some(v) => ::core::option::Option::Some(::dorm::__private::serde_json::from_value(v)?), ::core::option::Option::None => ::core::option::Option::None })
-            } else {
-                quote!(#fi: ::dorm::__private::serde_json::from_value(row.#idx)?)
-            }
-        } else {
-            quote!(#fi: row.#idx)
-        }
+        let value = f.value_from_row(quote!(row.#idx), &label(f));
+        quote!(#fi: #value)
     });
 
     // ---- QueryableByName (raw SQL): columns by name
     let by_name_bounds: Vec<TokenStream> = fields
         .iter()
         .map(|f| {
-            let rt = f.row_type();
+            let rt = f.load_type();
             let st = f.sql_type();
             quote!(#rt: ::dorm::__private::diesel::deserialize::FromSql<#st, __DB>)
         })
@@ -1256,19 +1289,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         .iter()
         .map(|f| {
             let fi = &f.ident;
-            let rt = f.row_type();
+            let rt = f.load_type();
             let st = f.sql_type();
             let column = f.column();
-            let get = quote!(::dorm::__private::diesel::row::NamedRow::get::<#st, #rt>(row, #column)?);
-            if f.needs_json() {
-                if f.nullable {
-                    quote!(#fi: match #get { ::core::option::Option::Some(v) => ::core::option::Option::Some(::dorm::__private::serde_json::from_value(v)?), ::core::option::Option::None => ::core::option::Option::None })
-                } else {
-                    quote!(#fi: ::dorm::__private::serde_json::from_value(#get)?)
-                }
-            } else {
-                quote!(#fi: #get)
-            }
+            let get =
+                quote!(::dorm::__private::diesel::row::NamedRow::get::<#st, #rt>(row, #column)?);
+            let value = f.value_from_row(get, &label(f));
+            quote!(#fi: #value)
         })
         .collect();
 

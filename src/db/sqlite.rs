@@ -10,6 +10,7 @@ use crate::error::Result;
 pub(crate) const SQLITE_FUNCTIONS: &[&str] = &[
     "dorm_regexp",
     "dorm_json_contains",
+    "dorm_in_range",
     "STDDEV_POP",
     "STDDEV_SAMP",
     "VAR_POP",
@@ -18,7 +19,8 @@ pub(crate) const SQLITE_FUNCTIONS: &[&str] = &[
 
 /// Registers on a SQLite connection the SQL functions dorm's queries use there and SQLite
 /// lacks: `dorm_regexp` (the `regex`/`iregex` lookups), `dorm_json_contains` (JSON
-/// `contains`/`contained_by`) and `STDDEV_POP`, `STDDEV_SAMP`, `VAR_POP`, `VAR_SAMP`
+/// `contains`/`contained_by`), `dorm_in_range` (`update!` of a computed integer or decimal,
+/// see [`overflow`](crate::fields::overflow)) and `STDDEV_POP`, `STDDEV_SAMP`, `VAR_POP`, `VAR_SAMP`
 /// ([`StdDev`](crate::aggregates::StdDev), [`Variance`](crate::aggregates::Variance)).
 ///
 /// [`connect`](super::connect) calls it on every SQLite connection it opens; call it yourself
@@ -37,6 +39,7 @@ pub(crate) const SQLITE_FUNCTIONS: &[&str] = &[
 pub fn prepare_sqlite(conn: &mut SqliteConnection) -> Result<()> {
     crate::lookups::register_sqlite_regexp(conn)?;
     crate::lookups::register_sqlite_json(conn)?;
+    crate::fields::overflow::register_sqlite_in_range(conn)?;
     crate::aggregates::sqlite::register_sqlite_statistics(conn)?;
     Ok(())
 }

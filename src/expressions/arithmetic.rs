@@ -83,6 +83,7 @@ where
     B: SqlValue<M, ST>,
     Op: ArithOp,
 {
+    const __COMPUTED: bool = true;
     type Expr = ArithExpr<A::Expr, B::Expr, Op, ST>;
     fn into_sql_value(self) -> Self::Expr {
         ArithExpr {

@@ -343,6 +343,7 @@ where
     X: Resolve<Rows<M, NoAnnotations>, I, SqlType = ST>,
     X::Kind: NotAggregate,
 {
+    const __COMPUTED: bool = true;
     type Expr = X::Expr;
     fn into_sql_value(self) -> Self::Expr {
         self.0.resolve(&NoAnnotations)

@@ -54,6 +54,7 @@ where
     ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
     N::SqlType: SameSqlType<ST>,
 {
+    const __COMPUTED: bool = true;
     type Expr = Typed<N::Expr, ST>;
     fn into_sql_value(self) -> Self::Expr {
         Typed(N::operand(), PhantomData)

@@ -150,6 +150,7 @@ impl<M, N, ST> SqlValue<M, ST> for OuterRef<N>
 where
     ST: SqlType + SingleValue + TypedExpressionType,
 {
+    const __COMPUTED: bool = true;
     type Expr = OuterColumn<N, ST>;
     fn into_sql_value(self) -> Self::Expr {
         OuterColumn(PhantomData)
@@ -572,6 +573,7 @@ where
     Q: ScalarSource<M>,
     Q::SqlType: ScalarFits<ST>,
 {
+    const __COMPUTED: bool = true;
     type Expr = ScalarSubquery<M, Q::Inner, Q::Query, ST>;
     fn into_sql_value(self) -> Self::Expr {
         ScalarSubquery::new(self.0.into_scalar_query())

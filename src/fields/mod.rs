@@ -26,6 +26,7 @@ mod auto;
 mod choices;
 pub mod limits;
 mod meta;
+pub mod overflow;
 
 pub use auto::Auto;
 pub use choices::Choices;

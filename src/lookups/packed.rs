@@ -93,6 +93,8 @@ impl SqliteJson<diesel::sql_types::Bool> for bool {
 
 /// Appends `text` as a JSON string.
 pub(crate) fn write_json_string(text: &str, out: &mut String) -> Result<(), PackError> {
+    // NUL is refused in every text value, packed or not (see `values::NoNul`).
+    crate::fields::limits::check_nul("", text)?;
     out.push_str(&serde_json::to_string(text)?);
     Ok(())
 }

@@ -269,7 +269,7 @@ impl<'a, M: Model, A: InstanceChanges<M>> InstanceUpdate<'a, M, A> {
         let (instance, statement) = self.into_parts()?;
         let row = conn
             .load_first(statement)
-            .map_err(|e| M::META.name_constraint(e.into()))?;
+            .map_err(|e| M::META.name_constraint(crate::queryset::update_error::<M, A>(e)))?;
         match row {
             Some(row) => {
                 *instance = row;

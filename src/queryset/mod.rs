@@ -81,6 +81,7 @@ pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
 pub use related::{RelatedBuilt, RelatedQuerySet};
 pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};
 pub use sql::SqlFor;
+pub(crate) use update::update_error;
 pub use update::{Assign, Changes, PendingUpdate};
 pub use values::{Columns, Pick, ValuesList, ValuesQuery};
 

@@ -11,6 +11,7 @@ use super::slicing::Writable;
 use super::QuerySet;
 use crate::db::{Execute, Load};
 use crate::error::Result;
+use crate::fields::overflow::{InRange, Range};
 use crate::model::{Field, Model};
 use crate::relations::deletion::AsKey;
 use crate::values::SqlValue;
@@ -39,6 +40,28 @@ pub trait Changes<M> {
     type Changeset;
     /// Builds it.
     fn changeset(self) -> Self::Changeset;
+    /// The fields whose new value the database computes (`F()`, arithmetic, `Case`, a
+    /// subquery), as `Model.field` with their range, for the error of an out-of-range result.
+    #[doc(hidden)]
+    fn __computed(_fields: &mut Vec<(String, Range)>) {}
+}
+
+/// The error of an `UPDATE` with changes `A`: PostgreSQL's refusal of an out-of-range
+/// number names the field `A` computed (see [`overflow`](crate::fields::overflow)).
+pub(crate) fn update_error<M, A: Changes<M>>(err: diesel::result::Error) -> crate::Error {
+    if let diesel::result::Error::DatabaseError(_, info) = &err {
+        let mut computed = Vec::new();
+        A::__computed(&mut computed);
+        if let Some(refusal) = crate::fields::overflow::refusal(info.message(), &computed) {
+            return refusal.into();
+        }
+    }
+    err.into()
+}
+
+/// The range `update!` checks a computed value of field `N` against, with the field's name.
+fn computed_range<M: Field<N>, N>() -> Option<(String, Range)> {
+    Range::of_field(M::FIELD).map(|range| (format!("{}.{}", M::META.name, M::FIELD.name), range))
 }
 
 impl<M, N, V> Changes<M> for Assign<N, V>
@@ -47,9 +70,19 @@ where
     <M::Column as Expression>::SqlType: SqlType + SingleValue,
     V: SqlValue<M, <M::Column as Expression>::SqlType>,
 {
-    type Changeset = diesel::dsl::Eq<M::Column, V::Expr>;
+    type Changeset = diesel::dsl::Eq<M::Column, InRange<V::Expr>>;
     fn changeset(self) -> Self::Changeset {
-        M::Column::default().eq(self.value.into_sql_value())
+        let value = self.value.into_sql_value();
+        let value = match V::__COMPUTED.then(computed_range::<M, N>).flatten() {
+            Some((field, range)) => InRange::checked(value, range, field),
+            None => InRange::unchecked(value),
+        };
+        M::Column::default().eq(value)
+    }
+    fn __computed(fields: &mut Vec<(String, Range)>) {
+        if V::__COMPUTED {
+            fields.extend(computed_range::<M, N>());
+        }
     }
 }
 
@@ -59,6 +92,9 @@ macro_rules! tuple_changes {
             type Changeset = ($($t::Changeset,)+);
             fn changeset(self) -> Self::Changeset {
                 ($(self.$i.changeset(),)+)
+            }
+            fn __computed(fields: &mut Vec<(String, Range)>) {
+                $($t::__computed(fields);)+
             }
         }
     };
@@ -134,12 +170,16 @@ where
         diesel::update(self.query).set(self.changes.changeset())
     }
 
-    /// Runs the `UPDATE`; returns the number of rows changed.
+    /// Runs the `UPDATE`; returns the number of rows changed. A computed value outside its
+    /// field's range (`F(n) + 1` past `i32::MAX`) is
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the field, on every backend,
+    /// and no row changes (see [`overflow`](crate::fields::overflow)).
     pub fn execute<C>(self, conn: &mut C) -> Result<usize>
     where
         C: Execute<diesel::dsl::Update<W, A::Changeset>>,
     {
-        Ok(conn.execute_query(self.into_diesel())?)
+        conn.execute_query(self.into_diesel())
+            .map_err(update_error::<M, A>)
     }
 
     /// The SQL text with its binds, for `vendor`.

@@ -77,7 +77,52 @@ fn nul_characters_are_refused_alike() {
                 .unwrap(),
             1
         );
+        // `exact` and `in` values, short lists and lists packed into one parameter: SQLite
+        // compared them and matched nothing where PostgreSQL refused them.
+        for (what, result) in [
+            (
+                "exact",
+                filter!(Person::objects(), name = "ann\0").count(conn),
+            ),
+            (
+                "exact String",
+                filter!(Person::objects(), name = String::from("\0")).count(conn),
+            ),
+            (
+                "nullable exact",
+                filter!(Person::objects(), nickname = "\0").count(conn),
+            ),
+            (
+                "in",
+                filter!(Person::objects(), name__in = ["ann", "\0"]).count(conn),
+            ),
+            (
+                "packed in",
+                filter!(
+                    Person::objects(),
+                    name__in = (0..5000).map(|i| if i == 4321 {
+                        "\0".to_string()
+                    } else {
+                        i.to_string()
+                    })
+                )
+                .count(conn),
+            ),
+            (
+                "update",
+                update!(Person::objects().all(), name = "x\0y")
+                    .execute(conn)
+                    .map(|n| n as i64),
+            ),
+        ] {
+            let (_, message) = invalid(result);
+            assert_eq!(message, "Null characters are not allowed.", "{what}");
+        }
         assert_eq!(count(conn), 2);
+        let names: Vec<String> = values_list!(order_by!(Person::objects().all(), name), name)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names, vec!["".to_string(), "ann".to_string()]);
     });
 }
 

@@ -6,6 +6,7 @@ mod connect;
 mod decimals;
 mod exhaustion;
 mod limits;
+mod overflow;
 mod pool;
 mod processes;
 mod races;

@@ -1,0 +1,503 @@
+//! Overflow: an integer or decimal that does not fit its field, whether the database computed
+//! it (`update!(qs, n = F(n) + 1)`) or another tool stored it, is an
+//! [`Error::InvalidValue`](crate::Error::InvalidValue) naming the model and field on every
+//! backend, never a wrapped or converted number.
+//!
+//! - PostgreSQL refuses such a value itself ("integer out of range", "numeric field
+//!   overflow"); an `update!` maps the refusal to the field it computed.
+//! - SQLite computes in 64-bit integers, keeps any integer in any column and turns a 64-bit
+//!   overflow into a REAL. So on SQLite `update!` writes a computed value to an integer or a
+//!   (scaled) decimal field through `dorm_in_range(value, min, max, field, message)`, which
+//!   [`prepare_sqlite`](crate::db::prepare_sqlite) registers and which refuses a value outside
+//!   the field's [`Range`]; and a model reads its integers and decimals through [`Stored`],
+//!   which refuses a stored value that does not fit the field instead of wrapping it.
+//!
+//! The message is the same on both backends: PostgreSQL's words for integers (what Django
+//! raises as `DataError`), Django's `DecimalValidator` words for decimals.
+//!
+//! ```
+//! use dorm::fields::overflow::Range;
+//! use dorm::fields::FieldKind;
+//!
+//! let range = Range::of_kind(FieldKind::SmallIntegerField).unwrap();
+//! assert_eq!((range.min, range.max), (-32768, 32767));
+//! assert_eq!(range.message(), "smallint out of range");
+//! ```
+
+use std::borrow::Cow;
+
+use diesel::deserialize::{self, FromSql};
+
+use crate::fields::limits::ValueError;
+use crate::fields::{DecimalStorage, FieldKind, FieldMeta};
+use crate::sql_types::FixedDecimal;
+
+/// What a field's column can hold, as the range of the integer stored for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    /// The smallest value stored.
+    pub min: i64,
+    /// The largest value stored.
+    pub max: i64,
+    what: What,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum What {
+    Int(&'static str),
+    /// A decimal scaled by `10^places`: `max_digits`, `decimal_places`.
+    Decimal(u32, u32),
+}
+
+const SMALLINT: &str = "smallint out of range";
+const INTEGER: &str = "integer out of range";
+const BIGINT: &str = "bigint out of range";
+/// PostgreSQL's refusal of a decimal beyond its precision.
+const NUMERIC: &str = "numeric field overflow";
+
+impl Range {
+    /// The range of an integer column of `kind` (a key column too), `None` for other kinds.
+    pub const fn of_kind(kind: FieldKind) -> Option<Range> {
+        use FieldKind::*;
+        let (min, max, message) = match kind {
+            SmallAutoField | SmallIntegerField | PositiveSmallIntegerField => {
+                (i16::MIN as i64, i16::MAX as i64, SMALLINT)
+            }
+            AutoField | IntegerField | PositiveIntegerField => {
+                (i32::MIN as i64, i32::MAX as i64, INTEGER)
+            }
+            BigAutoField | BigIntegerField | PositiveBigIntegerField => {
+                (i64::MIN, i64::MAX, BIGINT)
+            }
+            _ => return None,
+        };
+        Some(Range {
+            min,
+            max,
+            what: What::Int(message),
+        })
+    }
+
+    /// The range of what dorm stores for `field` on SQLite: its integer range, the scaled
+    /// integer of a decimal in dorm's storage (`max_digits` digits), the key's range for a
+    /// foreign key; `None` for anything else.
+    pub fn of_field(field: &FieldMeta) -> Option<Range> {
+        match field.kind {
+            FieldKind::DecimalField => match (field.decimal_storage, field.max_digits) {
+                (DecimalStorage::Scaled, Some(digits)) if digits <= 18 => {
+                    let max = 10i64.pow(digits) - 1;
+                    Some(Range {
+                        min: -max,
+                        max,
+                        what: What::Decimal(digits, field.decimal_places.unwrap_or(0)),
+                    })
+                }
+                _ => None,
+            },
+            FieldKind::ForeignKey | FieldKind::OneToOneField => {
+                field.key_kind.and_then(Range::of_kind)
+            }
+            kind => Range::of_kind(kind),
+        }
+    }
+
+    /// The error message for a value outside the range.
+    pub fn message(&self) -> Cow<'static, str> {
+        match self.what {
+            What::Int(message) => Cow::Borrowed(message),
+            What::Decimal(digits, places) => Cow::Owned(decimal_message(digits, places)),
+        }
+    }
+
+    /// True when PostgreSQL's refusal `message` is this range's kind of overflow.
+    fn refused_by(&self, message: &str) -> bool {
+        match self.what {
+            What::Int(words) => message.contains(words),
+            What::Decimal(..) => message.contains(NUMERIC),
+        }
+    }
+}
+
+/// Django's `DecimalValidator` message for too many digits before the decimal point.
+fn decimal_message(digits: u32, places: u32) -> String {
+    format!(
+        "Ensure that there are no more than {} digits before the decimal point.",
+        digits.saturating_sub(places)
+    )
+}
+
+/// True when a database message is PostgreSQL's refusal of an out-of-range number.
+pub(crate) fn is_overflow(message: &str) -> bool {
+    [SMALLINT, INTEGER, BIGINT, NUMERIC]
+        .iter()
+        .any(|words| message.contains(words))
+}
+
+/// PostgreSQL refused a computed value as out of range: the error names the fields (`labels`
+/// with their ranges) that `update!` computed and that could have overflowed that way.
+pub(crate) fn refusal(message: &str, computed: &[(String, Range)]) -> Option<ValueError> {
+    if !is_overflow(message) {
+        return None;
+    }
+    let matching: Vec<&(String, Range)> = computed
+        .iter()
+        .filter(|(_, range)| range.refused_by(message))
+        .collect();
+    let first = matching.first()?;
+    Some(ValueError {
+        field: matching
+            .iter()
+            .map(|(label, _)| label.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        message: first.1.message().into_owned(),
+    })
+}
+
+/// The prefix of the error `dorm_in_range` raises on SQLite, followed by `field: message`.
+pub(crate) const SQLITE_REFUSAL: &str = "dorm: value out of range for ";
+
+/// The typed form of `dorm_in_range`'s error message.
+pub(crate) fn sqlite_refusal(message: &str) -> Option<ValueError> {
+    let rest = message.strip_prefix(SQLITE_REFUSAL)?;
+    let (field, message) = rest.split_once(": ")?;
+    Some(ValueError {
+        field: field.to_string(),
+        message: message.to_string(),
+    })
+}
+
+/// A value a model reads: the field's value, or why what is stored does not fit it. The
+/// derive reads integer and decimal fields through it and turns a refusal into
+/// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored<T>(Result<T, String>);
+
+impl<T, ST, DB> diesel::deserialize::Queryable<ST, DB> for Stored<T>
+where
+    DB: diesel::backend::Backend,
+    ST: diesel::sql_types::SingleValue,
+    Self: FromSql<ST, DB>,
+{
+    type Row = Self;
+    #[inline]
+    fn build(row: Self) -> deserialize::Result<Self> {
+        Ok(row)
+    }
+}
+
+/// A row value read through [`Stored`] (possibly nullable), turned into the field's value.
+pub trait StoredRead {
+    /// The field's value.
+    type Value;
+    /// The value, or the refusal naming `field` (`Model.field`).
+    fn checked(self, field: &'static str) -> deserialize::Result<Self::Value>;
+}
+
+impl<T> StoredRead for Stored<T> {
+    type Value = T;
+    #[inline]
+    fn checked(self, field: &'static str) -> deserialize::Result<T> {
+        self.0.map_err(|message| {
+            Box::new(ValueError {
+                field: field.to_string(),
+                message,
+            }) as Box<dyn std::error::Error + Send + Sync>
+        })
+    }
+}
+
+impl<T> StoredRead for Option<Stored<T>> {
+    type Value = Option<T>;
+    #[inline]
+    fn checked(self, field: &'static str) -> deserialize::Result<Option<T>> {
+        self.map(|value| value.checked(field)).transpose()
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod pg {
+    use super::*;
+    use diesel::pg::{Pg, PgValue};
+    use diesel::sql_types::{BigInt, Integer, SmallInt};
+
+    macro_rules! delegate {
+        ($($rust:ty => $st:ty),*) => {$(
+            impl FromSql<$st, Pg> for Stored<$rust> {
+                #[inline]
+                fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+                    <$rust as FromSql<$st, Pg>>::from_sql(value).map(|v| Stored(Ok(v)))
+                }
+            }
+        )*};
+    }
+    delegate!(i16 => SmallInt, i32 => Integer, i64 => BigInt);
+
+    /// PostgreSQL's `numeric(p, s)` never holds more digits than the field allows.
+    impl<const P: u32, const S: u32, const N: bool> FromSql<FixedDecimal<P, S, N>, Pg>
+        for Stored<rust_decimal::Decimal>
+    {
+        #[inline]
+        fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+            <rust_decimal::Decimal as FromSql<FixedDecimal<P, S, N>, Pg>>::from_sql(value)
+                .map(|v| Stored(Ok(v)))
+        }
+    }
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use super::*;
+    use diesel::sql_types::{BigInt, Integer, SmallInt};
+    use diesel::sqlite::{Sqlite, SqliteType, SqliteValue};
+
+    /// An integer as SQLite stored it: a whole REAL or a numeric TEXT within range is taken
+    /// as the integer it spells, anything else is refused.
+    fn read_integer(
+        value: &mut SqliteValue<'_, '_, '_>,
+        min: i64,
+        max: i64,
+    ) -> Result<i64, String> {
+        match value.value_type() {
+            Some(SqliteType::Long) => {
+                let v = value.read_long();
+                if (min..=max).contains(&v) {
+                    Ok(v)
+                } else {
+                    Err(v.to_string())
+                }
+            }
+            Some(SqliteType::Double) => {
+                let f = value.read_double();
+                // Only a whole REAL that holds its integer exactly (below 2^53): a larger one
+                // is what SQLite makes of a 64-bit overflow, already rounded.
+                const EXACT: f64 = (1u64 << 53) as f64;
+                if f.fract() == 0.0 && f.abs() < EXACT && (min..=max).contains(&(f as i64)) {
+                    Ok(f as i64)
+                } else {
+                    Err(f.to_string())
+                }
+            }
+            Some(SqliteType::Text) => {
+                let text = value.read_text();
+                match text.trim().parse::<i64>() {
+                    Ok(v) if (min..=max).contains(&v) => Ok(v),
+                    _ => Err(format!("{text:?}")),
+                }
+            }
+            _ => Err("a blob".to_string()),
+        }
+    }
+
+    /// `v` as a `T`, when it fits (a function, so that `i64` itself needs no special case).
+    #[inline]
+    fn fits<T: TryFrom<i64>>(v: i64) -> Option<T> {
+        T::try_from(v).ok()
+    }
+
+    macro_rules! checked_int {
+        ($($rust:ty => $st:ty, $kind:ident);*) => {$(
+            impl FromSql<$st, Sqlite> for Stored<$rust> {
+                #[inline]
+                fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+                    // The common case first: an INTEGER within range.
+                    if let Some(SqliteType::Long) = value.value_type() {
+                        if let Some(v) = fits::<$rust>(value.read_long()) {
+                            return Ok(Stored(Ok(v)));
+                        }
+                    }
+                    let range = const { match Range::of_kind(FieldKind::$kind) {
+                        Some(range) => range,
+                        None => panic!("an integer kind"),
+                    } };
+                    Ok(Stored(
+                        read_integer(&mut value, range.min, range.max)
+                            // In range by construction.
+                            .map(|v| v as $rust)
+                            .map_err(|stored| format!("{} ({stored} is stored)", range.message())),
+                    ))
+                }
+            }
+        )*};
+    }
+    checked_int!(i16 => SmallInt, SmallIntegerField; i32 => Integer, IntegerField; i64 => BigInt, BigIntegerField);
+
+    /// A decimal with more digits than `max_digits` (written by another tool, or before dorm
+    /// checked computed values) is refused rather than read.
+    impl<const P: u32, const S: u32, const N: bool> FromSql<FixedDecimal<P, S, N>, Sqlite>
+        for Stored<rust_decimal::Decimal>
+    {
+        fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+            let v =
+                <rust_decimal::Decimal as FromSql<FixedDecimal<P, S, N>, Sqlite>>::from_sql(value)?;
+            let mut scaled = v;
+            scaled.rescale(S);
+            let digits = scaled
+                .mantissa()
+                .unsigned_abs()
+                .checked_ilog10()
+                .map_or(1, |d| d + 1);
+            Ok(Stored(if digits > P {
+                Err(format!("{} ({v} is stored)", decimal_message(P, S)))
+            } else {
+                Ok(v)
+            }))
+        }
+    }
+
+    /// What `dorm_in_range` reads: the value with its SQLite type.
+    struct Number(Result<i64, String>);
+
+    impl FromSql<BigInt, Sqlite> for Number {
+        fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+            Ok(Number(read_integer(&mut value, i64::MIN, i64::MAX)))
+        }
+    }
+
+    /// What `dorm_in_range` returns: the value, or its refusal as the SQLite error.
+    #[derive(Debug)]
+    struct Outcome(Result<Option<i64>, String>);
+
+    impl diesel::serialize::ToSql<diesel::sql_types::Nullable<BigInt>, Sqlite> for Outcome {
+        fn to_sql<'b>(
+            &'b self,
+            out: &mut diesel::serialize::Output<'b, '_, Sqlite>,
+        ) -> diesel::serialize::Result {
+            match &self.0 {
+                Ok(v) => <Option<i64> as diesel::serialize::ToSql<
+                    diesel::sql_types::Nullable<BigInt>,
+                    Sqlite,
+                >>::to_sql(v, out),
+                Err(message) => Err(message.clone().into()),
+            }
+        }
+    }
+
+    impl diesel::expression::AsExpression<diesel::sql_types::Nullable<BigInt>> for Outcome {
+        type Expression = diesel::internal::derives::as_expression::Bound<
+            diesel::sql_types::Nullable<BigInt>,
+            Self,
+        >;
+        fn as_expression(self) -> Self::Expression {
+            diesel::internal::derives::as_expression::Bound::new(self)
+        }
+    }
+
+    /// Registers `dorm_in_range(value, min, max, field, message)` on a SQLite connection: the
+    /// value when it is NULL or an integer within `min..=max`, else an error naming the field.
+    pub(crate) fn register_sqlite_in_range(
+        conn: &mut diesel::SqliteConnection,
+    ) -> diesel::QueryResult<()> {
+        use diesel::sql_types::{Nullable, Text};
+        diesel::define_sql_function! {
+            fn dorm_in_range(value: Nullable<BigInt>, min: BigInt, max: BigInt, field: Text, message: Text) -> Nullable<BigInt>;
+        }
+        dorm_in_range_utils::register_impl(
+            conn,
+            |value: Option<Number>, min: i64, max: i64, field: String, message: String| {
+                Outcome(match value {
+                    None => Ok(None),
+                    Some(Number(Ok(v))) if (min..=max).contains(&v) => Ok(Some(v)),
+                    Some(_) => Err(format!("{SQLITE_REFUSAL}{field}: {message}")),
+                })
+            },
+        )
+    }
+}
+
+#[cfg(feature = "sqlite")]
+pub(crate) use sqlite::register_sqlite_in_range;
+
+/// A value `update!` writes, checked against its field's range on SQLite when the database
+/// computes it (see the module docs); on PostgreSQL the value itself.
+#[derive(Debug, Clone)]
+pub struct InRange<E> {
+    expr: E,
+    check: Option<Check>,
+}
+
+#[derive(Debug, Clone)]
+struct Check {
+    range: Range,
+    field: String,
+    message: Cow<'static, str>,
+}
+
+impl<E> InRange<E> {
+    /// `expr` as is.
+    pub fn unchecked(expr: E) -> Self {
+        InRange { expr, check: None }
+    }
+
+    /// `expr`, checked against `range` as the value of `field` (`Model.field`).
+    pub fn checked(expr: E, range: Range, field: String) -> Self {
+        InRange {
+            expr,
+            check: Some(Check {
+                range,
+                field,
+                message: range.message(),
+            }),
+        }
+    }
+}
+
+mod node {
+    use super::InRange;
+    use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+    use diesel::QueryResult;
+
+    impl<E: Expression> Expression for InRange<E> {
+        type SqlType = E::SqlType;
+    }
+    impl<E: ValidGrouping<G>, G> ValidGrouping<G> for InRange<E> {
+        type IsAggregate = E::IsAggregate;
+    }
+    impl<E: AppearsOnTable<QS>, QS: ?Sized> AppearsOnTable<QS> for InRange<E> where Self: Expression {}
+    impl<E: SelectableExpression<QS>, QS: ?Sized> SelectableExpression<QS> for InRange<E> where
+        Self: AppearsOnTable<QS>
+    {
+    }
+    impl<E: QueryId> QueryId for InRange<E> {
+        type QueryId = InRange<E::QueryId>;
+        // Whether there is a check depends on the types only (the value's kind and the
+        // field); its bounds and names are binds.
+        const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
+    }
+
+    #[cfg(feature = "postgres")]
+    impl<E: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for InRange<E> {
+        fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+            // PostgreSQL refuses an out-of-range value itself.
+            self.expr.walk_ast(out)
+        }
+    }
+
+    #[cfg(feature = "sqlite")]
+    impl<E: QueryFragment<diesel::sqlite::Sqlite>> QueryFragment<diesel::sqlite::Sqlite>
+        for InRange<E>
+    {
+        fn walk_ast<'b>(
+            &'b self,
+            mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+        ) -> QueryResult<()> {
+            use diesel::sql_types::{BigInt, Text};
+            let Some(check) = &self.check else {
+                return self.expr.walk_ast(out);
+            };
+            out.push_sql("dorm_in_range(");
+            self.expr.walk_ast(out.reborrow())?;
+            out.push_sql(", ");
+            out.push_bind_param::<BigInt, i64>(&check.range.min)?;
+            out.push_sql(", ");
+            out.push_bind_param::<BigInt, i64>(&check.range.max)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, String>(&check.field)?;
+            out.push_sql(", ");
+            out.push_bind_param::<Text, str>(&check.message)?;
+            out.push_sql(")");
+            Ok(())
+        }
+    }
+}
