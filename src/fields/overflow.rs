@@ -7,7 +7,7 @@
 //!   overflow"); an `update!` maps the refusal to the field it computed.
 //! - SQLite computes in 64-bit integers, keeps any integer in any column and turns a 64-bit
 //!   overflow into a REAL. So on SQLite `update!` writes a computed value to an integer or a
-//!   (scaled) decimal field through `dorm_in_range(value, min, max, field, message)`, which
+//!   (scaled) decimal field through `dorm_in_range(value, min, max, scale, field, message)`, which
 //!   [`prepare_sqlite`](crate::db::prepare_sqlite) registers and which refuses a value outside
 //!   the field's [`Range`]; and a model reads its integers and decimals through [`Stored`],
 //!   which refuses a stored value that does not fit the field instead of wrapping it.
@@ -32,13 +32,18 @@ use crate::fields::limits::ValueError;
 use crate::fields::{DecimalStorage, FieldKind, FieldMeta};
 use crate::sql_types::FixedDecimal;
 
-/// What a field's column can hold, as the range of the integer stored for it.
+/// What a field's column can hold, as the range of the integer stored for it (for a decimal,
+/// of the value scaled by `10^decimal_places`: dorm's storage holds that integer, Django's
+/// storage the number itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {
-    /// The smallest value stored.
+    /// The smallest value stored (scaled).
     pub min: i64,
-    /// The largest value stored.
+    /// The largest value stored (scaled).
     pub max: i64,
+    /// The power of ten the stored number is multiplied by before it is compared: 0, except
+    /// for a decimal in Django's storage (`decimal_places`).
+    pub scale: u32,
     what: What,
 }
 
@@ -74,22 +79,28 @@ impl Range {
         Some(Range {
             min,
             max,
+            scale: 0,
             what: What::Int(message),
         })
     }
 
-    /// The range of what dorm stores for `field` on SQLite: its integer range, the scaled
-    /// integer of a decimal in dorm's storage (`max_digits` digits), the key's range for a
-    /// foreign key; `None` for anything else.
+    /// The range of what dorm stores for `field` on SQLite: its integer range, a decimal's
+    /// `max_digits` digits (scaled by `10^decimal_places`), the key's range for a foreign
+    /// key; `None` for anything else.
     pub fn of_field(field: &FieldMeta) -> Option<Range> {
         match field.kind {
-            FieldKind::DecimalField => match (field.decimal_storage, field.max_digits) {
-                (DecimalStorage::Scaled, Some(digits)) if digits <= 18 => {
+            FieldKind::DecimalField => match field.max_digits {
+                Some(digits) if digits <= 18 => {
+                    let places = field.decimal_places.unwrap_or(0);
                     let max = 10i64.pow(digits) - 1;
                     Some(Range {
                         min: -max,
                         max,
-                        what: What::Decimal(digits, field.decimal_places.unwrap_or(0)),
+                        scale: match field.decimal_storage {
+                            DecimalStorage::Scaled => 0,
+                            DecimalStorage::Numeric => places,
+                        },
+                        what: What::Decimal(digits, places),
                     })
                 }
                 _ => None,
@@ -345,18 +356,55 @@ mod sqlite {
         }
     }
 
-    /// What `dorm_in_range` reads: the value with its SQLite type.
-    struct Number(Result<i64, String>);
+    /// What `dorm_in_range` reads and returns: a number as SQLite holds it.
+    #[derive(Debug, Clone, Copy)]
+    enum Number {
+        Int(i64),
+        Real(f64),
+    }
 
+    /// A value that is no number (TEXT or a blob): refused by `dorm_in_range`.
     impl FromSql<BigInt, Sqlite> for Number {
         fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-            Ok(Number(read_integer(&mut value, i64::MIN, i64::MAX)))
+            match value.value_type() {
+                Some(SqliteType::Long) => Ok(Number::Int(value.read_long())),
+                Some(SqliteType::Double) => Ok(Number::Real(value.read_double())),
+                _ => Ok(Number::Real(f64::NAN)),
+            }
+        }
+    }
+
+    impl Number {
+        /// The number scaled by `10^scale` and rounded half-to-even (Django's quantize), when
+        /// it is one: a REAL stands for its 15 significant digits; with `scale` 0 only a REAL
+        /// that holds its integer exactly is one (a larger one is SQLite's 64-bit overflow).
+        fn scaled(self, scale: u32) -> Option<i128> {
+            match (self, scale) {
+                (Number::Int(v), 0) => Some(i128::from(v)),
+                (Number::Real(f), 0) => {
+                    const EXACT: f64 = (1u64 << 53) as f64;
+                    (f.fract() == 0.0 && f.abs() < EXACT).then_some(f as i128)
+                }
+                (Number::Int(v), s) => i128::from(v).checked_mul(10i128.checked_pow(s)?),
+                (Number::Real(f), s) => {
+                    if !f.is_finite() {
+                        return None;
+                    }
+                    let d = rust_decimal::Decimal::from_scientific(&format!("{f:.14e}")).ok()?;
+                    let mut d = d.round_dp_with_strategy(
+                        s,
+                        rust_decimal::RoundingStrategy::MidpointNearestEven,
+                    );
+                    d.rescale(s);
+                    Some(d.mantissa())
+                }
+            }
         }
     }
 
     /// What `dorm_in_range` returns: the value, or its refusal as the SQLite error.
     #[derive(Debug)]
-    struct Outcome(Result<Option<i64>, String>);
+    struct Outcome(Result<Option<Number>, String>);
 
     impl diesel::serialize::ToSql<diesel::sql_types::Nullable<BigInt>, Sqlite> for Outcome {
         fn to_sql<'b>(
@@ -364,10 +412,15 @@ mod sqlite {
             out: &mut diesel::serialize::Output<'b, '_, Sqlite>,
         ) -> diesel::serialize::Result {
             match &self.0 {
-                Ok(v) => <Option<i64> as diesel::serialize::ToSql<
-                    diesel::sql_types::Nullable<BigInt>,
-                    Sqlite,
-                >>::to_sql(v, out),
+                Ok(None) => Ok(diesel::serialize::IsNull::Yes),
+                Ok(Some(Number::Int(v))) => {
+                    out.set_value(*v);
+                    Ok(diesel::serialize::IsNull::No)
+                }
+                Ok(Some(Number::Real(f))) => {
+                    out.set_value(*f);
+                    Ok(diesel::serialize::IsNull::No)
+                }
                 Err(message) => Err(message.clone().into()),
             }
         }
@@ -383,22 +436,36 @@ mod sqlite {
         }
     }
 
-    /// Registers `dorm_in_range(value, min, max, field, message)` on a SQLite connection: the
-    /// value when it is NULL or an integer within `min..=max`, else an error naming the field.
+    /// Registers `dorm_in_range(value, min, max, scale, field, message)` on a SQLite
+    /// connection: the value unchanged when it is NULL or a number that, scaled by
+    /// `10^scale`, is an integer within `min..=max`; else an error naming the field.
     pub(crate) fn register_sqlite_in_range(
         conn: &mut diesel::SqliteConnection,
     ) -> diesel::QueryResult<()> {
         use diesel::sql_types::{Nullable, Text};
         diesel::define_sql_function! {
-            fn dorm_in_range(value: Nullable<BigInt>, min: BigInt, max: BigInt, field: Text, message: Text) -> Nullable<BigInt>;
+            fn dorm_in_range(value: Nullable<BigInt>, min: BigInt, max: BigInt, scale: Integer, field: Text, message: Text) -> Nullable<BigInt>;
         }
         dorm_in_range_utils::register_impl(
             conn,
-            |value: Option<Number>, min: i64, max: i64, field: String, message: String| {
-                Outcome(match value {
-                    None => Ok(None),
-                    Some(Number(Ok(v))) if (min..=max).contains(&v) => Ok(Some(v)),
-                    Some(_) => Err(format!("{SQLITE_REFUSAL}{field}: {message}")),
+            |value: Option<Number>,
+             min: i64,
+             max: i64,
+             scale: i32,
+             field: String,
+             message: String| {
+                let Some(value) = value else {
+                    return Outcome(Ok(None));
+                };
+                let scale = u32::try_from(scale).unwrap_or(0);
+                let range = i128::from(min)..=i128::from(max);
+                Outcome(match value.scaled(scale) {
+                    Some(v) if range.contains(&v) => Ok(Some(match (value, scale) {
+                        // An integer column keeps a whole REAL as the integer it is.
+                        (Number::Real(_), 0) => Number::Int(v as i64),
+                        _ => value,
+                    })),
+                    _ => Err(format!("{SQLITE_REFUSAL}{field}: {message}")),
                 })
             },
         )
@@ -419,6 +486,8 @@ pub struct InRange<E> {
 #[derive(Debug, Clone)]
 struct Check {
     range: Range,
+    /// `range.scale` as SQLite binds it.
+    scale: i32,
     field: String,
     message: Cow<'static, str>,
 }
@@ -435,6 +504,7 @@ impl<E> InRange<E> {
             expr,
             check: Some(Check {
                 range,
+                scale: range.scale as i32,
                 field,
                 message: range.message(),
             }),
@@ -492,6 +562,8 @@ mod node {
             out.push_bind_param::<BigInt, i64>(&check.range.min)?;
             out.push_sql(", ");
             out.push_bind_param::<BigInt, i64>(&check.range.max)?;
+            out.push_sql(", ");
+            out.push_bind_param::<diesel::sql_types::Integer, i32>(&check.scale)?;
             out.push_sql(", ");
             out.push_bind_param::<Text, String>(&check.field)?;
             out.push_sql(", ");

@@ -212,7 +212,7 @@ fn an_instance_update_prints_its_sql() {
                 "\"id\", \"name\", \"counter\", \"stock\" -- binds: [7, {range}{id}]",
                 range = match conn.vendor() {
                     dorm::db::Vendor::Sqlite => format!(
-                        "{}, {}, \"Counter.counter\", \"bigint out of range\", ",
+                        "{}, {}, 0, \"Counter.counter\", \"bigint out of range\", ",
                         i64::MIN,
                         i64::MAX
                     ),

@@ -198,6 +198,41 @@ fn what_dorm_writes_is_stored_as_django_stores_it() {
     }
 }
 
+/// A value the database computes for a decimal in Django's storage is checked against the
+/// field's digits as dorm's own storage is, and stored as Django stores it when it fits.
+#[test]
+fn computed_decimals_in_djangos_storage_are_range_checked() {
+    let db = django_database("django_decimals_computed");
+    let mut conn = db.connect();
+    let pen = || filter!(Product::objects(), name = "pen");
+    match update!(pen(), price = F(price) + d("99990")).execute(&mut conn) {
+        Err(dorm::Error::InvalidValue { field, message }) => {
+            assert_eq!(field, "Product.price");
+            assert_eq!(
+                message,
+                "Ensure that there are no more than 5 digits before the decimal point."
+            );
+        }
+        other => panic!("expected Error::InvalidValue, got {other:?}"),
+    }
+    assert_eq!(storage(&mut conn, "pen"), ("real".into(), "12.5".into()));
+    update!(pen(), price = F(price) + d("0.25"))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(storage(&mut conn, "pen"), ("real".into(), "12.75".into()));
+    update!(pen(), price = F(price) - d("0.75"))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(storage(&mut conn, "pen"), ("integer".into(), "12".into()));
+    // A model reads the row as before; the one Django stored beyond the guessed precision
+    // ("car", 999999.99 in a 10-digit, 5-place field) is refused on read, naming the field.
+    assert_eq!(pen().get(&mut conn).unwrap().price, d("12"));
+    match filter!(Product::objects(), name = "car").get(&mut conn) {
+        Err(dorm::Error::InvalidValue { field, .. }) => assert_eq!(field, "Product.price"),
+        other => panic!("expected Error::InvalidValue, got {other:?}"),
+    }
+}
+
 #[test]
 fn a_model_with_the_wrong_storage_is_reported_not_misread() {
     let db = django_database("django_decimals_mismatch");
