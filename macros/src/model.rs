@@ -208,10 +208,7 @@ impl FieldDef {
     /// True when a model reads the field through `dorm::fields::overflow::Stored`, which
     /// refuses a stored integer or decimal that does not fit the field.
     fn read_checked(&self) -> bool {
-        matches!(
-            self.kind,
-            Kind::SmallInt | Kind::Int | Kind::BigInt | Kind::Decimal(..)
-        )
+        matches!(self.kind, Kind::SmallInt | Kind::Int | Kind::BigInt)
     }
 
     /// The Rust type a model's row holds for the field (`row_type`, checked where
@@ -1095,11 +1092,36 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         };
         let ty = &f.ty;
         let kind = f.path_kind();
+        let (loaded, optional_loaded, value_of, optional_value_of) = if f.read_checked() {
+            let inner = &f.inner;
+            let label = format!("{ident}.{}", f.name);
+            let stored = quote!(::dorm::fields::overflow::Stored<#inner>);
+            let loaded = if f.nullable {
+                quote!(::core::option::Option<#stored>)
+            } else {
+                stored.clone()
+            };
+            let check = quote!(::dorm::fields::overflow::StoredRead::checked(loaded, #label));
+            (loaded, quote!(::core::option::Option<#stored>), check.clone(), check)
+        } else {
+            let ok = quote!(::core::result::Result::Ok(loaded));
+            (value.clone(), optional.clone(), ok.clone(), ok)
+        };
         quote! {
             impl ::dorm::model::Field<#name> for #ident {
                 type Column = #module::#fi;
                 type Value = #value;
                 type OptionalValue = #optional;
+                type Loaded = #loaded;
+                type OptionalLoaded = #optional_loaded;
+                #[inline(always)]
+                fn value_of(loaded: Self::Loaded) -> ::dorm::__private::diesel::deserialize::Result<Self::Value> {
+                    #value_of
+                }
+                #[inline(always)]
+                fn optional_value_of(loaded: Self::OptionalLoaded) -> ::dorm::__private::diesel::deserialize::Result<Self::OptionalValue> {
+                    #optional_value_of
+                }
                 type Type = #ty;
                 type Kind = #kind;
                 fn get(model: &Self) -> &#ty {
@@ -1246,6 +1268,16 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 type Column = #module::#pk_ident;
                 type Value = #pk_value_ty;
                 type OptionalValue = ::core::option::Option<#pk_value_ty>;
+                type Loaded = #pk_value_ty;
+                type OptionalLoaded = ::core::option::Option<#pk_value_ty>;
+                #[inline(always)]
+                fn value_of(loaded: Self::Loaded) -> ::dorm::__private::diesel::deserialize::Result<Self::Value> {
+                    ::core::result::Result::Ok(loaded)
+                }
+                #[inline(always)]
+                fn optional_value_of(loaded: Self::OptionalLoaded) -> ::dorm::__private::diesel::deserialize::Result<Self::OptionalValue> {
+                    ::core::result::Result::Ok(loaded)
+                }
                 type Type = #pk_ty;
                 type Kind = ::dorm::relations::Plain;
                 fn get(model: &Self) -> &#pk_ty {

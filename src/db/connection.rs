@@ -251,8 +251,13 @@ pub trait Executor {
 pub trait Load<'q, Q, U>: Executor {
     /// Loads every row.
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>>;
-    /// Loads every row, converting each as it is read (one pass, no intermediate `Vec`).
-    fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>>;
+    /// Loads every row, converting each as it is read (one pass, no intermediate `Vec`); the
+    /// first conversion that fails ends the load with its error.
+    fn load_rows_with<T>(
+        &mut self,
+        query: Q,
+        f: impl FnMut(U) -> QueryResult<T>,
+    ) -> QueryResult<Vec<T>>;
     /// Loads the first row, if any, without collecting the rest (diesel's `get_result`).
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>>;
 }
@@ -305,12 +310,12 @@ macro_rules! concrete_executor {
             fn load_rows_with<T>(
                 &mut self,
                 query: Q,
-                mut f: impl FnMut(U) -> T,
+                mut f: impl FnMut(U) -> QueryResult<T>,
             ) -> QueryResult<Vec<T>> {
                 // What `load` does, with `f` fused into the collecting loop.
                 let rows = match query.load_iter::<U, diesel::connection::DefaultLoadingMode>(self)
                 {
-                    Ok(rows) => rows.map(|row| row.map(&mut f)).collect(),
+                    Ok(rows) => rows.map(|row| row.and_then(&mut f)).collect(),
                     Err(e) => Err(e),
                 };
                 if let Err(e) = &rows {
@@ -405,7 +410,7 @@ macro_rules! any_connection_impls {
                     $(Connection::$variant(c) => c.load_rows(query),)+
                 }
             }
-            fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+            fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> QueryResult<T>) -> QueryResult<Vec<T>> {
                 match self {
                     $(Connection::$variant(c) => c.load_rows_with(query, f),)+
                 }
@@ -456,7 +461,7 @@ macro_rules! dyn_executor_impls {
                     $(Backend::$variant(c) => c.load_rows(query),)+
                 }
             }
-            fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+            fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> QueryResult<T>) -> QueryResult<Vec<T>> {
                 match self.backend() {
                     $(Backend::$variant(c) => c.load_rows_with(query, f),)+
                 }
@@ -509,7 +514,11 @@ impl<'q, Q, U, C: Load<'q, Q, U> + ?Sized> Load<'q, Q, U> for &mut C {
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
         (**self).load_rows(query)
     }
-    fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+    fn load_rows_with<T>(
+        &mut self,
+        query: Q,
+        f: impl FnMut(U) -> QueryResult<T>,
+    ) -> QueryResult<Vec<T>> {
         (**self).load_rows_with(query, f)
     }
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {

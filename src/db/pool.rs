@@ -238,7 +238,11 @@ where
     fn load_rows(&mut self, query: Q) -> QueryResult<Vec<U>> {
         self.0.conn.load_rows(query)
     }
-    fn load_rows_with<T>(&mut self, query: Q, f: impl FnMut(U) -> T) -> QueryResult<Vec<T>> {
+    fn load_rows_with<T>(
+        &mut self,
+        query: Q,
+        f: impl FnMut(U) -> QueryResult<T>,
+    ) -> QueryResult<Vec<T>> {
         self.0.conn.load_rows_with(query, f)
     }
     fn load_first(&mut self, query: Q) -> QueryResult<Option<U>> {

@@ -1,5 +1,6 @@
-//! Overflow: an integer or decimal that does not fit its field, whether the database computed
-//! it (`update!(qs, n = F(n) + 1)`) or another tool stored it, is an
+//! Overflow: an integer that does not fit its field, whether the database computed it
+//! (`update!(qs, n = F(n) + 1)`) or another tool stored it, and a computed decimal beyond its
+//! `max_digits`, are an
 //! [`Error::InvalidValue`](crate::Error::InvalidValue) naming the model and field on every
 //! backend, never a wrapped or converted number.
 //!
@@ -7,10 +8,11 @@
 //!   overflow"); an `update!` maps the refusal to the field it computed.
 //! - SQLite computes in 64-bit integers, keeps any integer in any column and turns a 64-bit
 //!   overflow into a REAL. So on SQLite `update!` writes a computed value to an integer or a
-//!   (scaled) decimal field through `dorm_in_range(value, min, max, scale, field, message)`, which
+//!   decimal field through `dorm_in_range(value, min, max, scale, field, message)`, which
 //!   [`prepare_sqlite`](crate::db::prepare_sqlite) registers and which refuses a value outside
-//!   the field's [`Range`]; and a model reads its integers and decimals through [`Stored`],
-//!   which refuses a stored value that does not fit the field instead of wrapping it.
+//!   the field's [`Range`]; and a model reads its integers through [`Stored`], which refuses
+//!   a stored value that does not fit the field instead of wrapping it (a decimal is read
+//!   exactly, whatever its digits, as Django reads it).
 //!
 //! The message is the same on both backends: PostgreSQL's words for integers (what Django
 //! raises as `DataError`), Django's `DecimalValidator` words for decimals.
@@ -30,7 +32,6 @@ use diesel::deserialize::{self, FromSql};
 
 use crate::fields::limits::ValueError;
 use crate::fields::{DecimalStorage, FieldKind, FieldMeta};
-use crate::sql_types::FixedDecimal;
 
 /// What a field's column can hold, as the range of the integer stored for it (for a decimal,
 /// of the value scaled by `10^decimal_places`: dorm's storage holds that integer, Django's
@@ -179,7 +180,7 @@ pub(crate) fn sqlite_refusal(message: &str) -> Option<ValueError> {
 }
 
 /// A value a model reads: the field's value, or why what is stored does not fit it. The
-/// derive reads integer and decimal fields through it and turns a refusal into
+/// derive reads integer fields through it and turns a refusal into
 /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stored<T>(Result<T, String>);
@@ -243,17 +244,6 @@ mod pg {
         )*};
     }
     delegate!(i16 => SmallInt, i32 => Integer, i64 => BigInt);
-
-    /// PostgreSQL's `numeric(p, s)` never holds more digits than the field allows.
-    impl<const P: u32, const S: u32, const N: bool> FromSql<FixedDecimal<P, S, N>, Pg>
-        for Stored<rust_decimal::Decimal>
-    {
-        #[inline]
-        fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
-            <rust_decimal::Decimal as FromSql<FixedDecimal<P, S, N>, Pg>>::from_sql(value)
-                .map(|v| Stored(Ok(v)))
-        }
-    }
 }
 
 #[cfg(feature = "sqlite")]
@@ -332,29 +322,6 @@ mod sqlite {
         )*};
     }
     checked_int!(i16 => SmallInt, SmallIntegerField; i32 => Integer, IntegerField; i64 => BigInt, BigIntegerField);
-
-    /// A decimal with more digits than `max_digits` (written by another tool, or before dorm
-    /// checked computed values) is refused rather than read.
-    impl<const P: u32, const S: u32, const N: bool> FromSql<FixedDecimal<P, S, N>, Sqlite>
-        for Stored<rust_decimal::Decimal>
-    {
-        fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
-            let v =
-                <rust_decimal::Decimal as FromSql<FixedDecimal<P, S, N>, Sqlite>>::from_sql(value)?;
-            let mut scaled = v;
-            scaled.rescale(S);
-            let digits = scaled
-                .mantissa()
-                .unsigned_abs()
-                .checked_ilog10()
-                .map_or(1, |d| d + 1);
-            Ok(Stored(if digits > P {
-                Err(format!("{} ({v} is stored)", decimal_message(P, S)))
-            } else {
-                Ok(v)
-            }))
-        }
-    }
 
     /// What `dorm_in_range` reads and returns: a number as SQLite holds it.
     #[derive(Debug, Clone, Copy)]

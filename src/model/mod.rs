@@ -95,6 +95,19 @@ pub trait Field<N>: Model {
     /// The value when the row holding it may be missing (read across a nullable relation):
     /// `Option<Value>`, or `Value` itself when that already is an `Option`.
     type OptionalValue: 'static;
+    /// What a value of the field is read as on its own: [`Value`](Self::Value) itself, or for
+    /// integers and decimals the [`Stored`](crate::fields::overflow::Stored) form that refuses
+    /// a stored value that does not fit the field.
+    type Loaded: 'static;
+    /// [`Loaded`](Self::Loaded) when the row holding it may be missing.
+    type OptionalLoaded: 'static;
+    /// The value from what was read; a stored value that does not fit is an error naming the
+    /// field.
+    fn value_of(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Value>;
+    /// The optional value from what was read.
+    fn optional_value_of(
+        loaded: Self::OptionalLoaded,
+    ) -> diesel::deserialize::Result<Self::OptionalValue>;
     /// The field's declared Rust type.
     type Type;
     /// What a lookup path past this field means: [`Plain`](crate::relations::Plain) (nothing),

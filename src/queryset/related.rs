@@ -105,7 +105,7 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
         let query = J::query(self.queryset.into_diesel(), outer);
         let rows = conn.load_rows_with(query, |row| {
             let (object, related) = J::split(row);
-            Loaded::new(object, related)
+            Ok(Loaded::new(object, related))
         })?;
         self.prefetch.run(rows, conn)
     }

@@ -36,15 +36,26 @@ pub trait Columns<M> {
     type Select: diesel::Expression + Copy;
     /// The Rust type of one row.
     type Row;
+    /// What one row is read as: `Row`, with integers and decimals in their checked
+    /// [`Stored`](crate::fields::overflow::Stored) form.
+    type Loaded;
     /// The select clause.
     fn select() -> Self::Select;
+    /// The row from what was read; a stored value that does not fit its field is an error
+    /// naming the field.
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row>;
 }
 
 impl<M: Field<N>, N> Columns<M> for Pick<N> {
     type Select = M::Column;
     type Row = M::Value;
+    type Loaded = M::Loaded;
     fn select() -> M::Column {
         M::Column::default()
+    }
+    #[inline(always)]
+    fn finish(loaded: M::Loaded) -> diesel::deserialize::Result<M::Value> {
+        M::value_of(loaded)
     }
 }
 
@@ -56,8 +67,15 @@ macro_rules! tuple_columns {
         {
             type Select = ($($t::Select,)+);
             type Row = ($($t::Row,)+);
+            type Loaded = ($($t::Loaded,)+);
             fn select() -> Self::Select {
                 ($($t::select(),)+)
+            }
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
+                let ($($t,)+) = loaded;
+                Ok(($($t::finish($t)?,)+))
             }
         }
     };
@@ -141,9 +159,11 @@ impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
         W: SelectDsl<C::Select>,
         O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
         S: ApplySlice<O::Out>,
-        Conn: Load<'q, ValuesQuery<M, W, O, S, C>, C::Row>,
+        Conn: Load<'q, ValuesQuery<M, W, O, S, C>, C::Loaded>,
     {
-        Ok(conn.load_rows(self.into_diesel())?)
+        Ok(conn.load_rows_with(self.into_diesel(), |row| {
+            C::finish(row).map_err(diesel::result::Error::DeserializationError)
+        })?)
     }
 
     /// The SQL text with its binds, for `vendor`.

@@ -54,6 +54,10 @@ pub trait AcrossRest<T: Model> {
     type SqlType: SqlType + SingleValue;
     /// The Rust type it loads as when the related row may be missing (`values!`).
     type Value: 'static;
+    /// What it is read as ([`Field::OptionalLoaded`] of the final field).
+    type Loaded: 'static;
+    /// The value from what was read (see [`Field::optional_value_of`]).
+    fn value_of(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Value>;
     /// Appends the hops after `T` (each with the column read there) and returns the column
     /// read at `T`.
     fn chain(hops: &mut Vec<(Hop, &'static str)>) -> &'static str;
@@ -68,6 +72,11 @@ where
 {
     type SqlType = <<T as Field<N>>::Column as Expression>::SqlType;
     type Value = <T as Field<N>>::OptionalValue;
+    type Loaded = <T as Field<N>>::OptionalLoaded;
+    #[inline(always)]
+    fn value_of(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Value> {
+        <T as Field<N>>::optional_value_of(loaded)
+    }
     fn chain(_: &mut Vec<(Hop, &'static str)>) -> &'static str {
         <T as Field<N>>::FIELD.column
     }
@@ -91,6 +100,11 @@ where
 {
     type SqlType = Rest::SqlType;
     type Value = Rest::Value;
+    type Loaded = Rest::Loaded;
+    #[inline(always)]
+    fn value_of(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Value> {
+        Rest::value_of(loaded)
+    }
     fn chain(hops: &mut Vec<(Hop, &'static str)>) -> &'static str {
         let at = hops.len();
         hops.push((hop_to::<TargetOf<T, Head>>(), ""));
@@ -237,7 +251,12 @@ where
         <Across<Head, Rest> as Operand<M>>::SqlType,
     >;
     type Row = Rest::Value;
+    type Loaded = Rest::Loaded;
     fn select() -> Self::Select {
         AcrossValue { _path: PhantomData }
+    }
+    #[inline(always)]
+    fn finish(loaded: Rest::Loaded) -> diesel::deserialize::Result<Rest::Value> {
+        Rest::value_of(loaded)
     }
 }

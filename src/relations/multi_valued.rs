@@ -379,8 +379,8 @@ fn read_column<'a, T: FromSqlRow<ST, DB>, ST, DB: Backend>(
 
 impl<M: Field<N>, N, DB: Backend> ReadSpanned<M, DB> for Pick<N>
 where
-    Self: SpanningColumns<M>,
-    <Self as SpanningColumns<M>>::Row: FromSqlRow<<Self as SpanningColumns<M>>::SqlType, DB>,
+    Self: SpanningColumns<M, Row = <M as Field<N>>::Value>,
+    <M as Field<N>>::Loaded: FromSqlRow<<Self as SpanningColumns<M>>::SqlType, DB>,
 {
     fn read<'a>(
         row: &impl Row<'a, DB>,
@@ -388,7 +388,7 @@ where
         previous: &mut Previous,
     ) -> deserialize::Result<Self::Row> {
         *previous = Previous::default();
-        read_column(row, at)
+        M::value_of(read_column(row, at)?)
     }
 }
 
@@ -420,9 +420,10 @@ where
 impl<M, Head, Rest, T, DB> ReadSpanKind<M, Head, Rest, DB> for ForeignKeyTo<T>
 where
     DB: Backend,
-    Self: SpanKind<M, Head, Rest>,
-    <Self as SpanKind<M, Head, Rest>>::Row:
-        FromSqlRow<<Self as SpanKind<M, Head, Rest>>::SqlType, DB>,
+    T: Model,
+    Rest: AcrossRest<T>,
+    Self: SpanKind<M, Head, Rest, Row = Rest::Value>,
+    Rest::Loaded: FromSqlRow<<Self as SpanKind<M, Head, Rest>>::SqlType, DB>,
 {
     fn read<'a>(
         row: &impl Row<'a, DB>,
@@ -430,7 +431,7 @@ where
         previous: &mut Previous,
     ) -> deserialize::Result<Self::Row> {
         *previous = Previous::default();
-        read_column(row, at)
+        Rest::value_of(read_column(row, at)?)
     }
 }
 
@@ -441,8 +442,8 @@ where
     M: Model,
     S: Model + Field<N> + Field<FkName>,
     Self: SpanKind<M, Head, N, Row = <S as Field<N>>::OptionalValue>,
-    <S as Field<N>>::OptionalValue:
-        MaybeMissing + FromSqlRow<<Self as SpanKind<M, Head, N>>::SqlType, DB>,
+    <S as Field<N>>::OptionalValue: MaybeMissing,
+    <S as Field<N>>::OptionalLoaded: FromSqlRow<<Self as SpanKind<M, Head, N>>::SqlType, DB>,
 {
     fn read<'a>(
         row: &impl Row<'a, DB>,
@@ -454,7 +455,7 @@ where
             *at += 1;
             return Ok(Default::default());
         }
-        let value: <S as Field<N>>::OptionalValue = read_column(row, at)?;
+        let value = <S as Field<N>>::optional_value_of(read_column(row, at)?)?;
         // A NULL in a NOT NULL column: the join found no related row.
         let missing = !<S as Field<N>>::FIELD.null && value.is_missing();
         previous.missing = missing.then_some(relation);
@@ -640,7 +641,7 @@ impl<M: Model, W, O, S, C: SpanningColumns<M>> SpanningValues<M, W, O, S, C> {
         O: ApplyOrder<M, W> + OuterOrderOf<M>,
         Conn: Load<'q, SpanningBuilt<M, W, O, S, C>, SpannedRow<M, C>>,
     {
-        Ok(conn.load_rows_with(self.into_diesel(), |row| row.0)?)
+        Ok(conn.load_rows_with(self.into_diesel(), |row| Ok(row.0))?)
     }
 
     /// The SQL text with its binds, for `vendor`.

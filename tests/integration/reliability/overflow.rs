@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use dorm::db::Vendor;
 use dorm::prelude::*;
-use dorm::{Connection, Error};
+use dorm::{Connection, Error, ForeignKey};
 use rust_decimal::Decimal;
 
 use crate::common::{each_backend, models::Everything};
@@ -165,18 +165,36 @@ fn stored_values_that_do_not_fit_are_refused_on_read() {
         }
         at_the_limits(conn);
         let cases = [
-            ("small = 40000", "Everything.small", "smallint out of range (40000 is stored)"),
-            ("int = 2147483648", "Everything.int", "integer out of range (2147483648 is stored)"),
-            ("int = -2147483649", "Everything.int", "integer out of range (-2147483649 is stored)"),
-            // What SQLite made of i64::MAX + 1 before dorm checked it: a REAL.
-            ("big = 9223372036854775807 + 1", "Everything.big", "bigint out of range (9223372036854776000 is stored)"),
-            ("int = 1.5", "Everything.int", "integer out of range (1.5 is stored)"),
-            ("int = 'many'", "Everything.int", "integer out of range (\"many\" is stored)"),
-            // dorm's scaled storage: 100000000 hundredths are 1000000.00, 7 digits before the point.
             (
-                "price = 100000000",
-                "Everything.price",
-                "Ensure that there are no more than 6 digits before the decimal point. (1000000.00 is stored)",
+                "small = 40000",
+                "Everything.small",
+                "smallint out of range (40000 is stored)",
+            ),
+            (
+                "int = 2147483648",
+                "Everything.int",
+                "integer out of range (2147483648 is stored)",
+            ),
+            (
+                "int = -2147483649",
+                "Everything.int",
+                "integer out of range (-2147483649 is stored)",
+            ),
+            // What SQLite made of i64::MAX + 1 before dorm checked it: a REAL.
+            (
+                "big = 9223372036854775807 + 1",
+                "Everything.big",
+                "bigint out of range (9223372036854776000 is stored)",
+            ),
+            (
+                "int = 1.5",
+                "Everything.int",
+                "integer out of range (1.5 is stored)",
+            ),
+            (
+                "int = 'many'",
+                "Everything.int",
+                "integer out of range (\"many\" is stored)",
             ),
         ];
         for (set, want_field, want_message) in cases {
@@ -196,12 +214,80 @@ fn stored_values_that_do_not_fit_are_refused_on_read() {
                     .fetch(conn),
             );
             assert_eq!(field, want_field, "{set}");
+            // So do projections of the field, across relations too.
+            let (field, _) = invalid(
+                values_list!(Everything::objects().all(), small, int, big, price).fetch(conn),
+            );
+            assert_eq!(field, want_field, "{set}");
             conn.batch_execute("ROLLBACK TO probe; RELEASE probe")
                 .unwrap();
         }
+        // A decimal is read exactly whatever its digits, as Django reads it (only a computed
+        // one is refused, when written): 100000000 hundredths are 1000000.00.
+        conn.batch_execute("UPDATE tests_everything SET price = 100000000")
+            .unwrap();
+        assert_eq!(stored(conn).3, Some(decimal("1000000.00")));
         // A whole REAL within range (what another tool may write) reads as the integer.
         conn.batch_execute("UPDATE tests_everything SET int = CAST(12 AS REAL)")
             .unwrap();
         assert_eq!(stored(conn).1, 12);
+    });
+}
+
+/// `values!` across a foreign key and across a reverse relation reads the far field's stored
+/// value with the same check, naming that model's field.
+#[test]
+fn projections_across_relations_refuse_what_does_not_fit() {
+    use crate::common::models::{Novel, Review, Writer};
+    each_backend("overflow_read_across", |db, conn| {
+        if db.vendor != Vendor::Sqlite {
+            return;
+        }
+        let writer = Writer::objects()
+            .create(
+                conn,
+                Writer {
+                    name: "Zed".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let novel = Novel::objects()
+            .create(
+                conn,
+                Novel {
+                    writer: ForeignKey::to(&writer).unwrap(),
+                    title: "A".into(),
+                    pages: 100,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        Review::objects()
+            .create(
+                conn,
+                Review {
+                    novel: ForeignKey::to(&novel).unwrap(),
+                    stars: 4,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        conn.batch_execute("UPDATE tests_novel SET pages = 2147483648")
+            .unwrap();
+        let (field, message) = invalid(values!(Review::objects(), stars, novel__pages).fetch(conn));
+        assert_eq!(
+            (field.as_str(), message.as_str()),
+            ("Novel.pages", "integer out of range (2147483648 is stored)")
+        );
+        conn.batch_execute(
+            "UPDATE tests_novel SET pages = 100; UPDATE tests_review SET stars = -2147483649",
+        )
+        .unwrap();
+        let (field, _) = invalid(values!(Novel::objects(), title, review__stars).fetch(conn));
+        assert_eq!(field, "Review.stars");
+        let (field, _) =
+            invalid(values_list!(Novel::objects().all(), title, review__stars).fetch(conn));
+        assert_eq!(field, "Review.stars");
     });
 }
