@@ -328,6 +328,11 @@ pub trait Selected: AnnotationList {
     type Row<R>;
     /// The select clause.
     fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H>;
+    /// The row with its head converted by `f`.
+    fn map_head<A, B>(
+        row: Self::Row<A>,
+        f: impl FnOnce(A) -> diesel::deserialize::Result<B>,
+    ) -> diesel::deserialize::Result<Self::Row<B>>;
 }
 
 macro_rules! selected {
@@ -340,6 +345,15 @@ macro_rules! selected {
             type Row<R> = (R, $(<$e::SqlType as super::LoadsAs>::Rust,)+);
             fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
                 (head, $(self.$($acc)+.clone(),)+)
+            }
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            fn map_head<A, B>(
+                row: Self::Row<A>,
+                f: impl FnOnce(A) -> diesel::deserialize::Result<B>,
+            ) -> diesel::deserialize::Result<Self::Row<B>> {
+                let (head, $($e,)+) = row;
+                Ok((f(head)?, $($e,)+))
             }
         }
     };
@@ -416,6 +430,13 @@ impl<A: AnnotationList, B: Selected> Selected for Chain<A, B> {
     type Row<R> = B::Row<R>;
     fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
         self.after.select(head)
+    }
+    #[inline(always)]
+    fn map_head<X, Y>(
+        row: Self::Row<X>,
+        f: impl FnOnce(X) -> diesel::deserialize::Result<Y>,
+    ) -> diesel::deserialize::Result<Self::Row<Y>> {
+        B::map_head(row, f)
     }
 }
 

@@ -255,7 +255,8 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
 
     /// The values of some fields and annotations (Django's `values()`/`values_list()` after
     /// `annotate`). Written `values!(qs, name, n)`.
-    pub fn values_list<C, I>(self) -> Projection<M, W, L, C::Select, C::Row, O, S>
+    #[allow(clippy::type_complexity)]
+    pub fn values_list<C, I>(self) -> Projection<M, W, L, C::Select, Picked<C, Rows<M, L>, I>, O, S>
     where
         C: ScopedColumns<Rows<M, L>, I>,
     {
@@ -525,8 +526,37 @@ pub trait ScopedColumns<Sc: Scope, I> {
     type Select;
     /// One row.
     type Row;
+    /// What one row is read as (see [`Columns::Loaded`]).
+    type Loaded;
     /// The select clause.
     fn select(cx: &Sc::Cx) -> Self::Select;
+    /// The row from what was read (see [`Columns::finish`]).
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row>;
+}
+
+/// How a [`Projection`]'s rows are read: the row type, what is loaded for it, and the
+/// conversion between them (a stored integer that does not fit its field is refused; see
+/// [`overflow`](crate::fields::overflow)).
+pub trait RowPlan {
+    /// One row.
+    type Row;
+    /// What one row is read as.
+    type Loaded;
+    /// The row from what was read.
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row>;
+}
+
+/// The [`RowPlan`] of the columns `C` picked in scope `Sc` (index `I`).
+#[allow(clippy::type_complexity)]
+pub struct Picked<C, Sc, I>(PhantomData<fn() -> (C, Sc, I)>);
+
+impl<Sc: Scope, I, C: ScopedColumns<Sc, I>> RowPlan for Picked<C, Sc, I> {
+    type Row = C::Row;
+    type Loaded = C::Loaded;
+    #[inline(always)]
+    fn finish(loaded: C::Loaded) -> diesel::deserialize::Result<C::Row> {
+        C::finish(loaded)
+    }
 }
 
 /// Index: a field of the model (loaded as the field's own Rust type).
@@ -545,8 +575,13 @@ where
     }
     type Select = <Sc::Model as Field<N>>::Column;
     type Row = <Sc::Model as Field<N>>::Value;
+    type Loaded = <Sc::Model as Field<N>>::Loaded;
     fn select(_: &Sc::Cx) -> Self::Select {
         Default::default()
+    }
+    #[inline(always)]
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
+        <Sc::Model as Field<N>>::value_of(loaded)
     }
 }
 
@@ -557,6 +592,11 @@ where
 {
     type Select = <Sc::Anns as Find<N, P>>::Expr;
     type Row = <<<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType as LoadsAs>::Rust;
+    type Loaded = Self::Row;
+    #[inline(always)]
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
+        Ok(loaded)
+    }
     fn names() -> Vec<String> {
         vec![N::text()]
     }
@@ -571,6 +611,11 @@ where
 {
     type Select = <Self as Columns<Sc::Model>>::Select;
     type Row = <Self as Columns<Sc::Model>>::Row;
+    type Loaded = <Self as Columns<Sc::Model>>::Loaded;
+    #[inline(always)]
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
+        <Self as Columns<Sc::Model>>::finish(loaded)
+    }
     fn names() -> Vec<String> {
         vec![String::new()]
     }
@@ -589,8 +634,15 @@ macro_rules! scoped_columns_tuple {
             }
             type Select = ($($t::Select,)+);
             type Row = ($($t::Row,)+);
+            type Loaded = ($($t::Loaded,)+);
             fn select(cx: &Sc::Cx) -> Self::Select {
                 ($($t::select(cx),)+)
+            }
+            #[inline(always)]
+            #[allow(non_snake_case)]
+            fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
+                let ($($t,)+) = loaded;
+                Ok(($($t::finish($t)?,)+))
             }
         }
     };
@@ -666,14 +718,17 @@ impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
     }
 
     /// Runs the query.
-    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<Row>>
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<Row::Row>>
     where
+        Row: RowPlan,
         W: SelectDsl<Sel>,
         O: ApplyOrder<M, diesel::dsl::Select<W, Sel>>,
         S: ApplySlice<O::Out>,
-        C: Load<'q, ProjectionQuery<M, W, Sel, O, S>, Row>,
+        C: Load<'q, ProjectionQuery<M, W, Sel, O, S>, Row::Loaded>,
     {
-        Ok(conn.load_rows(self.into_diesel())?)
+        Ok(conn.load_rows_with(self.into_diesel(), |row| {
+            Row::finish(row).map_err(diesel::result::Error::DeserializationError)
+        })?)
     }
 
     /// The SQL text with its binds, for `vendor`.
@@ -809,6 +864,10 @@ pub trait GroupKey: Clone {
     type GroupBy: diesel::Expression + Clone;
     /// The key's Rust value in each row.
     type Row;
+    /// What the key is read as (see [`Columns::Loaded`]).
+    type Loaded;
+    /// The key from what was read.
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row>;
     /// The select item.
     fn select(&self) -> Self::Select;
     /// The `GROUP BY` clause.
@@ -827,6 +886,11 @@ impl<M, C: Columns<M>> GroupKey for FieldsKey<M, C> {
     type Select = C::Select;
     type GroupBy = C::Select;
     type Row = C::Row;
+    type Loaded = C::Loaded;
+    #[inline(always)]
+    fn finish(loaded: C::Loaded) -> diesel::deserialize::Result<C::Row> {
+        C::finish(loaded)
+    }
     fn select(&self) -> C::Select {
         C::select()
     }
@@ -835,7 +899,8 @@ impl<M, C: Columns<M>> GroupKey for FieldsKey<M, C> {
     }
 }
 
-/// Groups keyed by expressions already resolved (`Sel`, `arity` values), loaded as `Row`.
+/// Groups keyed by expressions already resolved (`Sel`, `arity` values), read by the
+/// [`RowPlan`] `Row`.
 /// They are grouped by position (`GROUP BY 1, 2`): an expression with bind parameters,
 /// repeated, is not the same expression to PostgreSQL.
 #[derive(Debug)]
@@ -845,10 +910,15 @@ impl<Sel: Clone, Row> Clone for ExprKey<Sel, Row> {
         ExprKey(self.0.clone(), self.1, PhantomData)
     }
 }
-impl<Sel: diesel::Expression + Clone, Row> GroupKey for ExprKey<Sel, Row> {
+impl<Sel: diesel::Expression + Clone, Row: RowPlan> GroupKey for ExprKey<Sel, Row> {
     type Select = KeyExpr<Sel>;
     type GroupBy = Positions;
-    type Row = Row;
+    type Row = Row::Row;
+    type Loaded = Row::Loaded;
+    #[inline(always)]
+    fn finish(loaded: Row::Loaded) -> diesel::deserialize::Result<Row::Row> {
+        Row::finish(loaded)
+    }
     fn select(&self) -> KeyExpr<Sel> {
         KeyExpr::new(self.0.clone())
     }
@@ -1093,9 +1163,11 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
         >,
         O: ApplyOrder<M, H::Out>,
         S: ApplySlice<O::Out>,
-        Conn: Load<'q, GroupedQuery<M, W, C, L, H, O, S>, L::Row<C::Row>>,
+        Conn: Load<'q, GroupedQuery<M, W, C, L, H, O, S>, L::Row<C::Loaded>>,
     {
-        Ok(conn.load_rows(self.into_diesel())?)
+        Ok(conn.load_rows_with(self.into_diesel(), |row| {
+            L::map_head(row, C::finish).map_err(diesel::result::Error::DeserializationError)
+        })?)
     }
 
     /// The SQL text with its binds, for `vendor`.
@@ -1307,7 +1379,7 @@ where
     C: ScopedColumns<Rows<M, L>, I>,
     C::Select: diesel::Expression + Clone,
 {
-    type Out = Projection<M, W, L, C::Select, C::Row, O, S>;
+    type Out = Projection<M, W, L, C::Select, Picked<C, Rows<M, L>, I>, O, S>;
     fn values_of(self) -> Self::Out {
         self.values_list::<C, I>()
     }

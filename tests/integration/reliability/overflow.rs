@@ -214,9 +214,24 @@ fn stored_values_that_do_not_fit_are_refused_on_read() {
                     .fetch(conn),
             );
             assert_eq!(field, want_field, "{set}");
-            // So do projections of the field, across relations too.
+            // So do projections of the field: plain, after `annotate!`, grouped.
             let (field, _) = invalid(
                 values_list!(Everything::objects().all(), small, int, big, price).fetch(conn),
+            );
+            assert_eq!(field, want_field, "{set}");
+            let annotated = || annotate!(Everything::objects().all(), on = F(flag));
+            let (field, _) = invalid(values!(annotated(), small, int, big, on).fetch(conn));
+            assert_eq!(field, want_field, "{set}");
+            let (field, _) = invalid(
+                annotate!(
+                    values!(Everything::objects(), small, int, big),
+                    n = Count(id)
+                )
+                .fetch(conn),
+            );
+            assert_eq!(field, want_field, "{set}");
+            let (field, _) = invalid(
+                annotate!(values!(annotated(), small, int, big, on), n = Count(id)).fetch(conn),
             );
             assert_eq!(field, want_field, "{set}");
             conn.batch_execute("ROLLBACK TO probe; RELEASE probe")
