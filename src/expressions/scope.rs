@@ -328,32 +328,40 @@ pub trait Selected: AnnotationList {
     type Row<R>;
     /// The select clause.
     fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H>;
-    /// The row with its head converted by `f`.
-    fn map_head<A, B>(
-        row: Self::Row<A>,
+    /// What one row is read as: the head as `R`, each annotation in its checked form
+    /// ([`LoadsAs::Loaded`](super::LoadsAs::Loaded)).
+    type Loaded<R>;
+    /// The row from what was read, its head converted by `f`; an annotation's value past its
+    /// type's range is an error naming the annotation.
+    fn finish<A, B>(
+        row: Self::Loaded<A>,
         f: impl FnOnce(A) -> diesel::deserialize::Result<B>,
     ) -> diesel::deserialize::Result<Self::Row<B>>;
 }
 
 macro_rules! selected {
     ([$($n:ident $e:ident $k:ident),+] $list:ty; $([$($acc:tt)+])+) => {
-        impl<$($n, $e: Clone + diesel::Expression, $k),+> Selected for $list
+        impl<$($n: crate::names::NameChars, $e: Clone + diesel::Expression, $k),+> Selected for $list
         where
             $($e::SqlType: super::LoadsAs,)+
         {
             type Select<H: diesel::Expression> = (H, $($e,)+);
             type Row<R> = (R, $(<$e::SqlType as super::LoadsAs>::Rust,)+);
+            type Loaded<R> = (R, $(<$e::SqlType as super::LoadsAs>::Loaded,)+);
             fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
                 (head, $(self.$($acc)+.clone(),)+)
             }
             #[inline(always)]
             #[allow(non_snake_case)]
-            fn map_head<A, B>(
-                row: Self::Row<A>,
+            fn finish<A, B>(
+                row: Self::Loaded<A>,
                 f: impl FnOnce(A) -> diesel::deserialize::Result<B>,
             ) -> diesel::deserialize::Result<Self::Row<B>> {
                 let (head, $($e,)+) = row;
-                Ok((f(head)?, $($e,)+))
+                Ok((
+                    f(head)?,
+                    $(<$e::SqlType as super::LoadsAs>::value_of($e, &|| $n::text())?,)+
+                ))
             }
         }
     };
@@ -431,12 +439,13 @@ impl<A: AnnotationList, B: Selected> Selected for Chain<A, B> {
     fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
         self.after.select(head)
     }
+    type Loaded<R> = B::Loaded<R>;
     #[inline(always)]
-    fn map_head<X, Y>(
-        row: Self::Row<X>,
+    fn finish<X, Y>(
+        row: Self::Loaded<X>,
         f: impl FnOnce(X) -> diesel::deserialize::Result<Y>,
     ) -> diesel::deserialize::Result<Self::Row<Y>> {
-        B::map_head(row, f)
+        B::finish(row, f)
     }
 }
 

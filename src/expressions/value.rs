@@ -76,19 +76,53 @@ where
 pub trait LoadsAs {
     /// The Rust type.
     type Rust: 'static;
+    /// What it is read as: `Rust`, or for integers the checked
+    /// [`Stored`](crate::fields::overflow::Stored) form, so that a value SQLite computed past
+    /// the type's range is an error (as on PostgreSQL) instead of a wrapped number.
+    type Loaded: 'static;
+    /// The value from what was read; `name` names the annotation in the error.
+    fn value_of(
+        loaded: Self::Loaded,
+        name: &dyn Fn() -> String,
+    ) -> diesel::deserialize::Result<Self::Rust>;
 }
 
 macro_rules! loads_as {
     ($($st:ty => $rust:ty),* $(,)?) => {$(
         impl LoadsAs for $st {
             type Rust = $rust;
+            type Loaded = $rust;
+            #[inline(always)]
+            fn value_of(
+                loaded: $rust,
+                _: &dyn Fn() -> String,
+            ) -> diesel::deserialize::Result<$rust> {
+                Ok(loaded)
+            }
         }
     )*};
 }
-loads_as!(
+macro_rules! loads_checked {
+    ($($st:ty => $rust:ty),* $(,)?) => {$(
+        impl LoadsAs for $st {
+            type Rust = $rust;
+            type Loaded = crate::fields::overflow::Stored<$rust>;
+            #[inline(always)]
+            fn value_of(
+                loaded: Self::Loaded,
+                name: &dyn Fn() -> String,
+            ) -> diesel::deserialize::Result<$rust> {
+                loaded.checked_as(name)
+            }
+        }
+    )*};
+}
+loads_checked!(
     SmallInt => i16,
     Integer => i32,
     BigInt => i64,
+);
+loads_as!(
     Float => f32,
     Double => f64,
     Bool => bool,
@@ -103,9 +137,25 @@ impl<const P: u32, const S: u32, const N: bool> LoadsAs
     for crate::sql_types::FixedDecimal<P, S, N>
 {
     type Rust = rust_decimal::Decimal;
+    type Loaded = rust_decimal::Decimal;
+    #[inline(always)]
+    fn value_of(
+        loaded: Self::Loaded,
+        _: &dyn Fn() -> String,
+    ) -> diesel::deserialize::Result<Self::Rust> {
+        Ok(loaded)
+    }
 }
 impl<T: LoadsAs + SqlType> LoadsAs for Nullable<T> {
     type Rust = Option<T::Rust>;
+    type Loaded = Option<T::Loaded>;
+    #[inline(always)]
+    fn value_of(
+        loaded: Self::Loaded,
+        name: &dyn Fn() -> String,
+    ) -> diesel::deserialize::Result<Self::Rust> {
+        loaded.map(|v| T::value_of(v, name)).transpose()
+    }
 }
 
 /// An argument of SQL type `ST`: an expression of that type, or a Rust value that fits it

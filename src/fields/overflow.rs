@@ -183,7 +183,14 @@ pub(crate) fn sqlite_refusal(message: &str) -> Option<ValueError> {
 /// derive reads integer fields through it and turns a refusal into
 /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the field.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stored<T>(Result<T, String>);
+pub struct Stored<T>(Result<T, Refusal>);
+
+/// Why a value read does not fit: the message, and the value as SQLite held it.
+#[derive(Debug, Clone, PartialEq)]
+struct Refusal {
+    message: Cow<'static, str>,
+    held: String,
+}
 
 impl<T, ST, DB> diesel::deserialize::Queryable<ST, DB> for Stored<T>
 where
@@ -206,14 +213,28 @@ pub trait StoredRead {
     fn checked(self, field: &'static str) -> deserialize::Result<Self::Value>;
 }
 
+impl<T> Stored<T> {
+    /// The value, or the refusal naming what `name` returns (an annotation's name). The
+    /// database computed the value, so the message is the one PostgreSQL gives for it.
+    #[inline]
+    pub fn checked_as(self, name: &dyn Fn() -> String) -> deserialize::Result<T> {
+        self.0.map_err(|refusal| {
+            Box::new(ValueError {
+                field: name(),
+                message: refusal.message.into_owned(),
+            }) as Box<dyn std::error::Error + Send + Sync>
+        })
+    }
+}
+
 impl<T> StoredRead for Stored<T> {
     type Value = T;
     #[inline]
     fn checked(self, field: &'static str) -> deserialize::Result<T> {
-        self.0.map_err(|message| {
+        self.0.map_err(|refusal| {
             Box::new(ValueError {
                 field: field.to_string(),
-                message,
+                message: format!("{} ({} is stored)", refusal.message, refusal.held),
             }) as Box<dyn std::error::Error + Send + Sync>
         })
     }
@@ -315,7 +336,7 @@ mod sqlite {
                         read_integer(&mut value, range.min, range.max)
                             // In range by construction.
                             .map(|v| v as $rust)
-                            .map_err(|stored| format!("{} ({stored} is stored)", range.message())),
+                            .map_err(|held| Refusal { message: range.message(), held }),
                     ))
                 }
             }

@@ -306,9 +306,11 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         W: SelectDsl<L::Select<AllColumns<M>>>,
         O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
         S: ApplySlice<O::Out>,
-        C: Load<'q, AnnotatedQuery<M, W, L, O, S>, L::Row<M>>,
+        C: Load<'q, AnnotatedQuery<M, W, L, O, S>, L::Loaded<M>>,
     {
-        Ok(conn.load_rows(self.into_diesel())?)
+        Ok(conn.load_rows_with(self.into_diesel(), |row| {
+            L::finish(row, Ok).map_err(diesel::result::Error::DeserializationError)
+        })?)
     }
 
     /// The first row, if any.
@@ -319,7 +321,7 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         W: SelectDsl<L::Select<AllColumns<M>>>,
         O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
         Sliced: ApplySlice<O::Out>,
-        C: Load<'q, AnnotatedQuery<M, W, L, O, Sliced>, L::Row<M>>,
+        C: Load<'q, AnnotatedQuery<M, W, L, O, Sliced>, L::Loaded<M>>,
     {
         Ok(self.slice(0..1).fetch(conn)?.pop())
     }
@@ -592,10 +594,14 @@ where
 {
     type Select = <Sc::Anns as Find<N, P>>::Expr;
     type Row = <<<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType as LoadsAs>::Rust;
-    type Loaded = Self::Row;
+    type Loaded =
+        <<<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType as LoadsAs>::Loaded;
     #[inline(always)]
     fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
-        Ok(loaded)
+        <<<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType as LoadsAs>::value_of(
+            loaded,
+            &N::text,
+        )
     }
     fn names() -> Vec<String> {
         vec![N::text()]
@@ -1163,10 +1169,10 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
         >,
         O: ApplyOrder<M, H::Out>,
         S: ApplySlice<O::Out>,
-        Conn: Load<'q, GroupedQuery<M, W, C, L, H, O, S>, L::Row<C::Loaded>>,
+        Conn: Load<'q, GroupedQuery<M, W, C, L, H, O, S>, L::Loaded<C::Loaded>>,
     {
         Ok(conn.load_rows_with(self.into_diesel(), |row| {
-            L::map_head(row, C::finish).map_err(diesel::result::Error::DeserializationError)
+            L::finish(row, C::finish).map_err(diesel::result::Error::DeserializationError)
         })?)
     }
 
@@ -1240,8 +1246,9 @@ pub trait Aggregates<Sc: Scope, W, I> {
     type Row;
     /// What a row loads as (a 1-tuple for one aggregate).
     type Loaded;
-    /// The row from what was loaded.
-    fn finish(loaded: Self::Loaded) -> Self::Row;
+    /// The row from what was loaded; an aggregate past its type's range (SQLite's `MAX` of
+    /// values another tool stored) is an error.
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row>;
     /// Builds the query.
     fn query(self, cx: &Sc::Cx) -> Self::Query;
 }
@@ -1294,9 +1301,12 @@ macro_rules! aggregates_tuple {
         {
             type Query = <<($($t::Expr,)+) as diesel::expression::ValidGrouping<()>>::IsAggregate as TotalsFrom<W, ($($t::Expr,)+)>>::Query;
             type Row = aggregates_tuple!(@row $one; $(<$t::SqlType as LoadsAs>::Rust),+);
-            type Loaded = ($(<$t::SqlType as LoadsAs>::Rust,)+);
-            fn finish(loaded: Self::Loaded) -> Self::Row {
-                aggregates_tuple!(@finish $one; loaded)
+            type Loaded = ($(<$t::SqlType as LoadsAs>::Loaded,)+);
+            #[allow(non_snake_case)]
+            fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
+                let ($($t,)+) = loaded;
+                let row = ($(<$t::SqlType as LoadsAs>::value_of($t, &|| "aggregate".to_string())?,)+);
+                Ok(aggregates_tuple!(@finish $one; row))
             }
             fn query(self, cx: &Sc::Cx) -> Self::Query {
                 let select = ($(self.$n.resolve(cx),)+);
@@ -1320,7 +1330,7 @@ aggregates_tuple!(many; A IA 0, B IB 1, C IC 2, D ID 3, E IE 4, F IF 5);
 #[must_use = "an aggregate does nothing until `.fetch(conn)`"]
 pub struct PendingAggregate<Q, Loaded, Row> {
     query: Q,
-    finish: fn(Loaded) -> Row,
+    finish: fn(Loaded) -> diesel::deserialize::Result<Row>,
 }
 
 impl<Q, Loaded, Row> PendingAggregate<Q, Loaded, Row> {
@@ -1342,9 +1352,10 @@ impl<Q, Loaded, Row> PendingAggregate<Q, Loaded, Row> {
     where
         C: Load<'q, Q, Loaded>,
     {
-        conn.load_first(self.query)?
-            .map(self.finish)
-            .ok_or(Error::DoesNotExist { model: "aggregate" })
+        let loaded = conn
+            .load_first(self.query)?
+            .ok_or(Error::DoesNotExist { model: "aggregate" })?;
+        Ok((self.finish)(loaded).map_err(diesel::result::Error::DeserializationError)?)
     }
 }
 

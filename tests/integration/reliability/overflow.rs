@@ -306,3 +306,46 @@ fn projections_across_relations_refuse_what_does_not_fit() {
         assert_eq!(field, "Review.stars");
     });
 }
+
+/// An annotation the database computes past its type's range is the same error on both
+/// backends (PostgreSQL refuses it; SQLite computed it in 64 bits and dorm refuses to wrap it),
+/// naming the annotation where the backend can tell which one it is.
+#[test]
+fn computed_annotations_past_their_type_are_refused_alike() {
+    each_backend("overflow_annotation", |db, conn| {
+        at_the_limits(conn);
+        let (field, message) =
+            invalid(annotate!(Everything::objects().all(), twice = F(small) * 2i16).fetch(conn));
+        assert_eq!(message, "smallint out of range");
+        if db.vendor == Vendor::Sqlite {
+            assert_eq!(field, "twice");
+        }
+        let (_, message) = invalid(
+            values!(
+                annotate!(Everything::objects().all(), next = F(int) + 1),
+                next
+            )
+            .fetch(conn),
+        );
+        assert_eq!(message, "integer out of range");
+        let (_, message) = invalid(
+            annotate!(
+                values!(
+                    annotate!(Everything::objects().all(), next = F(big) + 1),
+                    next
+                ),
+                n = Count(id)
+            )
+            .fetch(conn),
+        );
+        assert_eq!(message, "bigint out of range");
+        // Within range, the values are read as before.
+        let rows: Vec<i16> = values!(
+            annotate!(Everything::objects().all(), below = F(small) - 1i16),
+            below
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(rows, vec![i16::MAX - 1]);
+    });
+}
