@@ -1,6 +1,7 @@
 //! Interleaved measurement: every implementation of a workload runs once per round, in an
-//! order rotated each round, on a batch of iterations calibrated to about 30 ms; each round
-//! gives one time per iteration per implementation, and one ratio against hand-written diesel.
+//! order shuffled each round (seeded, so a run repeats), on a batch of iterations calibrated
+//! to about 30 ms; each round gives one time per iteration per implementation, and one ratio
+//! against its baseline (hand-written static diesel, or boxed diesel for dynamic forms).
 //! Absolute times drift between runs on shared machines; ratios from the same round do not, so
 //! the result is the median ratio with a bootstrap 95% confidence interval.
 
@@ -11,15 +12,19 @@ use std::time::{Duration, Instant};
 pub struct Impl<'a> {
     /// `dorm`, `diesel` (the baseline), `diesel (boxed)`, `rusqlite`, `django`...
     pub name: &'static str,
+    /// The implementation its ratio is taken against: `diesel`, or `diesel (boxed)` for a
+    /// query built at run time.
+    pub baseline: &'static str,
     /// Runs the workload `n` times.
     pub run: Box<dyn FnMut(u64) -> Option<Duration> + 'a>,
 }
 
 impl<'a> Impl<'a> {
-    /// An implementation named `name`, timed by the harness.
+    /// An implementation named `name`, timed by the harness, compared with `diesel`.
     pub fn new(name: &'static str, mut run: impl FnMut(u64) + 'a) -> Self {
         Impl {
             name,
+            baseline: BASELINE,
             run: Box::new(move |n| {
                 run(n);
                 None
@@ -32,10 +37,20 @@ impl<'a> Impl<'a> {
         let mut run = run;
         Impl {
             name,
+            baseline: BASELINE,
             run: Box::new(move |n| Some(run(n))),
         }
     }
+
+    /// The same, compared with `baseline` instead of static diesel.
+    pub fn against(mut self, baseline: &'static str) -> Self {
+        self.baseline = baseline;
+        self
+    }
 }
+
+/// The baseline of every implementation unless it names another: hand-written static diesel.
+pub const BASELINE: &str = "diesel";
 
 /// How long to measure.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +59,29 @@ pub struct Config {
     pub rounds: usize,
     /// Target batch duration.
     pub batch: Duration,
+    /// Seeds the order of the implementations in each round.
+    pub seed: u64,
+}
+
+/// xorshift64: a small deterministic generator for the order of each round.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// The order of `k` implementations in round `round` of a run seeded `seed`: a Fisher-Yates
+/// shuffle, so no implementation always runs right after another (a Django batch on the same
+/// SQLite file, say).
+pub fn round_order(k: usize, seed: u64, round: usize) -> Vec<usize> {
+    let mut state = (seed ^ 0x9E37_79B9_7F4A_7C15).wrapping_add(round as u64 + 1) | 1;
+    let mut order: Vec<usize> = (0..k).collect();
+    for i in (1..k).rev() {
+        let j = (next(&mut state) % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
 }
 
 /// The samples of one implementation.
@@ -51,13 +89,16 @@ pub struct Config {
 pub struct Series {
     /// The implementation.
     pub name: &'static str,
+    /// What its ratios are taken against.
+    pub baseline: &'static str,
     /// Nanoseconds per iteration, one per round.
     pub ns: Vec<f64>,
-    /// Ratio against the baseline, one per round (empty for the baseline itself).
+    /// Ratio against the baseline, one per round (empty for a baseline, or when the baseline
+    /// is not among the implementations).
     pub ratios: Vec<f64>,
 }
 
-/// Runs `impls` interleaved; the one named `diesel` is the baseline.
+/// Runs `impls` interleaved; each is compared with its baseline in the same round.
 pub fn measure(impls: &mut [Impl<'_>], config: Config) -> Vec<Series> {
     // Warm up (statement caches, page cache) and calibrate each batch.
     let mut iters: Vec<u64> = Vec::with_capacity(impls.len());
@@ -81,30 +122,33 @@ pub fn measure(impls: &mut [Impl<'_>], config: Config) -> Vec<Series> {
         .iter()
         .map(|i| Series {
             name: i.name,
+            baseline: i.baseline,
             ns: Vec::with_capacity(config.rounds),
             ratios: Vec::with_capacity(config.rounds),
         })
         .collect();
     let k = impls.len();
+    let baselines: Vec<Option<usize>> = impls
+        .iter()
+        .map(|imp| {
+            impls
+                .iter()
+                .position(|b| b.name == imp.baseline)
+                .filter(|&b| impls[b].name != imp.name)
+        })
+        .collect();
     for round in 0..config.rounds {
         let mut this_round = vec![0.0; k];
-        for step in 0..k {
-            let i = (round + step) % k;
+        for i in round_order(k, config.seed, round) {
             let start = Instant::now();
             let own = (impls[i].run)(iters[i]);
             let took = own.unwrap_or_else(|| start.elapsed());
             this_round[i] = took.as_nanos() as f64 / iters[i] as f64;
         }
-        let base = impls
-            .iter()
-            .position(|i| i.name == "diesel")
-            .map(|b| this_round[b]);
         for (i, s) in series.iter_mut().enumerate() {
             s.ns.push(this_round[i]);
-            if let Some(base) = base {
-                if impls[i].name != "diesel" {
-                    s.ratios.push(this_round[i] / base);
-                }
+            if let Some(b) = baselines[i] {
+                s.ratios.push(this_round[i] / this_round[b]);
             }
         }
     }
@@ -183,10 +227,66 @@ mod tests {
             Config {
                 rounds: 5,
                 batch: Duration::from_millis(2),
+                seed: 7,
             },
         );
         assert_eq!(series[0].ns.len(), 5);
         assert!(series[0].ratios.is_empty());
         assert_eq!(series[1].ratios.len(), 5);
+    }
+
+    #[test]
+    fn rounds_are_shuffled_reproducibly() {
+        let orders: Vec<Vec<usize>> = (0..20).map(|r| round_order(4, 42, r)).collect();
+        for o in &orders {
+            let mut sorted = o.clone();
+            sorted.sort();
+            assert_eq!(sorted, vec![0, 1, 2, 3]);
+        }
+        // Not a rotation: some implementation is followed by different ones across rounds.
+        let follows_0: std::collections::BTreeSet<usize> = orders
+            .iter()
+            .filter_map(|o| {
+                o.iter()
+                    .position(|&i| i == 0)
+                    .and_then(|p| o.get(p + 1))
+                    .copied()
+            })
+            .collect();
+        assert!(follows_0.len() >= 2, "{orders:?}");
+        assert_eq!(
+            orders,
+            (0..20).map(|r| round_order(4, 42, r)).collect::<Vec<_>>()
+        );
+        assert_ne!(
+            orders,
+            (0..20).map(|r| round_order(4, 43, r)).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn each_implementation_is_compared_with_its_own_baseline() {
+        let spin = |n: u64, work: u64| {
+            for _ in 0..n {
+                std::hint::black_box((0..work).sum::<u64>());
+            }
+        };
+        let mut impls = vec![
+            Impl::new("diesel", move |n| spin(n, 100)),
+            Impl::new("diesel (boxed)", move |n| spin(n, 100)),
+            Impl::new("dorm (DynQ)", move |n| spin(n, 100)).against("diesel (boxed)"),
+            Impl::new("django", move |n| spin(n, 100)).against("nobody"),
+        ];
+        let series = measure(
+            &mut impls,
+            Config {
+                rounds: 3,
+                batch: Duration::from_millis(1),
+                seed: 1,
+            },
+        );
+        assert_eq!(series[2].baseline, "diesel (boxed)");
+        assert_eq!(series[2].ratios.len(), 3);
+        assert!(series[3].ratios.is_empty());
     }
 }

@@ -7,8 +7,9 @@
 //!   `--no-postgres` to skip), with Django 5.2 on the SQLite file (installed from PyPI into
 //!   `target/ormbench/django-venv` on first use; `--no-django` to skip). `--only TEXT` keeps
 //!   the workloads whose name contains it.
-//!   Writes `target/ormbench/report.md` and `samples.csv`; the last line is the worst
-//!   dorm/diesel ratio.
+//!   Writes `target/ormbench/report.md` and `samples.csv`; the last line is the worst upper
+//!   bound of the 95% interval of a gated dorm form's ratio to its diesel baseline. The order
+//!   of each round is shuffled from a seed the report prints (`--seed N` repeats a run).
 //! * `cargo run --release -p ormbench -- --callgrind`: instructions per iteration of dorm and
 //!   diesel under valgrind's callgrind (see the `callgrind` module).
 //! * `cargo run --release -p ormbench -- --build-times`: the scrap book's clean and incremental
@@ -73,11 +74,12 @@ fn main() -> ExitCode {
             format!("report: {}", path.display())
         }),
         Some(a) if !a.starts_with("--") => Err(
-            "usage: ormbench [--quick] [--only TEXT] [--postgres URL | --no-postgres] [--no-django] | ormbench --callgrind [--only TEXT] | ormbench --build-times | ormbench stream [--rows N] [--postgres URL]".to_string(),
+            "usage: ormbench [--quick] [--only TEXT] [--seed N] [--postgres URL | --no-postgres] [--no-django] | ormbench --callgrind [--only TEXT] | ormbench --build-times | ormbench stream [--rows N] [--postgres URL]".to_string(),
         ),
         _ => bench(
             has("--quick"),
             flag("--only"),
+            flag("--seed").and_then(|s| s.parse().ok()),
             if has("--no-postgres") {
                 None
             } else {
@@ -180,6 +182,7 @@ where
         // between runs while their minimums match. Reported, not a gate; SQLite (no server)
         // measures what the pool itself costs.
         gated: backend != "postgresql",
+        note: "diesel: its own r2d2 pool (`diesel::r2d2`), sized and configured as dorm's. Not in diesel_bench.",
     });
     Ok(())
 }
@@ -198,6 +201,7 @@ fn single(
         config: harness::Config {
             rounds: 0,
             batch: Duration::ZERO,
+            seed: 0,
         },
         single: Some((imp, iters)),
     };
@@ -272,15 +276,24 @@ fn locked_versions() -> String {
 fn bench(
     quick: bool,
     only: Option<String>,
+    seed: Option<u64>,
     postgres: Option<String>,
     with_django: bool,
 ) -> Result<String, String> {
+    // The order of each round is shuffled from this seed: a new one per run unless given.
+    let seed = seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64 % 1_000_000)
+            .unwrap_or(1)
+    });
     let plan = workloads::Plan {
         quick,
         only,
         config: harness::Config {
             rounds: if quick { 11 } else { 31 },
             batch: Duration::from_millis(30),
+            seed,
         },
         single: None,
     };
@@ -295,10 +308,11 @@ fn bench(
         .query_row("SELECT sqlite_version()", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
     let mut header = format!(
-        "{}, SQLite {sqlite_version}; {} rounds of ~{} ms batches per workload, implementations interleaved in rotated order.",
+        "{}, SQLite {sqlite_version}; {} rounds of ~{} ms batches per workload, implementations interleaved in an order shuffled each round (seed {seed}: `--seed {seed}` repeats it). {}",
         locked_versions(),
         plan.config.rounds,
-        plan.config.batch.as_millis()
+        plan.config.batch.as_millis(),
+        workloads::SCHEMA_NOTE
     );
     println!(
         "# ormbench{}\n\n{header}",
@@ -408,8 +422,6 @@ fn bench(
     }
 
     let path = report::write(&header, &outcomes).map_err(|e| e.to_string())?;
-    let worst = report::worst(&outcomes)
-        .map(|(r, w)| format!("worst dorm/diesel ratio: {r:.3} ({w})"))
-        .unwrap_or_else(|| "worst dorm/diesel ratio: n/a".into());
+    let worst = report::verdict(&outcomes);
     Ok(format!("\nreport: {}\n{worst}", path.display()))
 }

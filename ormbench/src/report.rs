@@ -19,15 +19,25 @@ fn time(ns: f64) -> String {
 
 fn table(series: &[Series]) -> String {
     let mut s = String::from(
-        "| implementation | median / iteration | min | ratio to diesel (median, 95% CI) |\n|---|---:|---:|---|\n",
+        "| implementation | median / iteration | min | ratio to its baseline (median, 95% CI) |\n|---|---:|---:|---|\n",
     );
+    let baselines: Vec<&str> = series.iter().map(|x| x.baseline).collect();
     for x in series {
         let min = x.ns.iter().copied().fold(f64::INFINITY, f64::min);
         let ratio = if x.ratios.is_empty() {
-            "1 (baseline)".to_string()
+            if baselines.contains(&x.name) {
+                "1 (baseline)".to_string()
+            } else {
+                "–".to_string()
+            }
         } else {
             let (lo, hi) = bootstrap_ci(&x.ratios);
-            format!("{:.3} ({lo:.3} – {hi:.3})", median(&x.ratios))
+            let against = if x.baseline == crate::harness::BASELINE {
+                String::new()
+            } else {
+                format!(" vs {}", x.baseline)
+            };
+            format!("{:.3} ({lo:.3} – {hi:.3}){against}", median(&x.ratios))
         };
         let _ = writeln!(
             s,
@@ -53,25 +63,44 @@ pub fn dir() -> PathBuf {
     target.join("ormbench")
 }
 
-/// The worst upper confidence bound of dorm against diesel, and its workload.
-pub fn worst(outcomes: &[Outcome]) -> Option<(f64, String)> {
+/// The dorm forms that are gates: `dorm` against static diesel, `dorm (DynQ)` against boxed
+/// diesel. Other forms (`dorm (prefetch_related)`, the same rows in two queries instead of one
+/// join) are reported, not gates.
+pub const GATED_FORMS: &[&str] = &["dorm", "dorm (DynQ)"];
+
+/// The worst upper bound of the 95% interval of a gated dorm form's ratio to its baseline:
+/// `(upper bound, median, "workload, backend: form vs baseline")`.
+pub fn worst(outcomes: &[Outcome]) -> Option<(f64, f64, String)> {
     outcomes
         .iter()
         .filter(|o| o.gated)
-        .filter_map(|o| {
-            // Only like-for-like comparisons count: the implementation named `dorm`. Other
-            // forms (`dorm (prefetch_related)`, the same rows in two queries instead of one
-            // join) are reported, not gates.
-            let dorm = o.series.iter().find(|s| s.name == "dorm")?;
-            if dorm.ratios.is_empty() {
-                return None;
-            }
-            Some((
-                median(&dorm.ratios),
-                format!("{}, {}", o.workload, o.backend),
-            ))
+        .flat_map(|o| {
+            o.series
+                .iter()
+                .filter(|s| GATED_FORMS.contains(&s.name) && !s.ratios.is_empty())
+                .map(move |s| {
+                    let (_, hi) = bootstrap_ci(&s.ratios);
+                    (
+                        hi,
+                        median(&s.ratios),
+                        format!(
+                            "{}, {}: {} vs {}",
+                            o.workload, o.backend, s.name, s.baseline
+                        ),
+                    )
+                })
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+/// The run's last line: the worst upper bound, named.
+pub fn verdict(outcomes: &[Outcome]) -> String {
+    match worst(outcomes) {
+        Some((hi, median, what)) => format!(
+            "worst dorm/diesel ratio (upper bound of the 95% interval): {hi:.3} (median {median:.3}; {what})"
+        ),
+        None => "worst dorm/diesel ratio: n/a".to_string(),
+    }
 }
 
 /// Writes `report.md` and `samples.csv`; returns the report's path.
@@ -80,7 +109,7 @@ pub fn write(header: &str, outcomes: &[Outcome]) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(&dir)?;
     let mut md = format!("# ormbench report\n\n{header}\n");
     let mut csv = String::from(
-        "backend,workload,rows,implementation,round,ns_per_iteration,ratio_to_diesel\n",
+        "backend,workload,rows,implementation,baseline,round,ns_per_iteration,ratio_to_baseline\n",
     );
     for o in outcomes {
         let _ = write!(
@@ -96,6 +125,7 @@ pub fn write(header: &str, outcomes: &[Outcome]) -> std::io::Result<PathBuf> {
             },
             table(&o.series)
         );
+        let _ = writeln!(md, "\n{}", o.note);
         for s in &o.series {
             for (round, ns) in s.ns.iter().enumerate() {
                 let ratio = s
@@ -105,15 +135,13 @@ pub fn write(header: &str, outcomes: &[Outcome]) -> std::io::Result<PathBuf> {
                     .unwrap_or_default();
                 let _ = writeln!(
                     csv,
-                    "{},\"{}\",{},\"{}\",{round},{ns:.1},{ratio}",
-                    o.backend, o.workload, o.rows, s.name
+                    "{},\"{}\",{},\"{}\",\"{}\",{round},{ns:.1},{ratio}",
+                    o.backend, o.workload, o.rows, s.name, s.baseline
                 );
             }
         }
     }
-    if let Some((ratio, workload)) = worst(outcomes) {
-        let _ = writeln!(md, "\nworst dorm/diesel ratio: {ratio:.3} ({workload})");
-    }
+    let _ = writeln!(md, "\n{}", verdict(outcomes));
     let path = dir.join("report.md");
     std::fs::write(&path, md)?;
     std::fs::write(dir.join("samples.csv"), csv)?;
