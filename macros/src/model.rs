@@ -2,7 +2,7 @@
 //! expand to the diesel table, `impl Model`, one `impl Field<name>` per field, `Queryable`,
 //! and `Persist` for each backend.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
@@ -1780,7 +1780,6 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
             }
         }
     };
-    let _ = Span::call_site();
     let limit_checks = others.iter().filter_map(|f| {
         let limit = match f.kind {
             Kind::Char
