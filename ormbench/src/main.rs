@@ -27,10 +27,14 @@ mod build_times;
 mod callgrind;
 mod django;
 mod harness;
+mod peers;
 mod report;
 mod schema;
 mod stream;
+mod worker;
 mod workloads;
+
+const USAGE: &str = "usage: ormbench [--quick] [--only TEXT] [--seed N] [--postgres URL | --no-postgres] [--no-django] [--no-peers] | ormbench --callgrind [--only TEXT] | ormbench --build-times | ormbench stream [--rows N] [--postgres URL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,17 +59,23 @@ fn main() -> ExitCode {
             flag("--impl").unwrap_or_default(),
             flag("--iters").and_then(|n| n.parse().ok()).unwrap_or(1),
             flag("--postgres"),
+            flag("--sqlite-file"),
         ),
-        Some("--callgrind") => callgrind::run(flag("--only").as_deref()).and_then(|(table, worst)| {
-            let path = report::dir().join("callgrind.md");
-            std::fs::create_dir_all(report::dir()).map_err(|e| e.to_string())?;
-            std::fs::write(&path, format!("# ormbench --callgrind\n\n{table}"))
-                .map_err(|e| e.to_string())?;
-            Ok(match worst {
-                Some((r, w)) => format!("\nreport: {}\nworst dorm/diesel instruction ratio: {r:.3} ({w})", path.display()),
-                None => "no workload matched".into(),
+        Some("--callgrind") => {
+            callgrind::run(flag("--only").as_deref()).and_then(|(table, worst)| {
+                let path = report::dir().join("callgrind.md");
+                std::fs::create_dir_all(report::dir()).map_err(|e| e.to_string())?;
+                std::fs::write(&path, format!("# ormbench --callgrind\n\n{table}"))
+                    .map_err(|e| e.to_string())?;
+                Ok(match worst {
+                    Some((r, w)) => format!(
+                        "\nreport: {}\nworst dorm/diesel instruction ratio: {r:.3} ({w})",
+                        path.display()
+                    ),
+                    None => "no workload matched".into(),
+                })
             })
-        }),
+        }
         Some("--build-times") => build_times::run().map(|table| {
             println!("{table}");
             let path = report::dir().join("build-times.md");
@@ -73,9 +83,8 @@ fn main() -> ExitCode {
             let _ = std::fs::write(&path, &table);
             format!("report: {}", path.display())
         }),
-        Some(a) if !a.starts_with("--") => Err(
-            "usage: ormbench [--quick] [--only TEXT] [--seed N] [--postgres URL | --no-postgres] [--no-django] | ormbench --callgrind [--only TEXT] | ormbench --build-times | ormbench stream [--rows N] [--postgres URL]".to_string(),
-        ),
+        Some("--help" | "-h") => Ok(USAGE.to_string()),
+        Some(a) if !a.starts_with("--") => Err(USAGE.to_string()),
         _ => bench(
             has("--quick"),
             flag("--only"),
@@ -83,11 +92,13 @@ fn main() -> ExitCode {
             if has("--no-postgres") {
                 None
             } else {
-                Some(flag("--postgres").unwrap_or_else(|| {
-                    "postgres://postgres@127.0.0.1:5432/test".to_string()
-                }))
+                Some(
+                    flag("--postgres")
+                        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string()),
+                )
             },
             !has("--no-django"),
+            !has("--no-peers"),
         ),
     };
     match result {
@@ -194,6 +205,7 @@ fn single(
     imp: String,
     iters: u64,
     postgres: Option<String>,
+    sqlite_file: Option<String>,
 ) -> Result<String, String> {
     let plan = workloads::Plan {
         quick: false,
@@ -224,7 +236,7 @@ fn single(
                     &mut dconn,
                     None,
                     None,
-                    None,
+                    &[],
                     &plan,
                     &mut outcomes,
                 );
@@ -235,18 +247,21 @@ fn single(
         );
         return result.map(|()| String::new());
     }
-    let mem = format!(
-        "file:ormbench_single_{}?mode=memory&cache=shared",
-        std::process::id()
-    );
-    let mut dconn = dorm::connect(&format!("sqlite://{mem}")).map_err(|e| e.to_string())?;
+    // In memory unless a file is named (`--sqlite-file PATH`, for profiling file I/O).
+    let db = sqlite_file.unwrap_or_else(|| {
+        format!(
+            "file:ormbench_single_{}?mode=memory&cache=shared",
+            std::process::id()
+        )
+    });
+    let mut dconn = dorm::connect(&format!("sqlite://{db}")).map_err(|e| e.to_string())?;
     let mut outcomes = Vec::new();
     workloads::sqlite::run(
         "sqlite (memory)",
         &mut dconn,
         None,
         None,
-        None,
+        &[],
         &plan,
         &mut outcomes,
     );
@@ -279,6 +294,7 @@ fn bench(
     seed: Option<u64>,
     postgres: Option<String>,
     with_django: bool,
+    with_peers: bool,
 ) -> Result<String, String> {
     // The order of each round is shuffled from this seed: a new one per run unless given.
     let seed = seed.unwrap_or_else(|| {
@@ -291,8 +307,8 @@ fn bench(
         quick,
         only,
         config: harness::Config {
-            rounds: if quick { 11 } else { 31 },
-            batch: Duration::from_millis(30),
+            rounds: if quick { 9 } else { 21 },
+            batch: Duration::from_millis(if quick { 20 } else { 25 }),
             seed,
         },
         single: None,
@@ -314,6 +330,10 @@ fn bench(
         plan.config.batch.as_millis(),
         workloads::SCHEMA_NOTE
     );
+    if with_peers {
+        header.push(' ');
+        header.push_str(workloads::PEERS_NOTE);
+    }
     println!(
         "# ormbench{}\n\n{header}",
         if quick { " --quick" } else { "" }
@@ -323,12 +343,25 @@ fn bench(
         &mut dconn,
         Some(&mut raw),
         None,
-        None,
+        &[],
         &plan,
         &mut outcomes,
     );
     drop(raw);
     drop(dconn);
+
+    // The peers (sqlx, SeaORM) are built before the first file workload, outside any timing.
+    let with_peers = with_peers
+        && match peers::build() {
+            Ok(()) => {
+                header.push_str(&format!(" Peers: {}.", peers::versions()));
+                true
+            }
+            Err(e) => {
+                eprintln!("ormbench: the peers are not compared: {e}");
+                false
+            }
+        };
 
     // SQLite file (WAL, as dorm configures it).
     let dir = std::env::temp_dir().join(format!("ormbench-{}", std::process::id()));
@@ -340,31 +373,35 @@ fn bench(
     let mut raw = rusqlite::Connection::open(&file).map_err(|e| e.to_string())?;
     raw.execute_batch("PRAGMA synchronous = NORMAL;")
         .map_err(|e| e.to_string())?;
-    // Django on the same file (its models are unmanaged: the workloads create the tables).
-    let django = if with_django {
-        match django::Django::start(&report::dir(), &file) {
+    // Django and the peers on the same file (Django's models are unmanaged: the workloads
+    // create the tables).
+    let mut workers = Vec::new();
+    if with_django {
+        match django::start(&report::dir(), &file) {
             Ok(dj) => {
                 header.push_str(&format!(" {}.", dj.versions));
-                Some(std::cell::RefCell::new(dj))
+                workers.push(dj);
             }
-            Err(e) => {
-                eprintln!("ormbench: Django is not compared: {e}");
-                None
-            }
+            Err(e) => eprintln!("ormbench: Django is not compared: {e}"),
         }
-    } else {
-        None
-    };
+    }
+    if with_peers {
+        match peers::sqlite(&file) {
+            Ok(list) => workers.extend(list),
+            Err(e) => eprintln!("ormbench: the peers are not compared on SQLite: {e}"),
+        }
+    }
+    let workers: Vec<_> = workers.into_iter().map(std::cell::RefCell::new).collect();
     workloads::sqlite::run(
         "sqlite (file)",
         &mut dconn,
         Some(&mut raw),
         None,
-        django.as_ref(),
+        &workers,
         &plan,
         &mut outcomes,
     );
-    drop(django);
+    drop(workers);
     pool_checkout::<diesel::SqliteConnection>(
         "sqlite (file)",
         &format!("sqlite://{path}"),
@@ -397,12 +434,21 @@ fn bench(
             .and_then(|mut dconn| {
                 let mut pgraw = postgres::Client::connect(&scoped, postgres::NoTls)
                     .map_err(|e| format!("postgres driver: {e}"))?;
+                let workers: Vec<_> = if with_peers {
+                    peers::postgres(&url, &schema).unwrap_or_else(|e| {
+                        eprintln!("ormbench: the peers are not compared on PostgreSQL: {e}");
+                        Vec::new()
+                    })
+                } else {
+                    Vec::new()
+                };
+                let workers: Vec<_> = workers.into_iter().map(std::cell::RefCell::new).collect();
                 workloads::postgres::run(
                     "postgresql",
                     &mut dconn,
                     None,
                     Some(&mut pgraw),
-                    None,
+                    &workers,
                     &plan,
                     &mut outcomes,
                 );

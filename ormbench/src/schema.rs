@@ -70,8 +70,8 @@ pub mod hand {
     diesel::joinable!(posts -> users (user_id));
     diesel::allow_tables_to_appear_in_same_query!(users, posts, comments);
 
-    /// A user row.
-    #[derive(Debug, Clone, PartialEq, Queryable, Identifiable)]
+    /// A user row (`QueryableByName` for diesel's `sql_query` form).
+    #[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Identifiable)]
     #[diesel(table_name = users)]
     pub struct User {
         pub id: i32,
@@ -115,6 +115,30 @@ pub mod hand {
         pub id: i32,
         pub post_id: i32,
         pub text: String,
+    }
+
+    /// `COUNT(*) AS n` read by diesel's `sql_query`.
+    #[derive(Debug, QueryableByName)]
+    pub struct Counted {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        pub n: i64,
+    }
+
+    /// `EXISTS (..) AS found` read by diesel's `sql_query`.
+    #[derive(Debug, QueryableByName)]
+    pub struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        pub found: bool,
+    }
+
+    /// A post's comment count read by diesel's `sql_query`.
+    #[derive(Debug, QueryableByName)]
+    #[allow(dead_code)] // read by `black_box` only, as every implementation's rows
+    pub struct PostCount {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pub post_id: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        pub n: i64,
     }
 
     /// A comment to insert.

@@ -8,9 +8,9 @@ use std::cell::RefCell;
 use diesel::prelude::*;
 use dorm::prelude::*;
 
-use crate::django::Django;
 use crate::harness::{measure, Config, Impl, Series};
 use crate::schema::{hand, Comment, Post, User};
+use crate::worker::{add_workers, Workers};
 
 /// One workload's result.
 pub struct Outcome {
@@ -32,7 +32,7 @@ pub struct Outcome {
 
 const TRIVIAL_NOTE: &str = "diesel: `users.load::<User>(conn)`, static, diesel_bench's form; boxed diesel for a query built at run time.";
 const MEDIUM_NOTE: &str = "diesel: `users.left_outer_join(posts).filter(hair_color.eq(..)).load::<(User, Option<Post>)>`, diesel_bench's form; dorm's `values!` across the reverse relation is the same LEFT OUTER JOIN (its `prefetch_related!` form is reported, not gated).";
-const INSERT_NOTE: &str = "diesel: one row is `insert_into(users).values(&row).returning(id).get_result` (diesel's single-row insert, reading the key dorm returns); more rows are `values(&rows)` of a borrowed slice without RETURNING (dorm reads the keys back, so this favours diesel). diesel_bench's owned `Vec` form and diesel with RETURNING are reported.";
+const INSERT_NOTE: &str = "diesel: one row is `insert_into(users).values(&row).returning(id).get_results` (diesel's single-row insert, reading the key dorm returns; `get_results`, because `get_result` stops at the first row, so SQLite commits at the statement's reset and skips its WAL auto-checkpoint: that form is reported in memory and on PostgreSQL, and left out on the file, where the checkpoints it skips land on whichever implementation commits next); more rows are `values(&rows)` of a borrowed slice without RETURNING (dorm reads the keys back, so this favours diesel). diesel_bench's owned `Vec` form and diesel with RETURNING are reported.";
 const GET_NOTE: &str = "diesel: `users.find(pk).first::<User>`, its primary-key lookup. Not in diesel_bench; 10,000 users.";
 const FILTER_NOTE: &str = "diesel: three `.filter(..)` calls, `.order(id).first().optional()`, static. Not in diesel_bench; 10,000 users.";
 const COUNT_NOTE: &str =
@@ -49,6 +49,9 @@ const BULK_NOTE: &str = "diesel: `insert_into(users).values(chunk)` of borrowed 
 /// dorm's foreign keys (`posts.user_id`, `comments.post_id`, `ON DELETE CASCADE`) and their
 /// indexes, which diesel_bench's schema does not declare.
 pub const SCHEMA_NOTE: &str = "Schema: diesel_bench's tables and columns, plus foreign keys on posts.user_id and comments.post_id with an index each (diesel_bench declares neither); every implementation runs on the same tables.";
+
+/// How the peers and the raw forms are written: one line in the report's header.
+pub const PEERS_NOTE: &str = "Peers, on the SQLite file and PostgreSQL (separate processes cannot share the in-memory database): sqlx with `query_as` into `FromRow` structs, `QueryBuilder::push_values` for inserts, one connection with cached statements, every call under a current-thread tokio runtime's `block_on`; SeaORM with entities and relations (`find`, `find_also_related`, `LoaderTrait::load_many`, `insert_many`, `select_only().group_by()`), its blocking form `sea-orm-sync` on SQLite and `sea-orm` under `block_on` (a pool of one) on PostgreSQL; both time themselves in their own process, as Django does. rusqlite (SQLite) and the `postgres` driver map rows by hand on cached statements; `diesel (sql_query)` is diesel's raw-SQL form into `QueryableByName` structs. The dynamic-Q and pool workloads have no peer forms.";
 
 /// What to run.
 pub struct Plan {
@@ -117,20 +120,6 @@ where
     conn.raw_conn()
 }
 
-/// Adds Django's implementation of `workload` (its worker times itself).
-fn with_django<'a>(
-    impls: &mut Vec<Impl<'a>>,
-    django: Option<&'a RefCell<Django>>,
-    workload: &'static str,
-    arg: String,
-) {
-    if let Some(dj) = django {
-        impls.push(Impl::timed("django", move |k| {
-            dj.borrow_mut().time(workload, &arg, k)
-        }));
-    }
-}
-
 fn new_users(n: usize, hair: impl Fn(usize) -> Option<&'static str>) -> Vec<hand::NewUser> {
     (0..n)
         .map(|i| hand::NewUser {
@@ -148,6 +137,93 @@ fn dorm_users(n: usize) -> Vec<User> {
             ..Default::default()
         })
         .collect()
+}
+
+/// rusqlite's users `(id, name, hair_color)` from column `at` on, mapped by hand.
+fn user_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<hand::User> {
+    Ok(hand::User {
+        id: row.get(at)?,
+        name: row.get(at + 1)?,
+        hair_color: row.get(at + 2)?,
+    })
+}
+
+/// rusqlite's posts `(id, user_id, title, body)` from column `at` on.
+fn post_at(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<hand::Post> {
+    Ok(hand::Post {
+        id: row.get(at)?,
+        user_id: row.get(at + 1)?,
+        title: row.get(at + 2)?,
+        body: row.get(at + 3)?,
+    })
+}
+
+/// rusqlite: every row `sql` selects with `params`, mapped by `map`, on a cached statement.
+fn rusqlite_rows<T>(
+    r: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Vec<T> {
+    let mut stmt = r.prepare_cached(sql).unwrap();
+    let rows = stmt.query_map(params, map).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// rusqlite: rows of `select` (ending in `WHERE key`) whose key is among `keys`, in `IN`
+/// lists under SQLite's 32,766 parameters (one cached statement per list length).
+fn rusqlite_children<T>(
+    r: &rusqlite::Connection,
+    select: &str,
+    keys: &[i32],
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(32_766) {
+        let sql = format!("{select} IN ({})", vec!["?"; chunk.len()].join(", "));
+        out.extend(rusqlite_rows(
+            r,
+            &sql,
+            rusqlite::params_from_iter(chunk),
+            &mut map,
+        ));
+    }
+    out
+}
+
+/// Adds `rusqlite` (when the backend has it) running `work` once per iteration.
+fn push_rusqlite<'a>(
+    impls: &mut Vec<Impl<'a>>,
+    raw: &'a RefCell<Option<&mut rusqlite::Connection>>,
+    work: impl Fn(&rusqlite::Connection) + 'a,
+) {
+    if raw.borrow().is_some() {
+        impls.push(Impl::new("rusqlite", move |k| {
+            let guard = raw.borrow();
+            let r = guard.as_deref().expect("checked");
+            for _ in 0..k {
+                work(r);
+            }
+        }));
+    }
+}
+
+/// Adds `diesel (sql_query)`: the raw-SQL form, `sql_query(..).bind(..).load::<T>()` into a
+/// `QueryableByName` struct, on the connection dorm uses.
+fn push_sql_query<'a, 'c: 'a, C: 'a>(
+    impls: &mut Vec<Impl<'a>>,
+    cell: &'a RefCell<&'c mut dorm::Connection>,
+    work: impl Fn(&mut C) + 'a,
+) where
+    dorm::Connection: Raw<C>,
+{
+    impls.push(Impl::new("diesel (sql_query)", move |k| {
+        let mut g = cell.borrow_mut();
+        let c = diesel_of::<C>(&mut g);
+        for _ in 0..k {
+            work(c);
+        }
+    }));
 }
 
 macro_rules! workloads_for {
@@ -224,7 +300,7 @@ macro_rules! workloads_for {
                 conn: &mut dorm::Connection,
                 mut raw: Option<&mut rusqlite::Connection>,
                 mut pgraw: Option<&mut ::postgres::Client>,
-                django: Option<&RefCell<Django>>,
+                workers: &Workers,
                 plan: &Plan,
                 out: &mut Vec<Outcome>,
             ) {
@@ -331,7 +407,13 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
-                    with_django(&mut impls, django, "trivial", String::new());
+                    push_sql_query(&mut impls, &cell, |c: &mut Conn| {
+                        let rows = diesel::sql_query("SELECT id, name, hair_color FROM users")
+                            .load::<hand::User>(c)
+                            .unwrap();
+                        std::hint::black_box(rows);
+                    });
+                    add_workers(&mut impls, workers, "trivial", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, n, TRIVIAL_NOTE, series);
@@ -352,6 +434,7 @@ macro_rules! workloads_for {
                         &new_users(n, |i| Some(if i % 2 == 0 { "black" } else { "brown" })),
                     );
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -411,6 +494,22 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    push_rusqlite(&mut impls, &raw_cell, |r| {
+                        let rows = rusqlite_rows(
+                            r,
+                            "SELECT users.id, users.name, users.hair_color, posts.id, posts.user_id, posts.title, posts.body FROM users LEFT OUTER JOIN posts ON posts.user_id = users.id WHERE users.hair_color = ?",
+                            ["black"],
+                            |row| {
+                                let post = match row.get::<_, Option<i32>>(3)? {
+                                    Some(_) => Some(post_at(row, 3)?),
+                                    None => None,
+                                };
+                                Ok((user_at(row, 0)?, post))
+                            },
+                        );
+                        std::hint::black_box(rows);
+                    });
+                    add_workers(&mut impls, workers, "medium", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, n, MEDIUM_NOTE, series);
@@ -443,10 +542,11 @@ macro_rules! workloads_for {
                             for _ in 0..k {
                                 let rows = new_users(n, |_| Some("hair_color"));
                                 if n == 1 {
-                                    let id: i32 = diesel::insert_into(hand::users::table)
+                                    // `get_results`, not `get_result`: see INSERT_NOTE.
+                                    let id: Vec<i32> = diesel::insert_into(hand::users::table)
                                         .values(&rows[0])
                                         .returning(hand::users::id)
-                                        .get_result(c)
+                                        .get_results(c)
                                         .unwrap();
                                     std::hint::black_box(id);
                                 } else {
@@ -482,6 +582,26 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    if n == 1 && backend != "sqlite (file)" {
+                        // diesel's one-row `get_result` stops at the first row: on SQLite the
+                        // statement never reaches SQLITE_DONE, so the commit happens at the
+                        // statement's reset, where SQLite runs no WAL auto-checkpoint. On a
+                        // file that leaves the WAL growing and the checkpoints to whichever
+                        // implementation commits next: measured where there is no WAL only.
+                        impls.push(Impl::new("diesel, one row's `get_result`", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                let rows = new_users(n, |_| Some("hair_color"));
+                                let id: i32 = diesel::insert_into(hand::users::table)
+                                    .values(&rows[0])
+                                    .returning(hand::users::id)
+                                    .get_result(c)
+                                    .unwrap();
+                                std::hint::black_box(id);
+                            }
+                        }));
+                    }
                     if pg_cell.borrow().is_some() {
                         let sql = format!(
                             "INSERT INTO users (name, hair_color) VALUES {}",
@@ -532,7 +652,7 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
-                    with_django(&mut impls, django, "insert", n.to_string());
+                    add_workers(&mut impls, workers, "insert", n.to_string());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, n, INSERT_NOTE, series);
@@ -562,6 +682,7 @@ macro_rules! workloads_for {
                     .unwrap_or(1);
                 if plan.wants(one_row[0]) {
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -579,13 +700,26 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
-                    with_django(&mut impls, django, "get", pk.to_string());
+                    push_rusqlite(&mut impls, &raw_cell, move |r| {
+                        let row = rusqlite_rows(r, "SELECT id, name, hair_color FROM users WHERE id = ?", [pk], |row| user_at(row, 0));
+                        std::hint::black_box(row.into_iter().next());
+                    });
+                    push_sql_query(&mut impls, &cell, move |c: &mut Conn| {
+                        let row = diesel::sql_query("SELECT id, name, hair_color FROM users WHERE id = $1")
+                            .bind::<diesel::sql_types::Integer, _>(pk)
+                            .get_result::<hand::User>(c)
+                            .optional()
+                            .unwrap();
+                        std::hint::black_box(row);
+                    });
+                    add_workers(&mut impls, workers, "get", pk.to_string());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[0].to_string(), 1, GET_NOTE, series);
                 }
                 if plan.wants(one_row[1]) {
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -638,13 +772,36 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
-                    with_django(&mut impls, django, "first", String::new());
+                    push_rusqlite(&mut impls, &raw_cell, |r| {
+                        let row = rusqlite_rows(
+                            r,
+                            "SELECT id, name, hair_color FROM users WHERE name = ? AND hair_color = ? AND id > ? ORDER BY id LIMIT 1",
+                            rusqlite::params!["User 500", "black", 10],
+                            |row| user_at(row, 0),
+                        );
+                        std::hint::black_box(row.into_iter().next());
+                    });
+                    push_sql_query(&mut impls, &cell, |c: &mut Conn| {
+                        use diesel::sql_types::{Integer, Text};
+                        let row = diesel::sql_query(
+                            "SELECT id, name, hair_color FROM users WHERE name = $1 AND hair_color = $2 AND id > $3 ORDER BY id LIMIT 1",
+                        )
+                        .bind::<Text, _>("User 500")
+                        .bind::<Text, _>("black")
+                        .bind::<Integer, _>(10)
+                        .get_result::<hand::User>(c)
+                        .optional()
+                        .unwrap();
+                        std::hint::black_box(row);
+                    });
+                    add_workers(&mut impls, workers, "first", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[1].to_string(), 1, FILTER_NOTE, series);
                 }
                 if plan.wants(one_row[2]) {
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -662,13 +819,28 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
-                    with_django(&mut impls, django, "count", String::new());
+                    push_rusqlite(&mut impls, &raw_cell, |r| {
+                        let n: i64 = r
+                            .prepare_cached("SELECT COUNT(*) FROM users")
+                            .unwrap()
+                            .query_row([], |row| row.get(0))
+                            .unwrap();
+                        std::hint::black_box(n);
+                    });
+                    push_sql_query(&mut impls, &cell, |c: &mut Conn| {
+                        let n = diesel::sql_query("SELECT COUNT(*) AS n FROM users")
+                            .get_result::<hand::Counted>(c)
+                            .unwrap();
+                        std::hint::black_box(n.n);
+                    });
+                    add_workers(&mut impls, workers, "count", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[2].to_string(), 1, COUNT_NOTE, series);
                 }
                 if plan.wants(one_row[3]) {
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -695,7 +867,26 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
-                    with_django(&mut impls, django, "exists", String::new());
+                    push_rusqlite(&mut impls, &raw_cell, |r| {
+                        let found: bool = r
+                            .prepare_cached(
+                                "SELECT EXISTS (SELECT 1 FROM users WHERE hair_color = ?)",
+                            )
+                            .unwrap()
+                            .query_row(["black"], |row| row.get(0))
+                            .unwrap();
+                        std::hint::black_box(found);
+                    });
+                    push_sql_query(&mut impls, &cell, |c: &mut Conn| {
+                        let found = diesel::sql_query(
+                            "SELECT EXISTS (SELECT 1 FROM users WHERE hair_color = $1) AS found",
+                        )
+                        .bind::<diesel::sql_types::Text, _>("black")
+                        .get_result::<hand::Found>(c)
+                        .unwrap();
+                        std::hint::black_box(found.found);
+                    });
+                    add_workers(&mut impls, workers, "exists", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(one_row[3].to_string(), 1, EXISTS_NOTE, series);
@@ -797,6 +988,7 @@ macro_rules! workloads_for {
                 if plan.wants(&name) {
                     fill_blog(diesel_of::<Conn>(conn), 100, 10, 0);
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -828,7 +1020,16 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
-                    with_django(&mut impls, django, "select_related", String::new());
+                    push_rusqlite(&mut impls, &raw_cell, |r| {
+                        let rows = rusqlite_rows(
+                            r,
+                            "SELECT posts.id, posts.user_id, posts.title, posts.body, users.id, users.name, users.hair_color FROM posts INNER JOIN users ON users.id = posts.user_id",
+                            [],
+                            |row| Ok((post_at(row, 0)?, user_at(row, 4)?)),
+                        );
+                        std::hint::black_box(rows);
+                    });
+                    add_workers(&mut impls, workers, "select_related", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, 1_000, SELECT_RELATED_NOTE, series);
@@ -848,6 +1049,7 @@ macro_rules! workloads_for {
                     }
                     fill_blog(diesel_of::<Conn>(conn), users, posts, comments);
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let mut impls = vec![
                         Impl::new("dorm", |k| {
                             let c = &mut **cell.borrow_mut();
@@ -890,7 +1092,35 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
-                    with_django(&mut impls, django, "prefetch", String::new());
+                    push_rusqlite(&mut impls, &raw_cell, |r| {
+                        let users = rusqlite_rows(r, "SELECT id, name, hair_color FROM users", [], |row| user_at(row, 0));
+                        let keys: Vec<i32> = users.iter().map(|u| u.id).collect();
+                        let posts = rusqlite_children(
+                            r,
+                            "SELECT id, user_id, title, body FROM posts WHERE user_id",
+                            &keys,
+                            |row| post_at(row, 0),
+                        );
+                        let keys: Vec<i32> = posts.iter().map(|p| p.id).collect();
+                        let comments = rusqlite_children(
+                            r,
+                            "SELECT id, post_id, text FROM comments WHERE post_id",
+                            &keys,
+                            |row| {
+                                Ok(hand::Comment {
+                                    id: row.get(0)?,
+                                    post_id: row.get(1)?,
+                                    text: row.get(2)?,
+                                })
+                            },
+                        );
+                        // diesel's `grouped_by` stitches, as a rusqlite user would borrow it.
+                        let comments = comments.grouped_by(&posts);
+                        let posts = posts.into_iter().zip(comments).grouped_by(&users);
+                        let all: Vec<_> = users.into_iter().zip(posts).collect();
+                        std::hint::black_box(all);
+                    });
+                    add_workers(&mut impls, workers, "prefetch", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, users * (1 + posts + posts * comments), PREFETCH_NOTE, series);
@@ -972,7 +1202,15 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
-                    with_django(&mut impls, django, "group", String::new());
+                    push_sql_query(&mut impls, &cell, |c: &mut Conn| {
+                        let rows = diesel::sql_query(
+                            "SELECT post_id, COUNT(id) AS n FROM comments GROUP BY post_id",
+                        )
+                        .load::<hand::PostCount>(c)
+                        .unwrap();
+                        std::hint::black_box(rows);
+                    });
+                    add_workers(&mut impls, workers, "group", String::new());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, group_posts, GROUP_NOTE, series);
@@ -1022,7 +1260,7 @@ macro_rules! workloads_for {
                             }
                         }));
                     }
-                    with_django(&mut impls, django, "insert", "10000".to_string());
+                    add_workers(&mut impls, workers, "bulk", "10000".to_string());
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, 10_000, BULK_NOTE, series);
