@@ -33,7 +33,7 @@ pub struct Outcome {
 const TRIVIAL_NOTE: &str = "diesel: `users.load::<User>(conn)`, static, diesel_bench's form; boxed diesel for a query built at run time.";
 const MEDIUM_NOTE: &str = "diesel: `users.left_outer_join(posts).filter(hair_color.eq(..)).load::<(User, Option<Post>)>`, diesel_bench's form; dorm's `values!` across the reverse relation is the same LEFT OUTER JOIN (its `prefetch_related!` form is reported, not gated).";
 const INSERT_NOTE: &str = "diesel: one row is `insert_into(users).values(&row).returning(id).get_results` (diesel's single-row insert, reading the key dorm returns; `get_results`, because `get_result` stops at the first row, so SQLite commits at the statement's reset and skips its WAL auto-checkpoint: that form is reported in memory and on PostgreSQL, and left out on the file, where the checkpoints it skips land on whichever implementation commits next); more rows are `values(&rows)` of a borrowed slice without RETURNING (dorm reads the keys back, so this favours diesel). diesel_bench's owned `Vec` form and diesel with RETURNING are reported.";
-const GET_NOTE: &str = "diesel: `users.find(pk).first::<User>`, its primary-key lookup. Not in diesel_bench; 10,000 users.";
+const GET_NOTE: &str = "diesel: `users.find(pk).get_result::<User>`, its primary-key lookup without `LIMIT` (the key is unique), as dorm's `get`. diesel's documented `find(pk).first()` binds `LIMIT ?`, and on SQLite binding a LIMIT expires the prepared statement, so every execution compiles it again (several times the lookup's own cost): reported beside it. Not in diesel_bench; 10,000 users.";
 const FILTER_NOTE: &str = "diesel: three `.filter(..)` calls, `.order(id).first().optional()`, static. Not in diesel_bench; 10,000 users.";
 const COUNT_NOTE: &str =
     "diesel: `users.count().get_result::<i64>`. Not in diesel_bench; 10,000 users.";
@@ -51,7 +51,7 @@ const BULK_NOTE: &str = "diesel: `insert_into(users).values(chunk)` of borrowed 
 pub const SCHEMA_NOTE: &str = "Schema: diesel_bench's tables and columns, plus foreign keys on posts.user_id and comments.post_id with an index each (diesel_bench declares neither); every implementation runs on the same tables.";
 
 /// How the peers and the raw forms are written: one line in the report's header.
-pub const PEERS_NOTE: &str = "Peers, on the SQLite file and PostgreSQL (separate processes cannot share the in-memory database): sqlx with `query_as` into `FromRow` structs, `QueryBuilder::push_values` for inserts, one connection with cached statements, every call under a current-thread tokio runtime's `block_on`; SeaORM with entities and relations (`find`, `find_also_related`, `LoaderTrait::load_many`, `insert_many`, `select_only().group_by()`), its blocking form `sea-orm-sync` on SQLite and `sea-orm` under `block_on` (a pool of one) on PostgreSQL; both time themselves in their own process, as Django does. rusqlite (SQLite) and the `postgres` driver map rows by hand on cached statements; `diesel (sql_query)` is diesel's raw-SQL form into `QueryableByName` structs. The dynamic-Q and pool workloads have no peer forms.";
+pub const PEERS_NOTE: &str = "Peers, on the SQLite file and PostgreSQL (separate processes cannot share the in-memory database): sqlx with `query_as` into `FromRow` structs, `QueryBuilder::push_values` for inserts, one connection with cached statements, every call under a current-thread tokio runtime's `block_on`; SeaORM with entities and relations (`find`, `find_also_related`, `LoaderTrait::load_many`, `insert_many`, `select_only().group_by()`), its blocking form `sea-orm-sync` on SQLite and `sea-orm` under `block_on` (a pool of one) on PostgreSQL; both time themselves in their own process, as Django does. rusqlite (SQLite) and the `postgres` driver map rows by hand on cached statements; `diesel (sql_query)` is diesel's raw-SQL form into `QueryableByName` structs. rusqlite builds the dynamic-Q workload's WHERE clause at run time; sqlx and SeaORM have no dynamic-Q form here, and the pool workload compares pools only.";
 
 /// What to run.
 pub struct Plan {
@@ -690,7 +690,20 @@ macro_rules! workloads_for {
                                 std::hint::black_box(User::objects().get(pk, c).unwrap());
                             }
                         }),
+                        // `get_result`, no `LIMIT`: see GET_NOTE.
                         Impl::new("diesel", |k| {
+                            let mut g = cell.borrow_mut();
+                            let c = diesel_of::<Conn>(&mut g);
+                            for _ in 0..k {
+                                std::hint::black_box(
+                                    hand::users::table
+                                        .find(pk)
+                                        .get_result::<hand::User>(c)
+                                        .unwrap(),
+                                );
+                            }
+                        }),
+                        Impl::new("diesel, `find(pk).first()`", |k| {
                             let mut g = cell.borrow_mut();
                             let c = diesel_of::<Conn>(&mut g);
                             for _ in 0..k {
@@ -897,6 +910,7 @@ macro_rules! workloads_for {
                 let name = "dynamic Q (three optional filters), first()".to_string();
                 if plan.wants(&name) {
                     let cell = RefCell::new(&mut *conn);
+                    let raw_cell = RefCell::new(raw.as_deref_mut());
                     let (want_name, want_hair, min_id) =
                         (Some("User 500"), Some("black"), Some(10));
                     let mut impls = vec![
@@ -978,6 +992,36 @@ macro_rules! workloads_for {
                             }
                         }),
                     ];
+                    // rusqlite: the WHERE clause and its parameters assembled at run time.
+                    push_rusqlite(&mut impls, &raw_cell, move |r| {
+                        let mut clauses: Vec<&str> = Vec::new();
+                        let mut params: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+                        if let Some(n) = want_name {
+                            clauses.push("name = ?");
+                            params.push(Box::new(n));
+                        }
+                        if let Some(h) = want_hair {
+                            clauses.push("hair_color = ?");
+                            params.push(Box::new(h));
+                        }
+                        if let Some(i) = min_id {
+                            clauses.push("id > ?");
+                            params.push(Box::new(i));
+                        }
+                        let mut sql = String::from("SELECT id, name, hair_color FROM users");
+                        if !clauses.is_empty() {
+                            sql.push_str(" WHERE ");
+                            sql.push_str(&clauses.join(" AND "));
+                        }
+                        sql.push_str(" ORDER BY id LIMIT 1");
+                        let row = rusqlite_rows(
+                            r,
+                            &sql,
+                            rusqlite::params_from_iter(params.iter()),
+                            |row| user_at(row, 0),
+                        );
+                        std::hint::black_box(row.into_iter().next());
+                    });
                     let series = plan.measure(&mut impls);
                     drop(impls);
                     record(name, 1, DYNQ_NOTE, series);

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use diesel::dsl::CountStar;
 use diesel::query_builder::AsQuery;
-use diesel::query_dsl::methods::{FilterDsl, LimitDsl, SelectDsl};
+use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
 
 use super::{dispatch, Instance, Model, PrimaryKey};
 use crate::db::{atomic, Executor, Load};
@@ -76,14 +76,14 @@ impl<M: Model> Manager<M> {
         M: PrimaryKey,
         Lookup<M::Name, Exact, M::PkValue>: Predicate<M>,
         BaseQuery<M>: FilterDsl<<Lookup<M::Name, Exact, M::PkValue> as Predicate<M>>::Expr>,
-        Filtered<M, Lookup<M::Name, Exact, M::PkValue>>: LimitDsl,
-        C: Load<'q, diesel::dsl::Limit<Filtered<M, Lookup<M::Name, Exact, M::PkValue>>>, M>,
+        C: Load<'q, Filtered<M, Lookup<M::Name, Exact, M::PkValue>>, M>,
     {
-        // The key is unique: one row at most, so `LIMIT 1` and no count.
+        // The key is unique: one row at most, so no count and no `LIMIT`. A bound `LIMIT ?`
+        // costs SQLite a fresh compilation of the statement at every execution (binding it
+        // expires the prepared statement), several times the lookup itself.
         let query = M::table()
             .as_query()
-            .filter(Lookup::<M::Name, Exact, _>::new(pk).build())
-            .limit(1);
+            .filter(Lookup::<M::Name, Exact, _>::new(pk).build());
         conn.load_first(query)?.ok_or(Error::DoesNotExist {
             model: M::META.name,
         })
