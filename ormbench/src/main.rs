@@ -1,15 +1,18 @@
 //! dorm's benchmarks, run on demand (never in the test suite):
 //!
-//! * `cargo run --release -p ormbench -- --quick` (a few minutes) or without `--quick` (the full
-//!   set): every workload with dorm, hand-written static diesel (the baseline), boxed diesel
-//!   rusqlite and the `postgres` driver, interleaved round by round, on SQLite in memory, a SQLite file and
-//!   PostgreSQL (`--postgres URL`, default `postgres://postgres@127.0.0.1:5432/test`;
-//!   `--no-postgres` to skip), with Django 5.2 on the SQLite file (installed from PyPI into
-//!   `target/ormbench/django-venv` on first use; `--no-django` to skip). `--only TEXT` keeps
-//!   the workloads whose name contains it.
-//!   Writes `target/ormbench/report.md` and `samples.csv`; the last line is the worst upper
-//!   bound of the 95% interval of a gated dorm form's ratio to its diesel baseline. The order
-//!   of each round is shuffled from a seed the report prints (`--seed N` repeats a run).
+//! * `cargo run --release -p ormbench -- --quick` (about 100 seconds) or without `--quick`
+//!   (the full set, about 10 minutes): every workload with dorm, hand-written static diesel
+//!   (the baseline), boxed diesel, diesel's `sql_query`, rusqlite and the `postgres` driver,
+//!   interleaved round by round, on SQLite in memory, a SQLite file and PostgreSQL
+//!   (`--postgres URL`, default `postgres://postgres@127.0.0.1:5432/test`; `--no-postgres` to
+//!   skip); with Django 5.2 on the SQLite file (installed from PyPI into
+//!   `target/ormbench/django-venv` on first use; `--no-django` to skip) and sqlx and SeaORM on
+//!   the file and PostgreSQL (the `peers` module; `--no-peers` to skip), all three as timed
+//!   worker processes (the `worker` module). `--only TEXT` keeps the workloads whose name
+//!   contains it. Writes `target/ormbench/report.md` and `samples.csv`; the last line is the
+//!   worst upper bound of the 95% interval of a gated dorm form's ratio to its diesel
+//!   baseline. The order of each round is shuffled from a seed the report prints (`--seed N`
+//!   repeats a run).
 //! * `cargo run --release -p ormbench -- --callgrind`: instructions per iteration of dorm and
 //!   diesel under valgrind's callgrind (see the `callgrind` module).
 //! * `cargo run --release -p ormbench -- --build-times`: the scrap book's clean and incremental
