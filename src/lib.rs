@@ -20,13 +20,13 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Reporter::META])?;
+//! dorm::migrations::create_tables(&[Reporter::META], &mut conn)?;
 //!
-//! let tintin = Reporter::objects().create(&mut conn, Reporter {
+//! let tintin = Reporter::objects().create( Reporter {
 //!     name: "Tintin".into(),
 //!     stories_filed: 3,
 //!     ..Default::default()
-//! })?;
+//! }, &mut conn)?;
 //! let busy = filter!(Reporter::objects(), stories_filed__gte = 2).fetch(&mut conn)?;
 //! assert_eq!(busy, vec![tintin]);
 //! # Ok(()) }

@@ -310,7 +310,7 @@ where
             let mut conn = crate::connect(&url)?;
             let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
             let source =
-                inspectdb::inspectdb_source_for(&mut conn, app.label, app.crate_name, &tables)?;
+                inspectdb::inspectdb_source_for(app.label, app.crate_name, &tables, &mut conn)?;
             write(io, &source)?;
             Ok(0)
         }
@@ -369,7 +369,7 @@ fn migrate(
     plan_only: bool,
 ) -> Result<u8> {
     if plan_only {
-        let plan = migrations::plan(conn, app.migrations, options)?;
+        let plan = migrations::plan(app.migrations, options, conn)?;
         let mut text = paint(io.color, Style::Heading, "Planned operations:") + "\n";
         if plan.is_empty() {
             text.push_str("  No planned migration operations.\n");
@@ -405,35 +405,40 @@ fn migrate(
     let mut anything = false;
     let result = {
         let out = &mut *io.out;
-        migrations::migrate_with(conn, app.migrations, options, &mut |event| {
-            let line = match event {
-                MigrationEvent::Started {
-                    version,
-                    direction,
-                    fake,
-                } => {
-                    anything = true;
-                    let verb = match direction {
-                        Direction::Forwards => "Applying",
-                        Direction::Backwards => "Unapplying",
-                    };
-                    let fake = if *fake { " (fake)" } else { "" };
-                    format!("  {verb} {version}{fake}...")
-                }
-                MigrationEvent::Finished { elapsed, .. } => {
-                    let ok = paint(color, Style::Success, " OK");
-                    format!("{ok} ({} ms)\n", elapsed.as_millis())
-                }
-                MigrationEvent::Edited { version } => {
-                    let text = format!(
+        migrations::migrate_with(
+            app.migrations,
+            options,
+            &mut |event| {
+                let line = match event {
+                    MigrationEvent::Started {
+                        version,
+                        direction,
+                        fake,
+                    } => {
+                        anything = true;
+                        let verb = match direction {
+                            Direction::Forwards => "Applying",
+                            Direction::Backwards => "Unapplying",
+                        };
+                        let fake = if *fake { " (fake)" } else { "" };
+                        format!("  {verb} {version}{fake}...")
+                    }
+                    MigrationEvent::Finished { elapsed, .. } => {
+                        let ok = paint(color, Style::Success, " OK");
+                        format!("{ok} ({} ms)\n", elapsed.as_millis())
+                    }
+                    MigrationEvent::Edited { version } => {
+                        let text = format!(
                         "  Warning: {version} was edited after it was applied; its changes are not in the database. Write a new migration instead."
                     );
-                    paint(color, Style::Notice, &text) + "\n"
-                }
-            };
-            let _ = out.write_all(line.as_bytes());
-            let _ = out.flush();
-        })
+                        paint(color, Style::Notice, &text) + "\n"
+                    }
+                };
+                let _ = out.write_all(line.as_bytes());
+                let _ = out.flush();
+            },
+            conn,
+        )
     };
     match result {
         Ok(_) => {
@@ -441,7 +446,7 @@ fn migrate(
                 write(io, "  No migrations to apply.\n")?;
             }
             // Django's system checks: a model that would misread its table fails here.
-            migrations::check_models(conn, app.models)?;
+            migrations::check_models(app.models, conn)?;
             Ok(0)
         }
         Err(e) => {
@@ -453,7 +458,7 @@ fn migrate(
 }
 
 fn showmigrations(app: &App, conn: &mut crate::Connection, io: &mut Io<'_>) -> Result<u8> {
-    let status = migrations::show_migrations(conn, app.migrations)?;
+    let status = migrations::show_migrations(app.migrations, conn)?;
     let mut text = paint(io.color, Style::Heading, app.label) + "\n";
     if status.is_empty() {
         text.push_str(" (no migrations)\n");

@@ -1673,7 +1673,7 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
                                 ::core::result::Result::Ok([one]) => diesel::insert_into(#module::table).values(one).execute(conn)?,
                                 ::core::result::Result::Err(values) => diesel::insert_into(#module::table).values(values).execute(conn)?,
                             };
-                            ::dorm::db::consecutive_keys(conn, __n)?
+                            ::dorm::db::consecutive_keys(__n, conn)?
                         } else {
                             match <[_; 1]>::try_from(values) {
                                 ::core::result::Result::Ok([one]) => diesel::insert_into(#module::table).values(one).returning(#module::#pk_ident).get_results(conn)?,

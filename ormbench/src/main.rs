@@ -156,11 +156,11 @@ where
             .map_err(|e| e.to_string())?;
         schema::User::objects()
             .create(
-                &mut c,
                 schema::User {
                     name: "User 0".into(),
                     ..Default::default()
                 },
+                &mut c,
             )
             .map_err(|e| e.to_string())?;
     }

@@ -92,7 +92,7 @@ pub fn stream(rows: usize, postgres: Option<String>) -> Result<String, String> {
 pub fn fill(url: &str, rows: usize) -> Result<(), String> {
     let mut conn = dorm::connect(url).map_err(|e| e.to_string())?;
     let _ = conn.batch_execute("DROP TABLE IF EXISTS bench_comment");
-    dorm::migrations::create_tables(&mut conn, &[Comment::META]).map_err(|e| e.to_string())?;
+    dorm::migrations::create_tables(&[Comment::META], &mut conn).map_err(|e| e.to_string())?;
     let chunk = 50_000;
     let mut done = 0;
     while done < rows {

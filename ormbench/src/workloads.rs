@@ -304,7 +304,7 @@ macro_rules! workloads_for {
                 plan: &Plan,
                 out: &mut Vec<Outcome>,
             ) {
-                dorm::migrations::create_tables(conn, crate::schema::MODELS).unwrap();
+                dorm::migrations::create_tables(crate::schema::MODELS, conn).unwrap();
                 let mut record = |name: String, rows: usize, note: &'static str, series: Vec<Series>| {
                     if series.is_empty() {
                         return;

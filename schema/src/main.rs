@@ -28,7 +28,7 @@ fn run() -> dorm::Result<()> {
         conn.vendor().name(),
         url
     );
-    let applied = dorm::migrations::migrate(&mut conn, scrapbook::migrations::MIGRATIONS)?;
+    let applied = dorm::migrations::migrate(scrapbook::migrations::MIGRATIONS, &mut conn)?;
     for version in &applied {
         println!("Applied migration {version}");
     }

@@ -41,30 +41,29 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
         let users = User::objects().bulk_create(users, conn)?;
 
         let berlin = City::objects().create(
-            conn,
             City {
                 name: "Berlin".into(),
                 ..Default::default()
             },
+            conn,
         )?;
         let amsterdam = City::objects().create(
-            conn,
             City {
                 name: "Amsterdam".into(),
                 country: Country::Netherlands,
                 ..Default::default()
             },
+            conn,
         )?;
         let _ = City::objects().create(
-            conn,
             City {
                 name: "Utrecht".into(),
                 country: Country::Netherlands,
                 ..Default::default()
             },
+            conn,
         )?;
         let berghain = Venue::objects().create(
-            conn,
             Venue {
                 name: "Berghain".into(),
                 city: ForeignKey::to(&berlin)?,
@@ -72,9 +71,9 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 latitude: Decimal::new(5_251_123_456_789, 11),
                 ..Default::default()
             },
+            conn,
         )?;
         let paradiso = Venue::objects().create(
-            conn,
             Venue {
                 name: "Paradiso".into(),
                 city: ForeignKey::to(&amsterdam)?,
@@ -82,6 +81,7 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                 latitude: Decimal::new(5_236_230_000_001, 11),
                 ..Default::default()
             },
+            conn,
         )?;
         for (venue, name, rating, days) in [
             (&berghain, "Techno night", 9, 10),
@@ -89,7 +89,6 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             (&paradiso, "Jazz evening", 8, 30),
         ] {
             Experience::objects().create(
-                conn,
                 Experience {
                     venue: ForeignKey::to(venue)?,
                     name: name.into(),
@@ -97,16 +96,17 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
                     ends_at: Utc::now() + Duration::days(days),
                     ..Default::default()
                 },
+                conn,
             )?;
         }
 
         let beatles = Blog::objects().create(
-            conn,
             Blog {
                 name: "Beatles Blog".into(),
                 tagline: "All the latest Beatles news.".into(),
                 ..Default::default()
             },
+            conn,
         )?;
         let beatles_key = ForeignKey::to(&beatles)?;
         let entries = [
@@ -135,13 +135,13 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             ("Dee", "Smith", 12),
         ] {
             Person::objects().create(
-                conn,
                 Person {
                     first_name: first.into(),
                     last_name: last.into(),
                     age,
                     ..Default::default()
                 },
+                conn,
             )?;
         }
         // Cid is Ann's and Dee's father (the N+1 recipe's `select_related('father')`).
@@ -152,38 +152,38 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
         )
         .execute(conn)?;
         Reporter::objects().create(
-            conn,
             Reporter {
                 name: "Tintin".into(),
                 stories_filed: 3,
                 ..Default::default()
             },
+            conn,
         )?;
         Reporter::objects().create(
-            conn,
             Reporter {
                 name: "Lois Lane".into(),
                 stories_filed: 11,
                 ..Default::default()
             },
+            conn,
         )?;
 
         let post = Post::objects().create(
-            conn,
             Post {
                 title: "Launch".into(),
                 ..Default::default()
             },
+            conn,
         )?;
         for (email, hours) in [("ann@example.com", 5), ("bob@example.com", 1)] {
             Comment::objects().create(
-                conn,
                 Comment {
                     post: ForeignKey::to(&post)?,
                     email: email.into(),
                     created_at: at(2024, 5, 1) + Duration::hours(hours),
                     ..Default::default()
                 },
+                conn,
             )?;
         }
         for (category, user) in [
@@ -192,42 +192,42 @@ pub fn load(conn: &mut Connection) -> Result<bool> {
             (Category::Nearby, &users[2]),
         ] {
             SentPushNotification::objects().create(
-                conn,
                 SentPushNotification {
                     user: ForeignKey::to(user)?,
                     notification_category: category,
                     sent_at: dorm::fields::now(),
                     ..Default::default()
                 },
+                conn,
             )?;
         }
         BlogPost::objects().create(
-            conn,
             BlogPost {
                 title: "Public post".into(),
                 is_public: true,
                 ..Default::default()
             },
+            conn,
         )?;
         BlogPost::objects().create(
-            conn,
             BlogPost {
                 title: "Draft".into(),
                 is_public: false,
                 ..Default::default()
             },
+            conn,
         )?;
         Product::objects().create(
-            conn,
             Product {
                 name: "Stroopwafel".into(),
                 country: Country::Netherlands,
                 ..Default::default()
             },
+            conn,
         )?;
         Order::objects().create(
-            conn,
             Order { data: serde_json::json!({"InvoiceNumber": {"FirstName": "Daan", "LastName": "Jansen"}}), ..Default::default() },
+            conn,
         )?;
         Ok(true)
     })

@@ -157,7 +157,7 @@ fn inspectdb_on_the_demo_database_reproduces_the_models() {
     for db in databases("inspectdb") {
         let vendor = db.vendor;
         let mut conn = db.migrated();
-        let inspected = inspect(&mut conn, "scrapbook").unwrap();
+        let inspected = inspect("scrapbook", &mut conn).unwrap();
 
         // Every table of a managed model or join table, and the view; nothing else.
         let originals = originals();
@@ -252,8 +252,8 @@ fn inspectdb_source_has_a_model_for_every_table() {
     for db in databases("inspectdb_source") {
         let vendor = db.vendor;
         let mut conn = db.migrated();
-        let models = inspect(&mut conn, "scrapbook").unwrap();
-        let source = inspectdb_source(&mut conn, "scrapbook", "scrapbook").unwrap();
+        let models = inspect("scrapbook", &mut conn).unwrap();
+        let source = inspectdb_source("scrapbook", "scrapbook", &mut conn).unwrap();
         assert!(source.contains("\nuse dorm::prelude::*;\n"), "{vendor:?}");
         assert_eq!(
             source.matches("#[derive(Model").count(),

@@ -50,12 +50,12 @@ fn migrations_build_the_models_schema_and_unapply_to_nothing() {
         assert_eq!(created.vendor, vendor);
 
         let mut conn = migrated.connect();
-        let applied = migrations::migrate(&mut conn, MIGRATIONS).unwrap();
+        let applied = migrations::migrate(MIGRATIONS, &mut conn).unwrap();
         assert_eq!(applied.len(), MIGRATIONS.len(), "{vendor:?}");
         let by_migrations = schema(&mut conn);
 
         let mut direct = created.connect();
-        migrations::create_tables(&mut direct, scrapbook::models::ALL).unwrap();
+        migrations::create_tables(scrapbook::models::ALL, &mut direct).unwrap();
         direct.batch_execute(view_sql()).unwrap();
         let by_models = schema(&mut direct);
         assert_same_schema(
@@ -88,7 +88,7 @@ fn migrations_build_the_models_schema_and_unapply_to_nothing() {
         // With the sample rows in, back to zero: nothing is left but the ledger.
         assert!(scrapbook::seed::load(&mut conn).unwrap(), "{vendor:?}");
         let report =
-            migrations::migrate_with(&mut conn, MIGRATIONS, &to_zero(), &mut |_| {}).unwrap();
+            migrations::migrate_with(MIGRATIONS, &to_zero(), &mut |_| {}, &mut conn).unwrap();
         let newest_first: Vec<String> = MIGRATIONS.iter().rev().map(|m| m.version()).collect();
         assert_eq!(report.unapplied, newest_first, "{vendor:?}");
         assert!(
@@ -105,11 +105,11 @@ fn migrations_build_the_models_schema_and_unapply_to_nothing() {
         assert!(!conn.in_transaction());
         // Zero again has nothing to do.
         let report =
-            migrations::migrate_with(&mut conn, MIGRATIONS, &to_zero(), &mut |_| {}).unwrap();
+            migrations::migrate_with(MIGRATIONS, &to_zero(), &mut |_| {}, &mut conn).unwrap();
         assert!(report.unapplied.is_empty(), "{vendor:?}");
 
         // Migrating again builds the same schema, and the scrap book works on it.
-        let applied = migrations::migrate(&mut conn, MIGRATIONS).unwrap();
+        let applied = migrations::migrate(MIGRATIONS, &mut conn).unwrap();
         assert_eq!(applied.len(), MIGRATIONS.len(), "{vendor:?}");
         assert_same_schema(
             &schema(&mut conn),

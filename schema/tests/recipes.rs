@@ -5,7 +5,7 @@ fn run_on(url: &str) {
     for round in 0..2 {
         let mut conn = dorm::connect(url).unwrap();
         let applied =
-            dorm::migrations::migrate(&mut conn, scrapbook::migrations::MIGRATIONS).unwrap();
+            dorm::migrations::migrate(scrapbook::migrations::MIGRATIONS, &mut conn).unwrap();
         let loaded = scrapbook::seed::load(&mut conn).unwrap();
         if round == 0 {
             assert_eq!(applied.len(), scrapbook::migrations::MIGRATIONS.len());

@@ -38,7 +38,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Person::META])?;
+//! dorm::migrations::create_tables(&[Person::META], &mut conn)?;
 //! let people = [("Ann", 31), ("Bob", 45), ("Cid", 45)]
 //!     .map(|(name, age)| Person { name: name.into(), age, ..Default::default() });
 //! Person::objects().bulk_create(people.to_vec(), &mut conn)?;

@@ -34,7 +34,7 @@ impl InsertedKeys for diesel::PgConnection {
 }
 
 /// The keys of the `n` rows the last `INSERT` on `conn` wrote (SQLite): `last - n + 1 ..= last`.
-pub fn consecutive_keys<C, K>(conn: &mut C, n: usize) -> Result<Vec<K>>
+pub fn consecutive_keys<C, K>(n: usize, conn: &mut C) -> Result<Vec<K>>
 where
     C: diesel::Connection,
     diesel::dsl::select<last_insert_rowid>: diesel::query_dsl::LoadQuery<'static, C, i64>,

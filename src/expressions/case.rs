@@ -32,7 +32,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Client::META])?;
+//! dorm::migrations::create_tables(&[Client::META], &mut conn)?;
 //! let clients = [("Ann", 1), ("Bob", 3), ("Cid", 6)]
 //!     .map(|(name, years)| Client { name: name.into(), years, ..Default::default() });
 //! Client::objects().bulk_create(clients.to_vec(), &mut conn)?;

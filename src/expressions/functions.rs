@@ -57,7 +57,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[User::META])?;
+//! dorm::migrations::create_tables(&[User::META], &mut conn)?;
 //! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
 //! let users = [("Ann", "Apple", None, day(1990, 5, 17)), ("Bob", "Stone", Some("Bobby"), day(1985, 11, 2))]
 //!     .map(|(first, last, nick, born)| User {

@@ -40,13 +40,13 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Post::META, Comment::META])?;
-//! let hello = Post::objects().create(&mut conn, Post { title: "Hello".into(), ..Default::default() })?;
-//! Post::objects().create(&mut conn, Post { title: "Quiet".into(), ..Default::default() })?;
+//! dorm::migrations::create_tables(&[Post::META, Comment::META], &mut conn)?;
+//! let hello = Post::objects().create(Post { title: "Hello".into(), ..Default::default() }, &mut conn)?;
+//! Post::objects().create(Post { title: "Quiet".into(), ..Default::default() }, &mut conn)?;
 //! for (email, day) in [("ann@example.com", 1), ("bob@example.com", 2)] {
 //!     let created_at = Utc.with_ymd_and_hms(2024, 1, day, 12, 0, 0).unwrap();
 //!     let post = ForeignKey::to(&hello)?;
-//!     Comment::objects().create(&mut conn, Comment { post, email: email.into(), created_at, ..Default::default() })?;
+//!     Comment::objects().create(Comment { post, email: email.into(), created_at, ..Default::default() }, &mut conn)?;
 //! }
 //!
 //! // newest = Comment.objects.filter(post=OuterRef('pk')).order_by('-created_at')

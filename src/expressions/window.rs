@@ -41,7 +41,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Sale::META])?;
+//! dorm::migrations::create_tables(&[Sale::META], &mut conn)?;
 //! let sales = [("north", 1, 10), ("north", 2, 30), ("south", 1, 5), ("south", 2, 5)]
 //!     .map(|(region, day, amount)| Sale { region: region.into(), day, amount, ..Default::default() });
 //! Sale::objects().bulk_create(sales.to_vec(), &mut conn)?;

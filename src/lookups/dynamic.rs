@@ -34,7 +34,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[User::META])?;
+//! dorm::migrations::create_tables(&[User::META], &mut conn)?;
 //! let users = [("Rachel", 30), ("Ross", 32), ("Monica", 31)]
 //!     .map(|(name, age)| User { name: name.into(), age, ..Default::default() });
 //! User::objects().bulk_create(users.to_vec(), &mut conn)?;

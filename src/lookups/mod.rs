@@ -27,7 +27,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Entry::META])?;
+//! dorm::migrations::create_tables(&[Entry::META], &mut conn)?;
 //! let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
 //! Entry::objects().bulk_create(vec![
 //!     Entry { headline: "What's new with Lennon".into(), pub_date: day(2005, 3, 20), rating: 5,

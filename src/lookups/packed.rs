@@ -20,7 +20,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Reading::META])?;
+//! dorm::migrations::create_tables(&[Reading::META], &mut conn)?;
 //! Reading::objects().bulk_create((0..10).map(|value| Reading { value, ..Default::default() }).collect(), &mut conn)?;
 //! // 50,000 values: more than SQLite's 32,766 bind parameters, bound as one.
 //! let wanted: Vec<i32> = (5..50_005).collect();

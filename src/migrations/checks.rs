@@ -33,12 +33,12 @@ use super::introspection;
 /// let mut conn = dorm::connect("sqlite::memory:")?;
 /// // The table as Django creates it: a `decimal` column holding plain numbers.
 /// conn.batch_execute(r#"CREATE TABLE "shop_product" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "price" decimal NOT NULL)"#)?;
-/// let err = dorm::migrations::check_models(&mut conn, &[Product::META]).unwrap_err();
+/// let err = dorm::migrations::check_models(&[Product::META], &mut conn).unwrap_err();
 /// assert!(matches!(err, dorm::Error::SchemaMismatch { ref table, ref column, .. }
 ///     if table == "shop_product" && column == "price"));
 /// # Ok(()) }
 /// ```
-pub fn check_models<C: Executor + ?Sized>(conn: &mut C, models: &[ModelMeta]) -> Result<()> {
+pub fn check_models<C: Executor + ?Sized>(models: &[ModelMeta], conn: &mut C) -> Result<()> {
     if conn.vendor() != Vendor::Sqlite {
         // PostgreSQL stores every decimal as numeric(p, s), whatever the model says.
         return Ok(());
@@ -51,7 +51,7 @@ pub fn check_models<C: Executor + ?Sized>(conn: &mut C, models: &[ModelMeta]) ->
         {
             continue;
         }
-        let Some(table) = introspection::table(conn, model.db_table)? else {
+        let Some(table) = introspection::table(model.db_table, conn)? else {
             continue;
         };
         for field in model

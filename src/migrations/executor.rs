@@ -134,19 +134,19 @@ pub struct MigrationStatus {
 /// order, each in its own transaction (a failed one leaves the database as it was before it
 /// and returns [`Error::Migration`]). Returns the versions applied (`app.0001_initial`).
 pub fn migrate<C: Executor + ?Sized>(
-    conn: &mut C,
     migrations: &[Migration],
+    conn: &mut C,
 ) -> Result<Vec<String>> {
-    Ok(migrate_with(conn, migrations, &MigrateOptions::default(), &mut |_| {})?.applied)
+    Ok(migrate_with(migrations, &MigrateOptions::default(), &mut |_| {}, conn)?.applied)
 }
 
 /// Migrates as `options` say (to the latest, to a target, faked), reporting each step to
 /// `progress`. Takes the migration lock first, and plans again after taking it.
 pub fn migrate_with<C: Executor + ?Sized>(
-    conn: &mut C,
     migrations: &[Migration],
     options: &MigrateOptions,
     progress: &mut dyn FnMut(&MigrationEvent),
+    conn: &mut C,
 ) -> Result<MigrateReport> {
     let mut report = MigrateReport::default();
     let vendor = conn.vendor();
@@ -371,9 +371,9 @@ fn plan_for<'g>(
 
 /// The plan `migrate_with` would run now (Django's `migrate --plan`).
 pub fn plan<C: Executor + ?Sized>(
-    conn: &mut C,
     migrations: &[Migration],
     options: &MigrateOptions,
+    conn: &mut C,
 ) -> Result<Vec<PlanStep>> {
     ensure_ledger(conn)?;
     let applied = applied_set(conn)?;
@@ -390,8 +390,8 @@ pub fn plan<C: Executor + ?Sized>(
 
 /// Every migration with whether it is applied (Django's `showmigrations`), in plan order.
 pub fn show_migrations<C: Executor + ?Sized>(
-    conn: &mut C,
     migrations: &[Migration],
+    conn: &mut C,
 ) -> Result<Vec<MigrationStatus>> {
     ensure_ledger(conn)?;
     let applied = applied_set(conn)?;
@@ -550,7 +550,7 @@ fn is_initial_and_present(conn: &mut dyn Executor, migration: &Migration) -> Res
         return Ok(false);
     }
     for t in tables {
-        if super::introspection::table(conn, t)?.is_none() {
+        if super::introspection::table(t, conn)?.is_none() {
             return Ok(false);
         }
     }
@@ -764,7 +764,7 @@ pub fn sql_for(migration: &Migration, vendor: Vendor) -> Result<Vec<String>> {
 
 /// Creates the tables of `models` directly, in one transaction, without recording a migration:
 /// for tests and examples that start from an empty database.
-pub fn create_tables<C: Executor>(conn: &mut C, models: &[ModelMeta]) -> Result<()> {
+pub fn create_tables<C: Executor>(models: &[ModelMeta], conn: &mut C) -> Result<()> {
     let vendor = conn.vendor();
     let editor = super::schema_editor::SchemaEditor::new(vendor);
     crate::db::atomic(conn, |conn| {

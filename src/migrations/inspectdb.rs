@@ -39,13 +39,13 @@
 //!      CREATE TABLE news_article (id integer NOT NULL PRIMARY KEY AUTOINCREMENT,
 //!          headline text NOT NULL, reporter_id bigint NULL REFERENCES news_reporter (id));",
 //! )?;
-//! let models = dorm::migrations::inspectdb::inspect(&mut conn, "news")?;
+//! let models = dorm::migrations::inspectdb::inspect("news", &mut conn)?;
 //! let article = &models[0];
 //! assert_eq!((article.name, article.db_table), ("Article", "news_article"));
 //! let reporter = article.field("reporter").unwrap();
 //! assert_eq!(reporter.relation.unwrap().model, "Reporter");
 //!
-//! let source = dorm::migrations::inspectdb::inspectdb_source(&mut conn, "news", "news")?;
+//! let source = dorm::migrations::inspectdb::inspectdb_source("news", "news", &mut conn)?;
 //! assert!(source.contains("pub struct Reporter {\n    pub id: Auto<i64>,\n"));
 //! assert!(source.contains("    #[dorm(on_delete = do_nothing)]\n    pub reporter: Option<dorm::ForeignKey<Reporter>>,\n"));
 //! # Ok(()) }
@@ -93,7 +93,7 @@ use super::writer;
 /// A table without a primary key, or with a composite one, gets its `id` column (or its
 /// first) as primary key, since a dorm model has exactly one; [`inspectdb_source`] says so
 /// in a comment. The strings are leaked; see the [module documentation](self).
-pub fn inspect<C: Executor + ?Sized>(conn: &mut C, app_label: &str) -> Result<Vec<ModelState>> {
+pub fn inspect<C: Executor + ?Sized>(app_label: &str, conn: &mut C) -> Result<Vec<ModelState>> {
     Ok(inspect_with_notes(conn, app_label)?
         .into_iter()
         .map(|(m, _)| m)
@@ -105,21 +105,21 @@ pub fn inspect<C: Executor + ?Sized>(conn: &mut C, app_label: &str) -> Result<Ve
 /// header comment, `use dorm::prelude::*;`, then the structs in table order. Comments mark
 /// what needs a look (guessed types, renamed fields, a chosen primary key, views).
 pub fn inspectdb_source<C: Executor + ?Sized>(
-    conn: &mut C,
     app_label: &str,
     crate_name: &str,
+    conn: &mut C,
 ) -> Result<String> {
-    inspectdb_source_for(conn, app_label, crate_name, &[])
+    inspectdb_source_for(app_label, crate_name, &[], conn)
 }
 
 /// [`inspectdb_source`] for some tables and views only (all of them when `tables` is empty;
 /// Django's `inspectdb table ...`). A name that is no table or view of the database gets an
 /// "Unable to inspect table" comment instead of a struct.
 pub fn inspectdb_source_for<C: Executor + ?Sized>(
-    conn: &mut C,
     app_label: &str,
     crate_name: &str,
     tables: &[&str],
+    conn: &mut C,
 ) -> Result<String> {
     let vendor = conn.vendor();
     let models = inspect_with_notes(conn, app_label)?;

@@ -155,7 +155,7 @@ pub fn introspect<C: Executor + ?Sized>(conn: &mut C) -> Result<Vec<TableInfo>> 
 
 /// The table or view `name` (exactly as spelled), or `None` when there is none. On
 /// PostgreSQL, in `current_schema()`.
-pub fn table<C: Executor + ?Sized>(conn: &mut C, name: &str) -> Result<Option<TableInfo>> {
+pub fn table<C: Executor + ?Sized>(name: &str, conn: &mut C) -> Result<Option<TableInfo>> {
     let names = table_names(conn)?;
     match names.into_iter().find(|(n, _)| n == name) {
         Some((name, is_view)) => Ok(Some(describe(conn, &name, is_view)?)),

@@ -36,9 +36,9 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! assert_eq!(dorm::migrations::migrate(&mut conn, MIGRATIONS)?, vec!["news.0001_initial"]);
+//! assert_eq!(dorm::migrations::migrate(MIGRATIONS, &mut conn)?, vec!["news.0001_initial"]);
 //! // Applied once: a second run has nothing to do.
-//! assert!(dorm::migrations::migrate(&mut conn, MIGRATIONS)?.is_empty());
+//! assert!(dorm::migrations::migrate(MIGRATIONS, &mut conn)?.is_empty());
 //! # Ok(()) }
 //! ```
 

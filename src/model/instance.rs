@@ -147,12 +147,12 @@ pub trait Instance: Model {
     ///
     /// # fn main() -> dorm::Result<()> {
     /// let mut conn = dorm::connect("sqlite::memory:")?;
-    /// dorm::migrations::create_tables(&mut conn, &[Reporter::META])?;
-    /// let mut reporter = Reporter::objects().create(&mut conn, Reporter {
+    /// dorm::migrations::create_tables(&[Reporter::META], &mut conn)?;
+    /// let mut reporter = Reporter::objects().create( Reporter {
     ///     name: "Tintin".into(),
     ///     stories_filed: 3,
     ///     ..Default::default()
-    /// })?;
+    /// }, &mut conn)?;
     ///
     /// // Computed by the database: no read-modify-write race with other writers.
     /// dorm::update!(reporter, stories_filed = F(stories_filed) + 1).execute(&mut conn)?;

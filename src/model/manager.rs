@@ -90,7 +90,7 @@ impl<M: Model> Manager<M> {
     }
 
     /// Inserts `obj` and returns it with its primary key (Django's `objects.create(...)`).
-    pub fn create<C: Executor>(self, conn: &mut C, mut obj: M) -> Result<M> {
+    pub fn create<C: Executor>(self, mut obj: M, conn: &mut C) -> Result<M> {
         obj.pre_save(true);
         dispatch!(conn, |c| obj.insert_row(c)).map_err(|e| M::META.name_constraint(e))?;
         Ok(obj)
@@ -120,7 +120,7 @@ impl<M: Model> Manager<M> {
             Err(Error::DoesNotExist { .. }) => {}
             Err(e) => return Err(e),
         }
-        let created = atomic(conn, |conn| self.create(conn, make()));
+        let created = atomic(conn, |conn| self.create(make(), conn));
         match created {
             Ok(obj) => Ok((obj, true)),
             Err(
@@ -166,7 +166,7 @@ impl<M: Model> Manager<M> {
             Err(Error::DoesNotExist { .. }) => {
                 let mut obj = make();
                 apply(&mut obj);
-                Ok((self.create(conn, obj)?, true))
+                Ok((self.create(obj, conn)?, true))
             }
             Err(e) => Err(e),
         })

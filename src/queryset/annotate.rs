@@ -24,7 +24,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[User::META])?;
+//! dorm::migrations::create_tables(&[User::META], &mut conn)?;
 //! let users = [("Ann", true), ("Bob", true), ("Ann", false)]
 //!     .map(|(first_name, is_active)| User { first_name: first_name.into(), is_active, ..Default::default() });
 //! User::objects().bulk_create(users.to_vec(), &mut conn)?;

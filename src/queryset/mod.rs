@@ -22,7 +22,7 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Entry::META])?;
+//! dorm::migrations::create_tables(&[Entry::META], &mut conn)?;
 //! let rows = [("What's new", 5), ("Lennon", 4), ("Ringo", 2)]
 //!     .map(|(headline, rating)| Entry { headline: headline.into(), rating, ..Default::default() });
 //! Entry::objects().bulk_create(rows.to_vec(), &mut conn)?;

@@ -74,7 +74,7 @@ impl<N, P: fmt::Debug, Rest: fmt::Debug> fmt::Debug for Got<N, P, Rest> {
 ///
 /// # fn main() -> dorm::Result<()> {
 /// let mut conn = dorm::connect("sqlite::memory:")?;
-/// dorm::migrations::create_tables(&mut conn, &[Blog::META, Entry::META])?;
+/// dorm::migrations::create_tables(&[Blog::META, Entry::META], &mut conn)?;
 /// let mut blog = Blog { name: "Beatles Blog".into(), ..Default::default() };
 /// blog.save(&mut conn)?;
 /// let mut entry = Entry { blog: ForeignKey::to(&blog)?, headline: "Lennon".into(), ..Default::default() };

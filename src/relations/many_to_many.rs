@@ -23,17 +23,17 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Topping::META, Pizza::META])?;
-//! let cheese = Topping::objects().create(&mut conn, Topping { name: "cheese".into(), ..Default::default() })?;
-//! let ham = Topping::objects().create(&mut conn, Topping { name: "ham".into(), ..Default::default() })?;
-//! let pizza = Pizza::objects().create(&mut conn, Pizza { name: "Hawaii".into(), ..Default::default() })?;
+//! dorm::migrations::create_tables(&[Topping::META, Pizza::META], &mut conn)?;
+//! let cheese = Topping::objects().create(Topping { name: "cheese".into(), ..Default::default() }, &mut conn)?;
+//! let ham = Topping::objects().create(Topping { name: "ham".into(), ..Default::default() }, &mut conn)?;
+//! let pizza = Pizza::objects().create(Pizza { name: "Hawaii".into(), ..Default::default() }, &mut conn)?;
 //!
-//! pizza.toppings().add(&mut conn, [&cheese, &ham])?;
-//! pizza.toppings().add(&mut conn, [&cheese])?; // idempotent, as in Django
+//! pizza.toppings().add([&cheese, &ham], &mut conn)?;
+//! pizza.toppings().add([&cheese], &mut conn)?; // idempotent, as in Django
 //! assert_eq!(pizza.toppings().all()?.count(&mut conn)?, 2);
 //! assert_eq!(filter!(Pizza::objects(), toppings__name = "ham").count(&mut conn)?, 1);
 //! assert_eq!(ham.pizzas().all()?.fetch(&mut conn)?[0].name, "Hawaii");
-//! pizza.toppings().remove(&mut conn, [&ham])?;
+//! pizza.toppings().remove([&ham], &mut conn)?;
 //! assert_eq!(pizza.toppings().all()?.count(&mut conn)?, 1);
 //! # Ok(()) }
 //! ```
@@ -568,7 +568,7 @@ impl<O: ManyToManyField<N>, D: Direction<O, N>, N> ManyRelated<O, D, N> {
     /// Relates `items` (objects or `ForeignKey` keys of the target model) to this row, in one
     /// statement; relating a row twice stores it once (Django's `add`). Returns the join rows
     /// inserted.
-    pub fn add<C: Executor, I>(&self, conn: &mut C, items: I) -> Result<usize>
+    pub fn add<C: Executor, I>(&self, items: I, conn: &mut C) -> Result<usize>
     where
         I: IntoIterator,
         I::Item: RelatedKey<D::Target>,
@@ -584,7 +584,7 @@ impl<O: ManyToManyField<N>, D: Direction<O, N>, N> ManyRelated<O, D, N> {
 
     /// Removes `items` from the relation (Django's `remove`); the rows themselves stay.
     /// Returns the join rows deleted.
-    pub fn remove<C: Executor, I>(&self, conn: &mut C, items: I) -> Result<usize>
+    pub fn remove<C: Executor, I>(&self, items: I, conn: &mut C) -> Result<usize>
     where
         I: IntoIterator,
         I::Item: RelatedKey<D::Target>,
@@ -611,7 +611,7 @@ impl<O: ManyToManyField<N>, D: Direction<O, N>, N> ManyRelated<O, D, N> {
 
     /// Makes the relation exactly `items` (Django's `set`): removes the others and adds the
     /// missing ones, in one transaction.
-    pub fn set<C: Executor, I>(&self, conn: &mut C, items: I) -> Result<()>
+    pub fn set<C: Executor, I>(&self, items: I, conn: &mut C) -> Result<()>
     where
         I: IntoIterator,
         I::Item: RelatedKey<D::Target>,
@@ -631,14 +631,14 @@ impl<O: ManyToManyField<N>, D: Direction<O, N>, N> ManyRelated<O, D, N> {
     }
 
     /// Saves `object` and relates it to this row (Django's `create`), in one transaction.
-    pub fn create<C: Executor>(&self, conn: &mut C, object: D::Target) -> Result<D::Target>
+    pub fn create<C: Executor>(&self, object: D::Target, conn: &mut C) -> Result<D::Target>
     where
         O: JoinWrites<N> + AutoCreated<N>,
     {
         self.source()?;
         crate::db::atomic(conn, |conn| {
-            let object = D::Target::objects().create(conn, object)?;
-            self.add(conn, [&object])?;
+            let object = D::Target::objects().create(object, conn)?;
+            self.add([&object], conn)?;
             Ok(object)
         })
     }

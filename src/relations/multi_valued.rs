@@ -42,12 +42,12 @@
 //!
 //! # fn main() -> dorm::Result<()> {
 //! let mut conn = dorm::connect("sqlite::memory:")?;
-//! dorm::migrations::create_tables(&mut conn, &[Writer::META, Novel::META])?;
-//! let ann = Writer::objects().create(&mut conn, Writer { name: "Ann".into(), ..Default::default() })?;
-//! Writer::objects().create(&mut conn, Writer { name: "Bob".into(), ..Default::default() })?;
+//! dorm::migrations::create_tables(&[Writer::META, Novel::META], &mut conn)?;
+//! let ann = Writer::objects().create(Writer { name: "Ann".into(), ..Default::default() }, &mut conn)?;
+//! Writer::objects().create(Writer { name: "Bob".into(), ..Default::default() }, &mut conn)?;
 //! for title in ["Emma", "Persuasion"] {
 //!     let novel = Novel { writer: ForeignKey::to(&ann)?, title: title.into(), ..Default::default() };
-//!     Novel::objects().create(&mut conn, novel)?;
+//!     Novel::objects().create(novel, &mut conn)?;
 //! }
 //!
 //! // One query, one row per writer and novel; Bob has none.

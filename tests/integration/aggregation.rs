@@ -64,7 +64,7 @@ fn decimal_aggregates_are_exact() {
     use money::Payment;
     use rust_decimal::Decimal;
     each_backend("aggregate_decimals", |_db, conn| {
-        dorm::migrations::create_tables(conn, &[Payment::META]).unwrap();
+        dorm::migrations::create_tables(&[Payment::META], conn).unwrap();
         let rows = [
             ("0.10", "a"),
             ("0.20", "a"),
@@ -113,44 +113,44 @@ fn decimal_aggregates_are_exact() {
 }
 
 fn trap_data(conn: &mut dorm::Connection) {
-    dorm::migrations::create_tables(conn, &[City::META, Venue::META, Experience::META]).unwrap();
+    dorm::migrations::create_tables(&[City::META, Venue::META, Experience::META], conn).unwrap();
     let paris = City::objects()
         .create(
-            conn,
             City {
                 name: "Paris".into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
     City::objects()
         .create(
-            conn,
             City {
                 name: "Empty".into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
     let louvre = Venue::objects()
         .create(
-            conn,
             Venue {
                 city: ForeignKey::to(&paris).unwrap(),
                 name: "Louvre".into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
     for name in ["Night tour", "Sculpture class"] {
         Experience::objects()
             .create(
-                conn,
                 Experience {
                     venue: ForeignKey::to(&louvre).unwrap(),
                     name: name.into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
     }
@@ -266,8 +266,8 @@ fn library(conn: &mut dorm::Connection) {
     let narnia = novel(conn, &lewis, "Narnia", 200, None);
     let dragons = tag(conn, "dragons");
     let lions = tag(conn, "lions");
-    hobbit.tags().add(conn, [&dragons]).unwrap();
-    narnia.tags().add(conn, [&dragons, &lions]).unwrap();
+    hobbit.tags().add([&dragons], conn).unwrap();
+    narnia.tags().add([&dragons, &lions], conn).unwrap();
 }
 
 #[test]
@@ -514,7 +514,6 @@ fn aggregates_of_dates_and_averages_of_integers() {
         {
             Novel::objects()
                 .create(
-                    conn,
                     Novel {
                         writer: ForeignKey::to(&tolkien).unwrap(),
                         title: title.into(),
@@ -522,6 +521,7 @@ fn aggregates_of_dates_and_averages_of_integers() {
                         published,
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
         }

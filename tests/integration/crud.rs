@@ -42,7 +42,7 @@ fn sample() -> Everything {
 #[test]
 fn every_field_kind_round_trips() {
     each_backend("every_field_kind_round_trips", |_db, conn| {
-        let created = Everything::objects().create(conn, sample()).unwrap();
+        let created = Everything::objects().create(sample(), conn).unwrap();
         assert!(created.id.is_set());
         let loaded = Everything::objects()
             .get(created.id.get().unwrap(), conn)
@@ -89,12 +89,12 @@ fn save_with_update_fields_writes_only_those() {
     each_backend("save_update_fields", |_db, conn| {
         let mut p = Person::objects()
             .create(
-                conn,
                 Person {
                     name: "Ann".into(),
                     age: 30,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         p.age = 31;
@@ -120,12 +120,12 @@ fn delete_instance_and_queryset() {
         for (name, age) in [("a", 1), ("b", 2), ("c", 3)] {
             Person::objects()
                 .create(
-                    conn,
                     Person {
                         name: name.into(),
                         age,
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
         }
@@ -153,12 +153,12 @@ fn refresh_from_db_reloads_and_reports_missing_rows() {
     each_backend("refresh_from_db", |_db, conn| {
         let mut p = Person::objects()
             .create(
-                conn,
                 Person {
                     name: "Ann".into(),
                     age: 1,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         dorm::update!(Person::objects().all(), age = 99)
@@ -178,11 +178,11 @@ fn natural_primary_keys() {
     each_backend("natural_primary_keys", |_db, conn| {
         let mut c = Code::objects()
             .create(
-                conn,
                 Code {
                     code: "NL".into(),
                     label: "Netherlands".into(),
                 },
+                conn,
             )
             .unwrap();
         c.label = "Nederland".into();

@@ -95,11 +95,11 @@ fn pooled_connections_run_queries() {
         let mut conn = pool.get().unwrap();
         Person::objects()
             .create(
-                &mut conn,
                 Person {
                     name: "pooled".into(),
                     ..Default::default()
                 },
+                &mut conn,
             )
             .unwrap();
         assert_eq!(
@@ -118,11 +118,11 @@ fn every_query_is_logged_and_countable() {
         let (n, queries) = capture_queries(|| {
             Person::objects()
                 .create(
-                    &mut conn,
                     Person {
                         name: "a".into(),
                         ..Default::default()
                     },
+                    &mut conn,
                 )
                 .unwrap();
             Person::objects().all().count(&mut conn).unwrap()
@@ -141,7 +141,7 @@ fn every_query_is_logged_and_countable() {
 fn prepare_sqlite_readies_diesels_own_connection() {
     use diesel::Connection as _;
     let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
-    dorm::migrations::create_tables(&mut conn, &[Person::META, Everything::META]).unwrap();
+    dorm::migrations::create_tables(&[Person::META, Everything::META], &mut conn).unwrap();
     Person::objects()
         .bulk_create(
             vec![
@@ -161,11 +161,11 @@ fn prepare_sqlite_readies_diesels_own_connection() {
         .unwrap();
     Everything::objects()
         .create(
-            &mut conn,
             Everything {
                 data: serde_json::json!({"tags": ["a"]}),
                 ..Default::default()
             },
+            &mut conn,
         )
         .unwrap();
 

@@ -19,15 +19,15 @@ fn cascade_set_null_and_join_rows() {
         let narnia = novel(conn, &lewis, "Narnia", 0, Some(&shelf));
         let tag = Tag::objects()
             .create(
-                conn,
                 Tag {
                     label: "classic".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
-        hobbit.tags().add(conn, [&tag]).unwrap();
-        narnia.tags().add(conn, [&tag]).unwrap();
+        hobbit.tags().add([&tag], conn).unwrap();
+        narnia.tags().add([&tag], conn).unwrap();
 
         // SET_NULL: the shelf's novels stay, without an owner.
         let mut shelf = shelf;
@@ -73,12 +73,12 @@ fn protect_refuses_and_deletes_nothing() {
         let hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
         Review::objects()
             .create(
-                conn,
                 Review {
                     novel: ForeignKey::to(&hobbit).unwrap(),
                     stars: 5,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let mut tolkien_again = tolkien.clone();
@@ -122,13 +122,13 @@ fn restrict_refuses_unless_the_rows_go_too_and_set_default() {
         let award = |conn: &mut dorm::Connection, w: &Writer, n: &Novel| {
             Award::objects()
                 .create(
-                    conn,
                     Award {
                         writer: ForeignKey::to(w).unwrap(),
                         novel: ForeignKey::to(n).unwrap(),
                         sponsor: ForeignKey::to(&sponsor).unwrap(),
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap()
         };
@@ -162,11 +162,11 @@ fn a_model_nothing_points_at_deletes_in_one_statement() {
     each_backend("delete_fast", |_db, conn| {
         let mut t = Tag::objects()
             .create(
-                conn,
                 Tag {
                     label: "x".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         // Tag is pointed at by Novel.tags' join table: the collector looks there first.
@@ -185,11 +185,11 @@ fn do_nothing_leaves_it_to_the_database() {
         let mut hobbit = novel(conn, &tolkien, "The Hobbit", 0, None);
         let note = Note::objects()
             .create(
-                conn,
                 Note {
                     novel: ForeignKey::to(&hobbit).unwrap(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         // The collector does not touch the note; the database's foreign key refuses, and the
@@ -205,14 +205,14 @@ fn do_nothing_leaves_it_to_the_database() {
         // related_name = "+": the note's relations have no reverse side, but work forwards.
         let tag = Tag::objects()
             .create(
-                conn,
                 Tag {
                     label: "margin".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
-        note.tags().add(conn, [&tag]).unwrap();
+        note.tags().add([&tag], conn).unwrap();
         assert_eq!(
             filter!(Note::objects(), tags__label = "margin")
                 .count(conn)

@@ -16,8 +16,8 @@ fn unique_violations_name_their_constraint() {
             country: "nl".into(),
             ..Default::default()
         };
-        Product::objects().create(conn, product()).unwrap();
-        match Product::objects().create(conn, product()) {
+        Product::objects().create(product(), conn).unwrap();
+        match Product::objects().create(product(), conn) {
             Err(Error::Integrity {
                 kind: IntegrityKind::Unique,
                 constraint,
@@ -31,22 +31,22 @@ fn unique_violations_name_their_constraint() {
         // A single-column unique field.
         Product::objects()
             .create(
-                conn,
                 Product {
                     name: "a".into(),
                     sku: Some("X1".into()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let err = Product::objects()
             .create(
-                conn,
                 Product {
                     name: "b".into(),
                     sku: Some("X1".into()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap_err();
         match err {
@@ -72,11 +72,11 @@ fn check_violations_are_reported() {
     each_backend("check_violation", |_db, conn| {
         let err = Everything::objects()
             .create(
-                conn,
                 Everything {
                     positive: -1,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap_err();
         assert_eq!(err.integrity_kind(), Some(IntegrityKind::Check), "{err}");
@@ -119,11 +119,11 @@ fn foreign_key_violations_are_reported() {
         .unwrap();
         let owner = Owner::objects()
             .create(
-                conn,
                 Owner {
                     name: "Ann".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let ok = format!("INSERT INTO tests_pet (owner_id) VALUES ({})", owner.id);
@@ -162,11 +162,11 @@ fn get_reports_no_row_and_several_rows() {
         for _ in 0..2 {
             Person::objects()
                 .create(
-                    conn,
                     Person {
                         name: "twin".into(),
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
         }

@@ -29,7 +29,7 @@ fn decimals_round_trip_exactly() {
             "0",
         ] {
             let e = Everything::objects()
-                .create(conn, with(text, Some("123456.78")))
+                .create(with(text, Some("123456.78")), conn)
                 .unwrap();
             let back = Everything::objects()
                 .get(e.id.get().unwrap(), conn)
@@ -48,7 +48,7 @@ fn decimals_round_trip_exactly() {
 fn decimals_round_half_even_to_their_places_and_reject_too_many_digits() {
     each_backend("decimals_quantize", |_db, conn| {
         let e = Everything::objects()
-            .create(conn, with("1.00000000005", Some("0.125")))
+            .create(with("1.00000000005", Some("0.125")), conn)
             .unwrap();
         let back = Everything::objects()
             .get(e.id.get().unwrap(), conn)
@@ -65,7 +65,7 @@ fn decimals_round_half_even_to_their_places_and_reject_too_many_digits() {
         );
         // price is max_digits 8, decimal_places 2: 1,000,000.00 has 9 digits.
         let err = Everything::objects()
-            .create(conn, with("1", Some("1000000.00")))
+            .create(with("1", Some("1000000.00")), conn)
             .unwrap_err();
         assert!(err.to_string().contains("max_digits"), "{err}");
         assert_eq!(
@@ -82,7 +82,7 @@ fn decimals_compare_order_and_sum_on_every_backend() {
         // 10.0 > 9.5 > 2.25 numerically; as text or binary floats these go wrong.
         for (lat, price) in [("9.5", "0.10"), ("10.0", "0.20"), ("2.25", "0.70")] {
             Everything::objects()
-                .create(conn, with(lat, Some(price)))
+                .create(with(lat, Some(price)), conn)
                 .unwrap();
         }
         let ordered: Vec<Decimal> = dorm::order_by!(Everything::objects().all(), -latitude)
@@ -135,12 +135,12 @@ fn datetimes_keep_their_instant_and_microseconds() {
         ] {
             let e = Everything::objects()
                 .create(
-                    conn,
                     Everything {
                         at: value,
                         maybe_at: Some(value),
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
             let back = Everything::objects()
@@ -180,13 +180,13 @@ fn integers_round_trip_at_their_limits() {
         ] {
             let e = Everything::objects()
                 .create(
-                    conn,
                     Everything {
                         small,
                         int,
                         big,
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
             let back = Everything::objects()
@@ -198,11 +198,11 @@ fn integers_round_trip_at_their_limits() {
         for float in floats {
             let e = Everything::objects()
                 .create(
-                    conn,
                     Everything {
                         float,
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
             assert_eq!(
@@ -222,11 +222,11 @@ fn text_round_trips_unicode_and_quotes() {
         let text = "O'Brien \"quoted\" -- ; DROP TABLE x; 🦀 ñ 中文";
         let e = Everything::objects()
             .create(
-                conn,
                 Everything {
                     text: text.into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         assert_eq!(

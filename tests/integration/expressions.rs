@@ -50,7 +50,7 @@ fn day(d: u32) -> NaiveDate {
 
 /// Ann (regular), Bob (gold), Cid (platinum), Dee (gold), Eve (regular).
 fn clients(conn: &mut dorm::Connection) {
-    dorm::migrations::create_tables(conn, &[Client::META, Sale::META]).unwrap();
+    dorm::migrations::create_tables(&[Client::META, Sale::META], conn).unwrap();
     let rows = [
         ("Ann", "REGULAR", 1, 2, 10, None),
         ("Bob", "GOLD", 5, 4, 20, Some("B")),

@@ -15,13 +15,13 @@ use crate::common::{databases, each_backend, models::Counter};
 fn counter(conn: &mut Connection, name: &str, value: i64, stock: i32) -> Counter {
     Counter::objects()
         .create(
-            conn,
             Counter {
                 name: name.into(),
                 counter: value,
                 stock,
                 ..Default::default()
             },
+            conn,
         )
         .unwrap()
 }

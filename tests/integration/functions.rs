@@ -438,12 +438,12 @@ fn now_is_the_current_time_in_the_stored_format() {
         assert_eq!(future.count(conn).unwrap(), 0);
         let recent = Contact::objects()
             .create(
-                conn,
                 Contact {
                     first_name: "Dee".into(),
                     joined: Utc::now() + Duration::days(1),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let future: Vec<String> = values!(

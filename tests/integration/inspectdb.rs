@@ -142,7 +142,7 @@ fn inspect_gives_back_the_models() {
     for db in databases("inspect_gives_back_the_models") {
         let mut conn = db.migrated();
         conn.batch_execute(VIEW).unwrap();
-        let inspected = inspect(&mut conn, "tests").unwrap();
+        let inspected = inspect("tests", &mut conn).unwrap();
 
         let originals = original_states();
         let mut expected: Vec<&str> = originals.iter().map(|m| m.db_table).collect();
@@ -216,7 +216,7 @@ fn inspectdb_source_writes_the_structs() {
     for db in databases("inspectdb_source_writes_the_structs") {
         let mut conn = db.migrated();
         conn.batch_execute(VIEW).unwrap();
-        let source = inspectdb_source(&mut conn, "tests", "integration").unwrap();
+        let source = inspectdb_source("tests", "integration", &mut conn).unwrap();
         assert!(source.starts_with("// This is an auto-generated dorm model module"));
         assert!(source.contains("\nuse dorm::prelude::*;\n"));
         for expected in [
@@ -287,7 +287,7 @@ fn inspect_handles_legacy_tables() {
              CREATE TABLE legacy_log (message text NOT NULL);"
         ))
         .unwrap_or_else(|e| panic!("{:?}: {e}", db.vendor));
-        let models = inspect(&mut conn, "legacy").unwrap();
+        let models = inspect("legacy", &mut conn).unwrap();
         let names: Vec<&str> = models.iter().map(|m| m.name).collect();
         assert_eq!(
             names,
@@ -325,7 +325,7 @@ fn inspect_handles_legacy_tables() {
         let log = &models[2];
         assert_eq!(log.pk().unwrap().name, "message");
 
-        let source = inspectdb_source(&mut conn, "legacy", "legacy").unwrap();
+        let source = inspectdb_source("legacy", "legacy", &mut conn).unwrap();
         for expected in [
             "    // Field renamed because it was a Rust reserved word.\n    #[dorm(db_column = \"type\")]\n    pub type_field: Option<String>,\n",
             "    // Field renamed to remove unsuitable characters.\n    #[dorm(max_length = 20, db_column = \"first name\")]\n    pub first_name: Option<String>,\n",
@@ -348,7 +348,7 @@ fn inspectdb_source_for_some_tables() {
     for db in databases("inspectdb_source_for_some_tables") {
         let mut conn = db.migrated();
         let source =
-            inspectdb_source_for(&mut conn, "tests", "integration", &["tests_novel", "nope"])
+            inspectdb_source_for("tests", "integration", &["tests_novel", "nope"], &mut conn)
                 .unwrap();
         assert!(source.contains("\npub struct Novel {\n"));
         // The relations still name their targets' models.
@@ -405,14 +405,14 @@ fn introspection_survives_drop_and_create() {
             order.reverse();
         }
         let mut conn2 = db.connect();
-        dorm::migrations::create_tables(&mut conn2, &order).unwrap();
+        dorm::migrations::create_tables(&order, &mut conn2).unwrap();
         conn2.batch_execute(VIEW).unwrap();
         let after = introspection::introspect(&mut conn2).unwrap();
         assert_eq!(after, before, "{:?}", db.vendor);
 
         // One table, by name; unknown names are None; dorm's and diesel's own tables are
         // not listed.
-        let novel = introspection::table(&mut conn2, "tests_novel")
+        let novel = introspection::table("tests_novel", &mut conn2)
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -424,7 +424,7 @@ fn introspection_survives_drop_and_create() {
             novel.foreign_key("owner_id").unwrap().to_table,
             "tests_owner"
         );
-        assert!(introspection::table(&mut conn2, "nope").unwrap().is_none());
+        assert!(introspection::table("nope", &mut conn2).unwrap().is_none());
         conn2
             .batch_execute(
                 "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY)",
@@ -451,7 +451,7 @@ fn introspection_reads_hand_written_ddl_the_same_on_every_backend() {
              CREATE INDEX \"shop_item_by_stock\" ON shop_item (\"stock\" DESC, \"Name\");",
         )
         .unwrap();
-        let item = introspection::table(&mut conn, "shop_item")
+        let item = introspection::table("shop_item", &mut conn)
             .unwrap()
             .unwrap();
         assert_eq!(item.column("Name").unwrap().data_type, "varchar(30)");
@@ -1034,7 +1034,7 @@ fn inspectdb_source_compiles_and_reads_the_rows() {
     let db = crate::common::sqlite("inspectdb_source_compiles");
     let mut conn = db.migrated();
     conn.batch_execute(VIEW).unwrap();
-    let source = inspectdb_source(&mut conn, "tests", "integration").unwrap();
+    let source = inspectdb_source("tests", "integration", &mut conn).unwrap();
     for block in INSPECTED {
         assert!(source.contains(block), "missing\n{block}\nin\n{source}");
     }
@@ -1261,7 +1261,7 @@ fn inspectdb_source_of_hostile_names_is_valid_rust_naming_them_exactly() {
     for db in databases("inspectdb_hostile_names") {
         let mut conn = db.connect();
         create_hostile_schema(&mut conn, db.vendor);
-        let source = inspectdb_source(&mut conn, "hostile", "hostile").unwrap();
+        let source = inspectdb_source("hostile", "hostile", &mut conn).unwrap();
         let found = parse_inspected(&source);
         let mut expected = BTreeSet::new();
         let mut first: Vec<String> = HOSTILE_COLUMNS.iter().map(|c| c.to_string()).collect();
@@ -1298,7 +1298,7 @@ fn inspectdb_source_of_hostile_names_is_valid_rust_naming_them_exactly() {
         );
         // A name given on the command line stays in its comment.
         let missing = "nope\n*/ fn injected() {}";
-        let some = inspectdb_source_for(&mut conn, "hostile", "hostile", &[missing]).unwrap();
+        let some = inspectdb_source_for("hostile", "hostile", &[missing], &mut conn).unwrap();
         assert!(
             some.contains("// Unable to inspect table `nope\\n*\\/ fn injected() {}`\n"),
             "{some}"
@@ -1323,7 +1323,7 @@ fn inspectdb_of_hostile_names_is_committed_and_compiled() {
     let db = crate::common::sqlite("inspectdb_hostile_committed");
     let mut conn = db.connect();
     create_hostile_schema(&mut conn, Vendor::Sqlite);
-    let source = inspectdb_source(&mut conn, "hostile", "hostile").unwrap();
+    let source = inspectdb_source("hostile", "hostile", &mut conn).unwrap();
     let expected = format!("{HEADER}{source}{FOOTER}");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(PATH);
     if std::env::var_os("DORM_BLESS_INSPECTDB").is_some() {

@@ -16,11 +16,11 @@ fn select_related_joins_foreign_keys_in_one_query() {
         let lewis = writer(conn, "Lewis");
         let shelf = Owner::objects()
             .create(
-                conn,
                 Owner {
                     name: "Shelf".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         novel(conn, &tolkien, "The Hobbit", 310, Some(&shelf));
@@ -310,11 +310,11 @@ fn values_follow_foreign_keys() {
         let zed = writer(conn, "Zed");
         let shelf = Owner::objects()
             .create(
-                conn,
                 Owner {
                     name: "Shelf".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         novel(conn, &zed, "A", 1, Some(&shelf));
@@ -431,12 +431,12 @@ fn values_mix_foreign_keys_and_reverse_relations() {
         for stars in [4, 5] {
             Review::objects()
                 .create(
-                    conn,
                     Review {
                         novel: ForeignKey::to(&a).unwrap(),
                         stars,
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
         }
@@ -476,7 +476,7 @@ fn nothing_to_load_runs_no_extra_query() {
         let w = writer(conn, "Alone");
         let (added, queries) = capture_queries(|| {
             let n = novel(conn, &w, "T", 0, None);
-            n.tags().add(conn, Vec::<&Tag>::new()).unwrap()
+            n.tags().add(Vec::<&Tag>::new(), conn).unwrap()
         });
         assert_eq!(added, 0);
         assert_eq!(queries.len(), 1, "only the novel's insert: {queries:?}");

@@ -650,11 +650,11 @@ fn json_key_paths_and_containment() {
         for data in &docs {
             Everything::objects()
                 .create(
-                    conn,
                     Everything {
                         data: data.clone(),
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
         }
@@ -787,11 +787,11 @@ fn hostile_json_keys_are_parameters() {
     each_backend("hostile_json_keys", |_db, conn| {
         Everything::objects()
             .create(
-                conn,
                 Everything {
                     data: json!({"al\"ias": 1, "a'lias": 2}),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         for name in [
@@ -820,11 +820,11 @@ fn in_with_a_subquery() {
         people(conn, &[("a", 10, None), ("b", 20, None), ("c", 30, None)]);
         Everything::objects()
             .create(
-                conn,
                 Everything {
                     int: 20,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let (rows, queries) = dorm::db::instrumentation::capture_queries(|| {
@@ -1091,7 +1091,6 @@ fn in_lists_beyond_the_bind_limit() {
             .map(|i| {
                 Everything::objects()
                     .create(
-                        conn,
                         Everything {
                             small: i as i16,
                             big: 1_000_000_000_000 + i,
@@ -1109,6 +1108,7 @@ fn in_lists_beyond_the_bind_limit() {
                             },
                             ..Default::default()
                         },
+                        conn,
                     )
                     .unwrap()
             })

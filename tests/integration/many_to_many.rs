@@ -29,10 +29,10 @@ fn the_related_manager_adds_removes_clears_and_sets() {
 
         // Many objects in one statement; adding twice stores one row (Django's add()).
         let (added, queries) =
-            capture_queries(|| hobbit.tags().add(conn, [&dragons, &elves]).unwrap());
+            capture_queries(|| hobbit.tags().add([&dragons, &elves], conn).unwrap());
         assert_eq!(added, 2);
         assert_eq!(queries.len(), 1, "{queries:?}");
-        assert_eq!(hobbit.tags().add(conn, [&dragons]).unwrap(), 0);
+        assert_eq!(hobbit.tags().add([&dragons], conn).unwrap(), 0);
         assert_eq!(
             labels(hobbit.tags().all().unwrap().fetch(conn).unwrap()),
             ["dragons", "elves"]
@@ -46,20 +46,20 @@ fn the_related_manager_adds_removes_clears_and_sets() {
         let silmarillion = novel(conn, &tolkien, "Silmarillion", 0, None);
         rings
             .novel_set()
-            .add(conn, [ForeignKey::<Novel>::to(&silmarillion).unwrap()])
+            .add([ForeignKey::<Novel>::to(&silmarillion).unwrap()], conn)
             .unwrap();
         assert_eq!(
             labels(silmarillion.tags().all().unwrap().fetch(conn).unwrap()),
             ["rings"]
         );
 
-        hobbit.tags().remove(conn, [&elves]).unwrap();
+        hobbit.tags().remove([&elves], conn).unwrap();
         assert_eq!(
             labels(hobbit.tags().all().unwrap().fetch(conn).unwrap()),
             ["dragons"]
         );
         // set() keeps what is wanted, removes the rest, adds the missing.
-        hobbit.tags().set(conn, [&elves, &rings]).unwrap();
+        hobbit.tags().set([&elves, &rings], conn).unwrap();
         assert_eq!(
             labels(hobbit.tags().all().unwrap().fetch(conn).unwrap()),
             ["elves", "rings"]
@@ -68,11 +68,11 @@ fn the_related_manager_adds_removes_clears_and_sets() {
         let maps = hobbit
             .tags()
             .create(
-                conn,
                 Tag {
                     label: "maps".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         assert!(maps.id.get().is_some());
@@ -89,7 +89,7 @@ fn the_related_manager_adds_removes_clears_and_sets() {
             Err(dorm::Error::Unsaved { .. })
         ));
         assert!(matches!(
-            hobbit.tags().add(conn, [&Tag::default()]),
+            hobbit.tags().add([&Tag::default()], conn),
             Err(dorm::Error::Unsaved { .. })
         ));
     });
@@ -105,8 +105,8 @@ fn lookups_cross_many_to_many_relations_both_ways() {
         novel(conn, &lewis, "Untagged", 0, None);
         let [dragons, lions, magic] = ["dragons", "lions", "magic"].map(|l| tag(conn, l));
         tag(conn, "unused");
-        hobbit.tags().add(conn, [&dragons, &magic]).unwrap();
-        narnia.tags().add(conn, [&lions, &magic]).unwrap();
+        hobbit.tags().add([&dragons, &magic], conn).unwrap();
+        narnia.tags().add([&lions, &magic], conn).unwrap();
 
         let q = |qs: dorm::Result<Vec<Novel>>| titles(qs.unwrap());
         assert_eq!(
@@ -186,7 +186,7 @@ fn prefetching_many_to_many_is_one_query_per_level() {
                 let novel = novel(conn, &writer, &format!("W{w:03}N{n}"), 0, None);
                 novel
                     .tags()
-                    .add(conn, (0..3).map(|k| &tags[(w + n + k) % 5]))
+                    .add((0..3).map(|k| &tags[(w + n + k) % 5]), conn)
                     .unwrap();
             }
         }
@@ -244,18 +244,18 @@ fn a_symmetrical_relation_reads_the_same_both_ways() {
         let make = |conn: &mut dorm::Connection, name: &str| {
             Employee::objects()
                 .create(
-                    conn,
                     Employee {
                         name: name.into(),
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap()
         };
         let ann = make(conn, "Ann");
         let bob = make(conn, "Bob");
         let cid = make(conn, "Cid");
-        ann.friends().add(conn, [&bob, &cid]).unwrap();
+        ann.friends().add([&bob, &cid], conn).unwrap();
         let names = |rows: Vec<Employee>| {
             let mut n: Vec<String> = rows.into_iter().map(|e| e.name).collect();
             n.sort();
@@ -273,7 +273,7 @@ fn a_symmetrical_relation_reads_the_same_both_ways() {
             ),
             ["Bob", "Cid"]
         );
-        bob.friends().remove(conn, [&ann]).unwrap();
+        bob.friends().remove([&ann], conn).unwrap();
         assert_eq!(
             names(ann.friends().all().unwrap().fetch(conn).unwrap()),
             ["Cid"]
@@ -293,23 +293,23 @@ fn a_through_model_carries_extra_fields() {
         let lewis = writer(conn, "Lewis");
         let inklings = Club::objects()
             .create(
-                conn,
                 Club {
                     name: "Inklings".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         for (w, role) in [(&tolkien, "founder"), (&lewis, "member")] {
             Membership::objects()
                 .create(
-                    conn,
                     Membership {
                         club: ForeignKey::to(&inklings).unwrap(),
                         writer: ForeignKey::to(w).unwrap(),
                         role: role.into(),
                         ..Default::default()
                     },
+                    conn,
                 )
                 .unwrap();
         }
@@ -336,7 +336,7 @@ fn a_through_model_carries_extra_fields() {
             .unwrap();
         assert_eq!(related!(writers[1].clubs)[0].name, "Inklings");
         // remove() and clear() delete through rows; add() does not compile for a through model.
-        inklings.members().remove(conn, [&lewis]).unwrap();
+        inklings.members().remove([&lewis], conn).unwrap();
         assert_eq!(Membership::objects().all().count(conn).unwrap(), 1);
         tolkien.clubs().clear(conn).unwrap();
         assert_eq!(Membership::objects().all().count(conn).unwrap(), 0);

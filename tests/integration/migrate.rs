@@ -136,7 +136,7 @@ fn migrate_to(
     history: &[Migration],
     target: Option<&str>,
 ) -> dorm::Result<migrations::MigrateReport> {
-    migrations::migrate_with(conn, history, &options("hist", target), &mut |_| {})
+    migrations::migrate_with(history, &options("hist", target), &mut |_| {}, conn)
 }
 
 fn table_exists(db: &TestDb, conn: &mut dorm::Connection, table: &str) -> bool {
@@ -203,7 +203,7 @@ fn migrating_to_a_target_rolls_back_what_comes_after_it() {
 fn the_plan_lists_what_would_run_without_running_it() {
     for db in databases("migrate_plan") {
         let mut conn = db.connect();
-        let plan = migrations::plan(&mut conn, HISTORY, &options("hist", None)).unwrap();
+        let plan = migrations::plan(HISTORY, &options("hist", None), &mut conn).unwrap();
         let versions: Vec<&str> = plan.iter().map(|s| s.version.as_str()).collect();
         assert_eq!(
             versions,
@@ -221,7 +221,7 @@ fn the_plan_lists_what_would_run_without_running_it() {
         assert!(migrations::applied_migrations(&mut conn)
             .unwrap()
             .is_empty());
-        let status = migrations::show_migrations(&mut conn, HISTORY).unwrap();
+        let status = migrations::show_migrations(HISTORY, &mut conn).unwrap();
         assert!(status.iter().all(|s| !s.applied));
     }
 }
@@ -273,39 +273,39 @@ fn fake_records_without_running_and_fake_initial_adopts_existing_tables() {
             fake: true,
             ..options("hist", Some("0001"))
         };
-        let report = migrations::migrate_with(&mut conn, HISTORY, &fake, &mut |_| {}).unwrap();
+        let report = migrations::migrate_with(HISTORY, &fake, &mut |_| {}, &mut conn).unwrap();
         assert_eq!(report.faked, ["hist.0001_initial"]);
         assert!(!table_exists(&db, &mut conn, "hist_venue"));
         // Unfake it (backwards, faked), then create the tables by hand: `--fake-initial`
         // notices they exist and records 0001 without running it, then runs the rest.
         let report = migrations::migrate_with(
-            &mut conn,
             HISTORY,
             &MigrateOptions {
                 fake: true,
                 ..options("hist", Some("zero"))
             },
             &mut |_| {},
+            &mut conn,
         )
         .unwrap();
         assert_eq!(report.faked, ["hist.0001_initial"]);
         dorm::migrations::create_tables(
-            &mut conn,
             &[
                 <Venue as dorm::Model>::META,
                 <Experience as dorm::Model>::META,
             ],
+            &mut conn,
         )
         .unwrap();
         let mut events = Vec::new();
         let report = migrations::migrate_with(
-            &mut conn,
             HISTORY,
             &MigrateOptions {
                 fake_initial: true,
                 ..options("hist", None)
             },
             &mut |e| events.push(e.clone()),
+            &mut conn,
         )
         .unwrap();
         assert_eq!(report.faked, ["hist.0001_initial"]);
@@ -336,7 +336,7 @@ fn a_migration_edited_after_it_was_applied_is_reported() {
         let report = migrate_to(&mut conn, &[M0001, EDITED_0002], None).unwrap();
         assert_eq!(report.edited, ["hist.0002_seed"]);
         assert!(report.applied.is_empty());
-        let status = migrations::show_migrations(&mut conn, &[M0001, EDITED_0002]).unwrap();
+        let status = migrations::show_migrations(&[M0001, EDITED_0002], &mut conn).unwrap();
         assert!(status
             .iter()
             .any(|s| s.version == "hist.0002_seed" && s.edited));
@@ -376,7 +376,7 @@ fn a_squashed_migration_replaces_its_originals_on_new_and_old_databases() {
         assert!(applied.contains(&"hist.0001_initial".to_string()));
         assert!(applied.contains(&"hist.0002_seed".to_string()));
         assert_eq!(licenses(&mut conn), ["cc0", "cc0"]);
-        let status = migrations::show_migrations(&mut conn, &with_squash).unwrap();
+        let status = migrations::show_migrations(&with_squash, &mut conn).unwrap();
         let squashed = status
             .iter()
             .find(|s| s.version == "hist.0001_squashed_0002_seed")

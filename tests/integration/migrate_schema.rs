@@ -222,7 +222,7 @@ fn migrate_to(
     history: &[Migration],
     target: Option<&str>,
 ) -> dorm::Result<MigrateReport> {
-    migrations::migrate_with(conn, history, &options(target), &mut |_| {})
+    migrations::migrate_with(history, &options(target), &mut |_| {}, conn)
 }
 
 #[derive(QueryableByName)]

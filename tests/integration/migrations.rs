@@ -36,10 +36,10 @@ fn migrations_apply_once_and_are_recorded() {
     for db in databases("migrate_once") {
         let mut conn = db.connect();
         assert_eq!(
-            migrations::migrate(&mut conn, &[INITIAL]).unwrap(),
+            migrations::migrate(&[INITIAL], &mut conn).unwrap(),
             ["tests.0001_initial"]
         );
-        assert!(migrations::migrate(&mut conn, &[INITIAL])
+        assert!(migrations::migrate(&[INITIAL], &mut conn)
             .unwrap()
             .is_empty());
         assert_eq!(
@@ -48,11 +48,11 @@ fn migrations_apply_once_and_are_recorded() {
         );
         Person::objects()
             .create(
-                &mut conn,
                 Person {
                     name: "works".into(),
                     ..Default::default()
                 },
+                &mut conn,
             )
             .unwrap();
     }
@@ -62,7 +62,7 @@ fn migrations_apply_once_and_are_recorded() {
 fn a_failed_migration_leaves_the_database_as_it_was() {
     for db in databases("migrate_failure") {
         let mut conn = db.connect();
-        match migrations::migrate(&mut conn, &[INITIAL, BROKEN]) {
+        match migrations::migrate(&[INITIAL, BROKEN], &mut conn) {
             Err(Error::Migration { migration, .. }) => assert_eq!(migration, "tests.0002_broken"),
             other => panic!("{other:?}"),
         }
@@ -75,11 +75,11 @@ fn a_failed_migration_leaves_the_database_as_it_was() {
         assert!(!conn.in_transaction());
         Person::objects()
             .create(
-                &mut conn,
                 Person {
                     name: "still fine".into(),
                     ..Default::default()
                 },
+                &mut conn,
             )
             .unwrap();
     }
@@ -212,7 +212,7 @@ fn hostile_names_are_quoted_in_ddl() {
                 verbose_name: "hostile",
                 many_to_many: &[],
             };
-            dorm::migrations::create_tables(&mut conn, &[meta])
+            dorm::migrations::create_tables(&[meta], &mut conn)
                 .unwrap_or_else(|e| panic!("{name:?}: {e}"));
         }
         // Every table exists under its exact name, and nothing else was created or dropped.

@@ -435,12 +435,12 @@ fn ordering_with_nulls_random_and_lower() {
         people(conn);
         Person::objects()
             .create(
-                conn,
                 Person {
                     name: "aaron".into(),
                     age: 1,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let nicks = |rows: Vec<Person>| rows.into_iter().map(|p| p.nickname).collect::<Vec<_>>();
@@ -660,7 +660,6 @@ fn only_and_defer_load_some_fields_with_typed_access() {
     each_backend("only_defer", |_db, conn| {
         Everything::objects()
             .create(
-                conn,
                 Everything {
                     char: "c".into(),
                     text: "a long text".into(),
@@ -668,6 +667,7 @@ fn only_and_defer_load_some_fields_with_typed_access() {
                     data: serde_json::json!({"k": 1}),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let (rows, queries) = dorm::db::instrumentation::capture_queries(|| {

@@ -9,20 +9,20 @@ use crate::common::{each_backend, models::*};
 fn library(conn: &mut dorm::Connection) -> (Writer, Writer) {
     let tolkien = Writer::objects()
         .create(
-            conn,
             Writer {
                 name: "Tolkien".into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
     let lewis = Writer::objects()
         .create(
-            conn,
             Writer {
                 name: "Lewis".into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
     let day = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
@@ -33,7 +33,6 @@ fn library(conn: &mut dorm::Connection) -> (Writer, Writer) {
     ] {
         Novel::objects()
             .create(
-                conn,
                 Novel {
                     writer: ForeignKey::to(writer).unwrap(),
                     title: title.into(),
@@ -41,6 +40,7 @@ fn library(conn: &mut dorm::Connection) -> (Writer, Writer) {
                     published: day(year),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
     }
@@ -58,11 +58,11 @@ fn library_and_nobody(conn: &mut dorm::Connection) {
     library(conn);
     Writer::objects()
         .create(
-            conn,
             Writer {
                 name: "Nobody".into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
 }
@@ -105,7 +105,7 @@ fn the_database_enforces_foreign_keys() {
             title: "Orphan".into(),
             ..Default::default()
         };
-        let err = Novel::objects().create(conn, orphan).unwrap_err();
+        let err = Novel::objects().create(orphan, conn).unwrap_err();
         assert_eq!(
             err.integrity_kind(),
             Some(IntegrityKind::ForeignKey),
@@ -197,31 +197,31 @@ fn self_referential_foreign_keys() {
     each_backend("fk_self", |_db, conn| {
         let boss = Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Ann".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let mid = Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Bob".into(),
                     boss: Some(ForeignKey::to(&boss).unwrap()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Cid".into(),
                     boss: Some(ForeignKey::to(&mid).unwrap()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let names = |rows: Vec<Employee>| rows.into_iter().map(|e| e.name).collect::<Vec<_>>();
@@ -344,21 +344,21 @@ fn lookups_follow_reverse_relations() {
         // Reverse of a self-reference: the bosses of Bob.
         let ann = Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Ann".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Bob".into(),
                     boss: Some(ForeignKey::to(&ann).unwrap()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let bosses = filter!(Employee::objects(), employee__name = "Bob")
@@ -380,8 +380,8 @@ fn one_to_one_is_a_unique_foreign_key() {
             bio: "Oxford".into(),
             ..Default::default()
         };
-        Profile::objects().create(conn, profile.clone()).unwrap();
-        match Profile::objects().create(conn, profile) {
+        Profile::objects().create(profile.clone(), conn).unwrap();
+        match Profile::objects().create(profile, conn) {
             Err(Error::Integrity {
                 kind: IntegrityKind::Unique,
                 constraint,
@@ -399,11 +399,11 @@ fn one_to_one_is_a_unique_foreign_key() {
         assert_eq!(tolkien.profile().unwrap().get(conn).unwrap().bio, "Oxford");
         let nobody = Writer::objects()
             .create(
-                conn,
                 Writer {
                     name: "Nobody".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         assert!(matches!(
@@ -476,21 +476,21 @@ fn reverse_accessors_are_explicit_querysets() {
         ));
         let boss = Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Ann".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: "Bob".into(),
                     boss: Some(ForeignKey::to(&boss).unwrap()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         assert_eq!(boss.employee_set().unwrap().count(conn).unwrap(), 1);
@@ -503,12 +503,12 @@ fn relations_reach_models_in_other_modules() {
         let (tolkien, _) = library(conn);
         archive::Archive::objects()
             .create(
-                conn,
                 archive::Archive {
                     writer: ForeignKey::to(&tolkien).unwrap(),
                     shelf: "B2".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let found = filter!(Writer::objects(), archives__shelf = "B2")

@@ -20,12 +20,12 @@ fn day(d: u32) -> DateTime<Utc> {
 fn post(conn: &mut Connection, title: &str, reply_to: Option<&Post>) -> Post {
     Post::objects()
         .create(
-            conn,
             Post {
                 title: title.into(),
                 reply_to: reply_to.map(|p| ForeignKey::to(p).unwrap()),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap()
 }
@@ -33,13 +33,13 @@ fn post(conn: &mut Connection, title: &str, reply_to: Option<&Post>) -> Post {
 fn comment(conn: &mut Connection, on: &Post, email: &str, d: u32) {
     Comment::objects()
         .create(
-            conn,
             Comment {
                 post: ForeignKey::to(on).unwrap(),
                 email: email.into(),
                 created_at: day(d),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap();
 }
@@ -322,12 +322,12 @@ fn subquery_is_a_filter_value() {
 fn user(conn: &mut Connection, first: &str, last: &str) -> User {
     User::objects()
         .create(
-            conn,
             User {
                 first_name: first.into(),
                 last_name: last.into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap()
 }
@@ -335,12 +335,12 @@ fn user(conn: &mut Connection, first: &str, last: &str) -> User {
 fn parent(conn: &mut Connection, of: &User, father: &str) -> UserParent {
     UserParent::objects()
         .create(
-            conn,
             UserParent {
                 user: ForeignKey::to(of).unwrap(),
                 father_name: father.into(),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap()
 }

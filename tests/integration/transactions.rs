@@ -25,12 +25,12 @@ fn names(conn: &mut dorm::Connection) -> Vec<String> {
 fn atomic_commits_on_ok_and_rolls_back_on_err() {
     each_backend("atomic_commit_rollback", |_db, conn| {
         let ok: dorm::Result<()> = dorm::atomic(conn, |conn| {
-            Person::objects().create(conn, person("kept"))?;
+            Person::objects().create(person("kept"), conn)?;
             Ok(())
         });
         ok.unwrap();
         let err: dorm::Result<()> = dorm::atomic(conn, |conn| {
-            Person::objects().create(conn, person("gone"))?;
+            Person::objects().create(person("gone"), conn)?;
             Err(Error::RolledBack)
         });
         assert!(err.is_err());
@@ -43,33 +43,33 @@ fn atomic_commits_on_ok_and_rolls_back_on_err() {
 fn nested_atomic_rolls_back_only_the_failed_inner_block() {
     each_backend("nested_atomic", |_db, conn| {
         let outer: dorm::Result<()> = dorm::atomic(conn, |conn| {
-            Person::objects().create(conn, person("outer-before"))?;
+            Person::objects().create(person("outer-before"), conn)?;
             let inner: dorm::Result<()> = dorm::atomic(conn, |conn| {
-                Person::objects().create(conn, person("inner"))?;
+                Person::objects().create(person("inner"), conn)?;
                 // A unique violation inside the savepoint...
                 Product::objects().create(
-                    conn,
                     Product {
                         name: "p".into(),
                         country: "nl".into(),
                         ..Default::default()
                     },
+                    conn,
                 )?;
                 Product::objects().create(
-                    conn,
                     Product {
                         name: "p".into(),
                         country: "nl".into(),
                         ..Default::default()
                     },
+                    conn,
                 )?;
                 Ok(())
             });
             assert!(matches!(inner, Err(Error::Integrity { .. })));
             // ...leaves the outer transaction usable, also on PostgreSQL.
-            Person::objects().create(conn, person("outer-after"))?;
+            Person::objects().create(person("outer-after"), conn)?;
             let ok: dorm::Result<()> = dorm::atomic(conn, |conn| {
-                Person::objects().create(conn, person("inner-ok"))?;
+                Person::objects().create(person("inner-ok"), conn)?;
                 Ok(())
             });
             ok
@@ -89,14 +89,14 @@ fn a_panic_inside_atomic_rolls_back_and_leaves_no_open_transaction() {
     each_backend("panic_in_atomic", |_db, conn| {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let _: dorm::Result<()> = dorm::atomic(conn, |conn| {
-                Person::objects().create(conn, person("doomed"))?;
+                Person::objects().create(person("doomed"), conn)?;
                 panic!("boom");
             });
         }));
         assert!(result.is_err(), "the panic continues");
         assert!(!conn.in_transaction(), "no transaction left open");
         assert!(names(conn).is_empty(), "the insert was rolled back");
-        Person::objects().create(conn, person("after")).unwrap();
+        Person::objects().create(person("after"), conn).unwrap();
         assert_eq!(names(conn), vec!["after"]);
     });
 }
@@ -117,7 +117,7 @@ fn a_pooled_connection_is_never_handed_out_mid_transaction() {
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut conn = pool.get().unwrap();
             let _: dorm::Result<()> = dorm::atomic(&mut conn, |conn| {
-                Person::objects().create(conn, person("doomed"))?;
+                Person::objects().create(person("doomed"), conn)?;
                 panic!("boom");
             });
         }));
@@ -151,12 +151,12 @@ fn concurrent_writers_queue_instead_of_failing() {
                             // transactions ("database is locked").
                             let n = Person::objects().all().count(conn)?;
                             Person::objects().create(
-                                conn,
                                 Person {
                                     name: format!("t{t}-{i}"),
                                     age: n as i32,
                                     ..Default::default()
                                 },
+                                conn,
                             )?;
                             Ok(())
                         });

@@ -32,6 +32,6 @@ fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
     let beatles = Group::objects().get(1, &mut conn)?;
     let ringo = Person::objects().get(1, &mut conn)?;
-    beatles.members().add(&mut conn, [&ringo])?;
+    beatles.members().add([&ringo], &mut conn)?;
     Ok(())
 }

@@ -22,6 +22,6 @@ fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
     let hawaii = Pizza::objects().get(1, &mut conn)?;
     let margherita = Pizza::objects().get(2, &mut conn)?;
-    hawaii.toppings().add(&mut conn, [&margherita])?;
+    hawaii.toppings().add([&margherita], &mut conn)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use dorm::expressions::{DenseRank, Lag, Lead, Rank, RowNumber, Window};
 /// `Case`/`When` and `Window` in every place an expression goes, with the Rust types they load as.
 fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
-    dorm::migrations::create_tables(&mut conn, &[<Person as dorm::Model>::META])?;
+    dorm::migrations::create_tables(&[<Person as dorm::Model>::META], &mut conn)?;
 
     // Per row: literals, expressions, with and without a default (at most six annotations).
     let qs = dorm::annotate!(

@@ -40,7 +40,7 @@ fn main() -> dorm::Result<()> {
         last = Max(Lower(name))
     );
     let mut conn = dorm::connect("sqlite::memory:")?;
-    dorm::migrations::create_tables(&mut conn, &[<Person as dorm::Model>::META])?;
+    dorm::migrations::create_tables(&[<Person as dorm::Model>::META], &mut conn)?;
     let people = annotate!(
         Person::objects(),
         lower = Lower(name),

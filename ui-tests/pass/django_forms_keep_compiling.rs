@@ -4,8 +4,8 @@ use dorm::field;
 
 fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
-    dorm::migrations::create_tables(&mut conn, &[<Person as dorm::Model>::META])?;
-    let ann = Person::objects().create(&mut conn, Person { name: "Ann".into(), age: 30, ..Default::default() })?;
+    dorm::migrations::create_tables(&[<Person as dorm::Model>::META], &mut conn)?;
+    let ann = Person::objects().create(Person { name: "Ann".into(), age: 30, ..Default::default() }, &mut conn)?;
     let _ = filter!(Person::objects(), name = "Ann", age__gte = 18).fetch(&mut conn)?;
     let _ = filter!(Person::objects(), pk = ann.id.get().unwrap_or_default()).get(&mut conn)?;
     let _ = filter!(Person::objects(), nickname = "annie").exists(&mut conn)?;

@@ -7,8 +7,8 @@ fn birthday(person: &mut Person, conn: &mut dorm::Connection) -> dorm::Result<us
 
 fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
-    dorm::migrations::create_tables(&mut conn, &[<Person as dorm::Model>::META])?;
-    let mut ann = Person::objects().create(&mut conn, Person { name: "Ann".into(), age: 30, ..Default::default() })?;
+    dorm::migrations::create_tables(&[<Person as dorm::Model>::META], &mut conn)?;
+    let mut ann = Person::objects().create(Person { name: "Ann".into(), age: 30, ..Default::default() }, &mut conn)?;
     let changed: usize = dorm::update!(ann, age = F(age) + 1).execute(&mut conn)?;
     assert_eq!((changed, ann.age), (1, 31));
     birthday(&mut ann, &mut conn)?;

@@ -23,7 +23,7 @@ pub struct Comment {
 /// The subquery forms that must keep compiling.
 fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
-    dorm::migrations::create_tables(&mut conn, &[Post::META, Comment::META])?;
+    dorm::migrations::create_tables(&[Post::META, Comment::META], &mut conn)?;
 
     // A scalar subquery per row: `(Post, Option<String>)`.
     let newest = order_by!(

@@ -21,7 +21,7 @@ pub struct Entry {
 
 fn main() -> dorm::Result<()> {
     let mut conn = dorm::connect("sqlite::memory:")?;
-    dorm::migrations::create_tables(&mut conn, &[Blog::META, Entry::META])?;
+    dorm::migrations::create_tables(&[Blog::META, Entry::META], &mut conn)?;
     let _: Vec<(String, Option<String>, Option<i32>)> = dorm::values!(
         dorm::order_by!(dorm::filter!(Blog::objects(), name__startswith = "B"), name),
         name,

@@ -149,15 +149,14 @@ fn library(conn: &mut dorm::Connection) -> Result<()> {
         ("Homer", &[][..]),
     ] {
         let author = Author::objects().create(
-            conn,
             Author {
                 name: name.into(),
                 ..Default::default()
             },
+            conn,
         )?;
         for (title, pages, bestseller) in books {
             crate::models::Book::objects().create(
-                conn,
                 crate::models::Book {
                     author: dorm::ForeignKey::to(&author)?,
                     title: title.to_string(),
@@ -165,6 +164,7 @@ fn library(conn: &mut dorm::Connection) -> Result<()> {
                     bestseller: *bestseller,
                     ..Default::default()
                 },
+                conn,
             )?;
         }
     }

@@ -12,13 +12,13 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to create a user model using the built-in tools?",
         |conn| {
             let user = User::objects().create(
-                conn,
                 User {
                     username: "chandler".into(),
                     first_name: "Chandler".into(),
                     email: "c@example.com".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             Ok(format!(
                 "{user} (id {}, active {}, joined {})",
@@ -127,11 +127,11 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to add timestamps like created_at to every model (an abstract TimeStampedModel)",
         |conn| {
             let mut product = Product::objects().create(
-                conn,
                 Product {
                     name: "Speculaas".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             let created = product.created_at;
             product.name = "Speculoos".into();

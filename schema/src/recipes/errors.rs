@@ -15,7 +15,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 country: Country::Netherlands,
                 ..Default::default()
             };
-            let outcome = match Product::objects().create(conn, duplicate) {
+            let outcome = match Product::objects().create(duplicate, conn) {
                 Ok(_) => "created".to_string(),
                 Err(Error::Integrity {
                     kind: IntegrityKind::Unique,

@@ -114,13 +114,13 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
             register_levenshtein(conn)?;
             for name in ["Zeus", "Zeuz", "Hera", "Zeno"] {
                 Hero::objects().create(
-                    conn,
                     Hero {
                         name: name.into(),
                         gender: "?".into(),
                         slug: name.to_lowercase(),
                         ..Default::default()
                     },
+                    conn,
                 )?;
             }
             let qs = annotate!(Hero::objects(), like_zeus = Levenshtein(name, "Zeus"));

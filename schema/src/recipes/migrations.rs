@@ -55,7 +55,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         || {
             let mut scratch = scratch()?;
             let report =
-                migrations::migrate_with(&mut scratch, MIGRATIONS, &to(None), &mut |_| {})?;
+                migrations::migrate_with(MIGRATIONS, &to(None), &mut |_| {}, &mut scratch)?;
             Ok(report.applied)
         },
     )?;
@@ -64,11 +64,11 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to rollback a migration? (`migrate scrapbook 0002`, then forwards again)",
         || {
             let mut scratch = scratch()?;
-            migrations::migrate(&mut scratch, MIGRATIONS)?;
+            migrations::migrate(MIGRATIONS, &mut scratch)?;
             let back =
-                migrations::migrate_with(&mut scratch, MIGRATIONS, &to(Some("0002")), &mut |_| {})?;
+                migrations::migrate_with(MIGRATIONS, &to(Some("0002")), &mut |_| {}, &mut scratch)?;
             let after_rollback = applied(&mut scratch)?;
-            let again = migrations::migrate(&mut scratch, MIGRATIONS)?;
+            let again = migrations::migrate(MIGRATIONS, &mut scratch)?;
             Ok((back.unapplied, after_rollback, again))
         },
     )?;
@@ -77,7 +77,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to create a migration that updates existing records (0003: license = \"cc0\")",
         || {
             let mut scratch = scratch()?;
-            migrations::migrate_with(&mut scratch, MIGRATIONS, &to(Some("0002")), &mut |_| {})?;
+            migrations::migrate_with(MIGRATIONS, &to(Some("0002")), &mut |_| {}, &mut scratch)?;
             scratch.batch_execute(
                 "INSERT INTO scrapbook_city (name, country) VALUES ('Amsterdam', 'nl');
                  INSERT INTO scrapbook_venue (name, city_id, started_at, license, latitude)
@@ -89,7 +89,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 .into_iter()
                 .map(|v| v.license)
                 .collect();
-            migrations::migrate(&mut scratch, MIGRATIONS)?;
+            migrations::migrate(MIGRATIONS, &mut scratch)?;
             let after: Vec<String> = Venue::objects()
                 .all()
                 .fetch(&mut scratch)?
@@ -109,7 +109,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 fake: true,
                 ..to(Some("0001"))
             };
-            let report = migrations::migrate_with(&mut scratch, MIGRATIONS, &fake, &mut |_| {})?;
+            let report = migrations::migrate_with(MIGRATIONS, &fake, &mut |_| {}, &mut scratch)?;
             let tables = dorm::migrations::introspection::introspect(&mut scratch)?.len();
             Ok((report.faked, format!("{tables} tables created")))
         },
@@ -254,8 +254,8 @@ fn entry_state(author: FieldMeta) -> ProjectState {
 /// inspectdb on a scratch database migrated with the app's migrations: the view's model.
 fn inspected_view() -> Result<String> {
     let mut scratch = scratch()?;
-    migrations::migrate(&mut scratch, MIGRATIONS)?;
-    let models = inspectdb::inspect(&mut scratch, "scrapbook")?;
+    migrations::migrate(MIGRATIONS, &mut scratch)?;
+    let models = inspectdb::inspect("scrapbook", &mut scratch)?;
     let view = models
         .iter()
         .find(|m| m.db_table == "temp_user")

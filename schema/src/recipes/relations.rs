@@ -97,15 +97,15 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to get bidirectional relationships? (ManyToManyField(User, related_name='maps'))",
         |conn| {
             let berlin = Map::objects().create(
-                conn,
                 Map {
                     name: "Berlin by night".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             let friends =
                 filter!(User::objects(), username__in = ["rachel", "ross"]).fetch(conn)?;
-            berlin.users().add(conn, &friends)?;
+            berlin.users().add(&friends, conn)?;
             let rachel = filter!(User::objects(), username = "rachel").get(conn)?;
             // `user.maps()`, not `user.map_set()`, thanks to related_name.
             let maps = rachel.maps().all()?.fetch(conn)?;
@@ -121,11 +121,11 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         |conn| {
             let [cheese, ham, pineapple] = ["cheese", "ham", "pineapple"].map(|name| {
                 Topping::objects().create(
-                    conn,
                     Topping {
                         name: name.into(),
                         ..Default::default()
                     },
+                    conn,
                 )
             });
             let (cheese, ham, pineapple) = (cheese?, ham?, pineapple?);
@@ -135,13 +135,13 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 ("Prosciutto", vec![&cheese, &ham]),
             ] {
                 let pizza = Pizza::objects().create(
-                    conn,
                     Pizza {
                         name: name.into(),
                         ..Default::default()
                     },
+                    conn,
                 )?;
-                pizza.toppings().add(conn, toppings)?;
+                pizza.toppings().add(toppings, conn)?;
             }
             let with_ham = dorm::order_by!(filter!(Pizza::objects(), toppings__name = "ham"), name)
                 .fetch(conn)?;
@@ -171,29 +171,29 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to persist or remove many-to-many associations (add, remove)",
         |conn| {
             let pizza = Pizza::objects().create(
-                conn,
                 Pizza {
                     name: "Funghi".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             let mushroom = pizza.toppings().create(
-                conn,
                 Topping {
                     name: "mushroom".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             let garlic = Topping::objects().create(
-                conn,
                 Topping {
                     name: "garlic".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
-            let added = pizza.toppings().add(conn, [&garlic, &mushroom])?;
+            let added = pizza.toppings().add([&garlic, &mushroom], conn)?;
             let after_add = pizza.toppings().all()?.count(conn)?;
-            pizza.toppings().remove(conn, [&garlic])?;
+            pizza.toppings().remove([&garlic], conn)?;
             let after_remove = pizza.toppings().all()?.count(conn)?;
             Ok((added, after_add, after_remove))
         },
@@ -276,18 +276,18 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to query get items where associated record matches a condition (books__bestseller)",
         |conn| {
             let tolkien = Author::objects().create(
-                conn,
                 Author {
                     name: "Tolkien".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             let lewis = Author::objects().create(
-                conn,
                 Author {
                     name: "Lewis".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             for (author, title, bestseller) in [
                 (&tolkien, "The Hobbit", true),
@@ -295,7 +295,6 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 (&lewis, "Poems", false),
             ] {
                 crate::models::Book::objects().create(
-                    conn,
                     crate::models::Book {
                         author: dorm::ForeignKey::to(author)?,
                         title: title.into(),
@@ -303,6 +302,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                         bestseller,
                         ..Default::default()
                     },
+                    conn,
                 )?;
             }
             let best_authors = filter!(Author::objects(), books__bestseller = true).fetch(conn)?;
@@ -328,7 +328,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
                 started_at: dorm::fields::now(),
                 ..Default::default()
             };
-            Venue::objects().create(conn, empty)?;
+            Venue::objects().create(empty, conn)?;
             let without = filter!(Venue::objects(), experiences__isnull = true).fetch(conn)?;
             Ok(without.into_iter().map(|v| v.name).collect::<Vec<_>>())
         },
@@ -347,23 +347,23 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
         "How to do one-to-one relationships? (Restaurant.place = OneToOneField(Place))",
         |conn| {
             let place = Place::objects().create(
-                conn,
                 Place {
                     name: "Joe's".into(),
                     address: "1 Main St".into(),
                     ..Default::default()
                 },
+                conn,
             )?;
             let restaurant = Restaurant {
                 place: dorm::OneToOne::to(&place)?,
                 serves_pizza: true,
                 ..Default::default()
             };
-            Restaurant::objects().create(conn, restaurant.clone())?;
+            Restaurant::objects().create(restaurant.clone(), conn)?;
             // A second restaurant on the same place breaks the one-to-one rule; `atomic` keeps
             // the failure to itself (a savepoint), so the queries after it still run on
             // PostgreSQL.
-            let second = dorm::atomic(conn, |c| Restaurant::objects().create(c, restaurant))
+            let second = dorm::atomic(conn, |c| Restaurant::objects().create(restaurant, c))
                 .map(|_| ())
                 .map_err(|e| e.to_string());
             let places_with_pizza =

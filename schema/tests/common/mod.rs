@@ -23,7 +23,7 @@ impl TestDb {
     /// A connection to the database with the scrap book's migrations applied.
     pub fn migrated(&self) -> Connection {
         let mut conn = self.connect();
-        migrations::migrate(&mut conn, scrapbook::migrations::MIGRATIONS).unwrap();
+        migrations::migrate(scrapbook::migrations::MIGRATIONS, &mut conn).unwrap();
         conn
     }
 }

@@ -28,7 +28,7 @@ impl TestDb {
     /// A connection with the test models' tables created.
     pub fn migrated(&self) -> Connection {
         let mut conn = self.connect();
-        dorm::migrations::create_tables(&mut conn, models::ALL).expect("create tables");
+        dorm::migrations::create_tables(models::ALL, &mut conn).expect("create tables");
         // Django's `django.setup()`: deletes follow every relation's on_delete.
         dorm::apps::populate(models::ALL);
         conn
@@ -142,11 +142,11 @@ pub mod rows {
     pub fn writer(conn: &mut Connection, name: &str) -> Writer {
         Writer::objects()
             .create(
-                conn,
                 Writer {
                     name: name.into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap()
     }
@@ -155,11 +155,11 @@ pub mod rows {
     pub fn owner(conn: &mut Connection, name: &str) -> Owner {
         Owner::objects()
             .create(
-                conn,
                 Owner {
                     name: name.into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap()
     }
@@ -168,11 +168,11 @@ pub mod rows {
     pub fn tag(conn: &mut Connection, label: &str) -> Tag {
         Tag::objects()
             .create(
-                conn,
                 Tag {
                     label: label.into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap()
     }
@@ -187,7 +187,6 @@ pub mod rows {
     ) -> Novel {
         Novel::objects()
             .create(
-                conn,
                 Novel {
                     writer: ForeignKey::to(by).unwrap(),
                     title: title.into(),
@@ -196,6 +195,7 @@ pub mod rows {
                     owner: owner.map(|o| ForeignKey::to(o).unwrap()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap()
     }
@@ -204,12 +204,12 @@ pub mod rows {
     pub fn employee(conn: &mut Connection, name: &str, boss: Option<&Employee>) -> Employee {
         Employee::objects()
             .create(
-                conn,
                 Employee {
                     name: name.into(),
                     boss: boss.map(|b| ForeignKey::to(b).unwrap()),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap()
     }

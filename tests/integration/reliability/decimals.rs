@@ -68,7 +68,7 @@ fn storage(conn: &mut dorm::Connection, name: &str) -> (String, String) {
 fn inspectdb_writes_djangos_storage_for_a_django_made_table() {
     let db = django_database("django_decimals_inspectdb");
     let mut conn = db.connect();
-    let source = dorm::migrations::inspectdb::inspectdb_source(&mut conn, "shop", "tests").unwrap();
+    let source = dorm::migrations::inspectdb::inspectdb_source("shop", "tests", &mut conn).unwrap();
     assert_eq!(
         source,
         include_str!("../fixtures/django_shop_models.rs"),
@@ -80,7 +80,7 @@ fn inspectdb_writes_djangos_storage_for_a_django_made_table() {
 fn a_django_made_table_reads_exactly() {
     let db = django_database("django_decimals_read");
     let mut conn = db.connect();
-    dorm::migrations::check_models(&mut conn, &[<Product as dorm::Model>::META]).unwrap();
+    dorm::migrations::check_models(&[<Product as dorm::Model>::META], &mut conn).unwrap();
     let rows: Vec<(String, Decimal, Option<Decimal>)> = values_list!(
         order_by!(Product::objects().all(), id),
         name,
@@ -136,13 +136,13 @@ fn what_dorm_writes_is_stored_as_django_stores_it() {
     ] {
         Product::objects()
             .create(
-                &mut conn,
                 Product {
                     name: name.into(),
                     price: d(price),
                     discount: None,
                     ..Default::default()
                 },
+                &mut conn,
             )
             .unwrap();
         assert_eq!(storage(&mut conn, name), storage(&mut conn, like), "{name}");
@@ -150,13 +150,13 @@ fn what_dorm_writes_is_stored_as_django_stores_it() {
     // inspectdb's guessed precision (10 digits, 5 places) refuses what it cannot hold, as
     // Django's validation would: a typed error, nothing written.
     let too_big = Product::objects().create(
-        &mut conn,
         Product {
             name: "car2".into(),
             price: d("999999.99"),
             discount: None,
             ..Default::default()
         },
+        &mut conn,
     );
     assert!(too_big.is_err());
     // Updated in place, and read back.
@@ -237,7 +237,7 @@ fn computed_decimals_in_djangos_storage_are_range_checked() {
 fn a_model_with_the_wrong_storage_is_reported_not_misread() {
     let db = django_database("django_decimals_mismatch");
     let mut conn = db.connect();
-    match dorm::migrations::check_models(&mut conn, &[<ScaledProduct as dorm::Model>::META]) {
+    match dorm::migrations::check_models(&[<ScaledProduct as dorm::Model>::META], &mut conn) {
         Err(dorm::Error::SchemaMismatch {
             table,
             column,
@@ -251,10 +251,10 @@ fn a_model_with_the_wrong_storage_is_reported_not_misread() {
     // And the other way round: a numeric model over dorm's own scaled column.
     let db = sqlite("django_decimals_mismatch_scaled");
     let mut conn = db.connect();
-    dorm::migrations::create_tables(&mut conn, &[<ScaledProduct as dorm::Model>::META]).unwrap();
-    dorm::migrations::check_models(&mut conn, &[<ScaledProduct as dorm::Model>::META]).unwrap();
+    dorm::migrations::create_tables(&[<ScaledProduct as dorm::Model>::META], &mut conn).unwrap();
+    dorm::migrations::check_models(&[<ScaledProduct as dorm::Model>::META], &mut conn).unwrap();
     let err =
-        dorm::migrations::check_models(&mut conn, &[<Product as dorm::Model>::META]).unwrap_err();
+        dorm::migrations::check_models(&[<Product as dorm::Model>::META], &mut conn).unwrap_err();
     assert!(matches!(err, dorm::Error::SchemaMismatch { .. }), "{err}");
 }
 
@@ -263,16 +263,16 @@ fn dorms_own_decimal_columns_keep_exact_storage() {
     // The default for columns dorm creates stays the scaled integer.
     let db = sqlite("django_decimals_default_storage");
     let mut conn = db.connect();
-    dorm::migrations::create_tables(&mut conn, &[<ScaledProduct as dorm::Model>::META]).unwrap();
+    dorm::migrations::create_tables(&[<ScaledProduct as dorm::Model>::META], &mut conn).unwrap();
     ScaledProduct::objects()
         .create(
-            &mut conn,
             ScaledProduct {
                 name: "pen".into(),
                 price: d("12.50"),
                 discount: None,
                 ..Default::default()
             },
+            &mut conn,
         )
         .unwrap();
     assert_eq!(storage(&mut conn, "pen"), ("integer".into(), "1250".into()));

@@ -34,7 +34,7 @@ fn count(conn: &mut dorm::Connection) -> i64 {
 #[test]
 fn text_longer_than_max_length_is_refused_alike() {
     each_backend("limits_max_length", |_db, conn| {
-        let (field, message) = invalid(Person::objects().create(conn, person(&"x".repeat(51))));
+        let (field, message) = invalid(Person::objects().create(person(&"x".repeat(51)), conn));
         assert_eq!(field, "Person.name");
         assert_eq!(
             message,
@@ -42,7 +42,7 @@ fn text_longer_than_max_length_is_refused_alike() {
         );
         // Characters, not bytes.
         let mut ann = Person::objects()
-            .create(conn, person(&"é".repeat(50)))
+            .create(person(&"é".repeat(50)), conn)
             .unwrap();
         assert_eq!(count(conn), 1);
         // An update is checked too, and leaves the row as it was.
@@ -61,9 +61,9 @@ fn text_longer_than_max_length_is_refused_alike() {
 #[test]
 fn nul_characters_are_refused_alike() {
     each_backend("limits_nul", |_db, conn| {
-        Person::objects().create(conn, person("ann")).unwrap();
-        Person::objects().create(conn, person("")).unwrap();
-        let (field, message) = invalid(Person::objects().create(conn, person("a\0b")));
+        Person::objects().create(person("ann"), conn).unwrap();
+        Person::objects().create(person(""), conn).unwrap();
+        let (field, message) = invalid(Person::objects().create(person("a\0b"), conn));
         assert_eq!(field, "Person.name");
         assert_eq!(message, "Null characters are not allowed.");
         // Lookup values: SQLite's LIKE/GLOB stop at NUL, so these matched every row before.
@@ -135,7 +135,7 @@ fn decimals_beyond_max_digits_are_refused_alike() {
             price: Some(Decimal::from_str("1234567.89").unwrap()),
             ..Default::default()
         };
-        let (field, message) = invalid(Everything::objects().create(conn, e.clone()));
+        let (field, message) = invalid(Everything::objects().create(e.clone(), conn));
         assert_eq!(field, "Everything.price");
         assert!(
             message.contains("no more than 6 digits before the decimal point"),
@@ -143,7 +143,7 @@ fn decimals_beyond_max_digits_are_refused_alike() {
         );
         // Rounded to decimal_places first, as Django's DecimalField.
         e.price = Some(Decimal::from_str("999999.994").unwrap());
-        Everything::objects().create(conn, e.clone()).unwrap();
+        Everything::objects().create(e.clone(), conn).unwrap();
         // As a lookup value: the same typed error.
         let (_, message) = invalid(
             filter!(
@@ -167,12 +167,12 @@ fn contact(joined: DateTime<Utc>) -> Contact {
 fn datetimes_past_year_9999_are_refused_alike() {
     each_backend("limits_datetime_range", |_db, conn| {
         let far = Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap();
-        let (field, message) = invalid(Contact::objects().create(conn, contact(far)));
+        let (field, message) = invalid(Contact::objects().create(contact(far), conn));
         assert_eq!(field, "Contact.joined");
         assert_eq!(message, "year 10000 is out of range");
         invalid(filter!(Contact::objects(), joined__lt = far).count(conn));
         let last = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
-        Contact::objects().create(conn, contact(last)).unwrap();
+        Contact::objects().create(contact(last), conn).unwrap();
     });
 }
 
@@ -194,7 +194,7 @@ fn sub_microsecond_datetimes_are_truncated_alike() {
                     + chrono::Duration::microseconds(999_999),
             ),
         ] {
-            let created = Contact::objects().create(conn, contact(at)).unwrap();
+            let created = Contact::objects().create(contact(at), conn).unwrap();
             let read = Contact::objects()
                 .get(dorm::Model::pk(&created).unwrap(), conn)
                 .unwrap();

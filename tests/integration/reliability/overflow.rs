@@ -28,7 +28,6 @@ fn decimal(text: &str) -> Decimal {
 fn at_the_limits(conn: &mut Connection) -> Everything {
     Everything::objects()
         .create(
-            conn,
             Everything {
                 small: i16::MAX,
                 int: i32::MAX,
@@ -36,6 +35,7 @@ fn at_the_limits(conn: &mut Connection) -> Everything {
                 price: Some(decimal("999999.99")),
                 ..Default::default()
             },
+            conn,
         )
         .unwrap()
 }
@@ -260,32 +260,32 @@ fn projections_across_relations_refuse_what_does_not_fit() {
         }
         let writer = Writer::objects()
             .create(
-                conn,
                 Writer {
                     name: "Zed".into(),
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         let novel = Novel::objects()
             .create(
-                conn,
                 Novel {
                     writer: ForeignKey::to(&writer).unwrap(),
                     title: "A".into(),
                     pages: 100,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         Review::objects()
             .create(
-                conn,
                 Review {
                     novel: ForeignKey::to(&novel).unwrap(),
                     stars: 4,
                     ..Default::default()
                 },
+                conn,
             )
             .unwrap();
         conn.batch_execute("UPDATE tests_novel SET pages = 2147483648")

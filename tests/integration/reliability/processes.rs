@@ -92,7 +92,7 @@ fn migrator_child() {
         std::thread::sleep(Duration::from_millis((start - now) as u64));
     }
     let mut conn = dorm::connect(&child_url()).unwrap();
-    let applied = migrations::migrate(&mut conn, HISTORY).unwrap();
+    let applied = migrations::migrate(HISTORY, &mut conn).unwrap();
     say(&format!("applied:{}", applied.join(",")));
 }
 
@@ -177,12 +177,12 @@ fn committer_child() {
     for n in from.. {
         let committed: dorm::Result<Counter> = dorm::atomic(&mut conn, |conn| {
             Counter::objects().create(
-                conn,
                 Counter {
                     name: "seq".into(),
                     counter: n,
                     ..Default::default()
                 },
+                conn,
             )
         });
         committed.unwrap();

@@ -104,7 +104,7 @@ fn get_or_create_whose_create_breaks_another_unique_constraint_is_an_integrity_e
             sku: Some("W-1".into()),
             ..Default::default()
         };
-        Product::objects().create(conn, first.clone()).unwrap();
+        Product::objects().create(first.clone(), conn).unwrap();
         // No product has sku W-2, but (Widget, nl) is taken.
         let result =
             Product::objects().get_or_create(SkuIs::new("W-2".into()), || first.clone(), conn);

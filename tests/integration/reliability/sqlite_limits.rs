@@ -23,7 +23,7 @@ fn person(name: &str, nickname: Option<String>) -> Person {
 /// Saves one person in its own transaction, as an application would.
 fn save(conn: &mut Connection, name: &str, nickname: Option<String>) -> dorm::Result<Person> {
     dorm::atomic(conn, |conn| {
-        Person::objects().create(conn, person(name, nickname))
+        Person::objects().create(person(name, nickname), conn)
     })
 }
 
@@ -74,7 +74,7 @@ fn a_full_sqlite_database_is_a_typed_error_and_keeps_every_committed_row() {
     // A write outside any transaction fails the same way.
     assert_full(
         &Person::objects()
-            .create(&mut conn, person("loose", Some(payload.clone())))
+            .create(person("loose", Some(payload.clone())), &mut conn)
             .unwrap_err(),
     );
 
@@ -125,7 +125,7 @@ fn a_sqlite_write_past_the_busy_timeout_is_a_typed_error_and_succeeds_when_retri
 
     holder.batch_execute("BEGIN IMMEDIATE").unwrap();
     Person::objects()
-        .create(&mut holder, person("holder", None))
+        .create(person("holder", None), &mut holder)
         .unwrap();
 
     // In a transaction: `atomic`'s BEGIN IMMEDIATE waits 200 ms, then fails.
@@ -139,7 +139,7 @@ fn a_sqlite_write_past_the_busy_timeout_is_a_typed_error_and_succeeds_when_retri
     assert!(!waiter.in_transaction());
     // Outside one, the INSERT itself fails the same way.
     let started = Instant::now();
-    assert_locked(Person::objects().create(&mut waiter, person("waiter", None)));
+    assert_locked(Person::objects().create(person("waiter", None), &mut waiter));
     assert!(started.elapsed() < Duration::from_secs(3));
     // Reading is not blocked (WAL): the waiter sees what was committed.
     assert_eq!(names(&mut waiter), ["before"]);

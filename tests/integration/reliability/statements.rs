@@ -81,7 +81,7 @@ fn pools_and_the_migrating_connection_recover_after_migrate() {
     let pool = single_connection_pool(&db);
     assert_eq!(names(&mut pool.get().unwrap()).unwrap(), vec!["ann"]);
     assert_eq!(names(&mut conn).unwrap(), vec!["ann"]);
-    migrations::migrate(&mut conn, &[ALTER_NAME]).unwrap();
+    migrations::migrate(&[ALTER_NAME], &mut conn).unwrap();
     assert_eq!(names(&mut conn).unwrap(), vec!["ann"]);
     assert_eq!(names(&mut pool.get().unwrap()).unwrap(), vec!["ann"]);
 }
