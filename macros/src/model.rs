@@ -1291,6 +1291,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
     let all_idents: Vec<&Ident> = fields.iter().map(|f| &f.ident).collect();
     let all_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    // The fields struct (see `dorm::model::HasFields`): field lists checked by rustc.
+    let fields_ident = format_ident!("{}Fields", ident);
+    let fields_doc = format!(
+        "The fields of [`{ident}`], for field lists such as `save_update_fields(|f| [f.{}], conn)`.",
+        all_names.iter().find(|n| **n != pk.name.as_str()).unwrap_or(&all_names[0])
+    );
+    let vis = &input.vis;
     // Choices and typed JSON have no placeholder that decodes into their Rust type: they are
     // always loaded (still unreadable through `Partial::get` when deferred).
     let always_loaded: Vec<bool> = fields
@@ -1437,6 +1444,22 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             #[doc(hidden)]
             pub const __DORM_FIELDS: [::dorm::fields::FieldMeta; #n_fields] = [#(#field_metas),*];
             #(#accessors)*
+        }
+
+        #[doc = #fields_doc]
+        #[allow(missing_docs)]
+        #vis struct #fields_ident {
+            #(pub #all_idents: ::dorm::model::FieldRef<#ident>,)*
+        }
+
+        impl ::dorm::model::HasFields for #ident {
+            type Fields = #fields_ident;
+            fn fields() -> &'static #fields_ident {
+                const FIELDS: &#fields_ident = &#fields_ident {
+                    #(#all_idents: ::dorm::model::FieldRef::__new(#all_names),)*
+                };
+                FIELDS
+            }
         }
 
         impl ::dorm::Model for #ident {

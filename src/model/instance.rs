@@ -4,7 +4,7 @@
 use diesel::query_builder::{AsChangeset, AsQuery, IntoUpdateTarget};
 use diesel::query_dsl::methods::FilterDsl;
 
-use super::{dispatch, Model, PrimaryKey};
+use super::{dispatch, FieldRef, HasFields, Model, PrimaryKey};
 use crate::db::{Executor, Load, Vendor};
 use crate::error::{Error, Result};
 use crate::lookups::{Exact, Lookup, Predicate};
@@ -30,27 +30,28 @@ pub trait Instance: Model {
         dispatch!(conn, |c| self.insert_row(c)).map_err(|e| Self::META.name_constraint(e))
     }
 
-    /// Updates only `fields` of an existing row (Django's `save(update_fields=[...])`), plus
-    /// `auto_now` fields. Fails with [`Error::Unsaved`] on a row that was never saved, and
-    /// with [`Error::DoesNotExist`] when the row is gone.
-    fn save_update_fields<C: Executor>(&mut self, fields: &[&str], conn: &mut C) -> Result<()> {
+    /// Updates only the fields `pick` names of an existing row (Django's
+    /// `save(update_fields=[...])`), plus `auto_now` fields: `p.save_update_fields(|f| [f.age],
+    /// conn)`. The names come from the model's fields struct ([`HasFields`]), so a misspelt or
+    /// many-to-many name does not compile. Fails with [`Error::Unsaved`] on a row that was
+    /// never saved, and with [`Error::DoesNotExist`] when the row is gone.
+    fn save_update_fields<L, C: Executor>(
+        &mut self,
+        pick: impl FnOnce(&Self::Fields) -> L,
+        conn: &mut C,
+    ) -> Result<()>
+    where
+        Self: HasFields,
+        L: IntoIterator<Item = FieldRef<Self>>,
+    {
         if self.pk().is_none() {
             return Err(Error::Unsaved {
                 model: Self::META.name,
                 action: "save(update_fields)",
             });
         }
-        for name in fields {
-            if Self::META.field(name).is_none() {
-                return Err(Error::InvalidValue {
-                    field: format!("{}.{name}", Self::META.name),
-                    message: "The following fields do not exist in this model, or are m2m fields"
-                        .into(),
-                });
-            }
-        }
         self.pre_save(false);
-        let mut names: Vec<&str> = fields.to_vec();
+        let mut names: Vec<&str> = super::field_ref::picked::<Self, L>(pick);
         names.extend(
             Self::META
                 .fields

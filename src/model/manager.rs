@@ -196,31 +196,31 @@ impl<M: Model> Manager<M> {
         Ok(objs)
     }
 
-    /// Updates `fields` of each object from its own values, in one transaction (Django's
-    /// `bulk_update`); returns the number of rows updated.
-    pub fn bulk_update<C: Executor>(
+    /// Updates the fields `pick` names of each object from its own values, in one
+    /// transaction (Django's `bulk_update`): `bulk_update(&toppings, |f| [f.name], conn)`;
+    /// returns the number of rows updated. The names come from the model's fields struct
+    /// ([`HasFields`](crate::model::HasFields)): a misspelt or many-to-many name does not
+    /// compile; the primary key is refused as Django refuses it.
+    pub fn bulk_update<L, C: Executor>(
         self,
         objs: &[M],
-        fields: &[&str],
+        pick: impl FnOnce(&M::Fields) -> L,
         conn: &mut C,
-    ) -> Result<usize> {
-        for name in fields {
-            match M::META.field(name) {
-                Some(f) if f.primary_key => {
-                    return Err(Error::InvalidValue {
-                        field: format!("{}.{name}", M::META.name),
-                        message: "bulk_update() cannot be used with primary key fields".into(),
-                    })
-                }
-                Some(_) => {}
-                None => {
-                    return Err(Error::InvalidValue {
-                        field: format!("{}.{name}", M::META.name),
-                        message: "bulk_update() can only be used with concrete fields".into(),
-                    })
-                }
+    ) -> Result<usize>
+    where
+        M: crate::model::HasFields,
+        L: IntoIterator<Item = crate::model::FieldRef<M>>,
+    {
+        let fields = super::field_ref::picked::<M, L>(pick);
+        for name in &fields {
+            if M::META.field(name).is_some_and(|f| f.primary_key) {
+                return Err(Error::InvalidValue {
+                    field: format!("{}.{name}", M::META.name),
+                    message: "bulk_update() cannot be used with primary key fields".into(),
+                });
             }
         }
+        let fields: &[&str] = &fields;
         if let Some(obj) = objs.iter().find(|o| o.pk().is_none()) {
             let _ = obj;
             return Err(Error::Unsaved {

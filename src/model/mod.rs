@@ -6,6 +6,8 @@
 //! * a diesel table module, `entry` (the struct's name in snake case), with zero-sized column
 //!   types `entry::id`, `entry::headline`, ... and the table `entry::table`;
 //! * `impl Model for Entry` with `const META` (every field, option, index and constraint);
+//! * `EntryFields`, the fields struct ([`HasFields`]): a field list such as
+//!   `save_update_fields(|f| [f.headline], conn)` is checked by rustc's field resolution;
 //! * `impl Field<name!(headline)> for Entry` per field, the registration that lets
 //!   `filter!(qs, headline = "x")` resolve `headline` at compile time;
 //! * diesel `Queryable` for every backend, and the insert/update/delete statements
@@ -13,10 +15,12 @@
 //! * `Default` from the fields' defaults, `auto_now`/`auto_now_add` handling, and
 //!   `get_FOO_display()` for fields with choices.
 
+mod field_ref;
 mod instance;
 mod manager;
 mod meta;
 
+pub use field_ref::{FieldRef, HasFields};
 pub use instance::{Instance, InstanceChanges, InstanceUpdate, InstanceUpdateQuery, PkLookup};
 pub use manager::{Filtered, Manager};
 pub use meta::{ConstraintMeta, IndexMeta, ModelMeta};

@@ -40,7 +40,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
             let mut tintin = filter!(Reporter::objects(), name = "Tintin").get(conn)?;
             tintin.stories_filed += 1;
             tintin.name = "Tintin Jr.".into();
-            tintin.save_update_fields(&["stories_filed"], conn)?;
+            tintin.save_update_fields(|f| [f.stories_filed], conn)?;
             tintin.refresh_from_db(conn)?;
             Ok((tintin.name, tintin.stories_filed))
         },
@@ -132,7 +132,7 @@ pub fn run(book: &mut Book<'_>) -> Result<()> {
             for t in &mut toppings {
                 t.name = t.name.to_uppercase();
             }
-            let updated = Topping::objects().bulk_update(&toppings, &["name"], conn)?;
+            let updated = Topping::objects().bulk_update(&toppings, |f| [f.name], conn)?;
             Ok((
                 toppings
                     .iter()
