@@ -7,11 +7,15 @@ use diesel::query_builder::AsQuery;
 use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
 
 use super::{dispatch, Instance, Model, PrimaryKey};
-use crate::db::{atomic, Executor, Load};
+use crate::db::{atomic, Executor, Load, LoadIter};
 use crate::error::{Error, IntegrityKind, Result};
 use crate::lookups::{Exact, Lookup, Predicate};
 use crate::queryset::execute::Built;
-use crate::queryset::{BaseQuery, QuerySet, Sliced, Unordered};
+use crate::queryset::{
+    ApplyOrder, ApplySlice, BaseQuery, Changes, FirstOrder, LastOrder, OrderBy, Ordered,
+    PendingUpdate, QuerySet, RelatedQuerySet, ReverseOrder, Sliced, Unordered, Unsliced,
+};
+use crate::relations::{JoinList, Nil, PrefetchPaths};
 
 /// The query `get_or_create` and friends run for a lookup `P`.
 pub type Filtered<M, P> = diesel::dsl::Filter<BaseQuery<M>, <P as Predicate<M>>::Expr>;
@@ -236,5 +240,137 @@ impl<M: Model> Manager<M> {
             }
             Ok(total)
         })
+    }
+}
+
+/// The QuerySet every manager verb below runs: all rows, in the model's default ordering.
+type All<M> = QuerySet<M>;
+/// Its ordering.
+type DefaultOrder<M> = <M as Model>::DefaultOrdering;
+
+// Django's managers answer every QuerySet verb (`Entry.objects.count()`, `.first()`,
+// `.order_by(...)`): each of these is `self.all().verb(...)`, with the QuerySet's bounds spelt
+// for the manager's QuerySet.
+impl<M: Model> Manager<M> {
+    /// Every row (Django's `objects.all()` evaluated); see [`QuerySet::fetch`].
+    pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<M>>
+    where
+        DefaultOrder<M>: ApplyOrder<M, BaseQuery<M>>,
+        Unsliced: ApplySlice<<DefaultOrder<M> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        C: Load<'q, Built<M, BaseQuery<M>, DefaultOrder<M>, Unsliced>, M>,
+    {
+        All::<M>::new().fetch(conn)
+    }
+
+    /// Every row, read one at a time (Django's `objects.iterator()`); see
+    /// [`QuerySet::iterator`].
+    pub fn iterator<'q, 'c, C>(
+        self,
+        conn: &'c mut C,
+    ) -> Result<impl Iterator<Item = Result<M>> + 'c>
+    where
+        DefaultOrder<M>: ApplyOrder<M, BaseQuery<M>>,
+        Unsliced: ApplySlice<<DefaultOrder<M> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        Built<M, BaseQuery<M>, DefaultOrder<M>, Unsliced>: 'c,
+        'q: 'c,
+        C: LoadIter<'q, Built<M, BaseQuery<M>, DefaultOrder<M>, Unsliced>, M>,
+    {
+        All::<M>::new().iterator(conn)
+    }
+
+    /// The number of rows (Django's `objects.count()`).
+    pub fn count<'q, C>(self, conn: &mut C) -> Result<i64>
+    where
+        BaseQuery<M>: SelectDsl<CountStar>,
+        C: Load<'q, diesel::dsl::Select<BaseQuery<M>, CountStar>, i64>,
+    {
+        All::<M>::new().count(conn)
+    }
+
+    /// Whether the table has any row (Django's `objects.exists()`).
+    pub fn exists<'q, C>(self, conn: &mut C) -> Result<bool>
+    where
+        diesel::dsl::exists<BaseQuery<M>>: diesel::Expression,
+        diesel::dsl::select<diesel::dsl::exists<BaseQuery<M>>>: diesel::query_builder::AsQuery,
+        C: Load<'q, diesel::dsl::select<diesel::dsl::exists<BaseQuery<M>>>, bool>,
+    {
+        All::<M>::new().exists(conn)
+    }
+
+    /// The first row in the default ordering, or by primary key (Django's
+    /// `objects.first()`).
+    pub fn first<'q, C>(self, conn: &mut C) -> Result<Option<M>>
+    where
+        DefaultOrder<M>: FirstOrder<M>,
+        <DefaultOrder<M> as FirstOrder<M>>::Out: ApplyOrder<M, BaseQuery<M>>,
+        Sliced: ApplySlice<
+            <<DefaultOrder<M> as FirstOrder<M>>::Out as ApplyOrder<M, BaseQuery<M>>>::Out,
+        >,
+        C: Load<'q, Built<M, BaseQuery<M>, <DefaultOrder<M> as FirstOrder<M>>::Out, Sliced>, M>,
+    {
+        All::<M>::new().first(conn)
+    }
+
+    /// The last row in the default ordering, or by primary key (Django's `objects.last()`).
+    pub fn last<'q, C>(self, conn: &mut C) -> Result<Option<M>>
+    where
+        DefaultOrder<M>: LastOrder<M>,
+        <DefaultOrder<M> as LastOrder<M>>::Out: ApplyOrder<M, BaseQuery<M>>,
+        Sliced: ApplySlice<
+            <<DefaultOrder<M> as LastOrder<M>>::Out as ApplyOrder<M, BaseQuery<M>>>::Out,
+        >,
+        C: Load<'q, Built<M, BaseQuery<M>, <DefaultOrder<M> as LastOrder<M>>::Out, Sliced>, M>,
+    {
+        All::<M>::new().last(conn)
+    }
+
+    /// All rows ordered by `items` (Django's `objects.order_by(...)`); written
+    /// `order_by!(Model::objects(), -field)`.
+    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, BaseQuery<M>, Ordered<T>> {
+        All::<M>::new().order_by(items)
+    }
+
+    /// All rows, unordered (`order_by!(Model::objects())`, Django's `order_by()`).
+    pub fn clear_ordering(self) -> QuerySet<M, BaseQuery<M>, Unordered> {
+        All::<M>::new().clear_ordering()
+    }
+
+    /// All rows in the reverse of the default ordering (Django's `objects.reverse()`).
+    pub fn reverse(self) -> QuerySet<M, BaseQuery<M>, <DefaultOrder<M> as ReverseOrder<M>>::Out>
+    where
+        DefaultOrder<M>: ReverseOrder<M>,
+    {
+        All::<M>::new().reverse()
+    }
+
+    /// All rows with the rows their foreign keys `J` point at, joined (Django's
+    /// `objects.select_related(...)`); written `select_related!(Model::objects(), blog)`.
+    pub fn select_related<J: JoinList<M>>(
+        self,
+    ) -> RelatedQuerySet<M, BaseQuery<M>, DefaultOrder<M>, Unsliced, J, Nil> {
+        All::<M>::new().select_related::<J>()
+    }
+
+    /// All rows with their related rows `P` loaded in one query per relation (Django's
+    /// `objects.prefetch_related(...)`); written `prefetch_related!(Model::objects(), posts)`.
+    pub fn prefetch_related<P: PrefetchPaths<M>>(
+        self,
+        prefetch: P,
+    ) -> RelatedQuerySet<M, BaseQuery<M>, DefaultOrder<M>, Unsliced, Nil, P> {
+        All::<M>::new().prefetch_related(prefetch)
+    }
+
+    /// An `UPDATE` of every row (Django's `objects.update(...)`); written
+    /// `update!(Model::objects(), field = value)`.
+    pub fn update<A: Changes<M>>(self, changes: A) -> PendingUpdate<M, BaseQuery<M>, A> {
+        All::<M>::new().update(changes)
+    }
+
+    /// A slice of all rows (Python's `Model.objects.all()[a:b]`).
+    pub fn slice(
+        self,
+        range: impl std::ops::RangeBounds<usize>,
+    ) -> QuerySet<M, BaseQuery<M>, DefaultOrder<M>, Sliced> {
+        All::<M>::new().slice(range)
     }
 }

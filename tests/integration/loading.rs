@@ -482,3 +482,48 @@ fn nothing_to_load_runs_no_extra_query() {
         assert_eq!(queries.len(), 1, "only the novel's insert: {queries:?}");
     });
 }
+
+#[test]
+fn select_related_and_prefetch_related_start_from_the_manager() {
+    each_backend("related_from_manager", |_db, conn| {
+        let tolkien = writer(conn, "Tolkien");
+        let lewis = writer(conn, "Lewis");
+        novel(conn, &tolkien, "The Hobbit", 310, None);
+        novel(conn, &lewis, "Narnia", 200, None);
+
+        let (rows, queries) = capture_queries(|| {
+            select_related!(Novel::objects(), writer)
+                .fetch(conn)
+                .unwrap()
+        });
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        let mut pairs: Vec<(String, String)> = rows
+            .iter()
+            .map(|n| (n.title.clone(), dorm::related!(n.writer).name.clone()))
+            .collect();
+        pairs.sort();
+        assert_eq!(
+            pairs,
+            [
+                ("Narnia".to_string(), "Lewis".to_string()),
+                ("The Hobbit".to_string(), "Tolkien".to_string()),
+            ]
+        );
+
+        let (rows, queries) = capture_queries(|| {
+            prefetch_related!(Writer::objects(), novel_set)
+                .fetch(conn)
+                .unwrap()
+        });
+        assert_eq!(queries.len(), 2, "{queries:?}");
+        let mut shelf: Vec<(String, usize)> = rows
+            .iter()
+            .map(|w| (w.name.clone(), dorm::related!(w.novel_set).len()))
+            .collect();
+        shelf.sort();
+        assert_eq!(
+            shelf,
+            [("Lewis".to_string(), 1), ("Tolkien".to_string(), 1)]
+        );
+    });
+}

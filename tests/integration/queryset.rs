@@ -710,3 +710,50 @@ fn values_is_the_typed_counterpart_of_django_values() {
         assert_eq!(rows, [("Bob".to_string(), Some("bobby".to_string()))]);
     });
 }
+
+#[test]
+fn the_manager_answers_every_queryset_verb() {
+    each_backend("manager_verbs", |_db, conn| {
+        people(conn);
+        // Person's default ordering is (-age, name).
+        let ordered = ["Cid", "Ann", "Eve", "Bob", "Dee"];
+        assert_eq!(names(Person::objects().fetch(conn).unwrap()), ordered);
+        assert_eq!(Person::objects().count(conn).unwrap(), 5);
+        assert!(Person::objects().exists(conn).unwrap());
+        assert_eq!(Person::objects().first(conn).unwrap().unwrap().name, "Cid");
+        assert_eq!(Person::objects().last(conn).unwrap().unwrap().name, "Dee");
+        assert_eq!(
+            names(Person::objects().reverse().fetch(conn).unwrap()),
+            ["Dee", "Bob", "Eve", "Ann", "Cid"]
+        );
+        assert_eq!(
+            names(Person::objects().slice(..2).fetch(conn).unwrap()),
+            ["Cid", "Ann"]
+        );
+        assert_eq!(
+            names(
+                dorm::order_by!(Person::objects(), name)
+                    .slice(1..3)
+                    .fetch(conn)
+                    .unwrap()
+            ),
+            ["Bob", "Cid"]
+        );
+        let streamed: Vec<Person> = Person::objects()
+            .iterator(conn)
+            .unwrap()
+            .collect::<dorm::Result<_>>()
+            .unwrap();
+        assert_eq!(names(streamed), ordered);
+        let mut unordered = names(dorm::order_by!(Person::objects()).fetch(conn).unwrap());
+        unordered.sort();
+        assert_eq!(unordered, ["Ann", "Bob", "Cid", "Dee", "Eve"]);
+        assert_eq!(
+            dorm::update!(Person::objects(), age = 40)
+                .execute(conn)
+                .unwrap(),
+            5
+        );
+        assert_eq!(filter!(Person::objects(), age = 40).count(conn).unwrap(), 5);
+    });
+}
