@@ -12,8 +12,9 @@ use crate::error::{Error, IntegrityKind, Result};
 use crate::lookups::{Exact, Lookup, Predicate};
 use crate::queryset::execute::Built;
 use crate::queryset::{
-    ApplyOrder, ApplySlice, BaseQuery, Changes, FirstOrder, LastOrder, OrderBy, Ordered,
-    PendingUpdate, QuerySet, RelatedQuerySet, ReverseOrder, Sliced, Unordered, Unsliced,
+    ApplyOrder, ApplySlice, BaseQuery, Changes, Defer, FieldList, FirstOrder, LastOrder, Only,
+    OrderBy, Ordered, PartialQuerySet, PendingUpdate, QuerySet, RelatedQuerySet, ReverseOrder,
+    Sliced, Unordered, Unsliced,
 };
 use crate::relations::{JoinList, Nil, PrefetchPaths};
 
@@ -364,6 +365,22 @@ impl<M: Model> Manager<M> {
     /// `update!(Model::objects(), field = value)`.
     pub fn update<A: Changes<M>>(self, changes: A) -> PendingUpdate<M, BaseQuery<M>, A> {
         All::<M>::new().update(changes)
+    }
+
+    /// All rows, loading only fields `L` and the key (Django's `objects.only(...)`); written
+    /// `only!(Model::objects(), a, b)`.
+    pub fn only<L: FieldList>(
+        self,
+    ) -> PartialQuerySet<M, BaseQuery<M>, DefaultOrder<M>, Unsliced, Only<L>> {
+        All::<M>::new().only::<L>()
+    }
+
+    /// All rows, loading every field except `L` (Django's `objects.defer(...)`); written
+    /// `defer!(Model::objects(), a, b)`.
+    pub fn defer<L: FieldList>(
+        self,
+    ) -> PartialQuerySet<M, BaseQuery<M>, DefaultOrder<M>, Unsliced, Defer<L>> {
+        All::<M>::new().defer::<L>()
     }
 
     /// A slice of all rows (Python's `Model.objects.all()[a:b]`).

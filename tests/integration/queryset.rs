@@ -749,6 +749,27 @@ fn the_manager_answers_every_queryset_verb() {
         unordered.sort();
         assert_eq!(unordered, ["Ann", "Bob", "Cid", "Dee", "Eve"]);
         assert_eq!(
+            dorm::values_list!(Person::objects(), name)
+                .fetch(conn)
+                .unwrap(),
+            ordered
+        );
+        let partial = dorm::only!(Person::objects(), name).fetch(conn).unwrap();
+        assert_eq!(
+            partial
+                .iter()
+                .map(|p| p.get(field!(name)).clone())
+                .collect::<Vec<_>>(),
+            ordered
+        );
+        assert_eq!(
+            dorm::defer!(Person::objects(), nickname)
+                .fetch(conn)
+                .unwrap()
+                .len(),
+            5
+        );
+        assert_eq!(
             dorm::update!(Person::objects(), age = 40)
                 .execute(conn)
                 .unwrap(),

@@ -31,6 +31,10 @@ fn main() -> dorm::Result<()> {
     assert_eq!(by_age[0].name, "Ann");
     assert_eq!(Person::objects().reverse().slice(..1).fetch(&mut conn)?[0].name, "Bob");
     assert_eq!(Person::objects().iterator(&mut conn)?.count(), 2);
+    let names = dorm::values_list!(Person::objects(), name).fetch(&mut conn)?;
+    assert_eq!(names, ["Ann", "Bob"]);
+    assert_eq!(dorm::only!(Person::objects(), name).fetch(&mut conn)?.len(), 2);
+    assert_eq!(dorm::defer!(Person::objects(), age).fetch(&mut conn)?.len(), 2);
     dorm::update!(Person::objects(), age = 1).execute(&mut conn)?;
     Ok(())
 }
