@@ -76,6 +76,9 @@ impl<const P: u32, const S: u32, const N: bool> Numeric<SubOp>
 {
 }
 
+/// An expression may stand for a related row; the lookup checks its SQL type.
+impl<T, A, B, Op> crate::lookups::RelatedValue<T> for Arith<A, B, Op> {}
+
 impl<M, ST, A, B, Op> SqlValue<M, ST> for Arith<A, B, Op>
 where
     ST: SqlType + SingleValue + Numeric<Op>,

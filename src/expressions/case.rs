@@ -336,6 +336,9 @@ impl<X, I> UpdateExpr<X, I> {
     }
 }
 
+/// An expression may stand for a related row; the lookup checks its SQL type.
+impl<T, X, I> crate::lookups::RelatedValue<T> for UpdateExpr<X, I> {}
+
 impl<M, ST, X, I> SqlValue<M, ST> for UpdateExpr<X, I>
 where
     M: Model,

@@ -33,6 +33,26 @@ pub trait Condition<Sc: Scope, I> {
     fn condition(self, cx: &Sc::Cx) -> Self::Expr;
 }
 
+/// What the name a comparison resolves to (by index `I`) is, for the values it compares with:
+/// a field that is a relation takes only its own model's keys (see
+/// [`crate::lookups::ComparesWith`]); an annotation or a field read across relations takes
+/// whatever its SQL type allows. Keyed by the same bound as [`Resolve`], so it adds nothing to
+/// what the compiler must infer.
+pub trait RefRelation<Sc, I> {
+    /// [`crate::relations::ForeignKeyTo`] for a foreign key, otherwise [`crate::relations::Plain`].
+    type Kind;
+}
+
+impl<Sc, N, I> RefRelation<Sc, super::scope::ByRef<I>> for Ref<N>
+where
+    Sc: super::scope::ScopeName<N, I>,
+{
+    type Kind = <Sc as super::scope::ScopeName<N, I>>::Relation;
+}
+impl<Sc, H, R> RefRelation<Sc, super::scope::AcrossIndex> for Ref<crate::relations::Across<H, R>> {
+    type Kind = crate::relations::Plain;
+}
+
 /// Index: a comparison resolved in the scope.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Compared<IN, IV>(PhantomData<fn() -> (IN, IV)>);
@@ -48,9 +68,9 @@ macro_rules! compared {
         impl<Sc, N, V, IN, IV> Condition<Sc, Compared<IN, IV>> for Lookup<N, $kind, V>
         where
             Sc: Scope,
-            Ref<N>: Resolve<Sc, IN>,
+            Ref<N>: Resolve<Sc, IN> + RefRelation<Sc, IN>,
             $(<Ref<N> as Resolve<Sc, IN>>::SqlType: $ordered<$kind, N>,)?
-            V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>,
+            V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV> + crate::lookups::ComparesWith<<Ref<N> as RefRelation<Sc, IN>>::Kind>,
             <Ref<N> as Resolve<Sc, IN>>::Kind: MixKind<V::Kind>,
             diesel::dsl::$dsl<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>: diesel::Expression + Clone,
         {
@@ -67,9 +87,10 @@ compared!(Exact eq Eq, Gt gt Gt Orderable, Gte ge GtEq Orderable, Lt lt Lt Order
 impl<Sc, N, V, IN, IV> Condition<Sc, Compared<IN, IV>> for Lookup<N, Range, (V, V)>
 where
     Sc: Scope,
-    Ref<N>: Resolve<Sc, IN>,
+    Ref<N>: Resolve<Sc, IN> + RefRelation<Sc, IN>,
     <Ref<N> as Resolve<Sc, IN>>::SqlType: Orderable<Range, N>,
-    V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>,
+    V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>
+        + crate::lookups::ComparesWith<<Ref<N> as RefRelation<Sc, IN>>::Kind>,
     <Ref<N> as Resolve<Sc, IN>>::Kind: MixKind<V::Kind>,
     diesel::dsl::Between<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr, V::Expr>:
         diesel::Expression + Clone,
@@ -87,9 +108,10 @@ where
 impl<Sc, N, V, It, IN, IV> Condition<Sc, Compared<IN, IV>> for Lookup<N, In, It>
 where
     Sc: Scope,
-    Ref<N>: Resolve<Sc, IN>,
+    Ref<N>: Resolve<Sc, IN> + RefRelation<Sc, IN>,
     It: IntoIterator<Item = V>,
-    V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>,
+    V: Argument<Sc, <Ref<N> as Resolve<Sc, IN>>::SqlType, IV>
+        + crate::lookups::ComparesWith<<Ref<N> as RefRelation<Sc, IN>>::Kind>,
     InList<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>: diesel::Expression + Clone,
 {
     type Expr = InList<<Ref<N> as Resolve<Sc, IN>>::Expr, V::Expr>;

@@ -19,7 +19,7 @@ pub mod window;
 
 pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
 pub use case::{Case, UpdateExpr, When};
-pub use conditions::Condition;
+pub use conditions::{Condition, RefRelation};
 pub use scope::{
     After, AggregateKind, Annotation, AnnotationList, Append, AsGroupKeys, Before, ByRef, Chain,
     ConstKind, Find, Groups, InAnnotations, InModel, KeyExpr, MixKind, NoAnnotations, NotAggregate,
@@ -46,6 +46,9 @@ impl<N> F<N> {
         F(PhantomData)
     }
 }
+
+/// An expression may stand for a related row; the lookup checks its SQL type.
+impl<T, N> crate::lookups::RelatedValue<T> for F<N> {}
 
 impl<M, N, ST> SqlValue<M, ST> for F<N>
 where

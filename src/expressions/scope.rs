@@ -170,6 +170,11 @@ pub trait ScopeName<N, I>: Scope {
     type Expr: diesel::Expression<SqlType = Self::SqlType> + Clone;
     /// Its kind.
     type Kind;
+    /// What it is for the values it compares with: the field's
+    /// [`Field::Kind`](crate::model::Field::Kind) (a relation compares only with its own model's
+    /// keys, see [`ComparesWith`](crate::lookups::ComparesWith)), [`Plain`](crate::relations::Plain)
+    /// for an annotation.
+    type Relation;
     /// The expression.
     fn expr(cx: &Self::Cx) -> Self::Expr;
 }
@@ -184,6 +189,7 @@ where
     type SqlType = <<Sc::Model as Field<N>>::Column as diesel::Expression>::SqlType;
     type Expr = <Sc::Model as Field<N>>::Column;
     type Kind = RowKind;
+    type Relation = <Sc::Model as Field<N>>::Kind;
     fn expr(_: &Self::Cx) -> Self::Expr {
         Default::default()
     }
@@ -199,6 +205,7 @@ where
     type SqlType = <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType;
     type Expr = <Sc::Anns as Find<N, P>>::Expr;
     type Kind = <Sc::Anns as Find<N, P>>::Kind;
+    type Relation = crate::relations::Plain;
     fn expr(cx: &Self::Cx) -> Self::Expr {
         Sc::annotations(cx).find().clone()
     }

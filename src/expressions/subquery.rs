@@ -144,6 +144,9 @@ impl<N> OuterRef<N> {
     }
 }
 
+/// An expression may stand for a related row; the lookup checks its SQL type.
+impl<T, N> crate::lookups::RelatedValue<T> for OuterRef<N> {}
+
 /// Compared with a field of SQL type `ST`, an `OuterRef` stands for a value of that type; the
 /// outer model is checked when the QuerySet is placed in a subquery (see the module docs).
 impl<M, N, ST> SqlValue<M, ST> for OuterRef<N>
@@ -564,6 +567,9 @@ where
         ScalarSubquery::new(self.0.into_scalar_query())
     }
 }
+
+/// An expression may stand for a related row; the lookup checks its SQL type.
+impl<T, Q> crate::lookups::RelatedValue<T> for Subquery<Q> {}
 
 /// `filter!(qs, field = Subquery(...))` (and `update!`): the subquery's value as the field's type.
 impl<M, ST, Q> SqlValue<M, ST> for Subquery<Q>

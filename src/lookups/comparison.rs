@@ -62,7 +62,7 @@ where
     M: Model,
     N: Operand<M>,
     N::Expr: ExpressionMethods,
-    V: SqlValue<M, N::SqlType>,
+    V: SqlValue<M, N::SqlType> + super::ComparesWith<N::Kind>,
 {
     type Expr = diesel::dsl::Eq<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
@@ -80,7 +80,7 @@ where
     N: Operand<M>,
     N::Expr: ExpressionMethods,
     N::SqlType: Orderable<Range, N>,
-    V: SqlValue<M, N::SqlType>,
+    V: SqlValue<M, N::SqlType> + super::ComparesWith<N::Kind>,
 {
     type Expr = diesel::dsl::Between<N::Expr, V::Expr, V::Expr>;
     fn build(self) -> Self::Expr {
@@ -97,7 +97,7 @@ macro_rules! ordered_lookup {
             N: Operand<M>,
             N::Expr: ExpressionMethods,
             N::SqlType: Orderable<$kind, N>,
-            V: SqlValue<M, N::SqlType>,
+            V: SqlValue<M, N::SqlType> + super::ComparesWith<N::Kind>,
         {
             type Expr = diesel::dsl::$dsl<N::Expr, V::Expr>;
             fn build(self) -> Self::Expr {
@@ -116,7 +116,7 @@ where
     M: Model,
     N: Operand<M>,
     I: IntoIterator<Item = V>,
-    V: SqlValue<M, N::SqlType>,
+    V: SqlValue<M, N::SqlType> + super::ComparesWith<N::Kind>,
 {
     type Expr = InList<N::Expr, V::Expr>;
     fn build(self) -> Self::Expr {

@@ -43,6 +43,7 @@ where
 {
     type SqlType = Nullable<Json>;
     type Expr = JsonGet<I::Expr>;
+    type Kind = crate::relations::Plain;
     fn operand() -> Self::Expr {
         let key = K::text();
         let index = key.parse::<i32>().ok();

@@ -61,6 +61,7 @@ mod json;
 mod null;
 mod packed;
 mod q;
+mod relation;
 mod text;
 mod transforms;
 
@@ -83,6 +84,7 @@ pub use packed::{
     InValues, PackError, PackedList, PackedValues, PgArrayElement, SqliteJson, PACK_ABOVE,
 };
 pub use q::Q;
+pub use relation::{ComparesWith, RelatedValue};
 #[cfg(feature = "sqlite")]
 pub(crate) use text::register_sqlite_regexp;
 pub use text::{
@@ -119,6 +121,10 @@ pub trait Operand<M: Model> {
     type SqlType: diesel::sql_types::SqlType + diesel::sql_types::SingleValue;
     /// The diesel expression.
     type Expr: diesel::Expression<SqlType = Self::SqlType> + Clone;
+    /// What the operand is, for the values it compares with (see [`ComparesWith`]):
+    /// [`ForeignKeyTo<T>`](crate::relations::ForeignKeyTo) for a foreign key, which compares
+    /// only with keys of `T`; [`Plain`](crate::relations::Plain) for anything else.
+    type Kind;
     /// Builds the expression (operands are zero-sized: fields and transforms of fields).
     fn operand() -> Self::Expr;
 }
@@ -234,6 +240,7 @@ where
 {
     type SqlType = <M::Column as diesel::Expression>::SqlType;
     type Expr = M::Column;
+    type Kind = <M as crate::model::Field<Self>>::Kind;
     fn operand() -> M::Column {
         M::Column::default()
     }

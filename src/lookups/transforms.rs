@@ -130,6 +130,7 @@ where
 {
     type SqlType = T::Output;
     type Expr = Extract<I::Expr, T, I::SqlType>;
+    type Kind = crate::relations::Plain;
     fn operand() -> Self::Expr {
         Extract {
             operand: I::operand(),

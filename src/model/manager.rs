@@ -328,12 +328,14 @@ impl<M: Model> Manager<M> {
     /// All rows ordered by `items` (Django's `objects.order_by(...)`); written
     /// `order_by!(Model::objects(), -field)`.
     pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, BaseQuery<M>, Ordered<T>> {
-        All::<M>::new().order_by(items)
+        let all = All::<M>::new();
+        QuerySet::from_parts(all.query, Ordered(items), all.slice)
     }
 
     /// All rows, unordered (`order_by!(Model::objects())`, Django's `order_by()`).
     pub fn clear_ordering(self) -> QuerySet<M, BaseQuery<M>, Unordered> {
-        All::<M>::new().clear_ordering()
+        let all = All::<M>::new();
+        QuerySet::from_parts(all.query, Unordered, all.slice)
     }
 
     /// All rows in the reverse of the default ordering (Django's `objects.reverse()`).

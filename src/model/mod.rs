@@ -53,7 +53,7 @@ pub trait Model: Sized + Clone + 'static + Persistable + crate::queryset::Deferr
     const PK_COLUMN: &'static str;
     /// The ordering a new QuerySet starts with (`ordering` in the model's options):
     /// [`Unordered`](crate::queryset::Unordered) or [`Ordered`](crate::queryset::Ordered).
-    type DefaultOrdering: Clone;
+    type DefaultOrdering: Clone + crate::queryset::OrderState;
     /// The default ordering's value.
     fn default_ordering() -> Self::DefaultOrdering;
     /// The primary key, once the row is saved.

@@ -71,9 +71,9 @@ pub use deferred::{
 };
 pub use explain::{Explain, ExplainSql};
 pub use ordering::{
-    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsFirstSql,
-    NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderSuffix, Ordered, Random, RandomSql,
-    ReverseOrder, Unordered,
+    ApplyOrder, Asc, ByName, Col, Desc, DistinctRows, FirstOrder, LastOrder, NullsFirst,
+    NullsFirstSql, NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderState, OrderSuffix,
+    Ordered, Random, RandomSql, ReverseOrder, Skip, Unordered,
 };
 #[doc(hidden)]
 pub use raw::check_raw_sql;
@@ -83,7 +83,7 @@ pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, 
 pub use sql::SqlFor;
 pub(crate) use update::update_error;
 pub use update::{Assign, Changes, PendingUpdate};
-pub use values::{Columns, Pick, ValuesList, ValuesQuery};
+pub use values::{Columns, Pick, ProjectedQuery, ProjectionOrder, ValuesList, ValuesQuery};
 
 use std::marker::PhantomData;
 

@@ -91,11 +91,23 @@ pub trait OrderBy<M> {
     fn diesel(&self) -> Self::Diesel;
     /// Flips every direction.
     fn reversed(self) -> Self::Reversed;
+    /// The items' expressions without their directions: what a `SELECT DISTINCT` projection
+    /// selects too (see [`DistinctRows`]).
+    type Exprs: Expression;
+    /// What those expressions are read as: [`Skip`], one per item (nothing is read).
+    type Skipped;
+    /// Builds the expressions.
+    fn exprs(&self) -> Self::Exprs;
 }
 
 impl<M, E: OrderExpr<M>> OrderBy<M> for Asc<E> {
     type Diesel = diesel::dsl::Asc<E::Expr>;
     type Reversed = Desc<E>;
+    type Exprs = E::Expr;
+    type Skipped = Skip;
+    fn exprs(&self) -> E::Expr {
+        self.0.expr()
+    }
     fn diesel(&self) -> Self::Diesel {
         self.0.expr().asc()
     }
@@ -107,6 +119,11 @@ impl<M, E: OrderExpr<M>> OrderBy<M> for Asc<E> {
 impl<M, E: OrderExpr<M>> OrderBy<M> for Desc<E> {
     type Diesel = diesel::dsl::Desc<E::Expr>;
     type Reversed = Asc<E>;
+    type Exprs = E::Expr;
+    type Skipped = Skip;
+    fn exprs(&self) -> E::Expr {
+        self.0.expr()
+    }
     fn diesel(&self) -> Self::Diesel {
         self.0.expr().desc()
     }
@@ -120,6 +137,11 @@ macro_rules! tuple_order {
         impl<M, $($t: OrderBy<M>),+> OrderBy<M> for ($($t,)+) {
             type Diesel = ($($t::Diesel,)+);
             type Reversed = ($($t::Reversed,)+);
+            type Exprs = ($($t::Exprs,)+);
+            type Skipped = ($($t::Skipped,)+);
+            fn exprs(&self) -> Self::Exprs {
+                ($(self.$i.exprs(),)+)
+            }
             fn diesel(&self) -> Self::Diesel {
                 ($(self.$i.diesel(),)+)
             }
@@ -151,6 +173,11 @@ pub struct Random;
 impl<M, I: OrderBy<M>> OrderBy<M> for NullsFirst<I> {
     type Diesel = OrderSql<I::Diesel, NullsFirstSql>;
     type Reversed = NullsLast<I::Reversed>;
+    type Exprs = I::Exprs;
+    type Skipped = I::Skipped;
+    fn exprs(&self) -> I::Exprs {
+        self.0.exprs()
+    }
     fn diesel(&self) -> Self::Diesel {
         OrderSql(self.0.diesel(), NullsFirstSql)
     }
@@ -162,6 +189,11 @@ impl<M, I: OrderBy<M>> OrderBy<M> for NullsFirst<I> {
 impl<M, I: OrderBy<M>> OrderBy<M> for NullsLast<I> {
     type Diesel = OrderSql<I::Diesel, NullsLastSql>;
     type Reversed = NullsFirst<I::Reversed>;
+    type Exprs = I::Exprs;
+    type Skipped = I::Skipped;
+    fn exprs(&self) -> I::Exprs {
+        self.0.exprs()
+    }
     fn diesel(&self) -> Self::Diesel {
         OrderSql(self.0.diesel(), NullsLastSql)
     }
@@ -173,6 +205,11 @@ impl<M, I: OrderBy<M>> OrderBy<M> for NullsLast<I> {
 impl<M> OrderBy<M> for Random {
     type Diesel = OrderSql<NoExpr, RandomSql>;
     type Reversed = Random;
+    type Exprs = OrderSql<NoExpr, RandomSql>;
+    type Skipped = Skip;
+    fn exprs(&self) -> Self::Exprs {
+        OrderSql(NoExpr, RandomSql)
+    }
     fn diesel(&self) -> Self::Diesel {
         OrderSql(NoExpr, RandomSql)
     }
@@ -345,22 +382,127 @@ impl<M, T: OrderBy<M>> ReverseOrder<M> for Ordered<T> {
     }
 }
 
+/// The ordering state `O` of a `SELECT DISTINCT` QuerySet. A projection of it
+/// (`values_list!`) selects the ordering's expressions too, as Django does: the database can
+/// only order distinct rows by what they hold, and those expressions take part in what is
+/// distinct (Django's note on `distinct()`: "any fields used in an order_by() call are included
+/// in the SQL SELECT columns").
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DistinctRows<O>(pub O);
+
+/// An ordering state ([`Unordered`], [`Ordered`], or either under [`DistinctRows`]): what
+/// `distinct()`, `order_by` and `clear_ordering` make of it.
+pub trait OrderState {
+    /// The state on a `SELECT DISTINCT` query.
+    type Distinct;
+    /// The state once `order_by`/`clear_ordering` set `N`: `N`, still distinct when the query
+    /// is.
+    type Reordered<N>;
+    /// Marks it distinct.
+    fn distinct(self) -> Self::Distinct;
+    /// Replaces the ordering with `n`.
+    fn reorder<N>(self, n: N) -> Self::Reordered<N>;
+}
+
+impl OrderState for Unordered {
+    type Distinct = DistinctRows<Unordered>;
+    type Reordered<N> = N;
+    fn distinct(self) -> Self::Distinct {
+        DistinctRows(self)
+    }
+    fn reorder<N>(self, n: N) -> N {
+        n
+    }
+}
+impl<T> OrderState for Ordered<T> {
+    type Distinct = DistinctRows<Ordered<T>>;
+    type Reordered<N> = N;
+    fn distinct(self) -> Self::Distinct {
+        DistinctRows(self)
+    }
+    fn reorder<N>(self, n: N) -> N {
+        n
+    }
+}
+impl<O> OrderState for DistinctRows<O> {
+    type Distinct = Self;
+    type Reordered<N> = DistinctRows<N>;
+    fn distinct(self) -> Self {
+        self
+    }
+    fn reorder<N>(self, n: N) -> DistinctRows<N> {
+        DistinctRows(n)
+    }
+}
+
+impl<M, W, O: ApplyOrder<M, W>> ApplyOrder<M, W> for DistinctRows<O> {
+    type Out = O::Out;
+    fn apply(&self, query: W) -> Self::Out {
+        self.0.apply(query)
+    }
+}
+impl<M: Model, O: FirstOrder<M>> FirstOrder<M> for DistinctRows<O> {
+    type Out = DistinctRows<O::Out>;
+    fn first_order(self) -> Self::Out {
+        DistinctRows(self.0.first_order())
+    }
+}
+impl<M: Model, O: LastOrder<M>> LastOrder<M> for DistinctRows<O> {
+    type Out = DistinctRows<O::Out>;
+    fn last_order(self) -> Self::Out {
+        DistinctRows(self.0.last_order())
+    }
+}
+impl<M, O: ReverseOrder<M>> ReverseOrder<M> for DistinctRows<O> {
+    type Out = DistinctRows<O::Out>;
+    fn reverse_order(self) -> Self::Out {
+        DistinctRows(self.0.reverse_order())
+    }
+}
+
+/// A selected value that is not read: an ordering expression a `SELECT DISTINCT` projection
+/// selects only so that the database can order by it (see [`DistinctRows`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Skip;
+
+impl<ST, DB: diesel::backend::Backend> diesel::deserialize::FromSql<ST, DB> for Skip {
+    fn from_sql(_: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        Ok(Skip)
+    }
+    fn from_nullable_sql(_: Option<DB::RawValue<'_>>) -> diesel::deserialize::Result<Self> {
+        Ok(Skip)
+    }
+}
+
+impl<ST, DB> diesel::deserialize::Queryable<ST, DB> for Skip
+where
+    DB: diesel::backend::Backend,
+    ST: diesel::sql_types::SingleValue,
+{
+    type Row = Skip;
+    fn build(row: Skip) -> diesel::deserialize::Result<Skip> {
+        Ok(row)
+    }
+}
+
 impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// Orders by `items`, replacing any earlier ordering (Django's `order_by`). Usually written
     /// `order_by!(qs, -pub_date, headline)`.
-    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, W, Ordered<T>, S>
+    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, W, O::Reordered<Ordered<T>>, S>
     where
         S: Reorderable,
+        O: OrderState,
     {
-        QuerySet::from_parts(self.query, Ordered(items), self.slice)
+        QuerySet::from_parts(self.query, self.order.reorder(Ordered(items)), self.slice)
     }
 
     /// Removes any ordering, the model's default included (Django's `order_by()`).
-    pub fn clear_ordering(self) -> QuerySet<M, W, Unordered, S>
+    pub fn clear_ordering(self) -> QuerySet<M, W, O::Reordered<Unordered>, S>
     where
         S: Reorderable,
+        O: OrderState,
     {
-        QuerySet::from_parts(self.query, Unordered, self.slice)
+        QuerySet::from_parts(self.query, self.order.reorder(Unordered), self.slice)
     }
 
     /// Flips the ordering (Django's `reverse()`).

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use diesel::query_dsl::methods::{DistinctDsl, SelectDsl};
 
 use super::execute::Built;
-use super::ordering::ApplyOrder;
+use super::ordering::{ApplyOrder, DistinctRows, OrderBy, OrderState, Ordered, Unordered};
 use super::slicing::{ApplySlice, Filterable};
 use super::QuerySet;
 use crate::db::Load;
@@ -96,9 +96,58 @@ pub struct ValuesList<M: Model, W, O, S, C> {
     pub(crate) _columns: PhantomData<fn() -> C>,
 }
 
-/// The diesel query a projection runs.
+/// The diesel query a projection's columns alone make (what a subquery selects).
 pub type ValuesQuery<M, W, O, S, C> =
     Built<M, diesel::dsl::Select<W, <C as Columns<M>>::Select>, O, S>;
+
+/// The diesel query a projection runs: [`ValuesQuery`], with the ordering's expressions
+/// selected too on a `SELECT DISTINCT` QuerySet (see [`ProjectionOrder`]).
+pub type ProjectedQuery<M, W, O, S, C> =
+    Built<M, diesel::dsl::Select<W, <O as ProjectionOrder<M, C>>::Select>, O, S>;
+
+/// What a projection of columns `C` selects under the ordering state `Self`: the columns, and
+/// on a `SELECT DISTINCT` QuerySet ([`DistinctRows`]) the ordering's expressions after them,
+/// selected but not read, as Django does (PostgreSQL refuses to order distinct rows by what
+/// they do not hold; SQLite would pick an arbitrary row's value to order by).
+pub trait ProjectionOrder<M, C: Columns<M>> {
+    /// The select clause.
+    type Select: diesel::Expression;
+    /// What one row is read as.
+    type Loaded;
+    /// The select clause.
+    fn select(&self) -> Self::Select;
+    /// The row from what was read.
+    fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<C::Row>;
+}
+
+macro_rules! columns_only {
+    ($($state:ty => [$($g:ident),*]),*) => {$(
+        impl<M, C: Columns<M>, $($g),*> ProjectionOrder<M, C> for $state {
+            type Select = C::Select;
+            type Loaded = C::Loaded;
+            fn select(&self) -> C::Select {
+                C::select()
+            }
+            #[inline(always)]
+            fn finish(loaded: C::Loaded) -> diesel::deserialize::Result<C::Row> {
+                C::finish(loaded)
+            }
+        }
+    )*};
+}
+columns_only!(Unordered => [], Ordered<T> => [T], DistinctRows<Unordered> => []);
+
+impl<M, C: Columns<M>, T: OrderBy<M>> ProjectionOrder<M, C> for DistinctRows<Ordered<T>> {
+    type Select = (C::Select, T::Exprs);
+    type Loaded = (C::Loaded, T::Skipped);
+    fn select(&self) -> Self::Select {
+        (C::select(), self.0 .0.exprs())
+    }
+    #[inline(always)]
+    fn finish((loaded, _): Self::Loaded) -> diesel::deserialize::Result<C::Row> {
+        C::finish(loaded)
+    }
+}
 
 impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// The values of fields `C` (`Pick<name>` or a tuple of them) for each row.
@@ -110,12 +159,13 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     }
 
     /// Removes duplicate rows (`SELECT DISTINCT`, Django's `distinct()`).
-    pub fn distinct(self) -> QuerySet<M, diesel::dsl::Distinct<W>, O, S>
+    pub fn distinct(self) -> QuerySet<M, diesel::dsl::Distinct<W>, O::Distinct, S>
     where
         S: Filterable,
         W: DistinctDsl,
+        O: OrderState,
     {
-        QuerySet::from_parts(self.query.distinct(), self.order, self.slice)
+        QuerySet::from_parts(self.query.distinct(), self.order.distinct(), self.slice)
     }
 
     /// `SELECT DISTINCT ON (fields)` (Django's `distinct(*fields)`): PostgreSQL only, so a
@@ -153,35 +203,52 @@ impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
         qs.slice.apply(qs.order.apply(qs.query.select(C::select())))
     }
 
+    /// The diesel query [`fetch`](Self::fetch) runs: [`into_diesel`](Self::into_diesel)'s,
+    /// with the ordering's expressions selected too on a `SELECT DISTINCT` QuerySet.
+    pub fn into_projected(self) -> ProjectedQuery<M, W, O, S, C>
+    where
+        O: ProjectionOrder<M, C>,
+        W: SelectDsl<O::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, O::Select>>,
+        S: ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>,
+    {
+        let qs = self.qs;
+        let select = qs.order.select();
+        qs.slice.apply(qs.order.apply(qs.query.select(select)))
+    }
+
     /// Runs the query: one `C::Row` per row.
     pub fn fetch<'q, Conn>(self, conn: &mut Conn) -> Result<Vec<C::Row>>
     where
-        W: SelectDsl<C::Select>,
-        O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
-        S: ApplySlice<O::Out>,
-        Conn: Load<'q, ValuesQuery<M, W, O, S, C>, C::Loaded>,
+        O: ProjectionOrder<M, C>,
+        W: SelectDsl<O::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, O::Select>>,
+        S: ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>,
+        Conn: Load<'q, ProjectedQuery<M, W, O, S, C>, O::Loaded>,
     {
-        Ok(conn.load_rows_with(self.into_diesel(), |row| {
-            C::finish(row).map_err(diesel::result::Error::DeserializationError)
+        Ok(conn.load_rows_with(self.into_projected(), |row| {
+            O::finish(row).map_err(diesel::result::Error::DeserializationError)
         })?)
     }
 
     /// The SQL text with its binds, for `vendor`.
     pub fn sql(self, vendor: crate::db::Vendor) -> String
     where
-        W: SelectDsl<C::Select>,
-        O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
-        S: ApplySlice<O::Out>,
-        ValuesQuery<M, W, O, S, C>: super::SqlFor,
+        O: ProjectionOrder<M, C>,
+        W: SelectDsl<O::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, O::Select>>,
+        S: ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>,
+        ProjectedQuery<M, W, O, S, C>: super::SqlFor,
     {
-        super::SqlFor::sql_for(&self.into_diesel(), vendor)
+        super::SqlFor::sql_for(&self.into_projected(), vendor)
     }
 
     /// Removes duplicate rows (Django's `values_list(...).distinct()`).
-    pub fn distinct(self) -> ValuesList<M, diesel::dsl::Distinct<W>, O, S, C>
+    pub fn distinct(self) -> ValuesList<M, diesel::dsl::Distinct<W>, O::Distinct, S, C>
     where
         S: Filterable,
         W: DistinctDsl,
+        O: OrderState,
     {
         ValuesList {
             qs: self.qs.distinct(),

@@ -227,6 +227,7 @@ where
 {
     type SqlType = <FinalSqlType<M, Head, Rest> as IntoNullable>::Nullable;
     type Expr = AcrossValue<M, <M as Field<Head>>::Column, Self, Self::SqlType>;
+    type Kind = crate::relations::Plain;
     fn operand() -> Self::Expr {
         AcrossValue { _path: PhantomData }
     }

@@ -407,6 +407,46 @@ fn distinct_rows() {
                 .len(),
             5
         );
+        // Ordered by a field not in the list: Django selects the ordering's columns too, so
+        // PostgreSQL can order the distinct rows and both backends answer alike (the ordering
+        // takes part in what is distinct: Ann and Eve are both 34).
+        let by_name: Vec<i32> = dorm::values_list!(
+            dorm::order_by!(Person::objects().all().distinct(), name),
+            age
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(by_name, [34, 17, 52, 12, 34]);
+        // The same from the projection's own distinct(), and under the model's default
+        // ordering (-age, name), as Django's "distinct() and the model's Meta.ordering" note
+        // says.
+        let projected: Vec<i32> =
+            dorm::values_list!(dorm::order_by!(Person::objects().all(), name), age)
+                .distinct()
+                .fetch(conn)
+                .unwrap();
+        assert_eq!(projected, [34, 17, 52, 12, 34]);
+        let by_default: Vec<i32> = dorm::values_list!(Person::objects().all().distinct(), age)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(by_default, [52, 34, 34, 17, 12]);
+        // Ordered by the listed field itself: one row per value.
+        let ages: Vec<i32> = dorm::values_list!(
+            dorm::order_by!(Person::objects().all().distinct(), -age),
+            age
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(ages, [52, 34, 17, 12]);
+        let sql = dorm::values_list!(
+            dorm::order_by!(Person::objects().all().distinct(), name),
+            age
+        )
+        .sql(dorm::db::Vendor::Postgres);
+        assert!(
+            sql.starts_with(r#"SELECT DISTINCT "tests_person"."age", "tests_person"."name" FROM"#),
+            "{sql}"
+        );
     });
 }
 

@@ -193,6 +193,52 @@ fn lookups_follow_foreign_keys() {
 }
 
 #[test]
+fn a_relation_compares_with_its_own_models_keys() {
+    // Django: `Novel.objects.filter(writer=novel.writer)`, `writer=pk`, `writer__in=[...]`.
+    // A `ForeignKey<Author>` given for a relation to `Writer` does not compile (ui-test
+    // `relation_compared_with_another_models_key_is_rejected`).
+    each_backend("fk_compare", |_db, conn| {
+        let (tolkien, lewis) = library(conn);
+        let hobbit = filter!(Novel::objects(), title = "The Hobbit")
+            .get(conn)
+            .unwrap();
+        let same_writer = filter!(Novel::objects(), writer = hobbit.writer)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(titles(same_writer), ["Silmarillion", "The Hobbit"]);
+        let by_key = filter!(Novel::objects(), writer = lewis.id.get().unwrap())
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(titles(by_key), ["Narnia"]);
+        let both = [
+            ForeignKey::to(&tolkien).unwrap(),
+            ForeignKey::to(&lewis).unwrap(),
+        ];
+        assert_eq!(
+            filter!(Novel::objects(), writer__in = both)
+                .count(conn)
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            exclude!(Novel::objects(), writer = hobbit.writer)
+                .count(conn)
+                .unwrap(),
+            1
+        );
+        // After annotate!, the same rule.
+        let annotated = annotate!(Novel::objects(), long = F(pages) * 2);
+        let same_writer = values_list!(
+            order_by!(filter!(annotated, writer = hobbit.writer), title),
+            title
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(same_writer, ["Silmarillion", "The Hobbit"]);
+    });
+}
+
+#[test]
 fn self_referential_foreign_keys() {
     each_backend("fk_self", |_db, conn| {
         let boss = Employee::objects()

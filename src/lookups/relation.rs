@@ -1,0 +1,68 @@
+//! What a relation compares with: `filter!(Entry::objects(), blog = entry.blog)` takes a key of a
+//! `Blog` (a `ForeignKey<Blog>`, or the key value itself), never a `ForeignKey<Author>`.
+//!
+//! Django checks this at run time ("Cannot query "Author object (1)": Must be "Blog"
+//! instance."); dorm checks it when the lookup compiles. A lookup's left side says what it is
+//! through [`Operand::Kind`](super::Operand::Kind): a foreign key to `T`
+//! ([`ForeignKeyTo<T>`](crate::relations::ForeignKeyTo)) accepts only values that are
+//! [`RelatedValue<T>`]; every other field accepts every value its SQL type allows.
+//!
+//! ```compile_fail
+//! use dorm::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Author { pub id: Auto<i64> }
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Blog { pub id: Auto<i64> }
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Entry {
+//!     pub id: Auto<i64>,
+//!     #[dorm(on_delete = cascade)]
+//!     pub blog: ForeignKey<Blog>,
+//! }
+//!
+//! fn wrong(author: ForeignKey<Author>) {
+//!     let _ = filter!(Entry::objects(), blog = author); // Must be a `Blog` or its key
+//! }
+//! ```
+
+use crate::relations::{ForeignKey, ForeignKeyTo, JsonKind, Plain};
+
+/// Values a lookup on an operand of kind `Kind` (a field's
+/// [`Field::Kind`](crate::model::Field::Kind)) accepts, beyond what its SQL type allows: any for
+/// a plain or JSON field, a [`RelatedValue<T>`] for a foreign key to `T`.
+pub trait ComparesWith<Kind> {}
+
+impl<V> ComparesWith<Plain> for V {}
+impl<V> ComparesWith<JsonKind> for V {}
+impl<T, V: RelatedValue<T>> ComparesWith<ForeignKeyTo<T>> for V {}
+
+/// A value that may stand for a row of `T` in a lookup on a relation to `T`: a
+/// [`ForeignKey<T>`] (owned: foreign keys are `Copy` for `Copy` keys), a key value
+/// (`blog = 3`), or an expression (`F`, `OuterRef`, a subquery, arithmetic) whose SQL type the
+/// lookup checks.
+#[diagnostic::on_unimplemented(
+    message = "Must be a `{T}` instance: `{Self}` cannot stand for a `{T}` row",
+    label = "this relation compares only with a `ForeignKey<{T}>` or a `{T}` key",
+    note = "Django: ValueError: Cannot query \"...\": Must be \"{T}\" instance."
+)]
+pub trait RelatedValue<T> {}
+
+impl<T, K> RelatedValue<T> for ForeignKey<T, K> {}
+
+impl<T, V: RelatedValue<T> + ?Sized> RelatedValue<T> for &V {}
+impl<T> RelatedValue<T> for str {}
+impl<T> RelatedValue<T> for String {}
+
+/// Makes a plain Rust type (and, through the impl for references, references to it) a valid
+/// key of every model.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dorm_related_values {
+    ([$($g:tt)*] $rust:ty) => {
+        impl<__T, $($g)*> $crate::lookups::RelatedValue<__T> for $rust {}
+    };
+}
