@@ -53,6 +53,7 @@ pub mod model;
 pub mod names;
 pub mod queryset;
 pub mod relations;
+pub mod sql;
 pub mod sql_types;
 pub mod values;
 

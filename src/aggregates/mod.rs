@@ -408,6 +408,80 @@ aggregates!(
     Variance => VarianceFn,
 );
 
+/// The `*` of `COUNT(*)`: every row, NULLs or not. Written `Count::all()` (Django's
+/// `Count("*")`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Star;
+
+impl Count<Star> {
+    /// `COUNT(*)`: the number of rows (Django's `Count("*")`); takes `filter = q!(...)` and
+    /// `default = ...` as the other aggregates do.
+    ///
+    /// ```
+    /// use dorm::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone, PartialEq)]
+    /// #[dorm(app_label = "docs")]
+    /// pub struct Person {
+    ///     pub id: Auto<i64>,
+    ///     pub nickname: Option<String>,
+    ///     pub age: i32,
+    /// }
+    ///
+    /// # fn main() -> dorm::Result<()> {
+    /// let mut conn = dorm::connect("sqlite::memory:")?;
+    /// dorm::migrations::create_tables(&[Person::META], &mut conn)?;
+    /// Person::objects().bulk_create(vec![
+    ///     Person { nickname: Some("ann".into()), age: 30, ..Default::default() },
+    ///     Person { nickname: None, age: 40, ..Default::default() },
+    /// ], &mut conn)?;
+    /// let (rows, nicknames, over_35) = aggregate!(
+    ///     Person::objects(),
+    ///     rows = Count::all(),
+    ///     nicknames = Count(nickname),
+    ///     over_35 = Count::all(filter = q!(age__gt = 35)),
+    /// )
+    /// .fetch(&mut conn)?;
+    /// assert_eq!((rows, nicknames, over_35), (2, 1, 1));
+    /// # Ok(()) }
+    /// ```
+    pub fn all() -> Self {
+        Count(Star)
+    }
+}
+
+/// Index: the `*` of `COUNT(*)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StarIndex;
+
+impl<Sc: Scope> Resolve<Sc, StarIndex> for Star {
+    type SqlType = diesel::sql_types::BigInt;
+    type Expr = StarExpr;
+    type Kind = crate::expressions::RowKind;
+    fn resolve(self, _: &Sc::Cx) -> StarExpr {
+        StarExpr
+    }
+}
+
+/// The SQL `*` inside `COUNT(*)`.
+#[derive(Debug, Clone, Copy, Default, QueryId)]
+pub struct StarExpr;
+
+impl Expression for StarExpr {
+    type SqlType = diesel::sql_types::BigInt;
+}
+impl<DB: Backend> QueryFragment<DB> for StarExpr {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("*");
+        Ok(())
+    }
+}
+impl<G> ValidGrouping<G> for StarExpr {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+impl<QS: ?Sized> AppearsOnTable<QS> for StarExpr {}
+impl<QS: ?Sized> SelectableExpression<QS> for StarExpr {}
+
 /// Index of an aggregate whose argument was checked first (see [`ArgumentOf`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Checked<IA, I>(PhantomData<fn() -> (IA, I)>);

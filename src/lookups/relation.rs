@@ -7,8 +7,31 @@
 //! ([`ForeignKeyTo<T>`](crate::relations::ForeignKeyTo)) accepts only values that are
 //! [`RelatedValue<T>`]; every other field accepts every value its SQL type allows.
 //!
+//! ```
+//! use dorm::prelude::*;
+//! use dorm::ForeignKey;
+//!
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Blog { pub id: Auto<i64> }
+//! #[derive(Model, Debug, Clone, PartialEq)]
+//! #[dorm(app_label = "docs")]
+//! pub struct Entry {
+//!     pub id: Auto<i64>,
+//!     #[dorm(on_delete = cascade)]
+//!     pub blog: ForeignKey<Blog>,
+//! }
+//!
+//! fn same_blog(entry: &Entry) {
+//!     let _ = filter!(Entry::objects(), blog = entry.blog); // a ForeignKey<Blog>
+//!     let _ = filter!(Entry::objects(), blog = 3); // a key
+//!     let _ = filter!(Entry::objects(), blog__in = [entry.blog]);
+//! }
+//! ```
+//!
 //! ```compile_fail
 //! use dorm::prelude::*;
+//! use dorm::ForeignKey;
 //!
 //! #[derive(Model, Debug, Clone, PartialEq)]
 //! #[dorm(app_label = "docs")]
@@ -25,7 +48,7 @@
 //! }
 //!
 //! fn wrong(author: ForeignKey<Author>) {
-//!     let _ = filter!(Entry::objects(), blog = author); // Must be a `Blog` or its key
+//!     let _ = filter!(Entry::objects(), blog = author); // Must be a `Blog` instance
 //! }
 //! ```
 

@@ -329,9 +329,8 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
     /// How many rows (annotations do not change it): `SELECT COUNT(*)`.
     pub fn count<'q, C>(self, conn: &mut C) -> Result<i64>
     where
-        S: Whole,
-        W: SelectDsl<diesel::dsl::CountStar>,
-        C: Load<'q, diesel::dsl::Select<W, diesel::dsl::CountStar>, i64>,
+        S: super::slicing::CountRows<M, W, O>,
+        C: Load<'q, S::Count, i64>,
     {
         self.qs.count(conn)
     }

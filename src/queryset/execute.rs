@@ -8,7 +8,9 @@ use diesel::dsl::CountStar;
 use diesel::query_dsl::methods::SelectDsl;
 
 use super::ordering::{ApplyOrder, Asc, ByName, Desc, FirstOrder, LastOrder, Ordered, Unordered};
-use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Whole};
+use super::slicing::{
+    ApplySlice, CountRows, Filterable, Reorderable, Slice, SliceRows, Sliced, Whole,
+};
 use super::QuerySet;
 use crate::db::{Load, LoadIter};
 use crate::error::{Error, Result};
@@ -164,28 +166,32 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
         }
     }
 
-    /// How many rows match (Django's `count()`): `SELECT COUNT(*)`, ignoring the ordering.
+    /// How many rows match (Django's `count()`): `SELECT COUNT(*)`, ignoring the ordering. On
+    /// a slice, the rows of the slice, counted around it as Django does: `SELECT COUNT(*) FROM
+    /// (SELECT ... LIMIT ... OFFSET ...) AS "subquery"`.
     pub fn count<'q, C>(self, conn: &mut C) -> Result<i64>
     where
-        S: Whole,
-        W: SelectDsl<CountStar>,
-        C: Load<'q, diesel::dsl::Select<W, CountStar>, i64>,
+        S: CountRows<M, W, O>,
+        C: Load<'q, S::Count, i64>,
     {
         Ok(conn
-            .load_first(self.query.select(diesel::dsl::count_star()))?
+            .load_first(self.slice.count_query(self.query, self.order))?
             .unwrap_or(0))
     }
 
-    /// Whether any row matches (Django's `exists()`): `SELECT EXISTS (...)`.
+    /// Whether any row matches (Django's `exists()`): `SELECT EXISTS (...)`, ignoring the
+    /// ordering; on a slice, whether the slice holds a row.
     pub fn exists<'q, C>(self, conn: &mut C) -> Result<bool>
     where
-        S: Whole,
-        diesel::dsl::exists<W>: diesel::Expression,
-        diesel::dsl::select<diesel::dsl::exists<W>>: diesel::query_builder::AsQuery,
-        C: Load<'q, diesel::dsl::select<diesel::dsl::exists<W>>, bool>,
+        S: SliceRows<M, W, O>,
+        diesel::dsl::exists<S::Rows>: diesel::Expression,
+        diesel::dsl::select<diesel::dsl::exists<S::Rows>>: diesel::query_builder::AsQuery,
+        C: Load<'q, diesel::dsl::select<diesel::dsl::exists<S::Rows>>, bool>,
     {
         Ok(conn
-            .load_first(diesel::select(diesel::dsl::exists(self.query)))?
+            .load_first(diesel::select(diesel::dsl::exists(
+                self.slice.rows_query(self.query, self.order),
+            )))?
             .unwrap_or(false))
     }
 

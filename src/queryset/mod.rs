@@ -79,7 +79,10 @@ pub use ordering::{
 pub use raw::check_raw_sql;
 pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
 pub use related::{RelatedBuilt, RelatedQuerySet};
-pub use slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Unsliced, Whole, Writable};
+pub use slicing::{
+    ApplySlice, CountRows, Filterable, Reorderable, Slice, SliceRows, Sliced, Unsliced, Whole,
+    Writable,
+};
 pub use sql::SqlFor;
 pub(crate) use update::update_error;
 pub use update::{Assign, Changes, PendingUpdate};

@@ -47,15 +47,75 @@ impl Reorderable for Unsliced {}
 pub trait Writable {}
 impl Writable for Unsliced {}
 
-/// The slice states on which `get`, `count`, `exists`, `earliest`, `latest` and `in_bulk` run:
-/// only [`Unsliced`] (dorm runs them on whole QuerySets; fetch a slice and use its length).
+/// The slice states on which `get`, `earliest`, `latest` and `in_bulk` run: only [`Unsliced`]
+/// (dorm runs them on whole QuerySets; fetch a slice and use its length). `count` and `exists`
+/// run on slices too (see [`CountRows`]).
 #[diagnostic::on_unimplemented(
-    message = "dorm runs get(), count(), exists(), earliest(), latest() and in_bulk() on QuerySets that have not been sliced",
+    message = "dorm runs get(), earliest(), latest() and in_bulk() on QuerySets that have not been sliced",
     label = "this QuerySet was sliced",
     note = "call it before `slice(...)`, or use `fetch(conn)?.len()` on the slice"
 )]
 pub trait Whole {}
 impl Whole for Unsliced {}
+
+/// How `count()` counts a QuerySet in slice state `Self` (query `W`, ordering `O`): over the
+/// whole QuerySet, the ordering dropped (`SELECT COUNT(*) FROM ...`); over a slice, around the
+/// sliced query, whose ordering decides which rows it holds (Django's
+/// `SELECT COUNT(*) FROM (... LIMIT ... OFFSET ...) subquery`).
+pub trait CountRows<M, W, O> {
+    /// The counting query.
+    type Count;
+    /// Builds it.
+    fn count_query(self, query: W, order: O) -> Self::Count;
+}
+
+/// The rows `exists()` asks about in slice state `Self`: the QuerySet's query without its
+/// ordering, or, for a slice, the sliced query.
+pub trait SliceRows<M, W, O> {
+    /// The query.
+    type Rows;
+    /// Builds it.
+    fn rows_query(self, query: W, order: O) -> Self::Rows;
+}
+
+impl<M, W, O> CountRows<M, W, O> for Unsliced
+where
+    W: diesel::query_dsl::methods::SelectDsl<diesel::dsl::CountStar>,
+{
+    type Count = diesel::dsl::Select<W, diesel::dsl::CountStar>;
+    fn count_query(self, query: W, _: O) -> Self::Count {
+        query.select(diesel::dsl::count_star())
+    }
+}
+
+impl<M, W, O> SliceRows<M, W, O> for Unsliced {
+    type Rows = W;
+    fn rows_query(self, query: W, _: O) -> W {
+        query
+    }
+}
+
+impl<M, W, O> CountRows<M, W, O> for Sliced
+where
+    O: super::ordering::ApplyOrder<M, W>,
+    Sliced: ApplySlice<O::Out>,
+{
+    type Count = crate::sql::CountAround<super::execute::Built<M, W, O, Sliced>>;
+    fn count_query(self, query: W, order: O) -> Self::Count {
+        crate::sql::CountAround(self.rows_query(query, order))
+    }
+}
+
+impl<M, W, O> SliceRows<M, W, O> for Sliced
+where
+    O: super::ordering::ApplyOrder<M, W>,
+    Sliced: ApplySlice<O::Out>,
+{
+    type Rows = super::execute::Built<M, W, O, Sliced>;
+    fn rows_query(self, query: W, order: O) -> Self::Rows {
+        self.apply(order.apply(query))
+    }
+}
 
 /// A slice state that can be applied to a diesel query `Q`.
 pub trait ApplySlice<Q> {

@@ -420,6 +420,26 @@ fn values_then_annotate_groups_rows() {
         .fetch(conn)
         .unwrap();
         assert_eq!(by_age, [(19, 1), (31, 1), (45, 2)]);
+        // Count("*"): every row of the group, and with a filter.
+        let stars: Vec<(i32, i64, i64)> = order_by!(
+            annotate!(
+                dorm::values!(Person::objects(), age),
+                n = Count::all(),
+                nicknamed = Count::all(filter = q!(nickname__isnull = false))
+            ),
+            age
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(stars, [(19, 1, 0), (31, 1, 0), (45, 2, 1)]);
+        let (rows, nicknames) = aggregate!(
+            Person::objects(),
+            rows = Count::all(),
+            nicknames = Count(nickname)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((rows, nicknames), (4, 1));
         // Several columns.
         let pairs: Vec<((String, i32), i64)> = order_by!(
             annotate!(dorm::values!(Person::objects(), name, age), n = Count(id)),

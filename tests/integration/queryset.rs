@@ -391,6 +391,38 @@ fn values_list_returns_typed_tuples_and_flat_values() {
 }
 
 #[test]
+fn count_and_exists_on_a_slice() {
+    // Django counts a sliced QuerySet around it: SELECT COUNT(*) FROM (... LIMIT/OFFSET).
+    each_backend("sliced_count", |_db, conn| {
+        people(conn);
+        assert_eq!(Person::objects().slice(1..3).count(conn).unwrap(), 2);
+        assert_eq!(Person::objects().slice(3..).count(conn).unwrap(), 2);
+        assert_eq!(Person::objects().slice(10..).count(conn).unwrap(), 0);
+        assert_eq!(
+            filter!(Person::objects(), age__gt = 15)
+                .slice(..2)
+                .count(conn)
+                .unwrap(),
+            2
+        );
+        assert!(Person::objects().slice(4..).exists(conn).unwrap());
+        assert!(!Person::objects().slice(5..).exists(conn).unwrap());
+        // The ordering decides which rows the slice holds: the two youngest are 12 and 17.
+        let youngest = dorm::order_by!(Person::objects(), age).slice(..2);
+        assert_eq!(
+            filter!(Person::objects(), age__lt = 18)
+                .count(conn)
+                .unwrap(),
+            youngest.count(conn).unwrap()
+        );
+        assert!(!filter!(Person::objects(), age__gt = 60)
+            .slice(..1)
+            .exists(conn)
+            .unwrap());
+    });
+}
+
+#[test]
 fn distinct_rows() {
     each_backend("distinct", |_db, conn| {
         people(conn);
