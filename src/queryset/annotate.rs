@@ -49,8 +49,8 @@ use diesel::query_dsl::methods::{FilterDsl, GroupByDsl, HavingDsl, SelectDsl};
 
 use super::execute::Built;
 use super::ordering::{
-    ApplyOrder, Asc, ByName, Col, Desc, NullsFirst, NullsLast, OrderExpr, Ordered, Random,
-    Unordered,
+    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsLast, OrderExpr,
+    Ordered, Random, Unordered,
 };
 use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Whole};
 use super::values::{Columns, Pick, ValuesList};
@@ -313,17 +313,117 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         })?)
     }
 
-    /// The first row, if any.
+    /// The first row, if any, ordered by the primary key when the QuerySet has no ordering
+    /// (Django's `first()`).
+    #[allow(clippy::type_complexity)]
     pub fn first<'q, C>(self, conn: &mut C) -> Result<Option<L::Row<M>>>
     where
         L: Selected,
         S: Slice,
+        O: FirstOrder<M>,
         W: SelectDsl<L::Select<AllColumns<M>>>,
-        O: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
-        Sliced: ApplySlice<O::Out>,
-        C: Load<'q, AnnotatedQuery<M, W, L, O, Sliced>, L::Loaded<M>>,
+        O::Out: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        Sliced: ApplySlice<
+            <O::Out as ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>>::Out,
+        >,
+        C: Load<'q, AnnotatedQuery<M, W, L, O::Out, Sliced>, L::Loaded<M>>,
     {
-        Ok(self.slice(0..1).fetch(conn)?.pop())
+        let qs = self.qs;
+        let first = Annotated {
+            qs: QuerySet::from_parts(
+                qs.query,
+                qs.order.first_order(),
+                qs.slice.narrow(0, Some(1)),
+            ),
+            anns: self.anns,
+        };
+        Ok(first.fetch(conn)?.pop())
+    }
+
+    /// The last row, if any: the ordering reversed, or the primary key descending when the
+    /// QuerySet has no ordering (Django's `last()`).
+    #[allow(clippy::type_complexity)]
+    pub fn last<'q, C>(self, conn: &mut C) -> Result<Option<L::Row<M>>>
+    where
+        L: Selected,
+        S: Reorderable,
+        O: LastOrder<M>,
+        W: SelectDsl<L::Select<AllColumns<M>>>,
+        O::Out: ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        Sliced: ApplySlice<
+            <O::Out as ApplyOrder<M, diesel::dsl::Select<W, L::Select<AllColumns<M>>>>>::Out,
+        >,
+        C: Load<'q, AnnotatedQuery<M, W, L, O::Out, Sliced>, L::Loaded<M>>,
+    {
+        let qs = self.qs;
+        let last = Annotated {
+            qs: QuerySet::from_parts(
+                qs.query,
+                qs.order.last_order(),
+                Sliced {
+                    offset: 0,
+                    limit: Some(1),
+                },
+            ),
+            anns: self.anns,
+        };
+        Ok(last.fetch(conn)?.pop())
+    }
+
+    /// The one row the QuerySet matches, with its annotations (Django's `get()`):
+    /// [`Error::DoesNotExist`] when there is none, [`Error::MultipleObjectsReturned`] when
+    /// there are several.
+    pub fn get<'q, C>(self, conn: &mut C) -> Result<L::Row<M>>
+    where
+        L: Selected,
+        S: Whole,
+        W: Clone + SelectDsl<L::Select<AllColumns<M>>> + SelectDsl<diesel::dsl::CountStar>,
+        Sliced: ApplySlice<diesel::dsl::Select<W, L::Select<AllColumns<M>>>>,
+        C: Load<'q, AnnotatedQuery<M, W, L, Unordered, Sliced>, L::Loaded<M>>
+            + Load<'q, diesel::dsl::Select<W, diesel::dsl::CountStar>, i64>,
+    {
+        let counting = self.qs.query.clone();
+        let some = Annotated {
+            qs: QuerySet::from_parts(
+                self.qs.query,
+                Unordered,
+                Sliced {
+                    offset: 0,
+                    limit: Some(super::execute::MAX_GET_RESULTS as i64),
+                },
+            ),
+            anns: self.anns,
+        };
+        let rows = some.fetch(conn)?;
+        super::execute::the_one_row::<M, _>(rows, || {
+            Ok(conn
+                .load_rows(counting.select(diesel::dsl::count_star()))?
+                .pop())
+        })
+    }
+
+    /// Whether any row matches (annotations do not change it): `SELECT EXISTS (...)`.
+    pub fn exists<'q, C>(self, conn: &mut C) -> Result<bool>
+    where
+        S: super::slicing::SliceRows<M, W, O>,
+        diesel::dsl::exists<S::Rows>: diesel::Expression,
+        diesel::dsl::select<diesel::dsl::exists<S::Rows>>: diesel::query_builder::AsQuery,
+        C: Load<'q, diesel::dsl::select<diesel::dsl::exists<S::Rows>>, bool>,
+    {
+        self.qs.exists(conn)
+    }
+
+    /// Removes duplicate rows (`SELECT DISTINCT`, Django's `distinct()` after `annotate()`).
+    pub fn distinct(self) -> Annotated<M, diesel::dsl::Distinct<W>, L, O, S>
+    where
+        S: Filterable,
+        W: diesel::query_dsl::methods::DistinctDsl,
+    {
+        let qs = self.qs;
+        Annotated {
+            qs: QuerySet::from_parts(qs.query.distinct(), qs.order, qs.slice),
+            anns: self.anns,
+        }
     }
 
     /// How many rows (annotations do not change it): `SELECT COUNT(*)`.

@@ -21,7 +21,35 @@ use crate::model::{Model, PrimaryKey};
 pub type Built<M, W, O, S> = <S as ApplySlice<<O as ApplyOrder<M, W>>::Out>>::Out;
 
 /// Django's `MAX_GET_RESULTS`: `get()` reads at most this many rows to report a count.
-const MAX_GET_RESULTS: usize = 21;
+pub(crate) const MAX_GET_RESULTS: usize = 21;
+
+/// `get()`'s answer from the first [`MAX_GET_RESULTS`] rows it read: the one row, or
+/// [`Error::DoesNotExist`], or [`Error::MultipleObjectsReturned`] with the count (`count` runs
+/// the counting query when every row read was not all there were).
+pub(crate) fn the_one_row<M: Model, R>(
+    mut rows: Vec<R>,
+    count: impl FnOnce() -> Result<Option<i64>>,
+) -> Result<R> {
+    match rows.len() {
+        0 => Err(Error::DoesNotExist {
+            model: M::META.name,
+        }),
+        1 => rows.pop().ok_or(Error::DoesNotExist {
+            model: M::META.name,
+        }),
+        n => {
+            let count = if n < MAX_GET_RESULTS {
+                n as u64
+            } else {
+                count()?.unwrap_or(n as i64) as u64
+            };
+            Err(Error::MultipleObjectsReturned {
+                model: M::META.name,
+                count,
+            })
+        }
+    }
+}
 
 impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// The diesel query this QuerySet runs.
@@ -142,28 +170,12 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
                 limit: Some(MAX_GET_RESULTS as i64),
             },
         );
-        let mut rows = qs.fetch(conn)?;
-        match rows.len() {
-            0 => Err(Error::DoesNotExist {
-                model: M::META.name,
-            }),
-            1 => rows.pop().ok_or(Error::DoesNotExist {
-                model: M::META.name,
-            }),
-            n => {
-                let count = if n < MAX_GET_RESULTS {
-                    n as u64
-                } else {
-                    conn.load_rows(counting.select(diesel::dsl::count_star()))?
-                        .pop()
-                        .unwrap_or(n as i64) as u64
-                };
-                Err(Error::MultipleObjectsReturned {
-                    model: M::META.name,
-                    count,
-                })
-            }
-        }
+        let rows = qs.fetch(conn)?;
+        the_one_row::<M, _>(rows, || {
+            Ok(conn
+                .load_rows(counting.select(diesel::dsl::count_star()))?
+                .pop())
+        })
     }
 
     /// How many rows match (Django's `count()`): `SELECT COUNT(*)`, ignoring the ordering. On

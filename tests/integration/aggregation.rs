@@ -319,6 +319,42 @@ fn annotations_across_relations_per_row() {
 }
 
 #[test]
+fn annotated_querysets_answer_get_first_last_exists_and_distinct() {
+    each_backend("annotated_verbs", |_db, conn| {
+        insert_people(
+            conn,
+            &[("Ann", 31, None), ("Bob", 45, Some("B")), ("Cid", 19, None)],
+        );
+        let qs = annotate!(Person::objects(), next_age = F(age) + 1);
+        let (bob, next) = filter!(qs.clone(), name = "Bob").get(conn).unwrap();
+        assert_eq!((bob.name.as_str(), next), ("Bob", 46));
+        assert!(matches!(
+            filter!(qs.clone(), next_age__gt = 100).get(conn),
+            Err(dorm::Error::DoesNotExist { .. })
+        ));
+        assert!(matches!(
+            qs.clone().get(conn),
+            Err(dorm::Error::MultipleObjectsReturned { count: 3, .. })
+        ));
+        // Person's default ordering is (-age, name): Bob first, Cid last.
+        assert_eq!(qs.clone().first(conn).unwrap().unwrap().0.name, "Bob");
+        assert_eq!(qs.clone().last(conn).unwrap().unwrap().0.name, "Cid");
+        // Unordered, first() and last() order by the primary key, as Django's do.
+        let unordered = annotate!(Person::objects().clear_ordering(), next_age = F(age) + 1);
+        assert_eq!(
+            unordered.clone().first(conn).unwrap().unwrap().0.name,
+            "Ann"
+        );
+        assert_eq!(unordered.last(conn).unwrap().unwrap().0.name, "Cid");
+        assert!(qs.clone().exists(conn).unwrap());
+        assert!(!filter!(qs.clone(), next_age__gt = 100)
+            .exists(conn)
+            .unwrap());
+        assert_eq!(qs.distinct().fetch(conn).unwrap().len(), 3);
+    });
+}
+
+#[test]
 fn annotations_are_filtered_ordered_projected_and_reused_by_name() {
     each_backend("annotate_names", |_db, conn| {
         library(conn);
