@@ -12,9 +12,11 @@ use diesel::ExpressionMethods;
 use super::scope::{MixKind, Ref, Resolve, RowKind, Scope};
 use super::value::Argument;
 use crate::lookups::{
-    And, BoolOp, CombineBool, ContainedBy, Contains, EndsWith, Exact, Gt, Gte, HasAnyKeys, HasKey,
-    HasKeys, IContains, IEndsWith, IExact, IRegex, IStartsWith, In, InList, IsNotTrue, IsNull,
-    Lookup, Lt, Lte, Not, Or, Orderable, Predicate, Range, Regex, StartsWith, Transformed, Q,
+    And, BoolOp, CombineBool, ContainedBy, Contains, ContainsFor, EndsWith, Exact, Gt, Gte,
+    HasAnyKeys, HasKey, HasKeys, IContains, IEndsWith, IExact, IRegex, IStartsWith, In, InList,
+    IsNotTrue, IsNull, IsNullExpr, KeyPath, Like, Lookup, Lt, Lte, Not, NullableField, Or,
+    Orderable, Predicate, Range, Regex, RegexExpr, StartsWith, TextField, TextValue, Transformed,
+    Q,
 };
 use crate::relations::{NameIsNull, PathLookup};
 
@@ -147,19 +149,20 @@ macro_rules! on_the_model {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OnTransform;
 
-// Lookups that only the model's own fields have (text, JSON, null tests), lookups on a
-// transform (`pub_date__year`) and lookups across relations keep their meaning on the model.
+// Lookups on JSON keys and JSON-only lookups, lookups on a transform (`pub_date__year`) and
+// lookups across relations keep their meaning on the model; text lookups and `isnull` on a
+// name resolve it in the scope (below), so they work on annotations too.
 on_the_model!(
-    Own: Lookup<N, IExact, V> [N, V],
-    Own: Lookup<N, Contains, V> [N, V],
-    Own: Lookup<N, IContains, V> [N, V],
-    Own: Lookup<N, StartsWith, V> [N, V],
-    Own: Lookup<N, IStartsWith, V> [N, V],
-    Own: Lookup<N, EndsWith, V> [N, V],
-    Own: Lookup<N, IEndsWith, V> [N, V],
-    Own: Lookup<N, Regex, V> [N, V],
-    Own: Lookup<N, IRegex, V> [N, V],
-    Own: Lookup<N, IsNull, V> [N, V],
+    Own: Lookup<KeyPath<A, K>, IExact, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, Contains, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, IContains, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, StartsWith, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, IStartsWith, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, EndsWith, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, IEndsWith, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, Regex, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, IRegex, V> [A, K, V],
+    Own: Lookup<KeyPath<A, K>, IsNull, V> [A, K, V],
     Own: Lookup<N, HasKey, V> [N, V],
     Own: Lookup<N, HasKeys, V> [N, V],
     Own: Lookup<N, HasAnyKeys, V> [N, V],
@@ -168,6 +171,87 @@ on_the_model!(
     Own: PathLookup<H, Inner> [H, Inner],
     Own: NameIsNull<N> [N],
 );
+
+/// Index: a lookup on a name resolved in the scope (a field or an annotation) that is not a
+/// comparison: `isnull` and the text lookups.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scoped<IN>(PhantomData<fn() -> IN>);
+
+impl<Sc, N, IN> Condition<Sc, Scoped<IN>> for Lookup<N, IsNull, bool>
+where
+    Sc: Scope,
+    Ref<N>: Resolve<Sc, IN>,
+    <Ref<N> as Resolve<Sc, IN>>::SqlType: NullableField<N>,
+    IsNullExpr<<Ref<N> as Resolve<Sc, IN>>::Expr>: diesel::Expression + Clone,
+{
+    type Expr = IsNullExpr<<Ref<N> as Resolve<Sc, IN>>::Expr>;
+    type Kind = <Ref<N> as Resolve<Sc, IN>>::Kind;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        IsNullExpr::new(Ref::<N>::new().resolve(cx), self.into_value())
+    }
+}
+
+/// Index: `isnull` on the annotation at position `P` (a field's or a relation's `isnull` keeps
+/// its meaning on the model).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnnotationIsNull<P>(PhantomData<fn() -> P>);
+
+impl<Sc, N, P> Condition<Sc, AnnotationIsNull<P>> for NameIsNull<N>
+where
+    Sc: Scope + super::scope::ScopeName<N, super::scope::InAnnotations<P>>,
+    <Sc as super::scope::ScopeName<N, super::scope::InAnnotations<P>>>::SqlType: NullableField<N>,
+    IsNullExpr<<Sc as super::scope::ScopeName<N, super::scope::InAnnotations<P>>>::Expr>:
+        diesel::Expression + Clone,
+{
+    type Expr =
+        IsNullExpr<<Sc as super::scope::ScopeName<N, super::scope::InAnnotations<P>>>::Expr>;
+    type Kind = <Sc as super::scope::ScopeName<N, super::scope::InAnnotations<P>>>::Kind;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        IsNullExpr::new(Sc::expr(cx), self.is_null())
+    }
+}
+
+macro_rules! scoped_text {
+    ($($kind:ident => $expr:ident),*) => {$(
+        impl<Sc, N, V, IN> Condition<Sc, Scoped<IN>> for Lookup<N, $kind, V>
+        where
+            Sc: Scope,
+            Ref<N>: Resolve<Sc, IN>,
+            <Ref<N> as Resolve<Sc, IN>>::SqlType: TextField<$kind, N>,
+            V: TextValue,
+            $expr<<Ref<N> as Resolve<Sc, IN>>::Expr, $kind>: diesel::Expression + Clone,
+        {
+            type Expr = $expr<<Ref<N> as Resolve<Sc, IN>>::Expr, $kind>;
+            type Kind = <Ref<N> as Resolve<Sc, IN>>::Kind;
+            fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+                $expr::new(Ref::<N>::new().resolve(cx), self.into_value().into_text())
+            }
+        }
+    )*};
+}
+scoped_text!(
+    IExact => Like, IContains => Like, StartsWith => Like, IStartsWith => Like,
+    EndsWith => Like, IEndsWith => Like, Regex => RegexExpr, IRegex => RegexExpr
+);
+
+impl<Sc, N, V, IN> Condition<Sc, Scoped<IN>> for Lookup<N, Contains, V>
+where
+    Sc: Scope,
+    Ref<N>: Resolve<Sc, IN>,
+    <Ref<N> as Resolve<Sc, IN>>::SqlType: ContainsFor<<Ref<N> as Resolve<Sc, IN>>::Expr, V>,
+    <<Ref<N> as Resolve<Sc, IN>>::SqlType as ContainsFor<<Ref<N> as Resolve<Sc, IN>>::Expr, V>>::Expr:
+        diesel::Expression + Clone,
+{
+    type Expr =
+        <<Ref<N> as Resolve<Sc, IN>>::SqlType as ContainsFor<<Ref<N> as Resolve<Sc, IN>>::Expr, V>>::Expr;
+    type Kind = <Ref<N> as Resolve<Sc, IN>>::Kind;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        <<Ref<N> as Resolve<Sc, IN>>::SqlType as ContainsFor<_, V>>::build(
+            Ref::<N>::new().resolve(cx),
+            self.into_value(),
+        )
+    }
+}
 
 impl<Sc: Scope, P: Condition<Sc, I>, I> Condition<Sc, Q<I>> for Q<P> {
     type Expr = P::Expr;

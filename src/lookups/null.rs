@@ -44,6 +44,13 @@ pub struct IsNullExpr<E> {
     is_null: bool,
 }
 
+impl<E> IsNullExpr<E> {
+    /// `operand IS NULL` when `is_null`, else `operand IS NOT NULL`.
+    pub(crate) fn new(operand: E, is_null: bool) -> Self {
+        IsNullExpr { operand, is_null }
+    }
+}
+
 impl<E: Expression> Expression for IsNullExpr<E> {
     type SqlType = Bool;
 }

@@ -174,7 +174,7 @@ fn nul_in_pattern() -> diesel::result::Error {
 }
 
 impl<E, K: LikeKind> Like<E, K> {
-    fn new(operand: E, value: String) -> Self {
+    pub(crate) fn new(operand: E, value: String) -> Self {
         let mut like = String::with_capacity(value.len() + 2);
         let mut glob = String::with_capacity(value.len() + 2);
         if K::ANY_BEFORE {
@@ -333,6 +333,17 @@ pub struct RegexExpr<E, K> {
     operand: E,
     pattern: String,
     kind: PhantomData<K>,
+}
+
+impl<E, K> RegexExpr<E, K> {
+    /// `operand` matched against `pattern`.
+    pub(crate) fn new(operand: E, pattern: String) -> Self {
+        RegexExpr {
+            operand,
+            pattern,
+            kind: PhantomData,
+        }
+    }
 }
 
 impl<E: Expression, K> Expression for RegexExpr<E, K> {

@@ -188,6 +188,11 @@ impl<N> NameIsNull<N> {
             _name: PhantomData,
         }
     }
+
+    /// Whether it asks for NULL.
+    pub(crate) fn is_null(&self) -> bool {
+        self.is_null
+    }
 }
 
 /// How `isnull` reads for a name of kind `Self`.

@@ -355,6 +355,83 @@ fn annotated_querysets_answer_get_first_last_exists_and_distinct() {
 }
 
 #[test]
+fn text_lookups_and_isnull_work_on_annotations() {
+    // Django registers every lookup on the annotation's output field; after annotate!, dorm
+    // resolves the name (a field or an annotation) and applies the lookup to it.
+    each_backend("annotation_lookups", |_db, conn| {
+        insert_people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Bob", 45, Some("bobby")),
+                ("Abe", 19, Some("abe")),
+            ],
+        );
+        let qs = annotate!(
+            Person::objects(),
+            shout = Upper(name),
+            nick = Upper(nickname)
+        );
+        let names = |rows: Vec<(Person, String, Option<String>)>| {
+            let mut n: Vec<String> = rows.into_iter().map(|r| r.0.name).collect();
+            n.sort();
+            n
+        };
+        let a = filter!(qs.clone(), shout__startswith = "A")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(a), ["Abe", "Ann"]);
+        let i = filter!(qs.clone(), shout__iexact = "bob")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(i), ["Bob"]);
+        let c = filter!(qs.clone(), nick__contains = "BB")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(c), ["Bob"]);
+        let e = filter!(qs.clone(), shout__iendswith = "e")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(e), ["Abe"]);
+        let r = filter!(qs.clone(), shout__regex = "^A.E$")
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(r), ["Abe"]);
+        let none = filter!(qs.clone(), nick__isnull = true)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(none), ["Ann"]);
+        let some = exclude!(qs.clone(), nick__isnull = true)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(some), ["Abe", "Bob"]);
+        // The model's own fields still take them after annotate!.
+        let own = filter!(qs, name__icontains = "b", nickname__isnull = false)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(names(own), ["Abe", "Bob"]);
+        // isnull on an aggregate across a relation: writers without novels.
+        let writers = annotate!(Writer::objects(), longest = Max(novel__pages));
+        Writer::objects()
+            .create(
+                Writer {
+                    name: "Nobody".into(),
+                    ..Default::default()
+                },
+                conn,
+            )
+            .unwrap();
+        let idle: Vec<String> = filter!(writers, longest__isnull = true)
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(w, _)| w.name)
+            .collect();
+        assert_eq!(idle, ["Nobody"]);
+    });
+}
+
+#[test]
 fn annotations_are_filtered_ordered_projected_and_reused_by_name() {
     each_backend("annotate_names", |_db, conn| {
         library(conn);
