@@ -157,6 +157,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 fn as_expression(self) -> Self::Expression { Bound::new(self) }
             }
             ::dorm::__dorm_sql_values!([] Text => #ident);
+            ::dorm::__dorm_plain_values!(#ident);
         };
     })
 }

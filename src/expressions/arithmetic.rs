@@ -97,6 +97,25 @@ where
     }
 }
 
+/// Arithmetic in a lookup across a relation: its fields are the QuerySet's row's.
+impl<O, ST, A, B, Op> crate::relations::OuterSql<O, ST> for Arith<A, B, Op>
+where
+    ST: SqlType + SingleValue + Numeric<Op>,
+    A: crate::relations::OuterSql<O, ST>,
+    B: crate::relations::OuterSql<O, ST>,
+    Op: ArithOp,
+{
+    type Expr = ArithExpr<A::Expr, B::Expr, Op, ST>;
+    const READS_ROW: bool = A::READS_ROW || B::READS_ROW;
+    fn outer_sql(self) -> Self::Expr {
+        ArithExpr {
+            lhs: self.lhs.outer_sql(),
+            rhs: self.rhs.outer_sql(),
+            op: PhantomData,
+        }
+    }
+}
+
 /// The SQL of `lhs op rhs`, parenthesised, of SQL type `ST`.
 #[derive(Debug)]
 pub struct ArithExpr<A, B, Op, ST> {

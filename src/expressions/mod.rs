@@ -64,6 +64,24 @@ where
     }
 }
 
+/// In a lookup across a relation, `F(field)` is a field of the QuerySet's row `O` (Django's
+/// rule), read from the alias that row takes there (see [`crate::relations::OuterRow`]).
+impl<O, N, ST> crate::relations::OuterSql<O, ST> for F<N>
+where
+    O: Model + crate::model::Field<N>,
+    ST: diesel::sql_types::SqlType + diesel::sql_types::SingleValue,
+    <O::Column as diesel::Expression>::SqlType: SameSqlType<ST>,
+{
+    type Expr = Typed<crate::relations::RowColumn<O::Column>, ST>;
+    const READS_ROW: bool = true;
+    fn outer_sql(self) -> Self::Expr {
+        Typed(
+            crate::relations::RowColumn(O::Column::default()),
+            PhantomData,
+        )
+    }
+}
+
 impl<Sc, N, I> Resolve<Sc, ByRef<I>> for F<N>
 where
     Sc: Scope + ScopeName<N, I>,

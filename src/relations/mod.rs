@@ -26,6 +26,7 @@ pub mod keys_in;
 mod loaded;
 pub mod many_to_many;
 pub mod multi_valued;
+mod outer;
 mod path;
 pub mod prefetch_related;
 pub mod select_related;
@@ -37,9 +38,12 @@ pub use many_to_many::{
     AutoCreated, Direction, Forward, JoinInsertRows, JoinInserts, JoinRows, JoinWrites, Keys,
     ManyRelated, ManyToMany, ManyToManyField, ManyToManyMeta, ManyToManyVia, RelatedKey, Reverse,
 };
+pub use outer::{
+    OuterReads, OuterRow, OuterShape, OuterSql, OuterValue, PlainValue, RowColumn, ToOuter,
+};
 pub use path::{
-    ForeignKeyTo, IsNullKind, JsonKind, NameIsNull, PathKind, PathLookup, PathStep, Plain,
-    ReverseOf, ToJsonPath,
+    ForeignKeyTo, IsNullKind, JsonKind, NameIsNull, NestedPath, PathKind, PathLookup, PathStep,
+    Plain, ReverseOf, ToJsonPath,
 };
 pub use prefetch_related::{
     Accessor, AllRows, Prefetch, PrefetchKind, PrefetchList, PrefetchPaths, RelationTarget,

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use diesel::query_builder::AsQuery;
 use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
 
+use super::outer::{OuterRow, ToOuter};
 use crate::lookups::{KeyPath, Lookup, Predicate};
 use crate::model::{Field, Model};
 use crate::queryset::{BaseQuery, InSubquery};
@@ -24,6 +25,11 @@ impl<Head, Inner> PathLookup<Head, Inner> {
             inner,
             _head: PhantomData,
         }
+    }
+
+    /// The lookup past `Head`.
+    pub(crate) fn into_inner(self) -> Inner {
+        self.inner
     }
 }
 
@@ -66,7 +72,45 @@ impl<M: Field<Head>, Head> PathStep<Head> for M {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReverseOf<Source, Fk, FkName>(PhantomData<super::Marker3<Source, Fk, FkName>>);
 
+/// A lookup path from the QuerySet's model `M`: its values are rewritten to read `M`'s row
+/// (Django's rule for `F()`), and the condition names that row when they do (see
+/// [`super::outer`]).
 impl<M, Head, Inner> Predicate<M> for PathLookup<Head, Inner>
+where
+    M: Model + PathStep<Head>,
+    Inner: ToOuter<M>,
+    <M as PathStep<Head>>::Kind: PathKind<M, Head, Inner::Out>,
+{
+    type Expr = OuterRow<M, <<M as PathStep<Head>>::Kind as PathKind<M, Head, Inner::Out>>::Expr>;
+    fn build(self) -> Self::Expr {
+        OuterRow::new(
+            <<M as PathStep<Head>>::Kind as PathKind<M, Head, Inner::Out>>::build(
+                self.inner.to_outer(),
+            ),
+            Inner::READS_ROW,
+        )
+    }
+}
+
+/// A lookup path inside another one (`blog__author__name`'s `author__name`): its values were
+/// rewritten for the outermost path already.
+#[derive(Debug, Clone, Copy)]
+pub struct NestedPath<Head, Inner> {
+    inner: Inner,
+    _head: PhantomData<fn() -> Head>,
+}
+
+impl<Head, Inner> NestedPath<Head, Inner> {
+    /// `inner`, applied past field `Head`.
+    pub fn new(inner: Inner) -> Self {
+        NestedPath {
+            inner,
+            _head: PhantomData,
+        }
+    }
+}
+
+impl<M, Head, Inner> Predicate<M> for NestedPath<Head, Inner>
 where
     M: Model + PathStep<Head>,
     <M as PathStep<Head>>::Kind: PathKind<M, Head, Inner>,
@@ -74,6 +118,13 @@ where
     type Expr = <<M as PathStep<Head>>::Kind as PathKind<M, Head, Inner>>::Expr;
     fn build(self) -> Self::Expr {
         <<M as PathStep<Head>>::Kind as PathKind<M, Head, Inner>>::build(self.inner)
+    }
+}
+
+impl<Base, H, Inner: ToJsonPath<KeyPath<Base, H>>> ToJsonPath<Base> for NestedPath<H, Inner> {
+    type Out = Inner::Out;
+    fn to_json_path(self) -> Self::Out {
+        self.inner.to_json_path()
     }
 }
 

@@ -239,6 +239,73 @@ fn a_relation_compares_with_its_own_models_keys() {
 }
 
 #[test]
+fn f_in_a_lookup_across_a_relation_reads_the_querysets_row() {
+    // Django: in `filter(boss__name__lt=F("name"))`, F("name") is the employee's own name, not
+    // the boss's, even though both rows live in one table.
+    each_backend("f_across", |_db, conn| {
+        library(conn);
+        let mut make = |name: &str, boss: Option<&Employee>| {
+            Employee::objects()
+                .create(
+                    Employee {
+                        name: name.into(),
+                        boss: boss.map(|b| ForeignKey::to(b).unwrap()),
+                        ..Default::default()
+                    },
+                    conn,
+                )
+                .unwrap()
+        };
+        let ann = make("Ann", None);
+        let bob = make("Bob", Some(&ann));
+        let cid = make("Cid", Some(&bob));
+        ann.friends().add([&cid], conn).unwrap();
+        let names = |rows: Vec<Employee>| {
+            let mut n: Vec<String> = rows.into_iter().map(|e| e.name).collect();
+            n.sort();
+            n
+        };
+        // Forward, to the same table.
+        let later = filter!(Employee::objects(), boss__name__lt = F(name));
+        assert_eq!(names(later.clone().fetch(conn).unwrap()), ["Bob", "Cid"]);
+        assert!(filter!(Employee::objects(), boss__name = F(name))
+            .fetch(conn)
+            .unwrap()
+            .is_empty());
+        // Backward, to the same table.
+        let earlier = filter!(Employee::objects(), employee__name__gt = F(name));
+        assert_eq!(names(earlier.fetch(conn).unwrap()), ["Ann", "Bob"]);
+        // Many-to-many, to the same table.
+        let befriended = filter!(Employee::objects(), friends__name__gt = F(name));
+        assert_eq!(names(befriended.fetch(conn).unwrap()), ["Ann"]);
+        // Excluded, and mixed with plain values in one filter!.
+        let not_later = exclude!(Employee::objects(), boss__name__lt = F(name));
+        assert_eq!(names(not_later.fetch(conn).unwrap()), ["Ann"]);
+        let mixed = filter!(
+            Employee::objects(),
+            boss__name__lt = F(name),
+            boss__name = "Bob"
+        );
+        assert_eq!(names(mixed.fetch(conn).unwrap()), ["Cid"]);
+        // To another table: the writer's own name (a Novel has none).
+        let writers = filter!(Writer::objects(), novel__title__gt = F(name))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(writer_names(writers), ["Lewis"]);
+        // A plain value leaves the SQL as it was; F() names the row through an alias.
+        let plain =
+            filter!(Employee::objects(), boss__name = "Ann").sql(dorm::db::Vendor::Postgres);
+        assert!(!plain.contains("EXISTS"), "{plain}");
+        let sql = later.sql(dorm::db::Vendor::Postgres);
+        assert!(
+            sql.contains(r#"EXISTS (SELECT 1 FROM "tests_employee" AS "V0" WHERE "V0"."id" = "tests_employee"."id" AND"#),
+            "{sql}"
+        );
+        assert!(sql.contains(r#"< "V0"."name""#), "{sql}");
+    });
+}
+
+#[test]
 fn self_referential_foreign_keys() {
     each_backend("fk_self", |_db, conn| {
         let boss = Employee::objects()
