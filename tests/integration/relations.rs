@@ -242,23 +242,12 @@ fn a_relation_compares_with_its_own_models_keys() {
 fn f_in_a_lookup_across_a_relation_reads_the_querysets_row() {
     // Django: in `filter(boss__name__lt=F("name"))`, F("name") is the employee's own name, not
     // the boss's, even though both rows live in one table.
+    use crate::common::rows::employee;
     each_backend("f_across", |_db, conn| {
         library(conn);
-        let mut make = |name: &str, boss: Option<&Employee>| {
-            Employee::objects()
-                .create(
-                    Employee {
-                        name: name.into(),
-                        boss: boss.map(|b| ForeignKey::to(b).unwrap()),
-                        ..Default::default()
-                    },
-                    conn,
-                )
-                .unwrap()
-        };
-        let ann = make("Ann", None);
-        let bob = make("Bob", Some(&ann));
-        let cid = make("Cid", Some(&bob));
+        let ann = employee(conn, "Ann", None);
+        let bob = employee(conn, "Bob", Some(&ann));
+        let cid = employee(conn, "Cid", Some(&bob));
         ann.friends().add([&cid], conn).unwrap();
         let names = |rows: Vec<Employee>| {
             let mut n: Vec<String> = rows.into_iter().map(|e| e.name).collect();
