@@ -39,7 +39,7 @@ pub use many_to_many::{
     ManyRelated, ManyToMany, ManyToManyField, ManyToManyMeta, ManyToManyVia, RelatedKey, Reverse,
 };
 pub use outer::{
-    OuterReads, OuterRow, OuterShape, OuterSql, OuterValue, PlainValue, RowColumn, ToOuter,
+    InOuter, OuterReads, OuterRow, OuterShape, OuterSql, OuterValue, PlainValue, RowColumn, ToOuter,
 };
 pub use path::{
     ForeignKeyTo, IsNullKind, JsonKind, NameIsNull, NestedPath, PathKind, PathLookup, PathStep,

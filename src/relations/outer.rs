@@ -76,9 +76,9 @@ pub trait OuterSql<O, ST: SqlType + SingleValue> {
 /// dorm for the types [`SqlValue`] takes and by `#[derive(Choices)]`.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a value of a lookup that follows a relation",
+    message = "`{Self}` cannot stand here in a lookup that follows a relation",
     label = "not supported after a relation in a lookup",
-    note = "there a value may be a plain value, `F(field)` (a field of the QuerySet's row, as in Django) or arithmetic on them"
+    note = "after a relation, a comparison takes a plain value, `F(field)` (a field of the QuerySet's row, as in Django) or arithmetic on them; an `__in` list takes plain values"
 )]
 pub trait PlainValue {}
 impl<V: PlainValue + ?Sized> PlainValue for &V {}
@@ -192,8 +192,8 @@ pub trait ToOuter<O> {
 }
 
 /// How a lookup kind's right-hand side is rewritten: comparisons take [`OuterValue`]s; the
-/// other lookups keep their value (text patterns, `in` lists, JSON keys, `isnull`'s flag read
-/// no row).
+/// other lookups keep their value (text patterns, JSON keys and `isnull`'s flag read no row;
+/// `in` takes plain values or a subquery, see [`InOuter`]).
 pub trait OuterShape<O, V> {
     /// The rewritten value.
     type Out;
@@ -236,7 +236,6 @@ macro_rules! keeps {
     )*};
 }
 keeps!(
-    In,
     IExact,
     Contains,
     IContains,
@@ -252,6 +251,30 @@ keeps!(
     HasAnyKeys,
     ContainedBy
 );
+
+/// An `__in` value allowed in a lookup across a relation: a list of plain values, or a
+/// subquery. `F()` in an `__in` list there would read the related row, so it does not compile.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the `__in` value of a lookup that follows a relation",
+    label = "there `__in` takes plain values or a subquery",
+    note = "`F()` inside an `__in` list across a relation is not supported"
+)]
+pub trait InOuter {}
+impl<I: IntoIterator> InOuter for I where I::Item: PlainValue {}
+impl<M: Model, W, O, N> InOuter
+    for crate::queryset::ValuesList<M, W, O, crate::queryset::Unsliced, crate::queryset::Pick<N>>
+{
+}
+impl<Q> InOuter for crate::expressions::Subquery<Q> {}
+impl<M: Model, W, C, H> InOuter for crate::queryset::GroupKeys<M, W, C, H> {}
+
+impl<O, V: InOuter> OuterShape<O, V> for In {
+    type Out = V;
+    const READS_ROW: bool = false;
+    fn shape(value: V) -> V {
+        value
+    }
+}
 
 /// Whether a comparison's value reads the QuerySet's row, known from its type alone (the
 /// value's SQL type is known only where the lookup is built).
