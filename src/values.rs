@@ -104,20 +104,6 @@ crate::__dorm_sql_values!([] Bool => bool);
 crate::__dorm_sql_values!([] Date => chrono::NaiveDate);
 crate::__dorm_sql_values!([] Time => chrono::NaiveTime);
 
-// Every plain value may be a key of any model in a lookup on a relation (`blog = 3`); see
-// `lookups::relation`.
-crate::__dorm_related_values!([] i16);
-crate::__dorm_related_values!([] i32);
-crate::__dorm_related_values!([] i64);
-crate::__dorm_related_values!([] f32);
-crate::__dorm_related_values!([] f64);
-crate::__dorm_related_values!([] bool);
-crate::__dorm_related_values!([] chrono::NaiveDate);
-crate::__dorm_related_values!([] chrono::NaiveTime);
-crate::__dorm_related_values!([] chrono::DateTime<chrono::Utc>);
-crate::__dorm_related_values!([] rust_decimal::Decimal);
-crate::__dorm_related_values!([] serde_json::Value);
-
 /// Text bound as a lookup or `update!` value: refused when it holds a NUL character (Django's
 /// "Null characters are not allowed."), on every backend. PostgreSQL cannot hold NUL in text,
 /// and SQLite would compare it as a different string than the one it stores.

@@ -79,13 +79,4 @@ impl<T, K> RelatedValue<T> for ForeignKey<T, K> {}
 impl<T, V: RelatedValue<T> + ?Sized> RelatedValue<T> for &V {}
 impl<T> RelatedValue<T> for str {}
 impl<T> RelatedValue<T> for String {}
-
-/// Makes a plain Rust type (and, through the impl for references, references to it) a valid
-/// key of every model.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __dorm_related_values {
-    ([$($g:tt)*] $rust:ty) => {
-        impl<__T, $($g)*> $crate::lookups::RelatedValue<__T> for $rust {}
-    };
-}
+impl<T> RelatedValue<T> for serde_json::Value {}

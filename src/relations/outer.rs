@@ -87,12 +87,15 @@ impl PlainValue for String {}
 impl<T, K> PlainValue for crate::relations::ForeignKey<T, K> {}
 impl PlainValue for serde_json::Value {}
 
-/// Makes Rust types plain values (see [`PlainValue`]).
+/// Makes Rust types plain values (see [`PlainValue`]) and valid keys of every model in a lookup
+/// on a relation (`blog = 3`, see [`crate::lookups::RelatedValue`]); references follow through
+/// the impls for `&V`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dorm_plain_values {
     ($($rust:ty),* $(,)?) => {$(
         impl $crate::relations::PlainValue for $rust {}
+        impl<__T> $crate::lookups::RelatedValue<__T> for $rust {}
     )*};
 }
 crate::__dorm_plain_values!(
