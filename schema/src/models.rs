@@ -388,8 +388,7 @@ pub mod queries {
     /// `field = value` on a field named `N`.
     pub type Eq<N, V> = Lookup<N, Exact, V>;
     /// A QuerySet of `M` filtered by lookup `P`.
-    pub type Filtered<M, P> =
-        QuerySet<M, diesel::dsl::Filter<dorm::queryset::BaseQuery<M>, <P as Predicate<M>>::Expr>>;
+    pub type Filtered<M, P> = dorm::queryset::FilteredSet<M, P>;
     type CategoryIs = Eq<dorm::name!(notification_category), Category>;
     /// The QuerySet of [`super::City::experiences`].
     pub type ExperiencesOfCity = Filtered<

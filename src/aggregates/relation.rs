@@ -16,6 +16,7 @@
 //! further steps can be any relation, and the path ends at a field of the last model or at a
 //! relation (whose keys are aggregated).
 
+use std::any::TypeId;
 use std::marker::PhantomData;
 
 use diesel::backend::Backend;
@@ -33,6 +34,7 @@ use crate::lookups::Predicate;
 use crate::model::{Field, Model};
 use crate::queryset::BaseQuery;
 use crate::relations::alias::alias as numbered_alias;
+use crate::relations::reuse::{ListJoins, NoJoins, RestrictList, Restricting};
 use crate::relations::{
     Across, Direction, ForeignKeyTo, ManyToManyField, ManyToManyVia, PathStep, ReverseOf,
 };
@@ -161,6 +163,8 @@ pub trait PathRest<T, I> {
     type SqlType: SqlType + SingleValue;
     /// Appends the steps after `T`; returns the column aggregated.
     fn steps(steps: &mut Vec<Step>) -> &'static str;
+    /// Appends the names of the relations followed after `T`.
+    fn hops(hops: &mut Vec<TypeId>);
 }
 
 impl<T: Field<N>, N> PathRest<T, EndsAtField> for N
@@ -172,9 +176,10 @@ where
     fn steps(_: &mut Vec<Step>) -> &'static str {
         <T as Field<N>>::FIELD.column
     }
+    fn hops(_: &mut Vec<TypeId>) {}
 }
 
-impl<T: PathStep<N>, N> PathRest<T, EndsAtRelation> for N
+impl<T: PathStep<N>, N: 'static> PathRest<T, EndsAtRelation> for N
 where
     KindOf<T, N>: ManyHop<T, N>,
     PkSqlType<TargetOf<T, N>>: SqlType + SingleValue,
@@ -185,9 +190,12 @@ where
         steps.push(<KindOf<T, N> as Hop<T, N>>::step());
         <TargetOf<T, N> as Model>::PK_COLUMN
     }
+    fn hops(hops: &mut Vec<TypeId>) {
+        hops.push(TypeId::of::<N>());
+    }
 }
 
-impl<T: PathStep<H>, H, R, I> PathRest<T, GoesOn<I>> for Across<H, R>
+impl<T: PathStep<H>, H: 'static, R, I> PathRest<T, GoesOn<I>> for Across<H, R>
 where
     KindOf<T, H>: Hop<T, H>,
     R: PathRest<TargetOf<T, H>, I>,
@@ -197,6 +205,10 @@ where
     fn steps(steps: &mut Vec<Step>) -> &'static str {
         steps.push(<KindOf<T, H> as Hop<T, H>>::step());
         R::steps(steps)
+    }
+    fn hops(hops: &mut Vec<TypeId>) {
+        hops.push(TypeId::of::<H>());
+        R::hops(hops);
     }
 }
 
@@ -208,6 +220,8 @@ pub trait RelationPath<M, I> {
     type SqlType: SqlType + SingleValue;
     /// The steps, and the column aggregated at the last one.
     fn plan() -> (Vec<Step>, &'static str);
+    /// The names of the relations followed, in order.
+    fn hops() -> Vec<TypeId>;
 }
 
 /// Index: a path of one relation.
@@ -217,7 +231,7 @@ pub struct OneRelation;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Steps<I>(PhantomData<fn() -> I>);
 
-impl<M: PathStep<N>, N> RelationPath<M, OneRelation> for Ref<N>
+impl<M: PathStep<N>, N: 'static> RelationPath<M, OneRelation> for Ref<N>
 where
     KindOf<M, N>: ManyHop<M, N>,
     PkSqlType<TargetOf<M, N>>: SqlType + SingleValue,
@@ -230,9 +244,12 @@ where
             <TargetOf<M, N> as Model>::PK_COLUMN,
         )
     }
+    fn hops() -> Vec<TypeId> {
+        vec![TypeId::of::<N>()]
+    }
 }
 
-impl<M: PathStep<H>, H, R, I> RelationPath<M, Steps<I>> for Ref<Across<H, R>>
+impl<M: PathStep<H>, H: 'static, R, I> RelationPath<M, Steps<I>> for Ref<Across<H, R>>
 where
     KindOf<M, H>: ManyHop<M, H>,
     R: PathRest<TargetOf<M, H>, I>,
@@ -243,6 +260,11 @@ where
         let mut steps = vec![<KindOf<M, H> as Hop<M, H>>::step()];
         let column = R::steps(&mut steps);
         (steps, column)
+    }
+    fn hops() -> Vec<TypeId> {
+        let mut hops = vec![TypeId::of::<H>()];
+        R::hops(&mut hops);
+        hops
     }
 }
 
@@ -260,8 +282,15 @@ pub trait RelationScope: Scope {
     type Kind;
     /// diesel's view of the aggregate's grouping.
     type IsAggregate;
+    /// The QuerySet's filters across relations (see [`crate::relations::reuse`]).
+    type Joins: Clone;
+    /// Whether the QuerySet's row is in scope where the aggregate stands (it is not when the
+    /// aggregate reads the related rows of all the QuerySet's rows at once).
+    const CORRELATED: bool;
     /// The link.
     fn link(cx: &Self::Cx) -> Self::Link;
+    /// The filters.
+    fn joins(cx: &Self::Cx) -> Self::Joins;
 }
 
 /// The subquery is correlated with the outer row: `= "base"."column"`.
@@ -273,16 +302,22 @@ pub struct Correlated;
 #[derive(Debug, Clone, Copy)]
 pub struct KeysOf<Q>(Q);
 
-impl<M: Model, L: crate::expressions::AnnotationList> RelationScope for Rows<M, L> {
+impl<M: Model, L: crate::expressions::AnnotationList + ListJoins> RelationScope for Rows<M, L> {
     type Link = Correlated;
     type Kind = RowKind;
     type IsAggregate = diesel::expression::is_aggregate::No;
+    type Joins = L::Joins;
+    const CORRELATED: bool = true;
     fn link(_: &L) -> Correlated {
         Correlated
     }
+    fn joins(cx: &L) -> L::Joins {
+        cx.joins().clone()
+    }
 }
 
-impl<M: Model, W, L: crate::expressions::AnnotationList> RelationScope for Totals<M, W, L>
+impl<M: Model, W, L: crate::expressions::AnnotationList + ListJoins> RelationScope
+    for Totals<M, W, L>
 where
     W: Clone + SelectDsl<M::PkColumn>,
     diesel::dsl::Select<W, M::PkColumn>: Clone,
@@ -290,8 +325,13 @@ where
     type Link = KeysOf<diesel::dsl::Select<W, M::PkColumn>>;
     type Kind = AggregateKind;
     type IsAggregate = diesel::expression::is_aggregate::Never;
+    type Joins = L::Joins;
+    const CORRELATED: bool = false;
     fn link(cx: &(W, L)) -> Self::Link {
         KeysOf(cx.0.clone().select(M::PkColumn::default()))
+    }
+    fn joins(cx: &(W, L)) -> L::Joins {
+        cx.1.joins().clone()
     }
 }
 
@@ -350,11 +390,14 @@ where
         D::Expr,
         D::SqlType,
         Sc::IsAggregate,
+        Sc::Joins,
     >;
     type Kind = Sc::Kind;
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
         RelationAggregate {
             link: Sc::link(cx),
+            joins: Sc::joins(cx),
+            correlated: Sc::CORRELATED,
             filter: self.filter.keys(),
             default: self.default.default_expr(cx),
             distinct: self.distinct,
@@ -366,8 +409,10 @@ where
 
 /// An aggregate across a relation path `P` from `M`, as a subquery (see the module docs).
 #[derive(Debug)]
-pub struct RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G> {
+pub struct RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn = NoJoins> {
     link: Link,
+    joins: Jn,
+    correlated: bool,
     filter: Flt,
     default: D,
     distinct: bool,
@@ -376,12 +421,14 @@ pub struct RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G> {
     _types: PhantomData<fn() -> (F, ST, M, P, IP, Out, G)>,
 }
 
-impl<F, ST, M, P, IP, Link: Clone, Flt: Clone, D: Clone, Out, G> Clone
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link: Clone, Flt: Clone, D: Clone, Out, G, Jn: Clone> Clone
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 {
     fn clone(&self) -> Self {
         RelationAggregate {
             link: self.link.clone(),
+            joins: self.joins.clone(),
+            correlated: self.correlated,
             filter: self.filter.clone(),
             default: self.default.clone(),
             distinct: self.distinct,
@@ -391,8 +438,8 @@ impl<F, ST, M, P, IP, Link: Clone, Flt: Clone, D: Clone, Out, G> Clone
     }
 }
 
-impl<F, ST, M, P, IP, Link, Flt, D, Out, G> Expression
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn> Expression
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 where
     Out: SqlType + diesel::expression::TypedExpressionType,
 {
@@ -571,8 +618,8 @@ impl<DB: Backend, Q: QueryFragment<DB>> RenderKeys<DB> for FilterBy<Q> {
     }
 }
 
-impl<F, ST, M, P, IP, Link, Flt, D, Out, G, DB> QueryFragment<DB>
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn, DB> QueryFragment<DB>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 where
     DB: Dialect,
     F: AggregateOf<ST>,
@@ -581,6 +628,7 @@ where
     Link: RenderLink<DB>,
     Flt: RenderKeys<DB>,
     D: RenderDefault<DB>,
+    Jn: RestrictList<DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         let (steps, aggregated) = P::plan();
@@ -601,32 +649,47 @@ where
             .render_link(&mut out, M::DB_TABLE, meeting.outer)?;
         self.filter
             .render_keys(&mut out, &last, <P::Target as Model>::PK_COLUMN)?;
+        if Jn::ANY {
+            let hops = P::hops();
+            let cx = Restricting {
+                hops: &hops,
+                depth: 0,
+                table: M::DB_TABLE,
+                pk: M::PK_COLUMN,
+            };
+            let meeting = (!self.correlated).then_some((
+                meeting.alias.as_ref(),
+                meeting.column,
+                meeting.outer,
+            ));
+            self.joins.restrict_last(&mut out, &cx, meeting)?;
+        }
         out.push_sql(")");
         Ok(())
     }
 }
 
-impl<F, ST, M, P, IP, Link, Flt, D, Out, G> QueryId
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn> QueryId
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<F, ST, M, P, IP, Link, Flt, D, Out, G, GB> ValidGrouping<GB>
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn, GB> ValidGrouping<GB>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 {
     type IsAggregate = G;
 }
-impl<F, ST, M, P, IP, Link, Flt, D, Out, G, QS: ?Sized> AppearsOnTable<QS>
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn, QS: ?Sized> AppearsOnTable<QS>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 where
     Self: Expression,
     Link: LinkAppears<M, QS>,
 {
 }
-impl<F, ST, M, P, IP, Link, Flt, D, Out, G, QS: ?Sized> SelectableExpression<QS>
-    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G>
+impl<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn, QS: ?Sized> SelectableExpression<QS>
+    for RelationAggregate<F, ST, M, P, IP, Link, Flt, D, Out, G, Jn>
 where
     Self: AppearsOnTable<QS>,
 {

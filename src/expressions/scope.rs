@@ -268,6 +268,23 @@ impl<N, E: Clone, K, Rest: Clone> Clone for Annotation<N, E, K, Rest> {
 
 impl<N, E: Clone, K, Rest: AnnotationList> AnnotationList for Annotation<N, E, K, Rest> {}
 
+impl<N, E, K, Rest> Annotation<N, E, K, Rest> {
+    /// `N = expr`, before `rest`.
+    pub(crate) fn new(expr: E, rest: Rest) -> Self {
+        Annotation {
+            expr,
+            rest,
+            _name: PhantomData,
+        }
+    }
+}
+
+/// The end of an annotation list: [`NoAnnotations`], or the filters a QuerySet remembers for
+/// aggregates across relations ([`Reusing`](crate::relations::reuse::Reusing)).
+pub trait ListEnd: AnnotationList {}
+impl ListEnd for NoAnnotations {}
+impl<J: Clone> ListEnd for crate::relations::reuse::Reusing<J> {}
+
 /// The annotation named `N`, at position `P` (inferred).
 pub trait Find<N, P> {
     /// Its expression.
@@ -348,7 +365,7 @@ pub trait Selected: AnnotationList {
 
 macro_rules! selected {
     ([$($n:ident $e:ident $k:ident),+] $list:ty; $([$($acc:tt)+])+) => {
-        impl<$($n: crate::names::NameChars, $e: Clone + diesel::Expression, $k),+> Selected for $list
+        impl<$($n: crate::names::NameChars, $e: Clone + diesel::Expression, $k,)+ Z: ListEnd> Selected for $list
         where
             $($e::SqlType: super::LoadsAs,)+
         {
@@ -374,19 +391,19 @@ macro_rules! selected {
     };
 }
 
-type A<N, E, K, R = NoAnnotations> = Annotation<N, E, K, R>;
-selected!([N1 E1 K1] A<N1, E1, K1>; [expr]);
-selected!([N1 E1 K1, N2 E2 K2] A<N1, E1, K1, A<N2, E2, K2>>; [expr] [rest.expr]);
-selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3] A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3>>>;
+type A<N, E, K, R> = Annotation<N, E, K, R>;
+selected!([N1 E1 K1] A<N1, E1, K1, Z>; [expr]);
+selected!([N1 E1 K1, N2 E2 K2] A<N1, E1, K1, A<N2, E2, K2, Z>>; [expr] [rest.expr]);
+selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3] A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, Z>>>;
     [expr] [rest.expr] [rest.rest.expr]);
 selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4]
-    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4>>>>;
+    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, Z>>>>;
     [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr]);
 selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4, N5 E5 K5]
-    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5>>>>>;
+    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5, Z>>>>>;
     [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr] [rest.rest.rest.rest.expr]);
 selected!([N1 E1 K1, N2 E2 K2, N3 E3 K3, N4 E4 K4, N5 E5 K5, N6 E6 K6]
-    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5, A<N6, E6, K6>>>>>>;
+    A<N1, E1, K1, A<N2, E2, K2, A<N3, E3, K3, A<N4, E4, K4, A<N5, E5, K5, A<N6, E6, K6, Z>>>>>>;
     [expr] [rest.expr] [rest.rest.expr] [rest.rest.rest.expr] [rest.rest.rest.rest.expr]
     [rest.rest.rest.rest.rest.expr]);
 

@@ -448,7 +448,7 @@ pub trait ExistsSource<O> {
     fn into_exists_query(self) -> Self::Query;
 }
 
-impl<O, M2, W, Ord, S> ExistsSource<O> for QuerySet<M2, W, Ord, S>
+impl<O, M2, W, Ord, S, Jn> ExistsSource<O> for QuerySet<M2, W, Ord, S, Jn>
 where
     O: Model,
     M2: Model,

@@ -55,9 +55,20 @@ impl<M: Model> Manager<M> {
     }
 
     /// Rows matching `predicate` (Django's `objects.filter(...)`); see `filter!`.
-    pub fn filter<P>(self, predicate: P) -> QuerySet<M, diesel::dsl::Filter<BaseQuery<M>, P::Expr>>
+    #[allow(clippy::type_complexity)]
+    pub fn filter<P>(
+        self,
+        predicate: P,
+    ) -> QuerySet<
+        M,
+        diesel::dsl::Filter<BaseQuery<M>, P::Expr>,
+        DefaultOrder<M>,
+        Unsliced,
+        crate::relations::reuse::Pushed<M, P, crate::relations::reuse::NoJoins>,
+    >
     where
-        P: Predicate<M>,
+        P: Predicate<M> + crate::relations::reuse::Reuse<M>,
+        P::HasPath: crate::relations::reuse::PushFilter<M, P, crate::relations::reuse::NoJoins>,
         BaseQuery<M>: FilterDsl<P::Expr>,
     {
         QuerySet::new().filter(predicate)
@@ -120,7 +131,7 @@ impl<M: Model> Manager<M> {
             + Load<'q, Built<M, Filtered<M, P>, Unordered, Sliced>, M>
             + Load<'q, diesel::dsl::Select<Filtered<M, P>, CountStar>, i64>,
     {
-        match self.filter(lookup.clone()).get(conn) {
+        match QuerySet::<M>::new().filter_rows(lookup.clone()).get(conn) {
             Ok(obj) => return Ok((obj, false)),
             Err(Error::DoesNotExist { .. }) => {}
             Err(e) => return Err(e),
@@ -133,7 +144,7 @@ impl<M: Model> Manager<M> {
                     kind: IntegrityKind::Unique,
                     ..
                 },
-            ) => match self.filter(lookup).get(conn) {
+            ) => match QuerySet::<M>::new().filter_rows(lookup).get(conn) {
                 Ok(obj) => Ok((obj, false)),
                 // Another unique constraint refused the row: the violation is the error.
                 Err(Error::DoesNotExist { .. }) => Err(violation),
@@ -162,18 +173,20 @@ impl<M: Model> Manager<M> {
             + Load<'q, Built<M, Filtered<M, P>, Unordered, Sliced>, M>
             + Load<'q, diesel::dsl::Select<Filtered<M, P>, CountStar>, i64>,
     {
-        atomic(conn, |conn| match self.filter(lookup).get(conn) {
-            Ok(mut obj) => {
-                apply(&mut obj);
-                obj.save(conn)?;
-                Ok((obj, false))
+        atomic(conn, |conn| {
+            match QuerySet::<M>::new().filter_rows(lookup).get(conn) {
+                Ok(mut obj) => {
+                    apply(&mut obj);
+                    obj.save(conn)?;
+                    Ok((obj, false))
+                }
+                Err(Error::DoesNotExist { .. }) => {
+                    let mut obj = make();
+                    apply(&mut obj);
+                    Ok((self.create(obj, conn)?, true))
+                }
+                Err(e) => Err(e),
             }
-            Err(Error::DoesNotExist { .. }) => {
-                let mut obj = make();
-                apply(&mut obj);
-                Ok((self.create(obj, conn)?, true))
-            }
-            Err(e) => Err(e),
         })
     }
 

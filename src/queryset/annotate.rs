@@ -65,6 +65,7 @@ use crate::expressions::{
 use crate::lookups::IsNotTrue;
 use crate::model::{Field, Model};
 use crate::relations::multi_valued::{JoinFlag, SpanningColumns};
+use crate::relations::reuse::FilterList;
 
 /// The kinds an annotation on each row may have.
 #[diagnostic::on_unimplemented(
@@ -124,25 +125,33 @@ impl<M: Model, W, L, O, S> std::fmt::Debug for Annotated<M, W, L, O, S> {
 /// The list after adding the annotation `N = X` in scope `Sc`.
 type Added<L, N, E, K> = <L as Append<N, E, K>>::Out;
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+/// The annotation list a QuerySet's `annotate!` starts from: empty, or ending in the filters
+/// across relations that its aggregates repeat (see [`crate::relations::reuse`]).
+type RootOf<Jn> = <Jn as FilterList>::Root;
+
+impl<M: Model, W, O, S, Jn: FilterList> QuerySet<M, W, O, S, Jn> {
     /// Adds the annotation `N = expr` to each row (Django's `annotate(n=expr)`). Written
     /// `annotate!(qs, n = expr)`. A name that is already a field or an annotation does not
     /// compile (the name would be ambiguous).
+    ///
+    /// An aggregate over a relation counts only the related rows that an earlier `filter!`
+    /// across that relation matched, as in Django.
     #[allow(clippy::type_complexity)]
     pub fn annotate<N, X, I, J>(
         self,
         expr: X,
-    ) -> Annotated<M, W, Added<NoAnnotations, N, X::Expr, X::Kind>, O, S>
+    ) -> Annotated<M, W, Added<RootOf<Jn>, N, X::Expr, X::Kind>, O, S>
     where
-        X: Resolve<Rows<M, NoAnnotations>, I>,
+        X: Resolve<Rows<M, RootOf<Jn>>, I>,
         X::Kind: RowAnnotation,
-        NoAnnotations: Append<N, X::Expr, X::Kind>,
-        Rows<M, Added<NoAnnotations, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        RootOf<Jn>: Append<N, X::Expr, X::Kind>,
+        Rows<M, Added<RootOf<Jn>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
     {
-        let expr = expr.resolve(&NoAnnotations);
+        let root = self.joins.root();
+        let expr = expr.resolve(&root);
         Annotated {
-            qs: self,
-            anns: NoAnnotations.append(expr),
+            qs: QuerySet::from_parts(self.query, self.order, self.slice),
+            anns: root.append(expr),
         }
     }
 
@@ -151,10 +160,10 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
     where
         S: Whole,
-        X: Aggregates<Totals<M, W, NoAnnotations>, W, I>,
+        X: Aggregates<Totals<M, W, RootOf<Jn>>, W, I>,
         W: Clone,
     {
-        let cx = (self.query, NoAnnotations);
+        let cx = (self.query, self.joins.root());
         PendingAggregate {
             query: aggregates.query(&cx),
             finish: X::finish,
@@ -1469,10 +1478,10 @@ pub trait ValuesOf<C, I> {
 
 /// A plain projection is a [`ValuesList`]; one naming a field across a reverse relation is a
 /// join ([`SpanningValues`](crate::relations::multi_valued::SpanningValues)).
-impl<M: Model, W, O, S, C: SpanningColumns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, Jn, C: SpanningColumns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S, Jn> {
     type Out = <C::Flag as JoinFlag>::Out<M, W, O, S, C>;
     fn values_of(self) -> Self::Out {
-        <C::Flag as JoinFlag>::project(self)
+        <C::Flag as JoinFlag>::project(self.forget_joins())
     }
 }
 

@@ -89,8 +89,8 @@ where
 
 macro_rules! combine_op {
     ($trait:ident, $method:ident, $op:ty) => {
-        impl<M, W1, O1, W2, O2> $trait<QuerySet<M, W2, O2, Unsliced>>
-            for QuerySet<M, W1, O1, Unsliced>
+        impl<M, W1, O1, J1, W2, O2, J2> $trait<QuerySet<M, W2, O2, Unsliced, J2>>
+            for QuerySet<M, W1, O1, Unsliced, J1>
         where
             M: Model,
             W1: SelectDsl<M::PkColumn>,
@@ -104,7 +104,7 @@ macro_rules! combine_op {
                 Unsliced,
             >;
 
-            fn $method(self, rhs: QuerySet<M, W2, O2, Unsliced>) -> Self::Output {
+            fn $method(self, rhs: QuerySet<M, W2, O2, Unsliced, J2>) -> Self::Output {
                 use diesel::query_builder::AsQuery;
                 let condition =
                     BoolOp::new(in_query::<M, W1>(self.query), in_query::<M, W2>(rhs.query));
@@ -127,12 +127,12 @@ pub struct Combined<M, Q> {
     _model: std::marker::PhantomData<fn() -> M>,
 }
 
-impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
+impl<M: Model, W, O, J> QuerySet<M, W, O, Unsliced, J> {
     /// `UNION`: rows in either QuerySet, without duplicates (Django's `union`; `all = true` for
     /// `UNION ALL`, which keeps them).
-    pub fn union<W2, O2>(
+    pub fn union<W2, O2, J2>(
         self,
-        other: QuerySet<M, W2, O2, Unsliced>,
+        other: QuerySet<M, W2, O2, Unsliced, J2>,
     ) -> Combined<M, diesel::dsl::Union<W, W2>>
     where
         W: CombineDsl,
@@ -147,9 +147,9 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     }
 
     /// `INTERSECT`: rows in both (Django's `intersection`).
-    pub fn intersection<W2, O2>(
+    pub fn intersection<W2, O2, J2>(
         self,
-        other: QuerySet<M, W2, O2, Unsliced>,
+        other: QuerySet<M, W2, O2, Unsliced, J2>,
     ) -> Combined<M, diesel::dsl::Intersect<W, W2>>
     where
         W: CombineDsl,
@@ -164,9 +164,9 @@ impl<M: Model, W, O> QuerySet<M, W, O, Unsliced> {
     }
 
     /// `EXCEPT`: rows in this QuerySet but not in `other` (Django's `difference`).
-    pub fn difference<W2, O2>(
+    pub fn difference<W2, O2, J2>(
         self,
-        other: QuerySet<M, W2, O2, Unsliced>,
+        other: QuerySet<M, W2, O2, Unsliced, J2>,
     ) -> Combined<M, diesel::dsl::Except<W, W2>>
     where
         W: CombineDsl,

@@ -276,11 +276,11 @@ pub struct PartialQuerySet<M: Model, W, O, S, Spec> {
     _spec: PhantomData<fn() -> Spec>,
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// Loads only fields `L` and the primary key (Django's `only`); written `only!(qs, a, b)`.
     pub fn only<L: FieldList>(self) -> PartialQuerySet<M, W, O, S, Only<L>> {
         PartialQuerySet {
-            qs: self,
+            qs: self.forget_joins(),
             _spec: PhantomData,
         }
     }
@@ -288,7 +288,7 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     /// Loads every field except `L` (Django's `defer`); written `defer!(qs, a, b)`.
     pub fn defer<L: FieldList>(self) -> PartialQuerySet<M, W, O, S, Defer<L>> {
         PartialQuerySet {
-            qs: self,
+            qs: self.forget_joins(),
             _spec: PhantomData,
         }
     }

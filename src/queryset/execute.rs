@@ -51,7 +51,7 @@ pub(crate) fn the_one_row<M: Model, R>(
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// The diesel query this QuerySet runs.
     pub fn into_diesel(self) -> Built<M, W, O, S>
     where
@@ -125,7 +125,7 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     // `last` reverses the ordering: not once sliced.
     /// The last row: the QuerySet's ordering reversed, or by primary key descending (Django's
     /// `last()`).
@@ -149,7 +149,7 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     // Whole-QuerySet operations: not once sliced.
     /// The one row the QuerySet matches (Django's `get()`): [`Error::DoesNotExist`] when there
     /// is none, [`Error::MultipleObjectsReturned`] with the count when there are several.

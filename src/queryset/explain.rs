@@ -137,7 +137,7 @@ where
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// The database's plan for this QuerySet (Django's `explain()`).
     pub fn explain<C>(self, conn: &mut C) -> Result<String>
     where

@@ -91,26 +91,71 @@ pub use values::{Columns, Pick, ProjectedQuery, ProjectionOrder, ValuesList, Val
 use std::marker::PhantomData;
 
 use crate::model::Model;
+use crate::relations::reuse::NoJoins;
 
 /// The query `W` starts as: every column of the model's table.
 pub type BaseQuery<M> = <<M as Model>::Table as diesel::query_builder::AsQuery>::Query;
 
+/// `M::objects()` filtered by the predicate `P` (what `filter!(M::objects(), ...)` returns), for
+/// naming the QuerySets that custom methods return:
+///
+/// ```
+/// use dorm::prelude::*;
+///
+/// #[derive(Model, Debug, Clone, PartialEq)]
+/// #[dorm(app_label = "docs")]
+/// pub struct Post {
+///     pub id: Auto<i64>,
+///     pub is_public: bool,
+/// }
+///
+/// type Public = dorm::queryset::FilteredSet<Post, dorm::lookups::Lookup<dorm::name!(is_public), dorm::lookups::Exact, bool>>;
+///
+/// fn publicly_viewable() -> Public {
+///     filter!(Post::objects(), is_public = true)
+/// }
+/// # let _ = publicly_viewable();
+/// ```
+pub type FilteredSet<M, P> = QuerySet<
+    M,
+    diesel::dsl::Filter<BaseQuery<M>, <P as crate::lookups::Predicate<M>>::Expr>,
+    <M as Model>::DefaultOrdering,
+    Unsliced,
+    crate::relations::reuse::Pushed<M, P, NoJoins>,
+>;
+
 /// A lazy query over model `M`. See the module docs.
 #[must_use = "a QuerySet does nothing until a method that takes a connection runs it"]
-pub struct QuerySet<M: Model, W = BaseQuery<M>, O = <M as Model>::DefaultOrdering, S = Unsliced> {
+///
+/// `J` lists the QuerySet's filters that follow a relation, which later aggregates over the
+/// same relation repeat (Django's join reuse, see [`crate::relations::reuse`]); it stays
+/// [`NoJoins`] for a QuerySet filtered only on its own fields.
+pub struct QuerySet<
+    M: Model,
+    W = BaseQuery<M>,
+    O = <M as Model>::DefaultOrdering,
+    S = Unsliced,
+    J = NoJoins,
+> {
     pub(crate) query: W,
     pub(crate) order: O,
     pub(crate) slice: S,
+    pub(crate) joins: J,
     _model: PhantomData<fn() -> M>,
 }
 
-impl<M: Model, W: Clone, O: Clone, S: Clone> Clone for QuerySet<M, W, O, S> {
+impl<M: Model, W: Clone, O: Clone, S: Clone, J: Clone> Clone for QuerySet<M, W, O, S, J> {
     fn clone(&self) -> Self {
-        QuerySet::from_parts(self.query.clone(), self.order.clone(), self.slice.clone())
+        QuerySet::with_joins(
+            self.query.clone(),
+            self.order.clone(),
+            self.slice.clone(),
+            self.joins.clone(),
+        )
     }
 }
 
-impl<M: Model, W, O, S> std::fmt::Debug for QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> std::fmt::Debug for QuerySet<M, W, O, S, J> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "<QuerySet {}>", M::META.name)
     }
@@ -131,11 +176,25 @@ impl<M: Model> Default for QuerySet<M> {
 }
 
 impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+    /// A QuerySet that remembers no filter across a relation.
     pub(crate) fn from_parts(query: W, order: O, slice: S) -> Self {
+        QuerySet::with_joins(query, order, slice, NoJoins)
+    }
+}
+
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
+    /// The same QuerySet without its filters across relations, for the shapes that run no
+    /// aggregate across a relation (values, deferred fields, related rows, combinations).
+    pub(crate) fn forget_joins(self) -> QuerySet<M, W, O, S> {
+        QuerySet::from_parts(self.query, self.order, self.slice)
+    }
+
+    pub(crate) fn with_joins(query: W, order: O, slice: S, joins: J) -> Self {
         QuerySet {
             query,
             order,
             slice,
+            joins,
             _model: PhantomData,
         }
     }

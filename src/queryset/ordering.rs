@@ -485,32 +485,47 @@ where
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// Orders by `items`, replacing any earlier ordering (Django's `order_by`). Usually written
     /// `order_by!(qs, -pub_date, headline)`.
-    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, W, O::Reordered<Ordered<T>>, S>
+    pub fn order_by<T: OrderBy<M>>(self, items: T) -> QuerySet<M, W, O::Reordered<Ordered<T>>, S, J>
     where
         S: Reorderable,
         O: OrderState,
     {
-        QuerySet::from_parts(self.query, self.order.reorder(Ordered(items)), self.slice)
+        QuerySet::with_joins(
+            self.query,
+            self.order.reorder(Ordered(items)),
+            self.slice,
+            self.joins,
+        )
     }
 
     /// Removes any ordering, the model's default included (Django's `order_by()`).
-    pub fn clear_ordering(self) -> QuerySet<M, W, O::Reordered<Unordered>, S>
+    pub fn clear_ordering(self) -> QuerySet<M, W, O::Reordered<Unordered>, S, J>
     where
         S: Reorderable,
         O: OrderState,
     {
-        QuerySet::from_parts(self.query, self.order.reorder(Unordered), self.slice)
+        QuerySet::with_joins(
+            self.query,
+            self.order.reorder(Unordered),
+            self.slice,
+            self.joins,
+        )
     }
 
     /// Flips the ordering (Django's `reverse()`).
-    pub fn reverse(self) -> QuerySet<M, W, O::Out, S>
+    pub fn reverse(self) -> QuerySet<M, W, O::Out, S, J>
     where
         S: Reorderable,
         O: ReverseOrder<M>,
     {
-        QuerySet::from_parts(self.query, self.order.reverse_order(), self.slice)
+        QuerySet::with_joins(
+            self.query,
+            self.order.reverse_order(),
+            self.slice,
+            self.joins,
+        )
     }
 }

@@ -36,12 +36,12 @@ impl<M: Model, W: Clone, O: Clone, S: Clone, J, P: Clone> Clone
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, Jn> QuerySet<M, W, O, S, Jn> {
     /// Loads the rows that the foreign keys `J` point at in the same query, joined (Django's
     /// `select_related`). Written `select_related!(qs, blog, blog__owner)`.
     pub fn select_related<J: JoinList<M>>(self) -> RelatedQuerySet<M, W, O, S, J, Nil> {
         RelatedQuerySet {
-            queryset: self,
+            queryset: self.forget_joins(),
             prefetch: Nil,
             _joins: PhantomData,
         }
@@ -54,7 +54,7 @@ impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
         prefetch: P,
     ) -> RelatedQuerySet<M, W, O, S, Nil, P> {
         RelatedQuerySet {
-            queryset: self,
+            queryset: self.forget_joins(),
             prefetch,
             _joins: PhantomData,
         }

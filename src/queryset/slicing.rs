@@ -189,13 +189,18 @@ impl Slice for Sliced {
     }
 }
 
-impl<M: Model, W, O, S: Slice> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S: Slice, J> QuerySet<M, W, O, S, J> {
     /// Takes a slice, as Python's `qs[1:3]`: `qs.slice(1..3)`, `qs.slice(..2)`,
     /// `qs.slice(5..)`. It becomes `LIMIT`/`OFFSET`, and the result can no longer be filtered,
     /// ordered, updated or deleted.
-    pub fn slice(self, range: impl RangeBounds<usize>) -> QuerySet<M, W, O, Sliced> {
+    pub fn slice(self, range: impl RangeBounds<usize>) -> QuerySet<M, W, O, Sliced, J> {
         let (start, len) = bounds(range);
-        QuerySet::from_parts(self.query, self.order, self.slice.narrow(start, len))
+        QuerySet::with_joins(
+            self.query,
+            self.order,
+            self.slice.narrow(start, len),
+            self.joins,
+        )
     }
 }
 

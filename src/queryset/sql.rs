@@ -9,7 +9,7 @@ use super::QuerySet;
 use crate::db::Vendor;
 use crate::model::Model;
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// The SQL text of the query with its bind values, for `vendor` (Django's
     /// `str(qs.query)`; diesel's `debug_query`). For reading, never for running.
     pub fn sql(self, vendor: Vendor) -> String

@@ -108,7 +108,7 @@ tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_changes!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// An `UPDATE` of every matching row (Django's `qs.update(...)`); it runs, in one
     /// statement, when [`PendingUpdate::execute`] is given a connection. Usually written
     /// `update!(qs, field = value, ...)`. It does not call `save()` or touch `auto_now`

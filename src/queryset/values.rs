@@ -149,35 +149,45 @@ impl<M, C: Columns<M>, T: OrderBy<M>> ProjectionOrder<M, C> for DistinctRows<Ord
     }
 }
 
-impl<M: Model, W, O, S> QuerySet<M, W, O, S> {
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// The values of fields `C` (`Pick<name>` or a tuple of them) for each row.
     pub fn values_list<C: Columns<M>>(self) -> ValuesList<M, W, O, S, C> {
         ValuesList {
-            qs: self,
+            qs: self.forget_joins(),
             _columns: PhantomData,
         }
     }
 
     /// Removes duplicate rows (`SELECT DISTINCT`, Django's `distinct()`).
-    pub fn distinct(self) -> QuerySet<M, diesel::dsl::Distinct<W>, O::Distinct, S>
+    pub fn distinct(self) -> QuerySet<M, diesel::dsl::Distinct<W>, O::Distinct, S, J>
     where
         S: Filterable,
         W: DistinctDsl,
         O: OrderState,
     {
-        QuerySet::from_parts(self.query.distinct(), self.order.distinct(), self.slice)
+        QuerySet::with_joins(
+            self.query.distinct(),
+            self.order.distinct(),
+            self.slice,
+            self.joins,
+        )
     }
 
     /// `SELECT DISTINCT ON (fields)` (Django's `distinct(*fields)`): PostgreSQL only, so a
     /// QuerySet that uses it runs only on a `PgConnection`.
     pub fn distinct_on<C: Columns<M>>(
         self,
-    ) -> QuerySet<M, diesel::dsl::DistinctOn<W, C::Select>, O, S>
+    ) -> QuerySet<M, diesel::dsl::DistinctOn<W, C::Select>, O, S, J>
     where
         S: Filterable,
         W: diesel::query_dsl::methods::DistinctOnDsl<C::Select>,
     {
-        QuerySet::from_parts(self.query.distinct_on(C::select()), self.order, self.slice)
+        QuerySet::with_joins(
+            self.query.distinct_on(C::select()),
+            self.order,
+            self.slice,
+            self.joins,
+        )
     }
 }
 

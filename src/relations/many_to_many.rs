@@ -812,8 +812,9 @@ pub trait ViaSource<'q, O: ManyToManyField<N>, D: Direction<O, N>, N, C> {
 pub type ViaBuilt<O, D, N, T, W, Or, S> =
     ViaQuery<O, D, N, Built<T, W, Or, S>, <Or as OuterOrderOf<T>>::Expr, SourceKey<O, N, D>>;
 
-impl<'q, O, D, N, W, Or, S, C> ViaSource<'q, O, D, N, C> for QuerySet<D::Target, W, Or, S>
+impl<'q, O, D, N, W, Or, S, Jn, C> ViaSource<'q, O, D, N, C> for QuerySet<D::Target, W, Or, S, Jn>
 where
+    Jn: Clone,
     O: ManyToManyField<N>,
     D: Direction<O, N>,
     W: Clone,

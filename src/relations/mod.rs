@@ -29,6 +29,7 @@ pub mod multi_valued;
 mod outer;
 mod path;
 pub mod prefetch_related;
+pub mod reuse;
 pub mod select_related;
 
 pub use across::{Across, AcrossKind, AcrossPlan, AcrossRest, AcrossValue, Hop, PickAcross};

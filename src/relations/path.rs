@@ -110,6 +110,13 @@ impl<Head, Inner> NestedPath<Head, Inner> {
     }
 }
 
+impl<Head, Inner> NestedPath<Head, Inner> {
+    /// The lookup past `Head`.
+    pub(crate) fn into_inner(self) -> Inner {
+        self.inner
+    }
+}
+
 impl<M, Head, Inner> Predicate<M> for NestedPath<Head, Inner>
 where
     M: Model + PathStep<Head>,

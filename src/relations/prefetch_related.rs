@@ -68,9 +68,10 @@ pub trait PrefetchSource<'q, S: Model, Fk, K, C> {
 type KeysIn<Fk, K> = super::keys_in::KeysOf<Fk, K>;
 type FilteredIn<S, W, Fk, K> = diesel::dsl::Filter<W, <KeysIn<Fk, K> as Predicate<S>>::Expr>;
 
-impl<'q, S, W, O, Sl, Fk, K, C> PrefetchSource<'q, S, Fk, K, C> for QuerySet<S, W, O, Sl>
+impl<'q, S, W, O, Sl, Jn, Fk, K, C> PrefetchSource<'q, S, Fk, K, C> for QuerySet<S, W, O, Sl, Jn>
 where
     S: Model,
+    Jn: Clone,
     K: Clone,
     W: Clone + FilterDsl<<KeysIn<Fk, K> as Predicate<S>>::Expr>,
     O: Clone + ApplyOrder<S, FilteredIn<S, W, Fk, K>>,
@@ -81,7 +82,9 @@ where
     fn load_in(&self, keys: &[K], conn: &mut C) -> Result<Vec<S>> {
         let mut rows = Vec::new();
         for chunk in keys.chunks(chunk_size(conn)) {
-            let part = self.clone().filter(KeysIn::<Fk, K>::new(chunk.to_vec()));
+            let part = self
+                .clone()
+                .filter_rows(KeysIn::<Fk, K>::new(chunk.to_vec()));
             rows.extend(part.fetch(conn)?);
         }
         Ok(rows)
