@@ -115,7 +115,9 @@ impl MixKind<AggregateKind> for AggregateKind {
     note = "Django: FieldError: Cannot compute Sum('...'): '...' is an aggregate"
 )]
 pub trait NotAggregate {}
+#[diagnostic::do_not_recommend]
 impl NotAggregate for ConstKind {}
+#[diagnostic::do_not_recommend]
 impl NotAggregate for RowKind {}
 
 /// A bare name inside an expression (`Lower(first_name)`, `Count(venues)`): a field, an

@@ -74,7 +74,9 @@ use crate::relations::reuse::FilterList;
     note = "group first with `annotate!(values!(qs, field), ...)`, aggregate the whole QuerySet with `aggregate!`, or aggregate across a relation (`Count(entries)`)"
 )]
 pub trait RowAnnotation {}
+#[diagnostic::do_not_recommend]
 impl RowAnnotation for ConstKind {}
+#[diagnostic::do_not_recommend]
 impl RowAnnotation for RowKind {}
 
 /// The kinds an annotation on each group may have.
@@ -84,7 +86,9 @@ impl RowAnnotation for RowKind {}
     note = "after `values!`, annotations are aggregates (`Count(id)`, `Sum(pages)`); name the field in `values!` to group by it"
 )]
 pub trait GroupAnnotation {}
+#[diagnostic::do_not_recommend]
 impl GroupAnnotation for ConstKind {}
+#[diagnostic::do_not_recommend]
 impl GroupAnnotation for AggregateKind {}
 
 /// What `aggregate!` takes.

@@ -27,6 +27,7 @@ pub struct Sliced {
     note = "filter (or exclude) before `slice(...)`, as Django requires"
 )]
 pub trait Filterable {}
+#[diagnostic::do_not_recommend]
 impl Filterable for Unsliced {}
 
 /// The slice states that can still be ordered or reversed: only [`Unsliced`].
@@ -36,6 +37,7 @@ impl Filterable for Unsliced {}
     note = "call `order_by`, `reverse` or `last` before `slice(...)`, as Django requires"
 )]
 pub trait Reorderable {}
+#[diagnostic::do_not_recommend]
 impl Reorderable for Unsliced {}
 
 /// The slice states that can be updated or deleted: only [`Unsliced`].
@@ -45,6 +47,7 @@ impl Reorderable for Unsliced {}
     note = "Django: \"Cannot use 'limit' or 'offset' with delete()\" / \"Cannot update a query once a slice has been taken.\""
 )]
 pub trait Writable {}
+#[diagnostic::do_not_recommend]
 impl Writable for Unsliced {}
 
 /// The slice states on which `get`, `earliest`, `latest` and `in_bulk` run: only [`Unsliced`]
@@ -56,6 +59,7 @@ impl Writable for Unsliced {}
     note = "call it before `slice(...)`, or use `fetch(conn)?.len()` on the slice"
 )]
 pub trait Whole {}
+#[diagnostic::do_not_recommend]
 impl Whole for Unsliced {}
 
 /// How `count()` counts a QuerySet in slice state `Self` (query `W`, ordering `O`): over the
@@ -167,6 +171,7 @@ pub trait Slice {
     fn narrow(self, start: i64, len: Option<i64>) -> Sliced;
 }
 
+#[diagnostic::do_not_recommend]
 impl Slice for Unsliced {
     fn narrow(self, start: i64, len: Option<i64>) -> Sliced {
         Sliced {
@@ -176,6 +181,7 @@ impl Slice for Unsliced {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl Slice for Sliced {
     fn narrow(self, start: i64, len: Option<i64>) -> Sliced {
         let offset = self.offset.saturating_add(start);

@@ -613,6 +613,7 @@ pub type SpanningBuilt<M, W, O, S, C> =
     note = "the related rows are joined to the QuerySet's rows, and Django slices the joined rows: slice the result instead"
 )]
 pub trait JoinableSlice {}
+#[diagnostic::do_not_recommend]
 impl JoinableSlice for Unsliced {}
 
 /// `values!` naming fields across a reverse relation: the QuerySet's rows joined with the
