@@ -52,7 +52,7 @@ use super::ordering::{
     ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsLast, OrderExpr,
     Ordered, Random, Unordered,
 };
-use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Whole};
+use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, TotalsOf, Whole};
 use super::values::{Columns, Pick, ValuesList};
 use super::QuerySet;
 use crate::db::Load;
@@ -160,14 +160,17 @@ impl<M: Model, W, O, S, Jn: FilterList> QuerySet<M, W, O, S, Jn> {
     }
 
     /// Values over every row of the QuerySet (Django's `aggregate()`). Written
-    /// `aggregate!(qs, name = Aggregate(...), ...)`; run with `.fetch(conn)`.
+    /// `aggregate!(qs, name = Aggregate(...), ...)`; run with `.fetch(conn)`. On a slice, the
+    /// rows of the slice, as in Django (`aggregate!(qs.slice(..10), Avg(pages))` is
+    /// `SELECT AVG(...) FROM (SELECT ... LIMIT 10) AS "book"`).
+    #[allow(clippy::type_complexity)]
     pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
     where
-        S: Whole,
-        X: Aggregates<Totals<M, W, RootOf<Jn>>, W, I>,
-        W: Clone,
+        S: TotalsOf<M, W, O>,
+        X: Aggregates<Totals<M, S::Source, RootOf<Jn>>, S::Source, I>,
+        S::Source: Clone,
     {
-        let cx = (self.query, self.joins.root());
+        let cx = (self.slice.source(self.query, self.order), self.joins.root());
         PendingAggregate {
             query: aggregates.query(&cx),
             finish: X::finish,

@@ -4,7 +4,7 @@ use std::ops::{Bound, RangeBounds};
 
 use diesel::query_dsl::methods::{LimitDsl, OffsetDsl};
 
-use super::QuerySet;
+use super::{ApplyOrder, QuerySet};
 use crate::model::Model;
 
 /// No slice taken yet: the QuerySet can still be filtered, ordered, updated and deleted.
@@ -61,6 +61,33 @@ impl Writable for Unsliced {}
 pub trait Whole {}
 #[diagnostic::do_not_recommend]
 impl Whole for Unsliced {}
+
+/// The rows `aggregate!` reads from a QuerySet in slice state `Self` (query `W`, ordering
+/// `O`): the whole QuerySet's, its ordering dropped; or a slice's, as a derived table named like
+/// the model's table (Django wraps a sliced QuerySet's aggregate in a subquery:
+/// `SELECT AVG("book"."pages") FROM (SELECT ... ORDER BY ... LIMIT 10) AS "book"`).
+pub trait TotalsOf<M, W, O> {
+    /// What the aggregates select from.
+    type Source;
+    /// It.
+    fn source(self, query: W, order: O) -> Self::Source;
+}
+impl<M, W, O> TotalsOf<M, W, O> for Unsliced {
+    type Source = W;
+    #[inline(always)]
+    fn source(self, query: W, _: O) -> W {
+        query
+    }
+}
+impl<M: Model, W, O: ApplyOrder<M, W>> TotalsOf<M, W, O> for Sliced
+where
+    Sliced: ApplySlice<O::Out>,
+{
+    type Source = crate::sql::Around<M, super::execute::Built<M, W, O, Sliced>>;
+    fn source(self, query: W, order: O) -> Self::Source {
+        crate::sql::Around::new(self.apply(order.apply(query)))
+    }
+}
 
 /// How `count()` counts a QuerySet in slice state `Self` (query `W`, ordering `O`): over the
 /// whole QuerySet, the ordering dropped (`SELECT COUNT(*) FROM ...`); over a slice, around the

@@ -2,6 +2,8 @@
 //! sends. (Issue 16 gathers every hand-written node here; the rest still live beside the
 //! concept that uses them.)
 
+mod around;
 mod count;
 
+pub use around::{Around, SelectAround};
 pub use count::CountAround;

@@ -881,3 +881,49 @@ fn a_repeated_filter_reads_the_querysets_row_through_f() {
         assert_eq!(n, 1);
     });
 }
+
+#[test]
+fn aggregate_over_a_slice_reads_the_rows_of_the_slice() {
+    each_backend("aggregate_slice", |_db, conn| {
+        library(conn);
+        // Novel.objects.order_by("-pages")[:2].aggregate(s=Sum("pages"), a=Avg("pages"), n=Count("id"))
+        let longest = order_by!(Novel::objects(), -pages).slice(..2);
+        let sql = aggregate!(longest.clone(), s = Sum(pages)).sql(conn.vendor());
+        assert!(sql.contains("LIMIT"), "{sql}");
+        let (sum, avg, n) = aggregate!(longest, s = Sum(pages), a = Avg(pages), n = Count(id))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!((sum, avg, n), (Some(675), Some(337.5), 2));
+        // With an offset, and past the end (no rows: NULL, and 0 for Count).
+        let shorter = aggregate!(order_by!(Novel::objects(), -pages).slice(1..), Max(pages))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(shorter, Some(310));
+        let none = aggregate!(
+            order_by!(Novel::objects(), pages).slice(10..),
+            s = Sum(pages),
+            n = Count(id)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(none, (None, 0));
+        // An aggregate across a relation reads the related rows of the slice's rows: Lewis
+        // and Nobody, the first two writers by name.
+        let books = aggregate!(
+            order_by!(Writer::objects(), name).slice(..2),
+            books = Count(novel)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(books, 1);
+        // A slice of a QuerySet filtered across the relation keeps the filter's restriction.
+        let (books, pages) = aggregate!(
+            order_by!(filter!(Writer::objects(), novel__pages__lt = 350), -name).slice(..1),
+            books = Count(novel),
+            pages = Sum(novel__pages)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((books, pages), (1, Some(310)));
+    });
+}
