@@ -76,6 +76,117 @@ impl<const P: u32, const S: u32, const N: bool> Numeric<SubOp>
 {
 }
 
+/// A numeric SQL type that is not NULL: what [`Combined`] widens.
+pub trait NumberType {}
+impl NumberType for SmallInt {}
+impl NumberType for Integer {}
+impl NumberType for BigInt {}
+impl NumberType for Float {}
+impl NumberType for Double {}
+impl<const P: u32, const S: u32, const N: bool> NumberType
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
+}
+
+/// The SQL type of `a op b` when `a` has SQL type `Self` and `b` has `B` (Django's output field
+/// of a combined expression): the same type; the wider integer (`smallint`, `integer`,
+/// `bigint`); `double precision` when either side is a float (as PostgreSQL computes it);
+/// nullable when either side is
+/// (`Sum(age) / Count(id)` is `Nullable<BigInt>`).
+#[diagnostic::on_unimplemented(
+    message = "Cannot infer the type of arithmetic between `{Self}` and `{B}`",
+    label = "these two sides have SQL types dorm does not combine",
+    note = "Django: FieldError: Cannot infer type of expression involving these types; you must set output_field. Convert one side with `Cast(expr, ...)`"
+)]
+pub trait Combined<B> {
+    /// The result's SQL type.
+    type Out;
+}
+
+/// [`Combined`] for two types that are not NULL.
+pub trait CombinedBase<B> {
+    /// The result's SQL type.
+    type Out;
+}
+macro_rules! combined {
+    ($($a:ty, $b:ty => $o:ty;)*) => {$(
+        impl CombinedBase<$b> for $a {
+            type Out = $o;
+        }
+    )*};
+}
+combined!(
+    SmallInt, SmallInt => SmallInt; SmallInt, Integer => Integer; SmallInt, BigInt => BigInt;
+    Integer, SmallInt => Integer; Integer, Integer => Integer; Integer, BigInt => BigInt;
+    BigInt, SmallInt => BigInt; BigInt, Integer => BigInt; BigInt, BigInt => BigInt;
+    Float, Float => Float; Double, Double => Double;
+    SmallInt, Double => Double; Integer, Double => Double; BigInt, Double => Double;
+    Double, SmallInt => Double; Double, Integer => Double; Double, BigInt => Double;
+    SmallInt, Float => Double; Integer, Float => Double; BigInt, Float => Double;
+    Float, SmallInt => Double; Float, Integer => Double; Float, BigInt => Double;
+    Float, Double => Double; Double, Float => Double;
+);
+impl<const P: u32, const S: u32, const N: bool>
+    CombinedBase<crate::sql_types::FixedDecimal<P, S, N>>
+    for crate::sql_types::FixedDecimal<P, S, N>
+{
+    type Out = crate::sql_types::FixedDecimal<P, S, N>;
+}
+
+impl<A: NumberType + CombinedBase<B>, B: NumberType> Combined<B> for A {
+    type Out = A::Out;
+}
+impl<A: NumberType + CombinedBase<B>, B: NumberType> Combined<Nullable<B>> for A {
+    type Out = Nullable<A::Out>;
+}
+impl<A: NumberType + CombinedBase<B>, B: NumberType> Combined<B> for Nullable<A> {
+    type Out = Nullable<A::Out>;
+}
+impl<A: NumberType + CombinedBase<B>, B: NumberType> Combined<Nullable<B>> for Nullable<A> {
+    type Out = Nullable<A::Out>;
+}
+
+/// The right-hand side of arithmetic whose left side has SQL type `ST`: an expression (the
+/// result's type is [`Combined`]), or a Rust value of `ST`'s type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the right-hand side of arithmetic on `{ST}`",
+    label = "expected a numeric expression, or a value of SQL type `{ST}`",
+    note = "Django: FieldError: Cannot infer type of expression involving these types; both sides must be numbers (convert one with `Cast(expr, ...)`)"
+)]
+pub trait ArithArgument<Sc: super::Scope, ST, I> {
+    /// The result's SQL type.
+    type Out;
+    /// The diesel expression.
+    type Expr: diesel::Expression + Clone;
+    /// Its kind.
+    type Kind;
+    /// Builds it.
+    fn arith_argument(self, cx: &Sc::Cx) -> Self::Expr;
+}
+impl<Sc: super::Scope, ST, I, E> ArithArgument<Sc, ST, super::ExprArg<I>> for E
+where
+    E: super::Resolve<Sc, I>,
+    ST: Combined<E::SqlType>,
+{
+    type Out = <ST as Combined<E::SqlType>>::Out;
+    type Expr = E::Expr;
+    type Kind = E::Kind;
+    fn arith_argument(self, cx: &Sc::Cx) -> Self::Expr {
+        self.resolve(cx)
+    }
+}
+impl<Sc: super::Scope, ST, V> ArithArgument<Sc, ST, super::ValueArg> for V
+where
+    V: super::Argument<Sc, ST, super::ValueArg>,
+{
+    type Out = ST;
+    type Expr = V::Expr;
+    type Kind = V::Kind;
+    fn arith_argument(self, cx: &Sc::Cx) -> Self::Expr {
+        self.argument(cx)
+    }
+}
+
 /// An expression may stand for a related row; the lookup checks its SQL type.
 impl<T, A, B, Op> crate::lookups::RelatedValue<T> for Arith<A, B, Op> {}
 
@@ -208,17 +319,18 @@ where
     Sc: super::Scope,
     A: super::Resolve<Sc, IA>,
     A::SqlType: Numeric<Op>,
-    B: super::Argument<Sc, A::SqlType, IB>,
+    B: ArithArgument<Sc, A::SqlType, IB>,
+    B::Out: SqlType + SingleValue + diesel::expression::TypedExpressionType + Numeric<Op>,
     A::Kind: super::MixKind<B::Kind>,
     Op: ArithOp,
 {
-    type SqlType = A::SqlType;
-    type Expr = ArithExpr<A::Expr, B::Expr, Op, A::SqlType>;
+    type SqlType = B::Out;
+    type Expr = ArithExpr<A::Expr, B::Expr, Op, B::Out>;
     type Kind = <A::Kind as super::MixKind<B::Kind>>::Out;
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
         ArithExpr {
             lhs: self.lhs.resolve(cx),
-            rhs: self.rhs.argument(cx),
+            rhs: self.rhs.arith_argument(cx),
             op: PhantomData,
         }
     }

@@ -17,7 +17,10 @@ pub mod subquery;
 mod value;
 pub mod window;
 
-pub use arithmetic::{AddOp, Arith, ArithExpr, ArithIndex, ArithOp, DivOp, MulOp, Numeric, SubOp};
+pub use arithmetic::{
+    AddOp, Arith, ArithArgument, ArithExpr, ArithIndex, ArithOp, Combined, CombinedBase, DivOp,
+    MulOp, NumberType, Numeric, SubOp,
+};
 pub use case::{Case, UpdateExpr, When};
 pub use conditions::{Condition, RefRelation};
 pub use scope::{

@@ -927,3 +927,61 @@ fn aggregate_over_a_slice_reads_the_rows_of_the_slice() {
         assert_eq!((books, pages), (1, Some(310)));
     });
 }
+
+#[test]
+fn arithmetic_widens_types_as_djangos_output_field_does() {
+    each_backend("arithmetic_types", |_db, conn| {
+        library(conn);
+        // Sum(...) is nullable, Count(...) is not: their quotient is nullable (integer division,
+        // as Django's IntegerField quotient).
+        let rows: Vec<(String, Option<i64>)> = dorm::values!(
+            order_by!(
+                annotate!(
+                    Writer::objects(),
+                    per_book = Sum(novel__pages) / Count(novel)
+                ),
+                name
+            ),
+            name,
+            per_book
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("Lewis".to_string(), Some(200)),
+                ("Nobody".to_string(), None),
+                ("Tolkien".to_string(), Some(337)),
+            ]
+        );
+        // An integer and a double give a double; the wider of two integers is kept.
+        let (ratio, widest) = aggregate!(
+            Novel::objects(),
+            ratio = Sum(pages) / Avg(pages),
+            widest = Max(pages) + Count(id)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert!((ratio.unwrap() - 3.0).abs() < 1e-9, "{ratio:?}");
+        assert_eq!(widest, Some(368));
+        let sums: Vec<i64> = dorm::values!(
+            order_by!(annotate!(Novel::objects(), n = F(pages) + F(id)), id),
+            n
+        )
+        .fetch(conn)
+        .unwrap();
+        let expected: Vec<i64> = Novel::objects()
+            .all()
+            .fetch(conn)
+            .unwrap()
+            .iter()
+            .map(|n| i64::from(n.pages) + n.id.get().unwrap())
+            .collect();
+        let mut expected = expected;
+        expected.sort();
+        let mut got = sums.clone();
+        got.sort();
+        assert_eq!(got, expected);
+    });
+}
