@@ -684,7 +684,7 @@ in_conditions!(
 impl<M: Model, W, O, S: Slice, C> ValuesList<M, W, O, S, C> {
     /// The rows in `range` (Python's `qs.values('f')[:1]`), as for a QuerySet: usually
     /// `.slice(..1)` to make a scalar [`Subquery`].
-    pub fn slice(self, range: impl std::ops::RangeBounds<usize>) -> ValuesList<M, W, O, Sliced, C> {
+    pub fn slice(self, range: impl std::ops::RangeBounds<usize>) -> ValuesList<M, W, O, S::Out, C> {
         ValuesList {
             qs: self.qs.slice(range),
             _columns: PhantomData,

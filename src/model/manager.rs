@@ -54,6 +54,11 @@ impl<M: Model> Manager<M> {
         QuerySet::new()
     }
 
+    /// No rows, without a query (Django's `objects.none()`); see [`QuerySet::none`].
+    pub fn none(self) -> QuerySet<M, BaseQuery<M>, DefaultOrder<M>, crate::queryset::NoRows> {
+        QuerySet::new().none()
+    }
+
     /// Rows matching `predicate` (Django's `objects.filter(...)`); see `filter!`.
     #[allow(clippy::type_complexity)]
     pub fn filter<P>(

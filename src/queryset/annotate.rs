@@ -259,7 +259,7 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
     }
 
     /// The rows in `range` (Python's `qs[start:stop]`).
-    pub fn slice(self, range: impl std::ops::RangeBounds<usize>) -> Annotated<M, W, L, O, Sliced>
+    pub fn slice(self, range: impl std::ops::RangeBounds<usize>) -> Annotated<M, W, L, O, S::Out>
     where
         S: Slice,
     {
@@ -288,13 +288,15 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
 
     /// Values over every row (Django's `aggregate()` after `annotate`); may aggregate the
     /// annotations.
+    #[allow(clippy::type_complexity)]
     pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
     where
-        S: Whole,
-        X: Aggregates<Totals<M, W, L>, W, I>,
-        W: Clone,
+        S: TotalsOf<M, W, O>,
+        X: Aggregates<Totals<M, S::Source, L>, S::Source, I>,
+        S::Source: Clone,
     {
-        let cx = (self.qs.query, self.anns);
+        let qs = self.qs;
+        let cx = (qs.slice.source(qs.query, qs.order), self.anns);
         PendingAggregate {
             query: aggregates.query(&cx),
             finish: X::finish,
@@ -324,6 +326,9 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         S: ApplySlice<O::Out>,
         C: Load<'q, AnnotatedQuery<M, W, L, O, S>, L::Loaded<M>>,
     {
+        if <S as ApplySlice<O::Out>>::NO_ROWS {
+            return Ok(Vec::new());
+        }
         Ok(conn.load_rows_with(self.into_diesel(), |row| {
             L::finish(row, Ok).map_err(diesel::result::Error::DeserializationError)
         })?)
@@ -344,12 +349,15 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         >,
         C: Load<'q, AnnotatedQuery<M, W, L, O::Out, Sliced>, L::Loaded<M>>,
     {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
         let qs = self.qs;
         let first = Annotated {
             qs: QuerySet::from_parts(
                 qs.query,
                 qs.order.first_order(),
-                qs.slice.narrow(0, Some(1)),
+                qs.slice.sliced(0, Some(1)),
             ),
             anns: self.anns,
         };
@@ -371,6 +379,9 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         >,
         C: Load<'q, AnnotatedQuery<M, W, L, O::Out, Sliced>, L::Loaded<M>>,
     {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
         let qs = self.qs;
         let last = Annotated {
             qs: QuerySet::from_parts(
@@ -398,6 +409,11 @@ impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
         C: Load<'q, AnnotatedQuery<M, W, L, Unordered, Sliced>, L::Loaded<M>>
             + Load<'q, diesel::dsl::Select<W, diesel::dsl::CountStar>, i64>,
     {
+        if S::NO_ROWS {
+            return Err(Error::DoesNotExist {
+                model: M::META.name,
+            });
+        }
         let counting = self.qs.query.clone();
         let some = Annotated {
             qs: QuerySet::from_parts(
@@ -1239,7 +1255,7 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
     pub fn slice(
         self,
         range: impl std::ops::RangeBounds<usize>,
-    ) -> Grouped<M, W, C, L, H, O, Sliced>
+    ) -> Grouped<M, W, C, L, H, O, S::Out>
     where
         S: Slice,
     {

@@ -68,6 +68,9 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         S: ApplySlice<O::Out>,
         C: Load<'q, Built<M, W, O, S>, M>,
     {
+        if <S as ApplySlice<O::Out>>::NO_ROWS {
+            return Ok(Vec::new());
+        }
         Ok(conn.load_rows(self.into_diesel())?)
     }
 
@@ -84,8 +87,14 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         'q: 'c,
         C: LoadIter<'q, Built<M, W, O, S>, M>,
     {
-        Ok(conn
-            .load_iter_rows(self.into_diesel())?
+        let rows = if <S as ApplySlice<O::Out>>::NO_ROWS {
+            None
+        } else {
+            Some(conn.load_iter_rows(self.into_diesel())?)
+        };
+        Ok(rows
+            .into_iter()
+            .flatten()
             .map(|row| row.map_err(Error::from)))
     }
 
@@ -99,10 +108,13 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
         C: Load<'q, Built<M, W, O::Out, Sliced>, M>,
     {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
         let qs = QuerySet::<M, W, O::Out, Sliced>::from_parts(
             self.query,
             self.order.first_order(),
-            self.slice.narrow(0, Some(1)),
+            self.slice.sliced(0, Some(1)),
         );
         Ok(qs.fetch(conn)?.pop())
     }
@@ -115,11 +127,14 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         Sliced: ApplySlice<O::Out>,
         C: Load<'q, Built<M, W, O, Sliced>, M>,
     {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
         let offset = i64::try_from(index).unwrap_or(i64::MAX);
         let qs = QuerySet::<M, W, O, Sliced>::from_parts(
             self.query,
             self.order,
-            self.slice.narrow(offset, Some(1)),
+            self.slice.sliced(offset, Some(1)),
         );
         Ok(qs.fetch(conn)?.pop())
     }
@@ -137,6 +152,9 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
         C: Load<'q, Built<M, W, O::Out, Sliced>, M>,
     {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
         let qs = QuerySet::<M, W, O::Out, Sliced>::from_parts(
             self.query,
             self.order.last_order(),
@@ -161,6 +179,11 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         C: Load<'q, Built<M, W, Unordered, Sliced>, M>
             + Load<'q, diesel::dsl::Select<W, CountStar>, i64>,
     {
+        if S::NO_ROWS {
+            return Err(Error::DoesNotExist {
+                model: M::META.name,
+            });
+        }
         let counting = self.query.clone();
         let qs = QuerySet::<M, W, Unordered, Sliced>::from_parts(
             self.query,
@@ -186,6 +209,9 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         S: CountRows<M, W, O>,
         C: Load<'q, S::Count, i64>,
     {
+        if S::NO_ROWS {
+            return Ok(0);
+        }
         Ok(conn
             .load_first(self.slice.count_query(self.query, self.order))?
             .unwrap_or(0))
@@ -200,6 +226,9 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         diesel::dsl::select<diesel::dsl::exists<S::Rows>>: diesel::query_builder::AsQuery,
         C: Load<'q, diesel::dsl::select<diesel::dsl::exists<S::Rows>>, bool>,
     {
+        if S::NO_ROWS {
+            return Ok(false);
+        }
         Ok(conn
             .load_first(diesel::select(diesel::dsl::exists(
                 self.slice.rows_query(self.query, self.order),
@@ -216,6 +245,11 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         Sliced: ApplySlice<<Ordered<Asc<ByName<N>>> as ApplyOrder<M, W>>::Out>,
         C: Load<'q, Built<M, W, Ordered<Asc<ByName<N>>>, Sliced>, M>,
     {
+        if S::NO_ROWS {
+            return Err(Error::DoesNotExist {
+                model: M::META.name,
+            });
+        }
         let qs = QuerySet::<M, W, _, Sliced>::from_parts(
             self.query,
             Ordered(Asc(field)),
@@ -237,6 +271,11 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         Sliced: ApplySlice<<Ordered<Desc<ByName<N>>> as ApplyOrder<M, W>>::Out>,
         C: Load<'q, Built<M, W, Ordered<Desc<ByName<N>>>, Sliced>, M>,
     {
+        if S::NO_ROWS {
+            return Err(Error::DoesNotExist {
+                model: M::META.name,
+            });
+        }
         let qs = QuerySet::<M, W, _, Sliced>::from_parts(
             self.query,
             Ordered(Desc(field)),
@@ -288,7 +327,7 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         >,
     {
         let ids: Vec<M::PkValue> = ids.into_iter().collect();
-        if ids.is_empty() {
+        if ids.is_empty() || <S as Whole>::NO_ROWS {
             return Ok(HashMap::new());
         }
         let rows = self

@@ -80,8 +80,8 @@ pub use raw::check_raw_sql;
 pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
 pub use related::{RelatedBuilt, RelatedQuerySet};
 pub use slicing::{
-    ApplySlice, CountRows, Filterable, Reorderable, Slice, SliceRows, Sliced, TotalsOf, Unsliced,
-    Whole, Writable,
+    ApplySlice, CountRows, Filterable, NoRows, Reorderable, Slice, SliceRows, Sliced, TotalsOf,
+    Unsliced, Whole, Writable,
 };
 pub use sql::SqlFor;
 pub(crate) use update::update_error;

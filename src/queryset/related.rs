@@ -126,7 +126,7 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
             queryset: QuerySet::from_parts(
                 qs.query,
                 qs.order.first_order(),
-                qs.slice.narrow(0, Some(1)),
+                qs.slice.sliced(0, Some(1)),
             ),
             prefetch: self.prefetch,
             _joins: PhantomData,

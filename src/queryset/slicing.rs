@@ -20,7 +20,15 @@ pub struct Sliced {
     pub limit: Option<i64>,
 }
 
-/// The slice states that can still be filtered: only [`Unsliced`].
+/// No row at all (Django's `none()`): the QuerySet can still be filtered, ordered, sliced,
+/// annotated and projected, and whatever runs it answers at once, without a query (an empty
+/// list, `0`, `false`, `None`, `DoesNotExist`). Where it becomes SQL (a subquery,
+/// `aggregate!`) it is `LIMIT 0`. `update`/`delete` do not compile on it: there is nothing to
+/// write, and the statement could not say so.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRows;
+
+/// The slice states that can still be filtered: [`Unsliced`] (and [`NoRows`]).
 #[diagnostic::on_unimplemented(
     message = "Cannot filter a query once a slice has been taken.",
     label = "this QuerySet was sliced",
@@ -29,6 +37,8 @@ pub struct Sliced {
 pub trait Filterable {}
 #[diagnostic::do_not_recommend]
 impl Filterable for Unsliced {}
+#[diagnostic::do_not_recommend]
+impl Filterable for NoRows {}
 
 /// The slice states that can still be ordered or reversed: only [`Unsliced`].
 #[diagnostic::on_unimplemented(
@@ -36,14 +46,21 @@ impl Filterable for Unsliced {}
     label = "this QuerySet was sliced",
     note = "call `order_by`, `reverse` or `last` before `slice(...)`, as Django requires"
 )]
-pub trait Reorderable {}
+pub trait Reorderable {
+    /// Whether the QuerySet has no row (see [`NoRows`]): what reads it answers at once.
+    const NO_ROWS: bool = false;
+}
 #[diagnostic::do_not_recommend]
 impl Reorderable for Unsliced {}
+#[diagnostic::do_not_recommend]
+impl Reorderable for NoRows {
+    const NO_ROWS: bool = true;
+}
 
 /// The slice states that can be updated or deleted: only [`Unsliced`].
 #[diagnostic::on_unimplemented(
     message = "Cannot update or delete a query once a slice has been taken.",
-    label = "this QuerySet was sliced",
+    label = "this QuerySet was sliced (or emptied by `none()`)",
     note = "Django: \"Cannot use 'limit' or 'offset' with delete()\" / \"Cannot update a query once a slice has been taken.\""
 )]
 pub trait Writable {}
@@ -58,9 +75,16 @@ impl Writable for Unsliced {}
     label = "this QuerySet was sliced",
     note = "call it before `slice(...)`, or use `fetch(conn)?.len()` on the slice"
 )]
-pub trait Whole {}
+pub trait Whole {
+    /// Whether the QuerySet has no row (see [`NoRows`]): what reads it answers at once.
+    const NO_ROWS: bool = false;
+}
 #[diagnostic::do_not_recommend]
 impl Whole for Unsliced {}
+#[diagnostic::do_not_recommend]
+impl Whole for NoRows {
+    const NO_ROWS: bool = true;
+}
 
 /// The rows `aggregate!` reads from a QuerySet in slice state `Self` (query `W`, ordering
 /// `O`): the whole QuerySet's, its ordering dropped; or a slice's, as a derived table named like
@@ -89,11 +113,23 @@ where
     }
 }
 
+impl<M: Model, W, O: ApplyOrder<M, W>> TotalsOf<M, W, O> for NoRows
+where
+    NoRows: ApplySlice<O::Out>,
+{
+    type Source = crate::sql::Around<M, super::execute::Built<M, W, O, NoRows>>;
+    fn source(self, query: W, order: O) -> Self::Source {
+        crate::sql::Around::new(self.apply(order.apply(query)))
+    }
+}
+
 /// How `count()` counts a QuerySet in slice state `Self` (query `W`, ordering `O`): over the
 /// whole QuerySet, the ordering dropped (`SELECT COUNT(*) FROM ...`); over a slice, around the
 /// sliced query, whose ordering decides which rows it holds (Django's
 /// `SELECT COUNT(*) FROM (... LIMIT ... OFFSET ...) subquery`).
 pub trait CountRows<M, W, O> {
+    /// Whether the QuerySet has no row (see [`NoRows`]): the count is 0 without a query.
+    const NO_ROWS: bool = false;
     /// The counting query.
     type Count;
     /// Builds it.
@@ -103,6 +139,8 @@ pub trait CountRows<M, W, O> {
 /// The rows `exists()` asks about in slice state `Self`: the QuerySet's query without its
 /// ordering, or, for a slice, the sliced query.
 pub trait SliceRows<M, W, O> {
+    /// Whether the QuerySet has no row (see [`NoRows`]): there is none, without a query.
+    const NO_ROWS: bool = false;
     /// The query.
     type Rows;
     /// Builds it.
@@ -148,8 +186,34 @@ where
     }
 }
 
+impl<M, W, O> CountRows<M, W, O> for NoRows
+where
+    O: super::ordering::ApplyOrder<M, W>,
+    NoRows: ApplySlice<O::Out>,
+{
+    const NO_ROWS: bool = true;
+    type Count = crate::sql::CountAround<super::execute::Built<M, W, O, NoRows>>;
+    fn count_query(self, query: W, order: O) -> Self::Count {
+        crate::sql::CountAround(self.rows_query(query, order))
+    }
+}
+
+impl<M, W, O> SliceRows<M, W, O> for NoRows
+where
+    O: super::ordering::ApplyOrder<M, W>,
+    NoRows: ApplySlice<O::Out>,
+{
+    const NO_ROWS: bool = true;
+    type Rows = super::execute::Built<M, W, O, NoRows>;
+    fn rows_query(self, query: W, order: O) -> Self::Rows {
+        self.apply(order.apply(query))
+    }
+}
+
 /// A slice state that can be applied to a diesel query `Q`.
 pub trait ApplySlice<Q> {
+    /// Whether the QuerySet has no row (see [`NoRows`]): it is not run.
+    const NO_ROWS: bool = false;
     /// The limited query.
     type Out;
     /// Adds `LIMIT`/`OFFSET`.
@@ -177,6 +241,19 @@ where
     }
 }
 
+/// `LIMIT 0`: what a QuerySet without rows is where it becomes SQL.
+impl<Q> ApplySlice<Q> for NoRows
+where
+    Q: LimitDsl,
+    diesel::dsl::Limit<Q>: OffsetDsl,
+{
+    const NO_ROWS: bool = true;
+    type Out = diesel::dsl::Offset<diesel::dsl::Limit<Q>>;
+    fn apply(&self, query: Q) -> Self::Out {
+        query.limit(0).offset(0)
+    }
+}
+
 fn bounds(range: impl RangeBounds<usize>) -> (i64, Option<i64>) {
     let to_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let start = match range.start_bound() {
@@ -192,14 +269,41 @@ fn bounds(range: impl RangeBounds<usize>) -> (i64, Option<i64>) {
     (start, end.map(|e| (e - start).max(0)))
 }
 
-/// The state after taking a slice: from `Unsliced`, or narrowing an earlier slice.
+/// The state after taking a slice: from `Unsliced`, or narrowing an earlier slice (a slice of
+/// [`NoRows`] has no rows either).
 pub trait Slice {
+    /// The state after.
+    type Out;
+    /// Whether the QuerySet has no row (see [`NoRows`]): what reads it answers at once.
+    const NO_ROWS: bool = false;
     /// Narrows the state by `range` (relative to the rows it already selects).
-    fn narrow(self, start: i64, len: Option<i64>) -> Sliced;
+    fn narrow(self, start: i64, len: Option<i64>) -> Self::Out;
+    /// The same as a [`Sliced`] state (`LIMIT 0` for [`NoRows`]), for the queries dorm runs
+    /// itself (`first`, `nth`).
+    fn sliced(self, start: i64, len: Option<i64>) -> Sliced;
+}
+
+#[diagnostic::do_not_recommend]
+impl Slice for NoRows {
+    type Out = NoRows;
+    const NO_ROWS: bool = true;
+    fn narrow(self, _: i64, _: Option<i64>) -> NoRows {
+        NoRows
+    }
+    fn sliced(self, _: i64, _: Option<i64>) -> Sliced {
+        Sliced {
+            offset: 0,
+            limit: Some(0),
+        }
+    }
 }
 
 #[diagnostic::do_not_recommend]
 impl Slice for Unsliced {
+    type Out = Sliced;
+    fn sliced(self, start: i64, len: Option<i64>) -> Sliced {
+        self.narrow(start, len)
+    }
     fn narrow(self, start: i64, len: Option<i64>) -> Sliced {
         Sliced {
             offset: start,
@@ -210,6 +314,10 @@ impl Slice for Unsliced {
 
 #[diagnostic::do_not_recommend]
 impl Slice for Sliced {
+    type Out = Sliced;
+    fn sliced(self, start: i64, len: Option<i64>) -> Sliced {
+        self.narrow(start, len)
+    }
     fn narrow(self, start: i64, len: Option<i64>) -> Sliced {
         let offset = self.offset.saturating_add(start);
         let remaining = self.limit.map(|l| (l - start).max(0));
@@ -222,11 +330,19 @@ impl Slice for Sliced {
     }
 }
 
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
+    /// No rows (Django's `none()`): filtering, ordering, annotating and projecting still
+    /// compile, and whatever runs it answers without a query (see [`NoRows`]).
+    pub fn none(self) -> QuerySet<M, W, O, NoRows, J> {
+        QuerySet::with_joins(self.query, self.order, NoRows, self.joins)
+    }
+}
+
 impl<M: Model, W, O, S: Slice, J> QuerySet<M, W, O, S, J> {
     /// Takes a slice, as Python's `qs[1:3]`: `qs.slice(1..3)`, `qs.slice(..2)`,
     /// `qs.slice(5..)`. It becomes `LIMIT`/`OFFSET`, and the result can no longer be filtered,
     /// ordered, updated or deleted.
-    pub fn slice(self, range: impl RangeBounds<usize>) -> QuerySet<M, W, O, Sliced, J> {
+    pub fn slice(self, range: impl RangeBounds<usize>) -> QuerySet<M, W, O, S::Out, J> {
         let (start, len) = bounds(range);
         QuerySet::with_joins(
             self.query,

@@ -236,6 +236,10 @@ impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
         S: ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>,
         Conn: Load<'q, ProjectedQuery<M, W, O, S, C>, O::Loaded>,
     {
+        if <S as ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>>::NO_ROWS
+        {
+            return Ok(Vec::new());
+        }
         Ok(conn.load_rows_with(self.into_projected(), |row| {
             O::finish(row).map_err(diesel::result::Error::DeserializationError)
         })?)

@@ -850,3 +850,60 @@ fn the_manager_answers_every_queryset_verb() {
         assert_eq!(filter!(Person::objects(), age = 40).count(conn).unwrap(), 5);
     });
 }
+
+#[test]
+fn none_answers_without_a_query() {
+    each_backend("none", |_db, conn| {
+        use dorm::db::instrumentation::capture_queries;
+        use dorm::{aggregate, annotate, order_by};
+        people(conn);
+        // Django: Person.objects.none() can still be filtered, ordered and sliced, and
+        // reading it sends nothing to the database.
+        let nobody = || order_by!(filter!(Person::objects().none(), age__gt = 10), -age);
+        let (answers, queries) = capture_queries(|| {
+            (
+                nobody().fetch(&mut *conn).unwrap(),
+                nobody().count(&mut *conn).unwrap(),
+                nobody().exists(&mut *conn).unwrap(),
+                nobody().first(&mut *conn).unwrap(),
+                nobody().last(&mut *conn).unwrap(),
+                nobody().slice(1..3).fetch(&mut *conn).unwrap(),
+                nobody().iterator(&mut *conn).unwrap().count(),
+                dorm::values!(nobody(), name).fetch(&mut *conn).unwrap(),
+                annotate!(nobody(), twice = F(age) * 2)
+                    .fetch(&mut *conn)
+                    .unwrap()
+                    .len(),
+                matches!(
+                    nobody().get(&mut *conn),
+                    Err(dorm::Error::DoesNotExist { .. })
+                ),
+                nobody().in_bulk([1, 2], &mut *conn).unwrap().is_empty(),
+            )
+        });
+        assert_eq!(
+            answers,
+            (
+                vec![],
+                0,
+                false,
+                None,
+                None,
+                vec![],
+                0,
+                Vec::<String>::new(),
+                0,
+                true,
+                true
+            )
+        );
+        assert!(queries.is_empty(), "{queries:?}");
+        // Where it becomes SQL it is LIMIT 0: aggregates over no rows.
+        let (oldest, n) = aggregate!(Person::objects().none(), Max(age), Count(id))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!((oldest, n), (None, 0));
+        // The QuerySet it came from is untouched.
+        assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
+    });
+}
