@@ -1364,6 +1364,11 @@ pub enum TruncKind {
 }
 
 impl TruncKind {
+    /// Django's name for it (`"month"`).
+    pub fn name(self) -> &'static str {
+        self.postgres()
+    }
+
     fn postgres(self) -> &'static str {
         match self {
             TruncKind::Year => "year",
@@ -1447,6 +1452,17 @@ impl SqlFunction for TruncFn {
         }
         Ok(())
     }
+}
+
+/// `expr` truncated to `kind` (what `dates()`/`datetimes()` select).
+pub(crate) fn trunc_expr<E, ST: DateType>(expr: E, kind: TruncKind) -> FuncExpr<TruncFn, (E,), ST> {
+    FuncExpr::new(
+        TruncFn {
+            kind,
+            temporal: ST::TEMPORAL,
+        },
+        (expr,),
+    )
 }
 
 /// `Trunc(x, TruncKind::Month)`: a date or datetime truncated (datetimes in UTC), of the same

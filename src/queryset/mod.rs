@@ -45,6 +45,7 @@
 
 mod annotate;
 pub mod combine;
+pub mod dates;
 mod deferred;
 pub mod execute;
 mod explain;

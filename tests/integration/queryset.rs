@@ -907,3 +907,96 @@ fn none_answers_without_a_query() {
         assert_eq!(Person::objects().all().count(conn).unwrap(), 5);
     });
 }
+
+#[test]
+fn dates_and_datetimes_list_the_distinct_truncated_values() {
+    each_backend("dates", |_db, conn| {
+        use chrono::{NaiveDate, TimeZone, Utc};
+        use dorm::expressions::functions::TruncKind;
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let at = |y, mo, d, h, mi| Utc.with_ymd_and_hms(y, mo, d, h, mi, 7).unwrap();
+        for (d, a, maybe) in [
+            (day(2005, 2, 20), at(2005, 2, 20, 9, 15), None),
+            (
+                day(2005, 3, 20),
+                at(2005, 3, 20, 9, 45),
+                Some(at(2006, 1, 1, 0, 0)),
+            ),
+            (day(2005, 3, 21), at(2005, 3, 20, 10, 5), None),
+            (day(2007, 1, 1), at(2007, 1, 1, 23, 59), None),
+        ] {
+            Everything::objects()
+                .create(
+                    Everything {
+                        day: d,
+                        at: a,
+                        maybe_at: maybe,
+                        ..Default::default()
+                    },
+                    conn,
+                )
+                .unwrap();
+        }
+        // Entry.objects.dates("pub_date", "year") / ("pub_date", "month") / order="DESC"
+        let all = || Everything::objects().all();
+        let years = all()
+            .dates(field!(day), TruncKind::Year)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(years, [day(2005, 1, 1), day(2007, 1, 1)]);
+        let months = all()
+            .dates(field!(day), TruncKind::Month)
+            .desc()
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(months, [day(2007, 1, 1), day(2005, 3, 1), day(2005, 2, 1)]);
+        // Week: the Monday of the ISO week; Day: the distinct days of a filtered QuerySet.
+        let weeks = all()
+            .dates(field!(day), TruncKind::Week)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(
+            weeks,
+            [
+                day(2005, 2, 14),
+                day(2005, 3, 14),
+                day(2005, 3, 21),
+                day(2007, 1, 1)
+            ]
+        );
+        let days = filter!(Everything::objects(), day__year = 2005)
+            .dates(field!(day), TruncKind::Day)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(days, [day(2005, 2, 20), day(2005, 3, 20), day(2005, 3, 21)]);
+        // datetimes(): truncated in UTC; a nullable field's NULLs are left out.
+        let hours = all()
+            .datetimes(field!(at), TruncKind::Hour)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(
+            hours,
+            [
+                at(2005, 2, 20, 9, 0) - chrono::Duration::seconds(7),
+                at(2005, 3, 20, 9, 0) - chrono::Duration::seconds(7),
+                at(2005, 3, 20, 10, 0) - chrono::Duration::seconds(7),
+                at(2007, 1, 1, 23, 0) - chrono::Duration::seconds(7),
+            ]
+        );
+        let maybe = all()
+            .datetimes(field!(maybe_at), TruncKind::Year)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(maybe, [at(2006, 1, 1, 0, 0) - chrono::Duration::seconds(7)]);
+        // Django: ValueError: 'kind' must be one of 'year', 'month', 'week', or 'day'.
+        let err = all()
+            .dates(field!(day), TruncKind::Hour)
+            .fetch(conn)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("'kind' must be one of 'year', 'month', 'week', or 'day'."),
+            "{err}"
+        );
+    });
+}
