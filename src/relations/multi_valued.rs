@@ -1,4 +1,4 @@
-//! `values!` spanning a multi-valued relationship: Django's
+//! `values!` spanning a multi-valued relationship (a reverse foreign key or a many-to-many): Django's
 //! `Writer.objects.values("name", "novel__title")`, one row per writer *and* novel, joined.
 //!
 //! Naming a field across a reverse foreign key (`novel__title`, the relation's query name:
@@ -20,7 +20,9 @@
 //! ordering is repeated outside. Several fields of one relation share one join; two reverse
 //! relations multiply each other's rows, as Django's joins do. The QuerySet is not sliced
 //! (Django would slice the joined rows; take the rows you need from the result), and a path
-//! ends at the reverse relation's own field (`novel__title`, not `novel__tags__label`).
+//! ends at the related model's own field (`novel__title`, not `novel__tags__label`). A
+//! many-to-many relation (`tags__label`, or the reverse `novel__title` from a tag) joins its
+//! join table under `J1`, `J2`, ... and the related table under `T1`, `T2`, ....
 //!
 //! ```
 //! use dorm::prelude::*;
@@ -76,6 +78,7 @@ use diesel::sql_types::{IntoNullable, SingleValue, SqlType};
 use diesel::Expression;
 
 use super::across::{self, Across, AcrossPlan, AcrossRest, Hop, PickAcross};
+use super::many_to_many::{Direction, ManyToManyField, ManyToManyVia};
 use super::path::{ForeignKeyTo, PathStep, ReverseOf};
 use super::select_related::{
     push_alias, push_derived_table, push_join, JoinStep, OuterOrder, OuterOrderOf,
@@ -145,9 +148,39 @@ pub enum SpannedColumn {
         /// The column read.
         column: &'static str,
     },
+    /// A column of the rows of a many-to-many relation: the join table and its columns, then
+    /// the related table, its primary key and the column read.
+    Many {
+        /// The join table.
+        join: &'static str,
+        /// Its column holding the QuerySet's primary key.
+        source: &'static str,
+        /// Its column holding the related row's key.
+        target: &'static str,
+        /// The related table.
+        table: &'static str,
+        /// Its primary key.
+        pk: &'static str,
+        /// The column read.
+        column: &'static str,
+    },
     /// A field across foreign keys: a correlated subquery (see `order_by!` across relations),
     /// planned when it is rendered.
     Forward(ForwardPlan),
+}
+
+impl SpannedColumn {
+    /// What identifies the relation a joined column reads (two columns of one relation share
+    /// its join): the joined table and the column it joins on.
+    const fn relation(&self) -> Option<(&'static str, &'static str)> {
+        match *self {
+            SpannedColumn::Related {
+                table, joined_on, ..
+            } => Some((table, joined_on)),
+            SpannedColumn::Many { join, source, .. } => Some((join, source)),
+            SpannedColumn::Base(_) | SpannedColumn::Forward(_) => None,
+        }
+    }
 }
 
 /// The plan of a field across foreign keys: the base row's key column, and each hop with the
@@ -161,18 +194,10 @@ pub const fn join_numbers<const N: usize>(columns: &[SpannedColumn]) -> [u8; N] 
     let mut joins = 0u8;
     let mut i = 0;
     while i < N {
-        if let SpannedColumn::Related {
-            table, joined_on, ..
-        } = columns[i]
-        {
+        if let Some((table, joined_on)) = columns[i].relation() {
             let mut j = 0;
             while j < i {
-                if let SpannedColumn::Related {
-                    table: t,
-                    joined_on: o,
-                    ..
-                } = columns[j]
-                {
+                if let Some((t, o)) = columns[j].relation() {
                     if same_text(t, table) && same_text(o, joined_on) {
                         numbers[i] = numbers[j];
                         break;
@@ -293,6 +318,30 @@ where
         table: S::DB_TABLE,
         joined_on: <S as Field<FkName>>::FIELD.column,
         column: <S as Field<N>>::FIELD.column,
+    };
+}
+
+/// Across a many-to-many relation: a field of the related rows, joined through the join table.
+impl<M, Head, N, O, D, NF> SpanKind<M, Head, N> for ManyToManyVia<O, D, NF>
+where
+    M: Model,
+    O: ManyToManyField<NF>,
+    D: Direction<O, NF, Source = M>,
+    D::Target: Field<N>,
+    N: NameChars,
+    <<D::Target as Field<N>>::Column as Expression>::SqlType: IntoNullable,
+{
+    type SqlType =
+        <<<D::Target as Field<N>>::Column as Expression>::SqlType as IntoNullable>::Nullable;
+    type Row = <D::Target as Field<N>>::OptionalValue;
+    type Flag = Joined;
+    const COLUMN: SpannedColumn = SpannedColumn::Many {
+        join: O::JOIN_TABLE,
+        source: <D::SourceColumn as diesel::Column>::NAME,
+        target: <D::TargetColumn as diesel::Column>::NAME,
+        table: <D::Target as Model>::DB_TABLE,
+        pk: <D::Target as Model>::PK_COLUMN,
+        column: <D::Target as Field<N>>::FIELD.column,
     };
 }
 
@@ -450,17 +499,56 @@ where
         at: &mut usize,
         previous: &mut Previous,
     ) -> deserialize::Result<Self::Row> {
-        let relation = std::any::TypeId::of::<Self>();
-        if previous.missing == Some(relation) {
-            *at += 1;
-            return Ok(Default::default());
-        }
-        let value = <S as Field<N>>::optional_value_of(read_column(row, at)?)?;
-        // A NULL in a NOT NULL column: the join found no related row.
-        let missing = !<S as Field<N>>::FIELD.null && value.is_missing();
-        previous.missing = missing.then_some(relation);
-        Ok(value)
+        read_related::<S, N, Self, _, DB>(row, at, previous)
     }
+}
+
+impl<M, Head, N, O, D, NF, DB> ReadSpanKind<M, Head, N, DB> for ManyToManyVia<O, D, NF>
+where
+    DB: Backend,
+    Self: 'static,
+    M: Model,
+    O: ManyToManyField<NF>,
+    D: Direction<O, NF, Source = M>,
+    D::Target: Field<N>,
+    Self: SpanKind<M, Head, N, Row = <D::Target as Field<N>>::OptionalValue>,
+    <D::Target as Field<N>>::OptionalValue: MaybeMissing,
+    <D::Target as Field<N>>::OptionalLoaded:
+        FromSqlRow<<Self as SpanKind<M, Head, N>>::SqlType, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        previous: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        read_related::<D::Target, N, Self, _, DB>(row, at, previous)
+    }
+}
+
+/// Reads a column of a joined relation `R` (field `N` of `T`); the columns after a missing
+/// related row are `None` unread (see [`ReadSpanned`]).
+fn read_related<'a, T, N, R, ST, DB>(
+    row: &impl Row<'a, DB>,
+    at: &mut usize,
+    previous: &mut Previous,
+) -> deserialize::Result<<T as Field<N>>::OptionalValue>
+where
+    DB: Backend,
+    R: 'static,
+    T: Field<N>,
+    <T as Field<N>>::OptionalValue: MaybeMissing,
+    <T as Field<N>>::OptionalLoaded: FromSqlRow<ST, DB>,
+{
+    let relation = std::any::TypeId::of::<R>();
+    if previous.missing == Some(relation) {
+        *at += 1;
+        return Ok(Default::default());
+    }
+    let value = <T as Field<N>>::optional_value_of(read_column(row, at)?)?;
+    // A NULL in a NOT NULL column: the join found no related row.
+    let missing = !<T as Field<N>>::FIELD.null && value.is_missing();
+    previous.missing = missing.then_some(relation);
+    Ok(value)
 }
 
 /// The SQL type of a spanning `values!` row: one type standing for the columns of `C`, so
@@ -547,7 +635,7 @@ where
                     out.push_sql(".");
                     out.push_identifier(name)?;
                 }
-                SpannedColumn::Related { column, .. } => {
+                SpannedColumn::Related { column, .. } | SpannedColumn::Many { column, .. } => {
                     push_alias(&mut out, base, Some(usize::from(*join) - 1))?;
                     out.push_sql(".");
                     out.push_identifier(column)?;
@@ -561,11 +649,13 @@ where
         push_derived_table(&mut out, base, &self.inner)?;
         let mut joined = 0;
         for (column, join) in C::COLUMNS.iter().zip(C::JOINS) {
-            if let SpannedColumn::Related {
-                table, joined_on, ..
-            } = *column
-            {
-                if *join > joined {
+            if *join <= joined {
+                continue;
+            }
+            match *column {
+                SpannedColumn::Related {
+                    table, joined_on, ..
+                } => {
                     joined = *join;
                     let step = JoinStep {
                         table,
@@ -577,6 +667,43 @@ where
                     };
                     push_join(&mut out, base, usize::from(*join) - 1, &step)?;
                 }
+                SpannedColumn::Many {
+                    join: join_table,
+                    source,
+                    target,
+                    table,
+                    pk,
+                    ..
+                } => {
+                    joined = *join;
+                    // The join table under "J<n>", then the related table under "T<n>".
+                    let through = super::alias::alias('J', usize::from(*join));
+                    out.push_sql(" LEFT OUTER JOIN ");
+                    out.push_identifier(join_table)?;
+                    out.push_sql(" AS ");
+                    out.push_identifier(&through)?;
+                    out.push_sql(" ON ");
+                    out.push_identifier(&through)?;
+                    out.push_sql(".");
+                    out.push_identifier(source)?;
+                    out.push_sql(" = ");
+                    out.push_identifier(base)?;
+                    out.push_sql(".");
+                    out.push_identifier(M::PK_COLUMN)?;
+                    out.push_sql(" LEFT OUTER JOIN ");
+                    out.push_identifier(table)?;
+                    out.push_sql(" AS ");
+                    push_alias(&mut out, base, Some(usize::from(*join) - 1))?;
+                    out.push_sql(" ON ");
+                    push_alias(&mut out, base, Some(usize::from(*join) - 1))?;
+                    out.push_sql(".");
+                    out.push_identifier(pk)?;
+                    out.push_sql(" = ");
+                    out.push_identifier(&through)?;
+                    out.push_sql(".");
+                    out.push_identifier(target)?;
+                }
+                SpannedColumn::Base(_) | SpannedColumn::Forward(_) => {}
             }
         }
         self.order.walk_ast(out.reborrow())

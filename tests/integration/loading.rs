@@ -527,3 +527,80 @@ fn select_related_and_prefetch_related_start_from_the_manager() {
         );
     });
 }
+
+#[test]
+fn values_across_a_many_to_many_relation_join_every_related_row() {
+    each_backend("values_many", |_db, conn| {
+        use crate::common::rows::tag;
+        let zed = writer(conn, "Zed");
+        let hobbit = novel(conn, &zed, "Hobbit", 310, None);
+        novel(conn, &zed, "Silmarillion", 365, None);
+        let narnia = novel(conn, &zed, "Narnia", 200, None);
+        let dragons = tag(conn, "dragons");
+        let lions = tag(conn, "lions");
+        tag(conn, "unused");
+        hobbit.tags().add([&dragons], conn).unwrap();
+        narnia.tags().add([&dragons, &lions], conn).unwrap();
+        let s = |v: &str| v.to_string();
+        // Novel.objects.order_by("title", "tags__label").values("title", "tags__label"): one
+        // row per novel and tag, Nones for a novel without tags, one query.
+        let (rows, queries) = capture_queries(|| {
+            let mut rows: Vec<(String, Option<String>, Option<i64>)> = dorm::values!(
+                dorm::order_by!(Novel::objects().all(), title),
+                title,
+                tags__label,
+                tags__id
+            )
+            .fetch(conn)
+            .unwrap();
+            rows.sort();
+            rows
+        });
+        assert_eq!(queries.len(), 1, "{queries:?}");
+        let labels: Vec<_> = rows
+            .iter()
+            .map(|(t, l, _)| (t.clone(), l.clone()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (s("Hobbit"), Some(s("dragons"))),
+                (s("Narnia"), Some(s("dragons"))),
+                (s("Narnia"), Some(s("lions"))),
+                (s("Silmarillion"), None),
+            ]
+        );
+        // Two fields of one relation share its join: the ids belong to the labels.
+        assert!(rows.iter().all(|(_, l, id)| l.is_some() == id.is_some()));
+        assert_eq!(
+            rows[0].2,
+            dragons.id.get(),
+            "the id read beside `dragons` is its own"
+        );
+        // The reverse side: Tag.objects.values("label", "novel__title").
+        let mut rows: Vec<(String, Option<String>)> =
+            dorm::values!(Tag::objects(), label, novel__title)
+                .fetch(conn)
+                .unwrap();
+        rows.sort();
+        assert_eq!(
+            rows,
+            [
+                (s("dragons"), Some(s("Hobbit"))),
+                (s("dragons"), Some(s("Narnia"))),
+                (s("lions"), Some(s("Narnia"))),
+                (s("unused"), None),
+            ]
+        );
+        // Filtered: the QuerySet's filter picks the rows, the join adds their tags.
+        let rows: Vec<Option<String>> = dorm::values_list!(
+            dorm::filter!(Novel::objects(), title = "Narnia"),
+            tags__label
+        )
+        .fetch(conn)
+        .unwrap();
+        let mut rows = rows;
+        rows.sort();
+        assert_eq!(rows, [Some(s("dragons")), Some(s("lions"))]);
+    });
+}
