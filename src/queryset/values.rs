@@ -6,8 +6,10 @@ use std::marker::PhantomData;
 use diesel::query_dsl::methods::{DistinctDsl, SelectDsl};
 
 use super::execute::Built;
-use super::ordering::{ApplyOrder, DistinctRows, OrderBy, OrderState, Ordered, Unordered};
-use super::slicing::{ApplySlice, Filterable};
+use super::ordering::{
+    ApplyOrder, DistinctRows, FirstOrder, OrderBy, OrderState, Ordered, Unordered,
+};
+use super::slicing::{ApplySlice, Filterable, Slice, Sliced};
 use super::QuerySet;
 use crate::db::Load;
 use crate::error::Result;
@@ -191,6 +193,43 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     }
 }
 
+/// The rows a projection's `count()` counts in slice state `Self`: the projected columns
+/// without the ordering (Django clears it), or a slice's projected rows in its ordering.
+pub trait CountValues<M, W, O, C> {
+    /// Whether the QuerySet has no row (see [`NoRows`](super::NoRows)).
+    const NO_ROWS: bool = false;
+    /// The counted query.
+    type Rows;
+    /// Builds it.
+    fn rows(self, query: W, order: O) -> Self::Rows;
+}
+impl<M, W: SelectDsl<C::Select>, O, C: Columns<M>> CountValues<M, W, O, C> for super::Unsliced {
+    type Rows = diesel::dsl::Select<W, C::Select>;
+    fn rows(self, query: W, _: O) -> Self::Rows {
+        query.select(C::select())
+    }
+}
+impl<M: Model, W, O, C: Columns<M>> CountValues<M, W, O, C> for Sliced
+where
+    O: ProjectionOrder<M, C>,
+    W: SelectDsl<O::Select>,
+    O: ApplyOrder<M, diesel::dsl::Select<W, O::Select>>,
+    Sliced: ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>,
+{
+    type Rows = ProjectedQuery<M, W, O, Sliced, C>;
+    fn rows(self, query: W, order: O) -> Self::Rows {
+        let select = order.select();
+        self.apply(order.apply(query.select(select)))
+    }
+}
+impl<M, W: SelectDsl<C::Select>, O, C: Columns<M>> CountValues<M, W, O, C> for super::NoRows {
+    const NO_ROWS: bool = true;
+    type Rows = diesel::dsl::Select<W, C::Select>;
+    fn rows(self, query: W, _: O) -> Self::Rows {
+        query.select(C::select())
+    }
+}
+
 impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
     /// The query without its ordering, for use as a subquery.
     pub(crate) fn into_unordered_select(self) -> diesel::dsl::Select<W, C::Select>
@@ -255,6 +294,81 @@ impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
         ProjectedQuery<M, W, O, S, C>: super::SqlFor,
     {
         super::SqlFor::sql_for(&self.into_projected(), vendor)
+    }
+
+    /// The first row's values in the QuerySet's ordering, or by primary key when it has none
+    /// (Django's `values_list(...).first()`); `None` when there is no row.
+    #[allow(clippy::type_complexity)]
+    pub fn first<'q, Conn>(self, conn: &mut Conn) -> Result<Option<C::Row>>
+    where
+        S: Slice,
+        O: FirstOrder<M>,
+        O::Out: ProjectionOrder<M, C>,
+        W: SelectDsl<<O::Out as ProjectionOrder<M, C>>::Select>,
+        O::Out: ApplyOrder<M, diesel::dsl::Select<W, <O::Out as ProjectionOrder<M, C>>::Select>>,
+        Sliced: ApplySlice<
+            <O::Out as ApplyOrder<
+                M,
+                diesel::dsl::Select<W, <O::Out as ProjectionOrder<M, C>>::Select>,
+            >>::Out,
+        >,
+        Conn: Load<
+            'q,
+            ProjectedQuery<M, W, O::Out, Sliced, C>,
+            <O::Out as ProjectionOrder<M, C>>::Loaded,
+        >,
+    {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
+        let qs = self.qs;
+        let first = ValuesList::<M, W, O::Out, Sliced, C> {
+            qs: QuerySet::from_parts(
+                qs.query,
+                qs.order.first_order(),
+                qs.slice.sliced(0, Some(1)),
+            ),
+            _columns: PhantomData,
+        };
+        Ok(first.fetch(conn)?.pop())
+    }
+
+    /// Whether any row matches: `SELECT EXISTS (...)` around the projection.
+    pub fn exists<'q, Conn>(self, conn: &mut Conn) -> Result<bool>
+    where
+        O: ProjectionOrder<M, C>,
+        W: SelectDsl<O::Select>,
+        O: ApplyOrder<M, diesel::dsl::Select<W, O::Select>>,
+        S: ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>,
+        diesel::dsl::exists<ProjectedQuery<M, W, O, S, C>>: diesel::Expression,
+        diesel::dsl::select<diesel::dsl::exists<ProjectedQuery<M, W, O, S, C>>>:
+            diesel::query_builder::AsQuery,
+        Conn:
+            Load<'q, diesel::dsl::select<diesel::dsl::exists<ProjectedQuery<M, W, O, S, C>>>, bool>,
+    {
+        if <S as ApplySlice<<O as ApplyOrder<M, diesel::dsl::Select<W, O::Select>>>::Out>>::NO_ROWS
+        {
+            return Ok(false);
+        }
+        Ok(conn
+            .load_first(diesel::select(diesel::dsl::exists(self.into_projected())))?
+            .unwrap_or(false))
+    }
+
+    /// How many rows the projection has (Django's `values(...).count()`): counted around the
+    /// projected query, so a `distinct()` projection counts its distinct rows (`SELECT
+    /// COUNT(*) FROM (SELECT DISTINCT ...) AS "subquery"`). As in Django, an unsliced
+    /// projection is counted without its ordering.
+    pub fn count<'q, Conn>(self, conn: &mut Conn) -> Result<i64>
+    where
+        S: CountValues<M, W, O, C>,
+        Conn: Load<'q, crate::sql::CountAround<S::Rows>, i64>,
+    {
+        if S::NO_ROWS {
+            return Ok(0);
+        }
+        let rows = S::rows(self.qs.slice, self.qs.query, self.qs.order);
+        Ok(conn.load_first(crate::sql::CountAround(rows))?.unwrap_or(0))
     }
 
     /// Removes duplicate rows (Django's `values_list(...).distinct()`).

@@ -1000,3 +1000,78 @@ fn dates_and_datetimes_list_the_distinct_truncated_values() {
         );
     });
 }
+
+#[test]
+fn projections_answer_first_exists_and_count() {
+    each_backend("values_verbs", |_db, conn| {
+        use dorm::order_by;
+        people(conn);
+        // Person.objects.order_by("-age").values_list("name", flat=True).first()
+        let oldest: Option<String> =
+            dorm::values_list!(order_by!(Person::objects().all(), -age), name)
+                .first(conn)
+                .unwrap();
+        assert_eq!(oldest.as_deref(), Some("Cid"));
+        // The model's ordering (-age, name) counts; without any, the primary key does.
+        let first: Option<(String, i32)> = dorm::values!(Person::objects(), name, age)
+            .first(conn)
+            .unwrap();
+        assert_eq!(first, Some(("Cid".to_string(), 52)));
+        let first: Option<(String, i32)> =
+            dorm::values!(Person::objects().all().clear_ordering(), name, age)
+                .first(conn)
+                .unwrap();
+        assert_eq!(first, Some(("Ann".to_string(), 34)));
+        let none: Option<String> =
+            dorm::values_list!(filter!(Person::objects(), age__gt = 100), name)
+                .first(conn)
+                .unwrap();
+        assert_eq!(none, None);
+        // exists() and count(); a distinct projection counts its distinct rows
+        // (Person.objects.values("age").distinct().count() is 4: 34 twice).
+        assert!(
+            dorm::values!(filter!(Person::objects(), age__lt = 18), name)
+                .exists(conn)
+                .unwrap()
+        );
+        assert!(
+            !dorm::values!(filter!(Person::objects(), age__gt = 99), name)
+                .exists(conn)
+                .unwrap()
+        );
+        assert_eq!(
+            dorm::values!(Person::objects(), age).count(conn).unwrap(),
+            5
+        );
+        assert_eq!(
+            dorm::values!(Person::objects(), age)
+                .distinct()
+                .count(conn)
+                .unwrap(),
+            4
+        );
+        // Ordered by a field outside the projection, Django counts without the ordering.
+        assert_eq!(
+            dorm::values!(order_by!(Person::objects().all(), name), age)
+                .distinct()
+                .count(conn)
+                .unwrap(),
+            4
+        );
+        // A slice counts its rows.
+        assert_eq!(
+            dorm::values!(order_by!(Person::objects().all(), age), age)
+                .slice(1..3)
+                .count(conn)
+                .unwrap(),
+            2
+        );
+        // And none() answers at once.
+        assert_eq!(
+            dorm::values!(Person::objects().none(), age)
+                .count(conn)
+                .unwrap(),
+            0
+        );
+    });
+}
