@@ -527,6 +527,7 @@ where
 
 /// Reads a column of a joined relation `R` (field `N` of `T`); the columns after a missing
 /// related row are `None` unread (see [`ReadSpanned`]).
+#[inline(always)]
 fn read_related<'a, T, N, R, ST, DB>(
     row: &impl Row<'a, DB>,
     at: &mut usize,
