@@ -128,18 +128,7 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         M: Field<N>,
         SqlTypeOf<M, N>: Truncates<DateKind>,
     {
-        let _ = field;
-        Dates {
-            query: self.query,
-            kind,
-            kinds: &[
-                TruncKind::Year,
-                TruncKind::Month,
-                TruncKind::Week,
-                TruncKind::Day,
-            ],
-            _field: PhantomData,
-        }
+        Dates::new(self.query, field, kind, &TruncKind::DATE_KINDS)
     }
 
     /// The distinct datetimes of the datetime field `N` truncated to `kind` (down to
@@ -150,22 +139,39 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         M: Field<N>,
         SqlTypeOf<M, N>: Truncates<DateTimeKind>,
     {
-        let _ = field;
+        Dates::new(self.query, field, kind, &TruncKind::DATETIME_KINDS)
+    }
+}
+
+impl<M, N, W> Dates<M, N, W> {
+    fn new(query: W, _: ByName<N>, kind: TruncKind, kinds: &'static [TruncKind]) -> Self {
         Dates {
-            query: self.query,
+            query,
             kind,
-            kinds: &[
-                TruncKind::Year,
-                TruncKind::Month,
-                TruncKind::Week,
-                TruncKind::Day,
-                TruncKind::Hour,
-                TruncKind::Minute,
-                TruncKind::Second,
-            ],
+            kinds,
             _field: PhantomData,
         }
     }
+}
+
+impl TruncKind {
+    /// The kinds Django's `dates()` takes.
+    const DATE_KINDS: [TruncKind; 4] = [
+        TruncKind::Year,
+        TruncKind::Month,
+        TruncKind::Week,
+        TruncKind::Day,
+    ];
+    /// The kinds Django's `datetimes()` takes.
+    const DATETIME_KINDS: [TruncKind; 7] = [
+        TruncKind::Year,
+        TruncKind::Month,
+        TruncKind::Week,
+        TruncKind::Day,
+        TruncKind::Hour,
+        TruncKind::Minute,
+        TruncKind::Second,
+    ];
 }
 
 impl<M, N, W> Dates<M, N, W, false> {

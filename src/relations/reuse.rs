@@ -208,26 +208,21 @@ normal!(
     crate::lookups::DynQ<M2> => [M2],
 );
 
-impl<T, A: Swap<T>, B: Swap<T>> Swap<T> for And<A, B> {
-    type Built = Both<A::Built, B::Built, crate::lookups::AndOp>;
-    fn swap(self) -> Self::Built {
-        Both {
-            a: self.0.swap(),
-            b: self.1.swap(),
-            _op: PhantomData,
+macro_rules! both {
+    ($($t:ident => $op:ty),*) => {$(
+        impl<T, A: Swap<T>, B: Swap<T>> Swap<T> for $t<A, B> {
+            type Built = Both<A::Built, B::Built, $op>;
+            fn swap(self) -> Self::Built {
+                Both {
+                    a: self.0.swap(),
+                    b: self.1.swap(),
+                    _op: PhantomData,
+                }
+            }
         }
-    }
+    )*};
 }
-impl<T, A: Swap<T>, B: Swap<T>> Swap<T> for Or<A, B> {
-    type Built = Both<A::Built, B::Built, crate::lookups::OrOp>;
-    fn swap(self) -> Self::Built {
-        Both {
-            a: self.0.swap(),
-            b: self.1.swap(),
-            _op: PhantomData,
-        }
-    }
-}
+both!(And => crate::lookups::AndOp, Or => crate::lookups::OrOp);
 impl<T, P: Swap<T>> Swap<T> for Q<P> {
     type Built = P::Built;
     fn swap(self) -> Self::Built {
