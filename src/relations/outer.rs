@@ -384,23 +384,35 @@ impl<M: Model, E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for OuterRow
         if !self.reads_row {
             return self.condition.walk_ast(out);
         }
-        out.push_sql("EXISTS (SELECT 1 FROM ");
-        out.push_identifier(M::DB_TABLE)?;
-        out.push_sql(" AS ");
-        out.push_identifier(OUTER_ALIAS)?;
-        out.push_sql(" WHERE ");
-        out.push_identifier(OUTER_ALIAS)?;
-        out.push_sql(".");
-        out.push_identifier(M::PK_COLUMN)?;
-        out.push_sql(" = ");
-        out.push_identifier(M::DB_TABLE)?;
-        out.push_sql(".");
-        out.push_identifier(M::PK_COLUMN)?;
-        out.push_sql(" AND (");
+        open_outer_row(&mut out, M::DB_TABLE, M::PK_COLUMN)?;
+        out.push_sql("(");
         self.condition.walk_ast(out.reborrow())?;
         out.push_sql("))");
         Ok(())
     }
+}
+
+/// `EXISTS (SELECT 1 FROM "table" AS "V0" WHERE "V0"."pk" = "table"."pk" AND `: the
+/// QuerySet's row under the alias its values read; the caller writes the condition and `)`.
+pub(crate) fn open_outer_row<DB: Backend>(
+    out: &mut AstPass<'_, '_, DB>,
+    table: &str,
+    pk: &str,
+) -> QueryResult<()> {
+    out.push_sql("EXISTS (SELECT 1 FROM ");
+    out.push_identifier(table)?;
+    out.push_sql(" AS ");
+    out.push_identifier(OUTER_ALIAS)?;
+    out.push_sql(" WHERE ");
+    out.push_identifier(OUTER_ALIAS)?;
+    out.push_sql(".");
+    out.push_identifier(pk)?;
+    out.push_sql(" = ");
+    out.push_identifier(table)?;
+    out.push_sql(".");
+    out.push_identifier(pk)?;
+    out.push_sql(" AND ");
+    Ok(())
 }
 impl<M: 'static, E: QueryId> QueryId for OuterRow<M, E> {
     type QueryId = OuterRow<M, E::QueryId>;

@@ -37,7 +37,7 @@ use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::result::QueryResult;
 
 use super::alias::alias;
-use super::outer::{ToOuter, OUTER_ALIAS};
+use super::outer::{open_outer_row, ToOuter};
 use super::path::{ForeignKeyTo, JsonKind, NestedPath, PathLookup, PathStep};
 use super::{ManyToManyVia, ReverseOf};
 use crate::aggregates::relation::Hop;
@@ -396,19 +396,7 @@ where
         let wrap = self.top && self.reads_row;
         if wrap {
             // The values read the QuerySet's row through the alias, as in the filter itself.
-            out.push_sql("EXISTS (SELECT 1 FROM ");
-            out.push_identifier(cx.table)?;
-            out.push_sql(" AS ");
-            out.push_identifier(OUTER_ALIAS)?;
-            out.push_sql(" WHERE ");
-            out.push_identifier(OUTER_ALIAS)?;
-            out.push_sql(".");
-            out.push_identifier(cx.pk)?;
-            out.push_sql(" = ");
-            out.push_identifier(cx.table)?;
-            out.push_sql(".");
-            out.push_identifier(cx.pk)?;
-            out.push_sql(" AND ");
+            open_outer_row(out, cx.table, cx.pk)?;
         }
         out.push_identifier(&alias('U', cx.depth + 1))?;
         out.push_sql(".");
