@@ -373,6 +373,18 @@ where
     }
 }
 
+/// `none()`: no rows, as `LIMIT 0` (`EXISTS` is false, `IN` matches nothing, a scalar
+/// subquery is NULL).
+impl<M, O, Q: diesel::query_dsl::methods::LimitDsl> TrimOrder<M, O, Q> for crate::queryset::NoRows
+where
+    diesel::dsl::Limit<Q>: diesel::query_dsl::methods::OffsetDsl,
+{
+    type Out = <crate::queryset::NoRows as ApplySlice<Q>>::Out;
+    fn trim(&self, _: O, query: Q) -> Self::Out {
+        self.apply(query)
+    }
+}
+
 /// A QuerySet of one column that can be a scalar subquery of a query on `O`: `values!(qs,
 /// field)` (usually sliced to one row), or `values!` of one annotation.
 #[diagnostic::on_unimplemented(

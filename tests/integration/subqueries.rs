@@ -165,6 +165,14 @@ fn exists_filters_excludes_and_annotates() {
         assert_eq!(titles(without), ["Quiet"]);
         let excluded = exclude!(Post::objects(), commented()).fetch(conn).unwrap();
         assert_eq!(titles(excluded), ["Quiet"]);
+        // none() inside: Exists(Comment.objects.none()) is false for every post.
+        let nothing = Exists(filter!(Comment::objects().none(), post = OuterRef(pk)));
+        assert!(filter!(Post::objects(), nothing)
+            .fetch(conn)
+            .unwrap()
+            .is_empty());
+        let nothing = Exists(filter!(Comment::objects().none(), post = OuterRef(pk)));
+        assert_eq!(filter!(Post::objects(), !nothing).count(conn).unwrap(), 3);
 
         // Exists with more conditions inside, and combined with a Q.
         let early = Exists(filter!(
