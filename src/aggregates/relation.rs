@@ -483,7 +483,8 @@ impl<DB: Backend, Q: QueryFragment<DB>> RenderLink<DB> for KeysOf<Q> {
     }
 }
 
-fn column<DB: Backend>(
+/// `"alias"."column"`.
+pub(crate) fn column<DB: Backend>(
     out: &mut AstPass<'_, '_, DB>,
     alias: &str,
     column: &str,

@@ -27,6 +27,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::result::QueryResult;
 use diesel::sql_types::{SingleValue, SqlType};
 
+use crate::aggregates::relation::column;
 use crate::lookups::{
     And, ContainedBy, Contains, EndsWith, Exact, Gt, Gte, HasAnyKeys, HasKey, HasKeys, IContains,
     IEndsWith, IExact, IRegex, IStartsWith, In, InValues, IsNull, Lookup, Lt, Lte, Not, Or, Range,
@@ -404,13 +405,9 @@ pub(crate) fn open_outer_row<DB: Backend>(
     out.push_sql(" AS ");
     out.push_identifier(OUTER_ALIAS)?;
     out.push_sql(" WHERE ");
-    out.push_identifier(OUTER_ALIAS)?;
-    out.push_sql(".");
-    out.push_identifier(pk)?;
+    column(out, OUTER_ALIAS, pk)?;
     out.push_sql(" = ");
-    out.push_identifier(table)?;
-    out.push_sql(".");
-    out.push_identifier(pk)?;
+    column(out, table, pk)?;
     out.push_sql(" AND ");
     Ok(())
 }

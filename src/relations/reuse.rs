@@ -40,7 +40,7 @@ use super::alias::alias;
 use super::outer::{open_outer_row, ToOuter};
 use super::path::{ForeignKeyTo, JsonKind, NestedPath, PathLookup, PathStep};
 use super::{ManyToManyVia, ReverseOf};
-use crate::aggregates::relation::Hop;
+use crate::aggregates::relation::{column as push_column, Hop};
 use crate::lookups::{And, Lookup, Not, Or, Predicate, Q};
 use crate::model::Model;
 
@@ -398,13 +398,9 @@ where
             // The values read the QuerySet's row through the alias, as in the filter itself.
             open_outer_row(out, cx.table, cx.pk)?;
         }
-        out.push_identifier(&alias('U', cx.depth + 1))?;
-        out.push_sql(".");
-        out.push_identifier(self.pk)?;
+        push_column(out, &alias('U', cx.depth + 1), self.pk)?;
         out.push_sql(" IN (SELECT ");
-        out.push_identifier(self.table)?;
-        out.push_sql(".");
-        out.push_identifier(self.pk)?;
+        push_column(out, self.table, self.pk)?;
         out.push_sql(" FROM ");
         out.push_identifier(self.table)?;
         out.push_sql(" WHERE ");
@@ -531,13 +527,9 @@ impl<DB: Backend, B: Restriction<DB>, R: RestrictList<DB>> RestrictList<DB> for 
             out.push_sql("EXISTS (SELECT 1 FROM ");
             out.push_identifier(cx.table)?;
             out.push_sql(" WHERE ");
-            out.push_identifier(cx.table)?;
-            out.push_sql(".");
-            out.push_identifier(outer)?;
+            push_column(out, cx.table, outer)?;
             out.push_sql(" = ");
-            out.push_identifier(alias)?;
-            out.push_sql(".");
-            out.push_identifier(column)?;
+            push_column(out, alias, column)?;
             out.push_sql(" AND ");
         }
         out.push_sql("(");
