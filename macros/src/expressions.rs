@@ -290,6 +290,7 @@ fn parse(input: TokenStream, what: &str) -> syn::Result<(Expr, Named)> {
 pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
     let (receiver, args) = parse(input, "annotate")?;
     let mut out = quote!((#receiver));
+    let mut names = Vec::new();
     for (name, expr) in args {
         let name = name.ok_or_else(|| {
             syn::Error::new(
@@ -300,9 +301,18 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
         check_alias(&name)?;
         let ty = name_type(&name.to_string());
         let expr = rewrite(&expr)?;
-        out = quote!(#out.annotate::<#ty, _, _, _>(#expr));
+        // The first annotation carries the names struct of all of them.
+        let tag = if names.is_empty() {
+            let tag = crate::resolve::annotation_tag();
+            quote!(#tag)
+        } else {
+            quote!(::dorm::names::NoNames)
+        };
+        out = quote!(#out.annotate::<#ty, #tag, _, _, _>(#expr));
+        names.push(name);
     }
-    Ok(out)
+    let items = crate::resolve::annotation_names(&names);
+    Ok(quote!({ #items #out }))
 }
 
 /// `aggregate!(qs, max_age = Max(age), ...)`: names are optional (they document the result).

@@ -13,6 +13,7 @@ mod many_to_many;
 mod model;
 mod names;
 mod relations;
+mod resolve;
 
 /// Declares a model; see the `dorm` crate's `model` module for what it generates and
 /// `dorm::fields` for the field options.

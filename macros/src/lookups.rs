@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Token};
 
 use crate::names::name_type;
+use crate::resolve::{checked, NamePath};
 
 /// Every lookup and transform name Django knows; a path's last part in this list is the lookup.
 const DJANGO_LOOKUPS: &[&str] = &[
@@ -195,6 +196,8 @@ pub(crate) fn parts(key: &syn::Ident) -> syn::Result<Vec<String>> {
 /// Rewrites `F(field)` anywhere in a value into `::dorm::expressions::F::<Name<...>>::new()`.
 struct FRewriter {
     error: Option<syn::Error>,
+    /// The names `F(...)` reads, for rustc to resolve (see `crate::resolve`).
+    names: Vec<NamePath>,
 }
 
 impl syn::visit_mut::VisitMut for FRewriter {
@@ -214,6 +217,8 @@ impl syn::visit_mut::VisitMut for FRewriter {
                     }
                 };
                 let name = field.to_string();
+                self.names
+                    .push(NamePath::new(vec![name.clone()], field.span()));
                 if name.contains("__") {
                     self.error = Some(syn::Error::new(
                         field.span(),
@@ -241,13 +246,48 @@ impl syn::visit_mut::VisitMut for FRewriter {
 
 /// A value with its `F(...)` references resolved to types.
 pub(crate) fn rewrite_value(value: &Expr) -> syn::Result<Expr> {
+    rewrite_value_names(value).map(|(value, _)| value)
+}
+
+/// A value with its `F(...)` references resolved to types, and the names they read.
+fn rewrite_value_names(value: &Expr) -> syn::Result<(Expr, Vec<NamePath>)> {
     let mut value = value.clone();
-    let mut rewriter = FRewriter { error: None };
+    let mut rewriter = FRewriter {
+        error: None,
+        names: Vec::new(),
+    };
     syn::visit_mut::VisitMut::visit_expr_mut(&mut rewriter, &mut value);
     match rewriter.error {
         Some(e) => Err(e),
-        None => Ok(value),
+        None => Ok((value, rewriter.names)),
     }
+}
+
+/// The names of `key = value` for rustc to resolve: the key's path without its lookup and
+/// transforms, and what `F(...)` reads in the value.
+fn arg_names(key: &syn::Ident, value: &Expr) -> syn::Result<Vec<NamePath>> {
+    let mut parts = parts(key)?;
+    if parts.len() > 1
+        && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str())
+        && transform_type(&parts[parts.len() - 1]).is_none()
+    {
+        parts.pop();
+    }
+    while parts.len() > 1 && transform_type(&parts[parts.len() - 1]).is_some() {
+        parts.pop();
+    }
+    let mut names = vec![NamePath::new(parts, key.span())];
+    names.extend(rewrite_value_names(value)?.1);
+    Ok(names)
+}
+
+/// The names of every `key = value` of a call.
+fn args_names(args: &[(syn::Ident, Expr)]) -> syn::Result<Vec<NamePath>> {
+    let mut names = Vec::new();
+    for (key, value) in args {
+        names.extend(arg_names(key, value)?);
+    }
+    Ok(names)
 }
 
 /// One `key = value` as a lookup expression.
@@ -395,6 +435,7 @@ pub fn filter(input: TokenStream, negate: bool) -> syn::Result<TokenStream> {
         return Ok(quote!((#receiver).all()));
     }
     let predicate = conjunction(&call.args, &call.conditions)?;
+    let receiver = checked(quote!(#receiver), &args_names(&call.args)?);
     Ok(if negate {
         quote!((#receiver).exclude(#predicate))
     } else {
@@ -412,7 +453,10 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
         ));
     }
     let mut assigns = Vec::new();
+    let mut names = Vec::new();
     for (key, value) in &call.args {
+        names.push(NamePath::new(parts(key)?, key.span()));
+        names.extend(rewrite_value_names(value)?.1);
         let parts = parts(key)?;
         if parts.len() != 1 {
             return Err(syn::Error::new(
@@ -436,6 +480,7 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
         let value = rewrite_value(value)?;
         assigns.push(quote!(::dorm::queryset::Assign::<#name, _>::new(#value)));
     }
+    let receiver = checked(quote!(#receiver), &names);
     Ok(quote!((#receiver).update((#(#assigns,)*))))
 }
 
@@ -508,6 +553,27 @@ fn order_operand(expr: &Expr) -> syn::Result<TokenStream> {
     }
 }
 
+/// The names an ordering item reads: its path (`blog__owner__name`), also inside `-`,
+/// `Lower(...)` and `.nulls_last()`.
+fn order_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<()> {
+    match expr {
+        Expr::Path(p) if p.path.get_ident().is_some() => {
+            let ident = p.path.get_ident().expect("checked");
+            names.push(NamePath::new(parts(ident)?, ident.span()));
+        }
+        Expr::Unary(u) => order_names(&u.expr, names)?,
+        Expr::Paren(p) => order_names(&p.expr, names)?,
+        Expr::MethodCall(m) => order_names(&m.receiver, names)?,
+        Expr::Call(c) => {
+            for arg in &c.args {
+                order_names(arg, names)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// One ordering item (`-pub_date`, `headline.nulls_last()`, `Lower(name)`, `?`) as an
 /// `Asc`/`Desc`/`NullsFirst`/`NullsLast`/`Random` value.
 pub(crate) fn order_key(item: OrderItem) -> syn::Result<TokenStream> {
@@ -554,10 +620,21 @@ pub fn order_by(input: TokenStream) -> syn::Result<TokenStream> {
             ))
         }
     };
-    let keys = items.map(order_key).collect::<syn::Result<Vec<_>>>()?;
+    let items: Vec<OrderItem> = items.collect();
+    let mut names = Vec::new();
+    for item in &items {
+        if let OrderItem::Expr(e) = item {
+            order_names(e, &mut names)?;
+        }
+    }
+    let keys = items
+        .into_iter()
+        .map(order_key)
+        .collect::<syn::Result<Vec<_>>>()?;
     if keys.is_empty() {
         return Ok(quote!((#receiver).clear_ordering()));
     }
+    let receiver = checked(quote!(#receiver), &names);
     Ok(quote!((#receiver).order_by((#(#keys,)*))))
 }
 
@@ -605,6 +682,8 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
     // `values!(qs, year = ExtractYear(joined))`: annotate, then pick the annotation.
     let mut receiver = quote!(#receiver);
     let mut names = Vec::new();
+    let mut annotations = Vec::new();
+    let mut first_annotation = true;
     for item in iter {
         match item {
             Expr::Assign(a) if method == "values_list" => {
@@ -621,16 +700,42 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
                 };
                 let ty = name_type(&name.to_string());
                 let expr = crate::expressions::rewrite(&a.right)?;
-                receiver = quote!((#receiver).annotate::<#ty, _, _, _>(#expr));
+                // The first annotation carries the names struct of all of them.
+                let tag = if first_annotation {
+                    let tag = crate::resolve::annotation_tag();
+                    quote!(#tag)
+                } else {
+                    quote!(::dorm::names::NoNames)
+                };
+                first_annotation = false;
+                receiver = quote!((#receiver).annotate::<#ty, #tag, _, _, _>(#expr));
+                annotations.push(name.clone());
                 names.push(syn::parse_quote!(#name));
             }
             other => names.push(other),
         }
     }
+    let mut paths = Vec::new();
+    for item in &names {
+        if let Expr::Path(p) = item {
+            if let Some(ident) = p.path.get_ident() {
+                paths.push(NamePath::new(parts(ident)?, ident.span()));
+            }
+        }
+    }
     let picks = picks(names.into_iter())?;
+    let (items, receiver) = if annotations.is_empty() {
+        (quote!(), receiver)
+    } else {
+        (crate::resolve::annotation_names(&annotations), receiver)
+    };
+    let receiver = checked(receiver, &paths);
     if method == "values_list" {
-        return Ok(quote!(::dorm::queryset::ValuesOf::<#picks, _>::values_of(#receiver)));
+        return Ok(quote!({
+            #items
+            ::dorm::queryset::ValuesOf::<#picks, _>::values_of(#receiver)
+        }));
     }
     let method = syn::Ident::new(method, Span::call_site());
-    Ok(quote!((#receiver).#method::<#picks>()))
+    Ok(quote!({ #items (#receiver).#method::<#picks>() }))
 }

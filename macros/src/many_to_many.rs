@@ -227,6 +227,16 @@ pub fn expand(
         let manager_doc = format!(
             "The `{target_name}` rows related to this row through `{name}` (Django's `{lower}.{name}`): `all()`, `add`, `remove`, `clear`, `set`, `create`."
         );
+        let own_fields = format_ident!("{}Fields", ident);
+        items.extend(quote! {
+            #[allow(missing_docs, private_interfaces)]
+            impl #own_fields {
+                #[inline(always)]
+                pub fn #fident(&self) -> &'static <#target as ::dorm::model::HasFields>::Fields {
+                    <<#target as ::dorm::model::HasFields>::Fields as ::dorm::names::Names>::NAMES
+                }
+            }
+        });
         items.extend(quote! {
             impl #ident {
                 #[doc = #manager_doc]
@@ -272,6 +282,22 @@ pub fn expand(
                 "The `{model_name}` rows related to this row through `{model_name}.{name}` (Django's `{}`).",
                 accessor
             );
+            let target_fields = crate::model::fields_struct_of(&target)?;
+            let mut reverse_names = vec![format_ident!("{}", query_name)];
+            if accessor != query_name {
+                reverse_names.push(accessor_ident.clone());
+            }
+            items.extend(quote! {
+                #[allow(missing_docs, private_interfaces)]
+                impl #target_fields {
+                    #(
+                        #[inline(always)]
+                        pub fn #reverse_names(&self) -> &'static #own_fields {
+                            <#own_fields as ::dorm::names::Names>::NAMES
+                        }
+                    )*
+                }
+            });
             items.extend(quote! {
                 impl ::dorm::relations::PathStep<#query_ty> for #target {
                     type Kind = ::dorm::relations::ManyToManyVia<#ident, ::dorm::relations::Reverse, #name_ty>;

@@ -1210,6 +1210,25 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 }
             });
         }
+        // The reverse names on the target's names struct: the query name, and the accessor
+        // (`entry_set`, what `prefetch_related!` reads) when it differs.
+        let target_fields = fields_struct_of(target)?;
+        let own_fields = format_ident!("{}Fields", ident);
+        let mut reverse_names = vec![format_ident!("{}", name)];
+        if accessor != name.as_str() {
+            reverse_names.push(accessor.clone());
+        }
+        reverses.push(quote! {
+            #[allow(missing_docs, private_interfaces)]
+            impl #target_fields {
+                #(
+                    #[inline(always)]
+                    pub fn #reverse_names(&self) -> &'static #own_fields {
+                        <#own_fields as ::dorm::names::Names>::NAMES
+                    }
+                )*
+            }
+        });
         let field_name_ty = name_type(&f.name);
         let doc = if f.one_to_one {
             format!(
@@ -1293,11 +1312,43 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let all_names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     // The fields struct (see `dorm::model::HasFields`): field lists checked by rustc.
     let fields_ident = format_ident!("{}Fields", ident);
-    let fields_doc = format!(
-        "The fields of [`{ident}`], for field lists such as `save_update_fields(|f| [f.{}], conn)`.",
+    let columns_ident = format_ident!("{}Columns", ident);
+    let columns_doc = format!(
+        "The concrete fields of [`{ident}`], for field lists such as `save_update_fields(|f| [f.{}], conn)`.",
         all_names.iter().find(|n| **n != pk.name.as_str()).unwrap_or(&all_names[0])
     );
+    let fields_doc = format!(
+        "The names a query of [`{ident}`] can use, one method each (fields, relations, `pk`): the macros call them so rustc checks every name."
+    );
     let vis = &input.vis;
+    // The names struct's methods: one per field (a relation's returns its target's names).
+    let mut name_methods: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let fi = &f.ident;
+            let view = match (&f.target, &f.kind) {
+                (Some((target, _)), _) => {
+                    quote!(<#target as ::dorm::model::HasFields>::Fields)
+                }
+                (None, Kind::Json { .. }) => quote!(::dorm::names::JsonKeys),
+                _ => quote!(::dorm::names::FieldLookups),
+            };
+            quote! {
+                #[inline(always)]
+                pub fn #fi(&self) -> &'static #view {
+                    <#view as ::dorm::names::Names>::NAMES
+                }
+            }
+        })
+        .collect();
+    if !fields.iter().any(|f| f.name == "pk") {
+        name_methods.push(quote! {
+            #[inline(always)]
+            pub fn pk(&self) -> &'static ::dorm::names::FieldLookups {
+                <::dorm::names::FieldLookups as ::dorm::names::Names>::NAMES
+            }
+        });
+    }
     // Choices and typed JSON have no placeholder that decodes into their Rust type: they are
     // always loaded (still unreadable through `Partial::get` when deferred).
     let always_loaded: Vec<bool> = fields
@@ -1446,20 +1497,38 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             #(#accessors)*
         }
 
-        #[doc = #fields_doc]
+        #[doc = #columns_doc]
         #[allow(missing_docs)]
-        #vis struct #fields_ident {
+        #vis struct #columns_ident {
             #(pub #all_idents: ::dorm::model::FieldRef<#ident>,)*
         }
 
+        #[doc = #fields_doc]
+        #vis struct #fields_ident;
+
         impl ::dorm::model::HasFields for #ident {
             type Fields = #fields_ident;
-            fn fields() -> &'static #fields_ident {
-                const FIELDS: &#fields_ident = &#fields_ident {
+            type Columns = #columns_ident;
+            fn columns() -> &'static #columns_ident {
+                const COLUMNS: &#columns_ident = &#columns_ident {
                     #(#all_idents: ::dorm::model::FieldRef::__new(#all_names),)*
                 };
-                FIELDS
+                COLUMNS
             }
+        }
+
+        impl ::dorm::names::Names for #fields_ident {
+            const NAMES: &'static Self = &#fields_ident;
+        }
+
+        impl ::dorm::names::Hop for #fields_ident {
+            type View<K: ::dorm::names::Names> = Self;
+        }
+
+        /// The names a query can use (see `dorm::names::resolve`): rustc checks them.
+        #[allow(missing_docs, private_interfaces)]
+        impl #fields_ident {
+            #(#name_methods)*
         }
 
         impl ::dorm::Model for #ident {
@@ -1843,4 +1912,22 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
         ::dorm::__dorm_on_sqlite! { #body }
         ::dorm::__dorm_on_postgres! { #body }
     }
+}
+
+/// The names struct of a relation's target: `crate::models::Blog` gives
+/// `crate::models::BlogFields` (the derive names it `{Model}Fields`, next to the model).
+pub(crate) fn fields_struct_of(target: &Type) -> syn::Result<TokenStream> {
+    let Type::Path(path) = target else {
+        return Err(syn::Error::new_spanned(
+            target,
+            "name the related model by its path, e.g. `ForeignKey<Blog>`",
+        ));
+    };
+    let mut path = path.clone();
+    let last = path.path.segments.last_mut().ok_or_else(|| {
+        syn::Error::new_spanned(target, "name the related model, e.g. `ForeignKey<Blog>`")
+    })?;
+    last.ident = format_ident!("{}Fields", last.ident);
+    last.arguments = PathArguments::None;
+    Ok(quote!(#path))
 }

@@ -14,6 +14,8 @@
 
 use std::marker::PhantomData;
 
+use crate::names::{AddsNames, Names, NamesOfList};
+
 use diesel::sql_types::{SingleValue, SqlType};
 
 use crate::model::{Field, Model};
@@ -297,7 +299,11 @@ pub trait Find<N, P> {
     fn find(&self) -> &Self::Expr;
 }
 
-impl<N, E: Clone + diesel::Expression, K, Rest> Find<N, Here> for Annotation<N, E, K, Rest> {
+/// An annotation's name in the list is `(N, T)`: the type-level name, and the tag of the
+/// names struct its `annotate!` wrote (see [`crate::names::resolve`]).
+impl<N, T, E: Clone + diesel::Expression, K, Rest> Find<N, Here>
+    for Annotation<(N, T), E, K, Rest>
+{
     type Expr = E;
     type Kind = K;
     fn find(&self) -> &E {
@@ -311,6 +317,24 @@ impl<N, N2, E, K, Rest: Find<N, P>, P> Find<N, There<P>> for Annotation<N2, E, K
     fn find(&self) -> &Self::Expr {
         self.rest.find()
     }
+}
+
+impl<B: Names> NamesOfList<B> for NoAnnotations {
+    type Names = B;
+}
+
+impl<B: Names, J> NamesOfList<B> for crate::relations::reuse::Reusing<J> {
+    type Names = B;
+}
+
+impl<B: Names, N, T: AddsNames, E, K, Rest: NamesOfList<B>> NamesOfList<B>
+    for Annotation<(N, T), E, K, Rest>
+{
+    type Names = T::Extend<Rest::Names>;
+}
+
+impl<B: Names, A: NamesOfList<B>, C: NamesOfList<A::Names>> NamesOfList<B> for Chain<A, C> {
+    type Names = C::Names;
 }
 
 /// Appends the annotation `N = E` (of kind `K`) at the end of a list.

@@ -32,12 +32,12 @@ pub trait Instance: Model {
 
     /// Updates only the fields `pick` names of an existing row (Django's
     /// `save(update_fields=[...])`), plus `auto_now` fields: `p.save_update_fields(|f| [f.age],
-    /// conn)`. The names come from the model's fields struct ([`HasFields`]), so a misspelt or
+    /// conn)`. The names come from the model's columns struct ([`HasFields`]), so a misspelt or
     /// many-to-many name does not compile. Fails with [`Error::Unsaved`] on a row that was
     /// never saved, and with [`Error::DoesNotExist`] when the row is gone.
     fn save_update_fields<L, C: Executor>(
         &mut self,
-        pick: impl FnOnce(&Self::Fields) -> L,
+        pick: impl FnOnce(&Self::Columns) -> L,
         conn: &mut C,
     ) -> Result<()>
     where

@@ -221,13 +221,13 @@ impl<M: Model> Manager<M> {
 
     /// Updates the fields `pick` names of each object from its own values, in one
     /// transaction (Django's `bulk_update`): `bulk_update(&toppings, |f| [f.name], conn)`;
-    /// returns the number of rows updated. The names come from the model's fields struct
+    /// returns the number of rows updated. The names come from the model's columns struct
     /// ([`HasFields`](crate::model::HasFields)): a misspelt or many-to-many name does not
     /// compile; the primary key is refused as Django refuses it.
     pub fn bulk_update<L, C: Executor>(
         self,
         objs: &[M],
-        pick: impl FnOnce(&M::Fields) -> L,
+        pick: impl FnOnce(&M::Columns) -> L,
         conn: &mut C,
     ) -> Result<usize>
     where

@@ -6,8 +6,10 @@
 //! * a diesel table module, `entry` (the struct's name in snake case), with zero-sized column
 //!   types `entry::id`, `entry::headline`, ... and the table `entry::table`;
 //! * `impl Model for Entry` with `const META` (every field, option, index and constraint);
-//! * `EntryFields`, the fields struct ([`HasFields`]): a field list such as
+//! * `EntryColumns` ([`HasFields`]): a field list such as
 //!   `save_update_fields(|f| [f.headline], conn)` is checked by rustc's field resolution;
+//! * `EntryFields` ([`HasFields`]): one method per name a query can use, which the macros
+//!   call so that rustc checks every name (see [`crate::names::resolve`]);
 //! * `impl Field<name!(headline)> for Entry` per field, the registration that lets
 //!   `filter!(qs, headline = "x")` resolve `headline` at compile time;
 //! * diesel `Queryable` for every backend, and the insert/update/delete statements

@@ -64,6 +64,7 @@ use crate::expressions::{
 };
 use crate::lookups::IsNotTrue;
 use crate::model::{Field, Model};
+use crate::names::AddsNames;
 use crate::relations::multi_valued::{JoinFlag, SpanningColumns};
 use crate::relations::reuse::FilterList;
 
@@ -141,15 +142,15 @@ impl<M: Model, W, O, S, Jn: FilterList> QuerySet<M, W, O, S, Jn> {
     /// An aggregate over a relation counts only the related rows that an earlier `filter!`
     /// across that relation matched, as in Django.
     #[allow(clippy::type_complexity)]
-    pub fn annotate<N, X, I, J>(
+    pub fn annotate<N, T: AddsNames, X, I, J>(
         self,
         expr: X,
-    ) -> Annotated<M, W, Added<RootOf<Jn>, N, X::Expr, X::Kind>, O, S>
+    ) -> Annotated<M, W, Added<RootOf<Jn>, (N, T), X::Expr, X::Kind>, O, S>
     where
         X: Resolve<Rows<M, RootOf<Jn>>, I>,
         X::Kind: RowAnnotation,
-        RootOf<Jn>: Append<N, X::Expr, X::Kind>,
-        Rows<M, Added<RootOf<Jn>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        RootOf<Jn>: Append<(N, T), X::Expr, X::Kind>,
+        Rows<M, Added<RootOf<Jn>, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
     {
         let root = self.joins.root();
         let expr = expr.resolve(&root);
@@ -181,15 +182,15 @@ impl<M: Model, W, O, S, Jn: FilterList> QuerySet<M, W, O, S, Jn> {
 impl<M: Model, W, L: AnnotationList, O, S> Annotated<M, W, L, O, S> {
     /// Adds another annotation; it may refer to the ones before it.
     #[allow(clippy::type_complexity)]
-    pub fn annotate<N, X, I, J>(
+    pub fn annotate<N, T: AddsNames, X, I, J>(
         self,
         expr: X,
-    ) -> Annotated<M, W, Added<L, N, X::Expr, X::Kind>, O, S>
+    ) -> Annotated<M, W, Added<L, (N, T), X::Expr, X::Kind>, O, S>
     where
         X: Resolve<Rows<M, L>, I>,
         X::Kind: RowAnnotation,
-        L: Append<N, X::Expr, X::Kind>,
-        Rows<M, Added<L, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        L: Append<(N, T), X::Expr, X::Kind>,
+        Rows<M, Added<L, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
     {
         let expr = expr.resolve(&self.anns);
         Annotated {
@@ -811,14 +812,14 @@ impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
     /// `annotate!(values!(qs, year = ExtractYear(joined)), total = Count(id))`) and adds the
     /// aggregate `N = expr` to each group. The annotations made before stay nameable.
     #[allow(clippy::type_complexity)]
-    pub fn annotate<N, X, I, J>(
+    pub fn annotate<N, T: AddsNames, X, I, J>(
         self,
         expr: X,
     ) -> Grouped<
         M,
         W,
         ExprKey<Sel, Row>,
-        Added<Chain<L::Out, NoAnnotations>, N, X::Expr, X::Kind>,
+        Added<Chain<L::Out, NoAnnotations>, (N, T), X::Expr, X::Kind>,
         NoHaving,
         Unordered,
         super::Unsliced,
@@ -827,8 +828,8 @@ impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
         L: AsGroupKeys,
         X: Resolve<Groups<M, Chain<L::Out, NoAnnotations>>, I>,
         X::Kind: GroupAnnotation,
-        Chain<L::Out, NoAnnotations>: Append<N, X::Expr, X::Kind>,
-        Groups<M, Added<Chain<L::Out, NoAnnotations>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        Chain<L::Out, NoAnnotations>: Append<(N, T), X::Expr, X::Kind>,
+        Groups<M, Added<Chain<L::Out, NoAnnotations>, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
     {
         let anns = Chain::new(self.anns.into_group_keys(&self.keys), NoAnnotations);
         let expr = expr.resolve(&anns);
@@ -1097,14 +1098,14 @@ impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
     /// `annotate!(values!(qs, field), n = expr)`. The model's default ordering is not used
     /// (as in Django 3.1+); order the groups with `order_by!`.
     #[allow(clippy::type_complexity)]
-    pub fn annotate<N, X, I, J>(
+    pub fn annotate<N, T: AddsNames, X, I, J>(
         self,
         expr: X,
     ) -> Grouped<
         M,
         W,
         FieldsKey<M, C>,
-        Added<Chain<NoAnnotations, NoAnnotations>, N, X::Expr, X::Kind>,
+        Added<Chain<NoAnnotations, NoAnnotations>, (N, T), X::Expr, X::Kind>,
         NoHaving,
         Unordered,
         super::Unsliced,
@@ -1112,7 +1113,8 @@ impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
     where
         X: Resolve<Groups<M, Chain<NoAnnotations, NoAnnotations>>, I>,
         X::Kind: GroupAnnotation,
-        Groups<M, Added<Chain<NoAnnotations, NoAnnotations>, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        Groups<M, Added<Chain<NoAnnotations, NoAnnotations>, (N, T), X::Expr, X::Kind>>:
+            ScopeName<N, J>,
     {
         let anns = Chain::new(NoAnnotations, NoAnnotations);
         let expr = expr.resolve(&anns);
@@ -1144,15 +1146,15 @@ pub type GroupedQuery<M, W, C, L, H, O, S> = Built<
 impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H, O, S> {
     /// Adds another aggregate; it may refer to the ones before it.
     #[allow(clippy::type_complexity)]
-    pub fn annotate<N, X, I, J>(
+    pub fn annotate<N, T: AddsNames, X, I, J>(
         self,
         expr: X,
-    ) -> Grouped<M, W, C, Added<L, N, X::Expr, X::Kind>, H, O, S>
+    ) -> Grouped<M, W, C, Added<L, (N, T), X::Expr, X::Kind>, H, O, S>
     where
         X: Resolve<Groups<M, L>, I>,
         X::Kind: GroupAnnotation,
-        L: Append<N, X::Expr, X::Kind>,
-        Groups<M, Added<L, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        L: Append<(N, T), X::Expr, X::Kind>,
+        Groups<M, Added<L, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
     {
         let expr = expr.resolve(&self.anns);
         Grouped {
@@ -1530,23 +1532,23 @@ where
 impl<M: Model> crate::model::Manager<M> {
     /// `annotate!` on every row; see [`QuerySet::annotate`].
     #[allow(clippy::type_complexity)]
-    pub fn annotate<N, X, I, J>(
+    pub fn annotate<N, T: AddsNames, X, I, J>(
         self,
         expr: X,
     ) -> Annotated<
         M,
         super::BaseQuery<M>,
-        Added<NoAnnotations, N, X::Expr, X::Kind>,
+        Added<NoAnnotations, (N, T), X::Expr, X::Kind>,
         M::DefaultOrdering,
         super::Unsliced,
     >
     where
         X: Resolve<Rows<M, NoAnnotations>, I>,
         X::Kind: RowAnnotation,
-        NoAnnotations: Append<N, X::Expr, X::Kind>,
-        Rows<M, Added<NoAnnotations, N, X::Expr, X::Kind>>: ScopeName<N, J>,
+        NoAnnotations: Append<(N, T), X::Expr, X::Kind>,
+        Rows<M, Added<NoAnnotations, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
     {
-        self.all().annotate::<N, X, I, J>(expr)
+        self.all().annotate::<N, T, X, I, J>(expr)
     }
 
     /// `aggregate!` over every row; see [`QuerySet::aggregate`].

@@ -6,6 +6,15 @@
 //! against the model only where the lookup is applied. An unknown name is then one
 //! `on_unimplemented` error in Django's words ("Cannot resolve keyword ... into field"),
 //! and the same mechanism will resolve annotations by name.
+//!
+//! The same names are also method calls rustc resolves (see [`resolve`]), for its errors.
+
+pub mod resolve;
+
+pub use resolve::{
+    checked, AddsNames, CheckNames, FieldLookups, Hop, JsonKeys, NameList, Names, NamesIn,
+    NamesOfList, NoNames,
+};
 
 /// A type-level name of up to 48 characters: `Name<'a', 'g', 'e'>` (the unused trailing
 /// characters default to `'\0'`, and the compiler leaves them out when it prints the type, so
@@ -181,4 +190,9 @@ impl<
         C20, C21, C22, C23, C24, C25, C26, C27, C28, C29, C30, C31, C32, C33, C34, C35, C36, C37,
         C38, C39, C40, C41, C42, C43, C44, C45, C46, C47,
     ];
+}
+
+/// An annotation's name with the tag of its names struct (see [`resolve`]) spells the name.
+impl<N: NameChars, T> NameChars for (N, T) {
+    const CHARS: [char; MAX_NAME_LEN] = N::CHARS;
 }

@@ -1,0 +1,150 @@
+//! The names a macro call uses, written as method calls rustc resolves against the QuerySet's
+//! names struct (see `dorm::names::resolve`), each with the span of the user's key: an unknown
+//! name is rustc's own error at the user's token, with its similar-name suggestion.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+/// One path of names (`blog__owner__name` as `["blog", "owner", "name"]`), lookups and
+/// transforms already taken off, and the span of the user's key.
+pub(crate) struct NamePath {
+    pub(crate) parts: Vec<String>,
+    pub(crate) span: Span,
+}
+
+impl NamePath {
+    pub(crate) fn new(parts: Vec<String>, span: Span) -> Self {
+        NamePath { parts, span }
+    }
+}
+
+/// The identifier a name is called as: raw for a keyword (`r#type`); `None` for a part that
+/// cannot be a method name (a JSON key such as `0` or `self`), whose path is then not checked.
+fn method_ident(name: &str, span: Span) -> Option<syn::Ident> {
+    if syn::parse_str::<syn::Ident>(name).is_ok() {
+        return Some(syn::Ident::new(name, span));
+    }
+    if matches!(name, "self" | "Self" | "super" | "crate" | "_") {
+        return None;
+    }
+    let raw = format!("r#{name}");
+    syn::parse_str::<syn::Ident>(&raw)
+        .ok()
+        .map(|_| syn::Ident::new_raw(name, span))
+}
+
+/// `receiver`, passed through `dorm::names::checked` with every path of `paths` resolved on
+/// its names struct. Without paths, `receiver` unchanged.
+pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream {
+    let names = format_ident!("__dorm_names", span = Span::mixed_site());
+    let keys = format_ident!("__DormKeys", span = Span::mixed_site());
+    let mut chains = Vec::new();
+    let mut later: Vec<String> = Vec::new();
+    for path in paths {
+        let Some(idents) = path
+            .parts
+            .iter()
+            .map(|p| method_ident(p, path.span))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let mut idents = idents.into_iter();
+        let Some(first) = idents.next() else {
+            continue;
+        };
+        let mut chain = quote_spanned!(path.span=> #names.#first());
+        for ident in idents {
+            let name = ident.to_string();
+            if !later.contains(&name) {
+                later.push(name);
+            }
+            chain = quote_spanned!(path.span=> ::dorm::names::Hop::via::<#keys>(#chain).#ident());
+        }
+        chains.push(chain);
+    }
+    if chains.is_empty() {
+        return receiver;
+    }
+    let list = chains
+        .iter()
+        .rev()
+        .fold(quote!(()), |rest, chain| quote!((#chain, #rest)));
+    // After a JSON field any key resolves: the keys this call names after a first part.
+    let keys_struct = if later.is_empty() {
+        quote!()
+    } else {
+        let methods = later.iter().map(|name| {
+            let ident = method_ident(name, Span::call_site()).expect("checked above");
+            quote!(fn #ident(&self) -> &'static #keys { &#keys })
+        });
+        quote! {
+            #[allow(non_camel_case_types, non_snake_case, dead_code)]
+            struct #keys;
+            impl ::dorm::names::Names for #keys {
+                const NAMES: &'static Self = &#keys;
+            }
+            impl ::dorm::names::Hop for #keys {
+                type View<K: ::dorm::names::Names> = Self;
+            }
+            #[allow(non_snake_case, dead_code)]
+            impl #keys {
+                #(#methods)*
+            }
+        }
+    };
+    quote! {
+        {
+            use ::dorm::names::CheckNames as _;
+            (#receiver).__dorm_checked(|#names| {
+                #keys_struct
+                #list
+            })
+        }
+    }
+}
+
+/// The tag type of the names struct [`annotation_names`] writes.
+pub(crate) fn annotation_tag() -> syn::Ident {
+    format_ident!("__DormAnnotationsTag", span = Span::mixed_site())
+}
+
+/// The names struct an `annotate!` call writes (with its tag type, [`annotation_tag`]): items
+/// for a block before the call; the first `.annotate` of the call carries the tag, the others
+/// `dorm::names::NoNames`.
+pub(crate) fn annotation_names(names: &[syn::Ident]) -> TokenStream {
+    let st = format_ident!("WithAnnotations", span = Span::mixed_site());
+    let tag = annotation_tag();
+    let methods = names.iter().map(|name| {
+        let ident = method_ident(&name.to_string(), name.span()).unwrap_or_else(|| name.clone());
+        quote! {
+            #[inline(always)]
+            pub fn #ident(&self) -> &'static ::dorm::names::FieldLookups {
+                <::dorm::names::FieldLookups as ::dorm::names::Names>::NAMES
+            }
+        }
+    });
+    let items = quote! {
+        #[allow(non_camel_case_types)]
+        struct #st<B>(::core::marker::PhantomData<fn() -> B>);
+        impl<B: ::dorm::names::Names> ::dorm::names::Names for #st<B> {
+            const NAMES: &'static Self = &#st(::core::marker::PhantomData);
+        }
+        impl<B: ::dorm::names::Names> ::core::ops::Deref for #st<B> {
+            type Target = B;
+            fn deref(&self) -> &B {
+                <B as ::dorm::names::Names>::NAMES
+            }
+        }
+        #[allow(dead_code)]
+        impl<B: ::dorm::names::Names> #st<B> {
+            #(#methods)*
+        }
+        #[allow(non_camel_case_types)]
+        struct #tag;
+        impl ::dorm::names::AddsNames for #tag {
+            type Extend<B: ::dorm::names::Names> = #st<B>;
+        }
+    };
+    items
+}

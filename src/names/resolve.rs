@@ -1,0 +1,273 @@
+//! rustc resolves the names: every name a macro reads (`filter!(qs, blog__name = ..)`,
+//! `order_by!(qs, -n_entries)`, `values!(qs, headline)`...) is also written as a method call on
+//! the QuerySet's *names struct*, with the user's span on the method name, so an unknown name
+//! is rustc's own error at the user's token, with its "there is a method `name` with a similar
+//! name" suggestion:
+//!
+//! ```text
+//! error[E0599]: no method named `nmae` found for reference `&'static PersonFields` in the current scope
+//!  --> src/main.rs:4:40
+//!   |
+//! 4 |     let _ = filter!(Person::objects(), nmae = "Ann");
+//!   |                                        ^^^^
+//!   |
+//! help: there is a method `name` with a similar name
+//! ```
+//!
+//! The names struct of a model is its fields struct (`PersonFields`, see
+//! [`crate::model::HasFields`]): the derive gives it one method per field, relation (forward,
+//! reverse, many-to-many) and `pk`. A relation's method returns the target's fields struct, so
+//! `blog__name` is `f.blog().name()`; a plain field's returns [`FieldLookups`], whose methods
+//! are Django's lookups and transforms (so `headline__startwith` suggests `startswith`); a JSON
+//! field's returns [`JsonKeys`], after which any key is accepted. `annotate!` adds a struct of
+//! its own that derefs to the names before it, so annotations resolve the same way.
+//!
+//! The check is only for the diagnostics: the query is still built from the type-level
+//! [`super::Name`]s. When a name is unknown, the closure's value has rustc's error type, and
+//! [`checked`] hands that type on in place of the QuerySet, which silences every follow-on
+//! error of the same mistake.
+
+/// A struct whose methods are the names a scope knows, with its one (zero-sized) instance.
+pub trait Names: 'static {
+    /// The instance the name methods are called on.
+    const NAMES: &'static Self;
+}
+
+/// The names a QuerySet, a manager or a related manager lets its macros use: the model's
+/// fields struct, extended by each `annotate!`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a QuerySet",
+    label = "dorm's macros take a QuerySet, `Model::objects()` or a related manager first"
+)]
+pub trait NamesIn {
+    /// The names struct.
+    type Names: Names;
+}
+
+impl<Q: NamesIn + ?Sized> NamesIn for &Q {
+    type Names = Q::Names;
+}
+
+/// A model instance, by mutable reference: the receiver of `update!(instance, ...)`.
+impl<M: HasFields> NamesIn for &mut M {
+    type Names = M::Fields;
+}
+
+/// The names of one macro call, as a list `(name, (name, ()))`; what [`checked`] returns.
+pub trait NameList<Q> {
+    /// `Q` itself: or rustc's error type when a name in the list is unknown.
+    type Out;
+    /// Hands the QuerySet on.
+    fn pass(q: Q) -> Self::Out;
+}
+
+impl<Q> NameList<Q> for () {
+    type Out = Q;
+    #[inline(always)]
+    fn pass(q: Q) -> Q {
+        q
+    }
+}
+
+impl<Q, A: ?Sized, R: NameList<Q>> NameList<Q> for (&A, R) {
+    type Out = R::Out;
+    #[inline(always)]
+    fn pass(q: Q) -> R::Out {
+        R::pass(q)
+    }
+}
+
+/// `q` unchanged, once rustc has resolved `names` against its names struct. Written by the
+/// macros; the closure is never called.
+///
+/// ```
+/// use dorm::prelude::*;
+/// use dorm::fields::Auto;
+///
+/// #[derive(Debug, Clone, dorm::Model)]
+/// #[dorm(app_label = "docs")]
+/// pub struct Person {
+///     id: Auto<i64>,
+///     name: String,
+/// }
+///
+/// // `f.nmae()` would not compile: "no method named `nmae` ... a method `name` exists".
+/// let objects: dorm::model::Manager<Person> =
+///     dorm::names::checked(Person::objects(), |f| (f.name(), (f.pk(), ())));
+/// let _ = objects;
+/// ```
+#[inline(always)]
+pub fn checked<Q: NamesIn, C: NameList<Q>>(
+    q: Q,
+    _names: impl FnOnce(&'static Q::Names) -> C,
+) -> C::Out {
+    C::pass(q)
+}
+
+/// [`checked`] as a method, so the receiver is taken as a method call takes it (by value, or
+/// borrowed: `update!(instance, ...)` borrows the instance mutably). The macros call it with
+/// the trait imported as `_`.
+pub trait CheckNames: NamesIn + Sized {
+    /// `self`, once rustc has resolved `names`.
+    #[inline(always)]
+    fn __dorm_checked<C: NameList<Self>>(
+        self,
+        _names: impl FnOnce(&'static Self::Names) -> C,
+    ) -> C::Out {
+        C::pass(self)
+    }
+}
+
+impl<Q: NamesIn> CheckNames for Q {}
+
+/// What comes after a name in a path: for a relation, the target's names; for a plain field,
+/// its lookups; for a JSON field, the keys the macro call names (`K`, a struct the macro
+/// writes with one method per key).
+pub trait Hop: 'static {
+    /// The names the next part of the path is resolved in.
+    type View<K: Names>: Names;
+    /// The next part's names.
+    #[inline(always)]
+    fn via<K: Names>(&self) -> &'static Self::View<K> {
+        <Self::View<K> as Names>::NAMES
+    }
+}
+
+/// After a plain field: the lookups and transforms Django knows, so a misspelt one is
+/// reported with the right spelling (the macro has already taken the ones it recognised).
+pub struct FieldLookups;
+
+impl Names for FieldLookups {
+    const NAMES: &'static Self = &FieldLookups;
+}
+
+impl Hop for FieldLookups {
+    type View<K: Names> = FieldLookups;
+}
+
+/// After a JSON field: any key.
+pub struct JsonKeys;
+
+impl Names for JsonKeys {
+    const NAMES: &'static Self = &JsonKeys;
+}
+
+impl Hop for JsonKeys {
+    type View<K: Names> = K;
+}
+
+macro_rules! lookups {
+    ($($name:ident),* $(,)?) => {
+        #[allow(missing_docs)]
+        impl FieldLookups {
+            $(
+                #[inline(always)]
+                pub fn $name(&self) -> &'static FieldLookups {
+                    &FieldLookups
+                }
+            )*
+        }
+    };
+}
+
+lookups!(
+    exact,
+    iexact,
+    contains,
+    icontains,
+    r#in,
+    gt,
+    gte,
+    lt,
+    lte,
+    startswith,
+    istartswith,
+    endswith,
+    iendswith,
+    range,
+    isnull,
+    regex,
+    iregex,
+    date,
+    year,
+    iso_year,
+    month,
+    day,
+    week,
+    week_day,
+    iso_week_day,
+    quarter,
+    time,
+    hour,
+    minute,
+    second,
+    has_key,
+    has_keys,
+    has_any_keys,
+    contained_by,
+    search,
+);
+
+/// The names an annotation list adds to a model's (`B`): each `annotate!` call's struct wraps
+/// the names before it.
+pub trait NamesOfList<B: Names> {
+    /// The names with the list's annotations.
+    type Names: Names;
+}
+
+/// The names struct one `annotate!` call writes: `Extend<B>` is the struct whose methods are
+/// its annotations, dereferencing to the names `B` before it.
+pub trait AddsNames: 'static {
+    /// The struct over base names `B`.
+    type Extend<B: Names>: Names;
+}
+
+/// No annotation names: the tag of annotations added without a macro.
+pub struct NoNames;
+
+impl AddsNames for NoNames {
+    type Extend<B: Names> = B;
+}
+
+// ---- The names of each QuerySet shape: the model's, and the annotations' of its list.
+
+use crate::model::{HasFields, Manager};
+use crate::queryset::{
+    Annotated, Grouped, PartialQuerySet, Projection, QuerySet, RelatedQuerySet, ValuesList,
+};
+
+impl<M: HasFields> NamesIn for Manager<M> {
+    type Names = M::Fields;
+}
+
+impl<M: HasFields, W, O, S, J> NamesIn for QuerySet<M, W, O, S, J> {
+    type Names = M::Fields;
+}
+
+impl<M: HasFields, W, O, S, J, P> NamesIn for RelatedQuerySet<M, W, O, S, J, P> {
+    type Names = M::Fields;
+}
+
+impl<M: HasFields, W, O, S, Spec> NamesIn for PartialQuerySet<M, W, O, S, Spec> {
+    type Names = M::Fields;
+}
+
+impl<M: HasFields, W, O, S, C> NamesIn for ValuesList<M, W, O, S, C> {
+    type Names = M::Fields;
+}
+
+impl<M: HasFields, W, L: NamesOfList<M::Fields>, O, S> NamesIn for Annotated<M, W, L, O, S> {
+    type Names = L::Names;
+}
+
+impl<M: HasFields, W, L: NamesOfList<M::Fields>, Sel, Row, O, S> NamesIn
+    for Projection<M, W, L, Sel, Row, O, S>
+{
+    type Names = L::Names;
+}
+
+impl<M: HasFields, W, C, L: NamesOfList<M::Fields>, H, O, S> NamesIn
+    for Grouped<M, W, C, L, H, O, S>
+{
+    type Names = L::Names;
+}
