@@ -24,6 +24,7 @@ use syn::{Expr, Token};
 
 use crate::lookups::{conjunction, order_key, parts, OrderItem};
 use crate::names::name_type;
+use crate::resolve::{checked, NamePath};
 
 /// The type of a path `a__b__c`: `Name` for one part, `Across<a, Across<b, c>>` for several.
 fn path_type(ident: &syn::Ident) -> syn::Result<TokenStream> {
@@ -95,6 +96,69 @@ fn order_items(value: &Expr) -> syn::Result<TokenStream> {
         .map(|e| order_key(OrderItem::Expr(e)))
         .collect::<syn::Result<Vec<_>>>()?;
     Ok(quote!((#(#keys,)*)))
+}
+
+/// The names an expression reads in the QuerySet's scope, for rustc to resolve (see
+/// `crate::resolve`): bare names, `F(...)`, `When`'s lookups and `order_by = ...`; not what
+/// `OuterRef`, `Value`, `Subquery`, `Exists` or a `filter = q!(...)` hold.
+pub(crate) fn expr_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<()> {
+    match expr {
+        Expr::Path(p) if p.qself.is_none() => {
+            if let Some(ident) = single_ident(expr).filter(is_name) {
+                names.push(NamePath::new(parts(&ident)?, ident.span()));
+            }
+        }
+        Expr::Paren(p) => expr_names(&p.expr, names)?,
+        Expr::Group(g) => expr_names(&g.expr, names)?,
+        Expr::Tuple(t) => {
+            for e in &t.elems {
+                expr_names(e, names)?;
+            }
+        }
+        Expr::Binary(b) => {
+            expr_names(&b.left, names)?;
+            expr_names(&b.right, names)?;
+        }
+        Expr::MethodCall(m) => {
+            expr_names(&m.receiver, names)?;
+            for a in &m.args {
+                expr_names(a, names)?;
+            }
+        }
+        Expr::Call(call) => match func_name(call).as_deref() {
+            Some("F") => {
+                if let Some(field) = call.args.first().and_then(single_ident) {
+                    names.push(NamePath::new(parts(&field)?, field.span()));
+                }
+            }
+            Some("OuterRef" | "Value" | "Subquery" | "Exists") => {}
+            Some("When") => {
+                let (_, named) = split_args(call);
+                for (key, value) in named {
+                    if key == "then" {
+                        expr_names(value, names)?;
+                    } else {
+                        names.extend(crate::lookups::arg_names(&key, value)?);
+                    }
+                }
+            }
+            _ => {
+                let (positional, named) = split_args(call);
+                for arg in positional {
+                    expr_names(arg, names)?;
+                }
+                for (key, value) in named {
+                    match key.to_string().as_str() {
+                        "filter" => {}
+                        "order_by" => crate::lookups::order_names(value, names)?,
+                        _ => expr_names(value, names)?,
+                    }
+                }
+            }
+        },
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Rewrites an expression written in Django's syntax (see the module docs).
@@ -291,6 +355,7 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
     let (receiver, args) = parse(input, "annotate")?;
     let mut out = quote!((#receiver));
     let mut names = Vec::new();
+    let mut paths = Vec::new();
     for (name, expr) in args {
         let name = name.ok_or_else(|| {
             syn::Error::new(
@@ -300,6 +365,7 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
         })?;
         check_alias(&name)?;
         let ty = name_type(&name.to_string());
+        expr_names(&expr, &mut paths)?;
         let expr = rewrite(&expr)?;
         // The first annotation carries the names struct of all of them.
         let tag = if names.is_empty() {
@@ -312,6 +378,7 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
         names.push(name);
     }
     let items = crate::resolve::annotation_names(&names);
+    let out = checked(out, &paths);
     Ok(quote!({ #items #out }))
 }
 
@@ -319,12 +386,15 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
 pub fn aggregate(input: TokenStream) -> syn::Result<TokenStream> {
     let (receiver, args) = parse(input, "aggregate")?;
     let mut exprs = Vec::new();
+    let mut paths = Vec::new();
     for (name, expr) in args {
         if let Some(name) = &name {
             check_alias(name)?;
         }
+        expr_names(&expr, &mut paths)?;
         exprs.push(rewrite(&expr)?);
     }
+    let receiver = checked(quote!(#receiver), &paths);
     Ok(quote!((#receiver).aggregate((#(#exprs,)*))))
 }
 

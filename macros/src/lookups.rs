@@ -265,7 +265,7 @@ fn rewrite_value_names(value: &Expr) -> syn::Result<(Expr, Vec<NamePath>)> {
 
 /// The names of `key = value` for rustc to resolve: the key's path without its lookup and
 /// transforms, and what `F(...)` reads in the value.
-fn arg_names(key: &syn::Ident, value: &Expr) -> syn::Result<Vec<NamePath>> {
+pub(crate) fn arg_names(key: &syn::Ident, value: &Expr) -> syn::Result<Vec<NamePath>> {
     let mut parts = parts(key)?;
     if parts.len() > 1
         && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str())
@@ -456,7 +456,11 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
     let mut names = Vec::new();
     for (key, value) in &call.args {
         names.push(NamePath::new(parts(key)?, key.span()));
-        names.extend(rewrite_value_names(value)?.1);
+        if holds_case(value) {
+            crate::expressions::expr_names(value, &mut names)?;
+        } else {
+            names.extend(rewrite_value_names(value)?.1);
+        }
         let parts = parts(key)?;
         if parts.len() != 1 {
             return Err(syn::Error::new(
@@ -555,7 +559,7 @@ fn order_operand(expr: &Expr) -> syn::Result<TokenStream> {
 
 /// The names an ordering item reads: its path (`blog__owner__name`), also inside `-`,
 /// `Lower(...)` and `.nulls_last()`.
-fn order_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<()> {
+pub(crate) fn order_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<()> {
     match expr {
         Expr::Path(p) if p.path.get_ident().is_some() => {
             let ident = p.path.get_ident().expect("checked");
@@ -684,6 +688,7 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
     let mut names = Vec::new();
     let mut annotations = Vec::new();
     let mut first_annotation = true;
+    let mut paths = Vec::new();
     for item in iter {
         match item {
             Expr::Assign(a) if method == "values_list" => {
@@ -699,6 +704,7 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
                     }
                 };
                 let ty = name_type(&name.to_string());
+                crate::expressions::expr_names(&a.right, &mut paths)?;
                 let expr = crate::expressions::rewrite(&a.right)?;
                 // The first annotation carries the names struct of all of them.
                 let tag = if first_annotation {
@@ -715,7 +721,6 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
             other => names.push(other),
         }
     }
-    let mut paths = Vec::new();
     for item in &names {
         if let Expr::Path(p) = item {
             if let Some(ident) = p.path.get_ident() {

@@ -8,6 +8,7 @@ use syn::Expr;
 
 use crate::lookups::{parts, Call};
 use crate::names::name_type;
+use crate::resolve::{checked, NamePath};
 
 /// One relation in the tree: its name, a custom QuerySet (prefetch only), what follows it.
 struct Node {
@@ -111,11 +112,28 @@ fn prefetches(nodes: &[Node]) -> TokenStream {
         })
 }
 
+/// The relation paths a call names, for rustc to resolve (see `crate::resolve`).
+fn relation_names(call: &Call) -> syn::Result<Vec<NamePath>> {
+    let mut names = Vec::new();
+    for cond in &call.conditions {
+        if let Expr::Path(p) = cond {
+            if let Some(ident) = p.path.get_ident() {
+                names.push(NamePath::new(parts(ident)?, ident.span()));
+            }
+        }
+    }
+    for (key, _) in &call.args {
+        names.push(NamePath::new(parts(key)?, key.span()));
+    }
+    Ok(names)
+}
+
 /// `select_related!(qs, blog, blog__owner)`.
 pub fn select_related(input: TokenStream) -> syn::Result<TokenStream> {
     let call: Call = syn::parse2(input)?;
     let nodes = tree(&call, false, "select_related")?;
     let receiver = &call.receiver;
+    let receiver = checked(quote!(#receiver), &relation_names(&call)?);
     let list = joins(&nodes);
     Ok(quote!((#receiver).select_related::<#list>()))
 }
@@ -125,6 +143,7 @@ pub fn prefetch_related(input: TokenStream) -> syn::Result<TokenStream> {
     let call: Call = syn::parse2(input)?;
     let nodes = tree(&call, true, "prefetch_related")?;
     let receiver = &call.receiver;
+    let receiver = checked(quote!(#receiver), &relation_names(&call)?);
     let list = prefetches(&nodes);
     Ok(quote!((#receiver).prefetch_related(#list)))
 }

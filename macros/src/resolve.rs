@@ -41,23 +41,26 @@ pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream 
     let mut chains = Vec::new();
     let mut later: Vec<String> = Vec::new();
     for path in paths {
+        // Every part carries the span of the whole key: stable Rust cannot split a token's
+        // span, so for a longer key rustc's rewrite replaces the whole key by the part it
+        // suggests (its message names the right part).
+        let span = path.span;
         let Some(idents) = path
             .parts
             .iter()
-            .map(|p| method_ident(p, path.span))
+            .map(|p| method_ident(p, span))
             .collect::<Option<Vec<_>>>()
         else {
             continue;
         };
-        let mut idents = idents.into_iter();
-        let Some(first) = idents.next() else {
+        let mut idents = idents.into_iter().zip(&path.parts);
+        let Some((first, _)) = idents.next() else {
             continue;
         };
         let mut chain = quote_spanned!(path.span=> #names.#first());
-        for ident in idents {
-            let name = ident.to_string();
-            if !later.contains(&name) {
-                later.push(name);
+        for (ident, name) in idents {
+            if !later.contains(name) {
+                later.push(name.clone());
             }
             chain = quote_spanned!(path.span=> ::dorm::names::Hop::via::<#keys>(#chain).#ident());
         }
