@@ -263,20 +263,11 @@ fn rewrite_value_names(value: &Expr) -> syn::Result<(Expr, Vec<NamePath>)> {
     }
 }
 
-/// The names of `key = value` for rustc to resolve: the key's path without its lookup and
-/// transforms, and what `F(...)` reads in the value.
+/// The names of `key = value` for rustc to resolve: the key's path (lookup and transforms
+/// included), and what `F(...)` reads in the value.
 pub(crate) fn arg_names(key: &syn::Ident, value: &Expr) -> syn::Result<Vec<NamePath>> {
-    let mut parts = parts(key)?;
-    if parts.len() > 1
-        && DJANGO_LOOKUPS.contains(&parts[parts.len() - 1].as_str())
-        && transform_type(&parts[parts.len() - 1]).is_none()
-    {
-        parts.pop();
-    }
-    while parts.len() > 1 && transform_type(&parts[parts.len() - 1]).is_some() {
-        parts.pop();
-    }
-    let mut names = vec![NamePath::new(parts, key.span())];
+    // The whole path, lookup and transforms included: each kind of field has only its own.
+    let mut names = vec![NamePath::new(parts(key)?, key.span())];
     names.extend(rewrite_value_names(value)?.1);
     Ok(names)
 }

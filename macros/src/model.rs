@@ -110,6 +110,25 @@ impl FieldDef {
         self.opts.primary_key || matches!(self.kind, Kind::Auto(_))
     }
 
+    /// What follows the field's name in a lookup path, for rustc's checks (see
+    /// `dorm::names::resolve`): a relation's target's names, any key of a JSON field, or the
+    /// lookups and transforms of the field's kind (`isnull` when it is nullable).
+    fn names_view(&self) -> TokenStream {
+        if let Some((target, _)) = &self.target {
+            return quote!(<#target as ::dorm::model::HasFields>::Fields);
+        }
+        if let Kind::Json { .. } = self.kind {
+            return quote!(::dorm::names::JsonKeys);
+        }
+        let kind = format_ident!("{}Lookups", self.django_kind());
+        let view = quote!(::dorm::names::kinds::#kind);
+        if self.nullable {
+            quote!(::dorm::names::WithIsNull<#view>)
+        } else {
+            view
+        }
+    }
+
     fn django_kind(&self) -> &'static str {
         let positive = self.opts.positive;
         match self.kind {
@@ -1326,13 +1345,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         .iter()
         .map(|f| {
             let fi = &f.ident;
-            let view = match (&f.target, &f.kind) {
-                (Some((target, _)), _) => {
-                    quote!(<#target as ::dorm::model::HasFields>::Fields)
-                }
-                (None, Kind::Json { .. }) => quote!(::dorm::names::JsonKeys),
-                _ => quote!(::dorm::names::FieldLookups),
-            };
+            let view = f.names_view();
             quote! {
                 #[inline(always)]
                 pub fn #fi(&self) -> &'static #view {
@@ -1342,10 +1355,15 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         })
         .collect();
     if !fields.iter().any(|f| f.name == "pk") {
+        let view = fields
+            .iter()
+            .find(|f| f.is_pk())
+            .map(FieldDef::names_view)
+            .unwrap_or_else(|| quote!(::dorm::names::FieldLookups));
         name_methods.push(quote! {
             #[inline(always)]
-            pub fn pk(&self) -> &'static ::dorm::names::FieldLookups {
-                <::dorm::names::FieldLookups as ::dorm::names::Names>::NAMES
+            pub fn pk(&self) -> &'static #view {
+                <#view as ::dorm::names::Names>::NAMES
             }
         });
     }
@@ -1523,6 +1541,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
         impl ::dorm::names::Hop for #fields_ident {
             type View<K: ::dorm::names::Names> = Self;
+        }
+
+        impl ::core::ops::Deref for #fields_ident {
+            type Target = ::dorm::names::RelationLookups;
+            fn deref(&self) -> &::dorm::names::RelationLookups {
+                <::dorm::names::RelationLookups as ::dorm::names::Names>::NAMES
+            }
         }
 
         /// The names a query can use (see `dorm::names::resolve`): rustc checks them.

@@ -12,8 +12,8 @@
 pub mod resolve;
 
 pub use resolve::{
-    checked, AddsNames, CheckNames, FieldLookups, Hop, JsonKeys, NameList, Names, NamesIn,
-    NamesOfList, NoNames,
+    checked, kinds, AddsNames, CheckNames, FieldLookups, Hop, JsonKeys, NameList, Names, NamesIn,
+    NamesOfList, NoNames, RelationLookups, WithIsNull,
 };
 
 /// A type-level name of up to 48 characters: `Name<'a', 'g', 'e'>` (the unused trailing

@@ -133,8 +133,8 @@ pub trait Hop: 'static {
     }
 }
 
-/// After a plain field: the lookups and transforms Django knows, so a misspelt one is
-/// reported with the right spelling (the macro has already taken the ones it recognised).
+/// After an annotation: every lookup and transform Django knows (the annotation's type is
+/// checked where the condition is built).
 pub struct FieldLookups;
 
 impl Names for FieldLookups {
@@ -156,57 +156,142 @@ impl Hop for JsonKeys {
     type View<K: Names> = K;
 }
 
-macro_rules! lookups {
-    ($($name:ident),* $(,)?) => {
-        #[allow(missing_docs)]
-        impl FieldLookups {
-            $(
-                #[inline(always)]
-                pub fn $name(&self) -> &'static FieldLookups {
-                    &FieldLookups
-                }
-            )*
-        }
+/// A nullable field's lookups: its kind's, and `isnull` (dorm refuses `isnull` on a field that
+/// cannot be NULL, where it could only ever be false).
+pub struct WithIsNull<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T: Names> Names for WithIsNull<T> {
+    const NAMES: &'static Self = &WithIsNull(std::marker::PhantomData);
+}
+
+impl<T: Names> Hop for WithIsNull<T> {
+    type View<K: Names> = Self;
+}
+
+impl<T: Names> std::ops::Deref for WithIsNull<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        T::NAMES
+    }
+}
+
+impl<T> WithIsNull<T> {
+    /// `name__isnull`.
+    #[inline(always)]
+    pub fn isnull(&self) -> &'static FieldLookups {
+        &FieldLookups
+    }
+}
+
+/// After a relation: what a relation itself compares with (its key), besides the target's
+/// names (`blog__in`, `blog__isnull`, `entry__isnull` for "no related rows").
+pub struct RelationLookups;
+
+impl Names for RelationLookups {
+    const NAMES: &'static Self = &RelationLookups;
+}
+
+macro_rules! methods {
+    ($view:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[inline(always)]
+            pub fn $name(&self) -> &'static $view {
+                <$view as Names>::NAMES
+            }
+        )*
     };
 }
 
-lookups!(
-    exact,
-    iexact,
-    contains,
-    icontains,
-    r#in,
-    gt,
-    gte,
-    lt,
-    lte,
-    startswith,
-    istartswith,
-    endswith,
-    iendswith,
-    range,
-    isnull,
-    regex,
-    iregex,
-    date,
-    year,
-    iso_year,
-    month,
-    day,
-    week,
-    week_day,
-    iso_week_day,
-    quarter,
-    time,
-    hour,
-    minute,
-    second,
-    has_key,
-    has_keys,
-    has_any_keys,
-    contained_by,
-    search,
-);
+#[allow(missing_docs)]
+impl FieldLookups {
+    methods!(FieldLookups; exact, iexact, contains, icontains, r#in, gt, gte, lt, lte, startswith,
+        istartswith, endswith, iendswith, range, isnull, regex, iregex, date, year, iso_year, month,
+        day, week, week_day, iso_week_day, quarter, time, hour, minute, second, has_key, has_keys,
+        has_any_keys, contained_by, search);
+}
+
+#[allow(missing_docs)]
+impl RelationLookups {
+    methods!(FieldLookups; exact, r#in, gt, gte, lt, lte, range, isnull);
+}
+
+/// The lookups of each kind of field, named after Django's field class, so that a lookup
+/// the field does not have is reported as "no method named `icontains` found for
+/// `&IntegerFieldLookups`".
+pub mod kinds {
+    use super::{FieldLookups, Hop, Names, WithIsNull};
+
+    macro_rules! one_kind {
+        ($doc:literal, $kind:ident, [$($lookup:ident),*], [$($transform:ident => $view:ty),*]) => {
+            #[doc = $doc]
+            pub struct $kind;
+            impl Names for $kind {
+                const NAMES: &'static Self = &$kind;
+            }
+            impl Hop for $kind {
+                type View<K: Names> = Self;
+            }
+            #[allow(missing_docs)]
+            impl $kind {
+                methods!(FieldLookups; $($lookup),*);
+                $(methods!($view; $transform);)*
+            }
+        };
+    }
+
+    macro_rules! kinds {
+        ($(#[doc = $doc:literal] [$($kind:ident),+] {
+            lookups: $lookups:tt,
+            transforms: $transforms:tt $(,)?
+        })*) => {
+            $($(one_kind!($doc, $kind, $lookups, $transforms);)+)*
+        };
+    }
+
+    kinds! {
+        /// A text field: comparisons, text lookups and regular expressions.
+        [CharFieldLookups, TextFieldLookups, EmailFieldLookups, UrlFieldLookups, SlugFieldLookups, FileFieldLookups, ImageFieldLookups] {
+            lookups: [exact, iexact, contains, icontains, r#in, gt, gte, lt, lte, startswith,
+                istartswith, endswith, iendswith, range, regex, iregex],
+            transforms: [],
+        }
+        /// A number: comparisons and ranges.
+        [SmallAutoFieldLookups, AutoFieldLookups, BigAutoFieldLookups, SmallIntegerFieldLookups, IntegerFieldLookups, BigIntegerFieldLookups, PositiveSmallIntegerFieldLookups, PositiveIntegerFieldLookups, PositiveBigIntegerFieldLookups, FloatFieldLookups, DecimalFieldLookups] {
+            lookups: [exact, r#in, gt, gte, lt, lte, range],
+            transforms: [],
+        }
+        /// A boolean (dorm refuses to order booleans where the condition is built).
+        [BooleanFieldLookups] {
+            lookups: [exact, r#in, gt, gte, lt, lte, range],
+            transforms: [],
+        }
+        /// A date: comparisons, and the parts Django extracts.
+        [DateFieldLookups] {
+            lookups: [exact, r#in, gt, gte, lt, lte, range],
+            transforms: [year => WithIsNull<IntegerFieldLookups>, iso_year => WithIsNull<IntegerFieldLookups>,
+                month => WithIsNull<IntegerFieldLookups>, day => WithIsNull<IntegerFieldLookups>,
+                week => WithIsNull<IntegerFieldLookups>, week_day => WithIsNull<IntegerFieldLookups>,
+                iso_week_day => WithIsNull<IntegerFieldLookups>, quarter => WithIsNull<IntegerFieldLookups>],
+        }
+        /// A date and time: a date's lookups, its date, its time and their parts.
+        [DateTimeFieldLookups] {
+            lookups: [exact, r#in, gt, gte, lt, lte, range],
+            transforms: [year => WithIsNull<IntegerFieldLookups>, iso_year => WithIsNull<IntegerFieldLookups>,
+                month => WithIsNull<IntegerFieldLookups>, day => WithIsNull<IntegerFieldLookups>,
+                week => WithIsNull<IntegerFieldLookups>, week_day => WithIsNull<IntegerFieldLookups>,
+                iso_week_day => WithIsNull<IntegerFieldLookups>, quarter => WithIsNull<IntegerFieldLookups>,
+                date => WithIsNull<DateFieldLookups>, time => WithIsNull<TimeFieldLookups>,
+                hour => WithIsNull<IntegerFieldLookups>, minute => WithIsNull<IntegerFieldLookups>,
+                second => WithIsNull<IntegerFieldLookups>],
+        }
+        /// A time of day: comparisons and its parts.
+        [TimeFieldLookups] {
+            lookups: [exact, r#in, gt, gte, lt, lte, range],
+            transforms: [hour => WithIsNull<IntegerFieldLookups>, minute => WithIsNull<IntegerFieldLookups>,
+                second => WithIsNull<IntegerFieldLookups>],
+        }
+    }
+}
 
 /// The names an annotation list adds to a model's (`B`): each `annotate!` call's struct wraps
 /// the names before it.
