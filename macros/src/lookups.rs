@@ -272,13 +272,36 @@ pub(crate) fn arg_names(key: &syn::Ident, value: &Expr) -> syn::Result<Vec<NameP
     Ok(names)
 }
 
-/// The names of every `key = value` of a call.
-fn args_names(args: &[(syn::Ident, Expr)]) -> syn::Result<Vec<NamePath>> {
+/// The names of every `key = value` of a call, and of the `q!(...)`s among its conditions.
+fn args_names(args: &[(syn::Ident, Expr)], conditions: &[Expr]) -> syn::Result<Vec<NamePath>> {
     let mut names = Vec::new();
     for (key, value) in args {
         names.extend(arg_names(key, value)?);
     }
+    for condition in conditions {
+        condition_names(condition, &mut names)?;
+    }
     Ok(names)
+}
+
+/// The names of the `q!(...)`s a condition combines (`q!(a = 1) | !q!(b = 2)`), which are
+/// resolved on the QuerySet they filter; any other condition is a Rust value, left as is.
+fn condition_names(condition: &Expr, names: &mut Vec<NamePath>) -> syn::Result<()> {
+    match condition {
+        Expr::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "q") => {
+            let args: Args = syn::parse2(m.mac.tokens.clone())?;
+            names.extend(args_names(&args.args, &args.conditions)?);
+        }
+        Expr::Binary(b) => {
+            condition_names(&b.left, names)?;
+            condition_names(&b.right, names)?;
+        }
+        Expr::Unary(u) => condition_names(&u.expr, names)?,
+        Expr::Paren(p) => condition_names(&p.expr, names)?,
+        Expr::Group(g) => condition_names(&g.expr, names)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// One `key = value` as a lookup expression.
@@ -426,7 +449,10 @@ pub fn filter(input: TokenStream, negate: bool) -> syn::Result<TokenStream> {
         return Ok(quote!((#receiver).all()));
     }
     let predicate = conjunction(&call.args, &call.conditions)?;
-    let receiver = checked(quote!(#receiver), &args_names(&call.args)?);
+    let receiver = checked(
+        quote!(#receiver),
+        &args_names(&call.args, &call.conditions)?,
+    );
     Ok(if negate {
         quote!((#receiver).exclude(#predicate))
     } else {

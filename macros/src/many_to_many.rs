@@ -232,8 +232,8 @@ pub fn expand(
             #[allow(missing_docs, private_interfaces)]
             impl #own_fields {
                 #[inline(always)]
-                pub fn #fident(&self) -> &'static <#target as ::dorm::model::HasFields>::Fields {
-                    <<#target as ::dorm::model::HasFields>::Fields as ::dorm::names::Names>::NAMES
+                pub fn #fident(&self) -> &'static ::dorm::names::ManyRows<<#target as ::dorm::model::HasFields>::Fields> {
+                    <::dorm::names::ManyRows<<#target as ::dorm::model::HasFields>::Fields> as ::dorm::names::Names>::NAMES
                 }
             }
         });
@@ -292,8 +292,8 @@ pub fn expand(
                 impl #target_fields {
                     #(
                         #[inline(always)]
-                        pub fn #reverse_names(&self) -> &'static #own_fields {
-                            <#own_fields as ::dorm::names::Names>::NAMES
+                        pub fn #reverse_names(&self) -> &'static ::dorm::names::ManyRows<#own_fields> {
+                            <::dorm::names::ManyRows<#own_fields> as ::dorm::names::Names>::NAMES
                         }
                     )*
                 }

@@ -115,7 +115,7 @@ impl FieldDef {
     /// lookups and transforms of the field's kind (`isnull` when it is nullable).
     fn names_view(&self) -> TokenStream {
         if let Some((target, _)) = &self.target {
-            return quote!(<#target as ::dorm::model::HasFields>::Fields);
+            return quote!(::dorm::names::OneRow<<#target as ::dorm::model::HasFields>::Fields>);
         }
         if let Kind::Json { .. } = self.kind {
             return quote!(::dorm::names::JsonKeys);
@@ -1237,13 +1237,18 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         if accessor != name.as_str() {
             reverse_names.push(accessor.clone());
         }
+        let rows = if f.one_to_one {
+            quote!(::dorm::names::OneRow<#own_fields>)
+        } else {
+            quote!(::dorm::names::ManyRows<#own_fields>)
+        };
         reverses.push(quote! {
             #[allow(missing_docs, private_interfaces)]
             impl #target_fields {
                 #(
                     #[inline(always)]
-                    pub fn #reverse_names(&self) -> &'static #own_fields {
-                        <#own_fields as ::dorm::names::Names>::NAMES
+                    pub fn #reverse_names(&self) -> &'static #rows {
+                        <#rows as ::dorm::names::Names>::NAMES
                     }
                 )*
             }

@@ -113,17 +113,17 @@ fn prefetches(nodes: &[Node]) -> TokenStream {
 }
 
 /// The relation paths a call names, for rustc to resolve (see `crate::resolve`).
-fn relation_names(call: &Call) -> syn::Result<Vec<NamePath>> {
+fn relation_names(call: &Call, verb: &'static str) -> syn::Result<Vec<NamePath>> {
     let mut names = Vec::new();
     for cond in &call.conditions {
         if let Expr::Path(p) = cond {
             if let Some(ident) = p.path.get_ident() {
-                names.push(NamePath::new(parts(ident)?, ident.span()));
+                names.push(NamePath::relations(parts(ident)?, ident.span(), verb));
             }
         }
     }
     for (key, _) in &call.args {
-        names.push(NamePath::new(parts(key)?, key.span()));
+        names.push(NamePath::relations(parts(key)?, key.span(), verb));
     }
     Ok(names)
 }
@@ -133,7 +133,7 @@ pub fn select_related(input: TokenStream) -> syn::Result<TokenStream> {
     let call: Call = syn::parse2(input)?;
     let nodes = tree(&call, false, "select_related")?;
     let receiver = &call.receiver;
-    let receiver = checked(quote!(#receiver), &relation_names(&call)?);
+    let receiver = checked(quote!(#receiver), &relation_names(&call, "select_related")?);
     let list = joins(&nodes);
     Ok(quote!((#receiver).select_related::<#list>()))
 }
@@ -143,7 +143,10 @@ pub fn prefetch_related(input: TokenStream) -> syn::Result<TokenStream> {
     let call: Call = syn::parse2(input)?;
     let nodes = tree(&call, true, "prefetch_related")?;
     let receiver = &call.receiver;
-    let receiver = checked(quote!(#receiver), &relation_names(&call)?);
+    let receiver = checked(
+        quote!(#receiver),
+        &relation_names(&call, "prefetch_related")?,
+    );
     let list = prefetches(&nodes);
     Ok(quote!((#receiver).prefetch_related(#list)))
 }

@@ -10,11 +10,27 @@ use quote::{format_ident, quote, quote_spanned};
 pub(crate) struct NamePath {
     pub(crate) parts: Vec<String>,
     pub(crate) span: Span,
+    /// A relation path for `select_related!`/`prefetch_related!`: the verb called after each
+    /// part, which only the relations it may follow have.
+    pub(crate) verb: Option<&'static str>,
 }
 
 impl NamePath {
     pub(crate) fn new(parts: Vec<String>, span: Span) -> Self {
-        NamePath { parts, span }
+        NamePath {
+            parts,
+            span,
+            verb: None,
+        }
+    }
+
+    /// A path of relations that `verb!` follows.
+    pub(crate) fn relations(parts: Vec<String>, span: Span, verb: &'static str) -> Self {
+        NamePath {
+            parts,
+            span,
+            verb: Some(verb),
+        }
     }
 }
 
@@ -57,6 +73,17 @@ pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream 
         let Some((first, _)) = idents.next() else {
             continue;
         };
+        if let Some(verb) = path.verb {
+            // At the key, but the macro's own: rustc's rewrite would put the verb in place of
+            // the relation (`prefetch_related` for `entries`).
+            let verb = syn::Ident::new(verb, Span::mixed_site().located_at(span));
+            let mut chain = quote_spanned!(path.span=> #names.#first().#verb());
+            for (ident, _) in idents {
+                chain = quote_spanned!(path.span=> #chain.#ident().#verb());
+            }
+            chains.push(chain);
+            continue;
+        }
         let mut chain = quote_spanned!(path.span=> #names.#first());
         for (ident, name) in idents {
             if !later.contains(name) {

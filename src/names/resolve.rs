@@ -183,6 +183,43 @@ impl<T> WithIsNull<T> {
     }
 }
 
+/// A relation to one row (a foreign key, a one-to-one relation either way): the target's
+/// names, and what `select_related!`/`prefetch_related!` may follow.
+pub struct OneRow<T>(std::marker::PhantomData<fn() -> T>);
+
+/// A relation to many rows (reverse foreign key, many-to-many): the target's names, and what
+/// `prefetch_related!` may follow (not `select_related!`, which joins one row).
+pub struct ManyRows<T>(std::marker::PhantomData<fn() -> T>);
+
+macro_rules! relation_view {
+    ($view:ident: $($verb:ident),+) => {
+        impl<T: Names> Names for $view<T> {
+            const NAMES: &'static Self = &$view(std::marker::PhantomData);
+        }
+        impl<T: Names + Hop> Hop for $view<T> {
+            type View<K: Names> = T;
+        }
+        impl<T: Names> std::ops::Deref for $view<T> {
+            type Target = T;
+            fn deref(&self) -> &T {
+                T::NAMES
+            }
+        }
+        impl<T: Names> $view<T> {
+            $(
+                #[doc = concat!("`", stringify!($verb), "!` may follow this relation.")]
+                #[inline(always)]
+                pub fn $verb(&self) -> &'static T {
+                    T::NAMES
+                }
+            )+
+        }
+    };
+}
+
+relation_view!(OneRow: select_related, prefetch_related);
+relation_view!(ManyRows: prefetch_related);
+
 /// After a relation: what a relation itself compares with (its key), besides the target's
 /// names (`blog__in`, `blog__isnull`, `entry__isnull` for "no related rows").
 pub struct RelationLookups;
