@@ -50,6 +50,12 @@ const DJANGO_LOOKUPS: &[&str] = &[
     "search",
 ];
 
+/// Whether a path part is one of Django's lookups or transforms (a method of every names
+/// view, see `crate::resolve`).
+pub(crate) fn is_lookup_or_transform(part: &str) -> bool {
+    DJANGO_LOOKUPS.contains(&part)
+}
+
 /// The lookups dorm implements, and the type that implements each.
 fn lookup_type(name: &str) -> Option<&'static str> {
     Some(match name {

@@ -86,6 +86,14 @@ pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream 
         }
         let mut chain = quote_spanned!(path.span=> #names.#first());
         for (ident, name) in idents {
+            // A lookup or transform is a method of every view (a JSON field's too): only a
+            // name that may be a JSON key goes through `Hop::via`, to the keys of this call.
+            // (In a block, so that rustc does not look back along the chain for another
+            // receiver that has the method: `isnull` of the model's relation lookups.)
+            if crate::lookups::is_lookup_or_transform(name) {
+                chain = quote_spanned!(path.span=> { #chain }.#ident());
+                continue;
+            }
             if !later.contains(name) {
                 later.push(name.clone());
             }
@@ -120,6 +128,12 @@ pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream 
             #[allow(non_snake_case, dead_code)]
             impl #keys {
                 #(#methods)*
+            }
+            impl ::core::ops::Deref for #keys {
+                type Target = ::dorm::names::FieldLookups;
+                fn deref(&self) -> &::dorm::names::FieldLookups {
+                    <::dorm::names::FieldLookups as ::dorm::names::Names>::NAMES
+                }
             }
         }
     };

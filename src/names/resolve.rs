@@ -156,6 +156,14 @@ impl Hop for JsonKeys {
     type View<K: Names> = K;
 }
 
+/// A JSON field or key takes every lookup (`data__owner__icontains`).
+impl std::ops::Deref for JsonKeys {
+    type Target = FieldLookups;
+    fn deref(&self) -> &FieldLookups {
+        &FieldLookups
+    }
+}
+
 /// A nullable field's lookups: its kind's, and `isnull` (dorm refuses `isnull` on a field that
 /// cannot be NULL, where it could only ever be false).
 pub struct WithIsNull<T>(std::marker::PhantomData<fn() -> T>);
