@@ -5,8 +5,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
-/// One path of names (`blog__owner__name` as `["blog", "owner", "name"]`), lookups and
-/// transforms already taken off, and the span of the user's key.
+/// One path of names (`blog__name__icontains` as `["blog", "name", "icontains"]`, lookups
+/// and transforms included: each kind of field has only its own), and the span of the user's
+/// key.
 pub(crate) struct NamePath {
     pub(crate) parts: Vec<String>,
     pub(crate) span: Span,
@@ -49,8 +50,9 @@ fn method_ident(name: &str, span: Span) -> Option<syn::Ident> {
         .map(|_| syn::Ident::new_raw(name, span))
 }
 
-/// `receiver`, passed through `dorm::names::checked` with every path of `paths` resolved on
-/// its names struct. Without paths, `receiver` unchanged.
+/// `receiver`, passed through `CheckNames::__dorm_checked` (a method call, so the receiver is
+/// taken as the macro's own method call takes it) with every path of `paths` resolved on its
+/// names struct. Without paths, `receiver` unchanged.
 pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream {
     let names = format_ident!("__dorm_names", span = Span::mixed_site());
     let keys = format_ident!("__DormKeys", span = Span::mixed_site());

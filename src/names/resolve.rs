@@ -14,18 +14,28 @@
 //! help: there is a method `name` with a similar name
 //! ```
 //!
-//! The names struct of a model is its fields struct (`PersonFields`, see
-//! [`crate::model::HasFields`]): the derive gives it one method per field, relation (forward,
-//! reverse, many-to-many) and `pk`. A relation's method returns the target's fields struct, so
-//! `blog__name` is `f.blog().name()`; a plain field's returns [`FieldLookups`], whose methods
-//! are Django's lookups and transforms (so `headline__startwith` suggests `startswith`); a JSON
-//! field's returns [`JsonKeys`], after which any key is accepted. `annotate!` adds a struct of
-//! its own that derefs to the names before it, so annotations resolve the same way.
+//! The names struct of a model is `PersonFields` (see [`crate::model::HasFields`]): the derive
+//! gives it one method per field, relation (forward, reverse, many-to-many) and `pk`.
+//! - A relation's method returns [`OneRow`] or [`ManyRows`] of the target's names struct, so
+//!   `blog__name` is `f.blog().name()`, and `select_related!`/`prefetch_related!` call their
+//!   verb after each relation (only [`OneRow`] has `select_related`).
+//! - A plain field's returns its kind's lookups ([`kinds`], such as
+//!   `kinds::IntegerFieldLookups`; [`WithIsNull`] around them when the field is nullable), whose
+//!   methods are the lookups and transforms that kind has: `age__icontains` is "no method named
+//!   `icontains` found for `&IntegerFieldLookups`", `headline__startwith` suggests
+//!   `startswith`.
+//! - A JSON field's returns [`JsonKeys`], after which any key is accepted ([`Hop::via`] goes to
+//!   a struct the macro writes with the keys the call names).
+//! - Every names struct derefs to [`RelationLookups`] (`blog__in`, `entry__isnull`).
+//!
+//! `annotate!` adds a struct of its own that derefs to the names before it ([`AddsNames`]), so
+//! annotations resolve the same way; an annotation's method returns [`FieldLookups`] (every
+//! lookup: its type is checked where the condition is built).
 //!
 //! The check is only for the diagnostics: the query is still built from the type-level
 //! [`super::Name`]s. When a name is unknown, the closure's value has rustc's error type, and
-//! [`checked`] hands that type on in place of the QuerySet, which silences every follow-on
-//! error of the same mistake.
+//! [`CheckNames::__dorm_checked`] (or [`checked`]) hands that type on in place of the
+//! QuerySet, which silences every follow-on error of the same mistake.
 
 /// A struct whose methods are the names a scope knows, with its one (zero-sized) instance.
 pub trait Names: 'static {
