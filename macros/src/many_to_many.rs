@@ -228,7 +228,16 @@ pub fn expand(
             "The `{target_name}` rows related to this row through `{name}` (Django's `{lower}.{name}`): `all()`, `add`, `remove`, `clear`, `set`, `create`."
         );
         let own_fields = format_ident!("{}Fields", ident);
+        let own_accessors = format_ident!("{}Accessors", ident);
+        let target_accessors_view = quote!(::dorm::names::ManyRows<<<#target as ::dorm::model::HasFields>::Fields as ::dorm::names::HasAccessors>::Accessors>);
         items.extend(quote! {
+            #[allow(missing_docs, private_interfaces)]
+            impl #own_accessors {
+                #[inline(always)]
+                pub fn #fident(&self) -> &'static #target_accessors_view {
+                    <#target_accessors_view as ::dorm::names::Names>::NAMES
+                }
+            }
             #[allow(missing_docs, private_interfaces)]
             impl #own_fields {
                 #[inline(always)]
@@ -283,19 +292,22 @@ pub fn expand(
                 accessor
             );
             let target_fields = crate::model::fields_struct_of(&target)?;
-            let mut reverse_names = vec![format_ident!("{}", query_name)];
-            if accessor != query_name {
-                reverse_names.push(accessor_ident.clone());
-            }
+            let target_accessors = crate::model::accessors_struct_of(&target)?;
+            let query_ident = format_ident!("{}", query_name);
             items.extend(quote! {
                 #[allow(missing_docs, private_interfaces)]
                 impl #target_fields {
-                    #(
-                        #[inline(always)]
-                        pub fn #reverse_names(&self) -> &'static ::dorm::names::ManyRows<#own_fields> {
-                            <::dorm::names::ManyRows<#own_fields> as ::dorm::names::Names>::NAMES
-                        }
-                    )*
+                    #[inline(always)]
+                    pub fn #query_ident(&self) -> &'static ::dorm::names::ManyRows<#own_fields> {
+                        <::dorm::names::ManyRows<#own_fields> as ::dorm::names::Names>::NAMES
+                    }
+                }
+                #[allow(missing_docs, private_interfaces)]
+                impl #target_accessors {
+                    #[inline(always)]
+                    pub fn #accessor_ident(&self) -> &'static ::dorm::names::ManyRows<#own_accessors> {
+                        <::dorm::names::ManyRows<#own_accessors> as ::dorm::names::Names>::NAMES
+                    }
                 }
             });
             items.extend(quote! {

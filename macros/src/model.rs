@@ -1231,26 +1231,32 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         }
         // The reverse names on the target's names struct: the query name, and the accessor
         // (`entry_set`, what `prefetch_related!` reads) when it differs.
+        // The reverse names: the query name on the target's names struct, the accessor
+        // (`entry_set`, what `prefetch_related!` reads) on its accessors struct.
         let target_fields = fields_struct_of(target)?;
+        let target_accessors = accessors_struct_of(target)?;
         let own_fields = format_ident!("{}Fields", ident);
-        let mut reverse_names = vec![format_ident!("{}", name)];
-        if accessor != name.as_str() {
-            reverse_names.push(accessor.clone());
-        }
+        let own_accessors = format_ident!("{}Accessors", ident);
+        let query_name = format_ident!("{}", name);
         let rows = if f.one_to_one {
-            quote!(::dorm::names::OneRow<#own_fields>)
+            quote!(::dorm::names::OneRow)
         } else {
-            quote!(::dorm::names::ManyRows<#own_fields>)
+            quote!(::dorm::names::ManyRows)
         };
         reverses.push(quote! {
             #[allow(missing_docs, private_interfaces)]
             impl #target_fields {
-                #(
-                    #[inline(always)]
-                    pub fn #reverse_names(&self) -> &'static #rows {
-                        <#rows as ::dorm::names::Names>::NAMES
-                    }
-                )*
+                #[inline(always)]
+                pub fn #query_name(&self) -> &'static #rows<#own_fields> {
+                    <#rows<#own_fields> as ::dorm::names::Names>::NAMES
+                }
+            }
+            #[allow(missing_docs, private_interfaces)]
+            impl #target_accessors {
+                #[inline(always)]
+                pub fn #accessor(&self) -> &'static #rows<#own_accessors> {
+                    <#rows<#own_accessors> as ::dorm::names::Names>::NAMES
+                }
             }
         });
         let field_name_ty = name_type(&f.name);
@@ -1341,6 +1347,25 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         "The concrete fields of [`{ident}`], for field lists such as `save_update_fields(|f| [f.{}], conn)`.",
         all_names.iter().find(|n| **n != pk.name.as_str()).unwrap_or(&all_names[0])
     );
+    let accessors_ident = format_ident!("{}Accessors", ident);
+    let accessors_doc = format!(
+        "The relations of [`{ident}`] by their accessor names, the names `prefetch_related!` reads."
+    );
+    // Forward relations by their own names (many-to-many ones are added with them).
+    let accessor_methods: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let (target, _) = f.target.as_ref()?;
+            let fi = &f.ident;
+            let view = quote!(::dorm::names::OneRow<<<#target as ::dorm::model::HasFields>::Fields as ::dorm::names::HasAccessors>::Accessors>);
+            Some(quote! {
+                #[inline(always)]
+                pub fn #fi(&self) -> &'static #view {
+                    <#view as ::dorm::names::Names>::NAMES
+                }
+            })
+        })
+        .collect();
     let fields_doc = format!(
         "The names a query of [`{ident}`] can use, one method each (fields, relations, `pk`): the macros call them so rustc checks every name."
     );
@@ -1528,6 +1553,31 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
         #[doc = #fields_doc]
         #vis struct #fields_ident;
+
+        #[doc = #accessors_doc]
+        #vis struct #accessors_ident;
+
+        impl ::dorm::names::Names for #accessors_ident {
+            const NAMES: &'static Self = &#accessors_ident;
+        }
+
+        impl ::dorm::names::HasAccessors for #fields_ident {
+            type Accessors = #accessors_ident;
+        }
+
+        /// Past the accessors, the names (so a plain field named in `prefetch_related!` is
+        /// reported as one).
+        impl ::core::ops::Deref for #accessors_ident {
+            type Target = #fields_ident;
+            fn deref(&self) -> &#fields_ident {
+                <#fields_ident as ::dorm::names::Names>::NAMES
+            }
+        }
+
+        #[allow(missing_docs, private_interfaces)]
+        impl #accessors_ident {
+            #(#accessor_methods)*
+        }
 
         impl ::dorm::model::HasFields for #ident {
             type Fields = #fields_ident;
@@ -1947,6 +1997,16 @@ fn persist_impl(ident: &Ident, module: &Ident, fields: &[FieldDef], pk: &FieldDe
 /// The names struct of a relation's target: `crate::models::Blog` gives
 /// `crate::models::BlogFields` (the derive names it `{Model}Fields`, next to the model).
 pub(crate) fn fields_struct_of(target: &Type) -> syn::Result<TokenStream> {
+    struct_of(target, "Fields")
+}
+
+/// The accessor names struct of a relation's target (`crate::models::BlogAccessors`).
+pub(crate) fn accessors_struct_of(target: &Type) -> syn::Result<TokenStream> {
+    struct_of(target, "Accessors")
+}
+
+/// `{Model}{suffix}`, next to the model named by `target`.
+fn struct_of(target: &Type, suffix: &str) -> syn::Result<TokenStream> {
     let Type::Path(path) = target else {
         return Err(syn::Error::new_spanned(
             target,
@@ -1957,7 +2017,7 @@ pub(crate) fn fields_struct_of(target: &Type) -> syn::Result<TokenStream> {
     let last = path.path.segments.last_mut().ok_or_else(|| {
         syn::Error::new_spanned(target, "name the related model, e.g. `ForeignKey<Blog>`")
     })?;
-    last.ident = format_ident!("{}Fields", last.ident);
+    last.ident = format_ident!("{}{}", last.ident, suffix);
     last.arguments = PathArguments::None;
     Ok(quote!(#path))
 }

@@ -78,8 +78,14 @@ pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream 
         if let Some(verb) = path.verb {
             // At the key, but the macro's own: rustc's rewrite would put the verb in place of
             // the relation (`prefetch_related` for `entries`).
+            let start = if verb == "prefetch_related" {
+                // Prefetches name relations by their accessors (`entry_set`).
+                quote!(::dorm::names::accessors(#names))
+            } else {
+                quote!(#names)
+            };
             let verb = syn::Ident::new(verb, Span::mixed_site().located_at(span));
-            let mut chain = quote_spanned!(path.span=> #names.#first().#verb());
+            let mut chain = quote_spanned!(path.span=> #start.#first().#verb());
             for (ident, _) in idents {
                 chain = quote_spanned!(path.span=> #chain.#ident().#verb());
             }

@@ -12,8 +12,8 @@
 pub mod resolve;
 
 pub use resolve::{
-    checked, kinds, AddsNames, CheckNames, FieldLookups, Hop, JsonKeys, ManyRows, NameList, Names,
-    NamesIn, NamesOfList, NoNames, OneRow, RelationLookups, WithIsNull,
+    accessors, checked, kinds, AddsNames, CheckNames, FieldLookups, HasAccessors, Hop, JsonKeys,
+    ManyRows, NameList, Names, NamesIn, NamesOfList, NoNames, OneRow, RelationLookups, WithIsNull,
 };
 
 /// A type-level name of up to 48 characters: `Name<'a', 'g', 'e'>` (the unused trailing

@@ -238,6 +238,20 @@ macro_rules! relation_view {
 relation_view!(OneRow: select_related, prefetch_related);
 relation_view!(ManyRows: prefetch_related);
 
+/// The names `prefetch_related!` reads: a model's relations by their accessor names (Django's
+/// `entry_set`, or the `related_name`), which differ from the names lookups use (`entry`). The
+/// derive writes `{Model}Accessors`.
+pub trait HasAccessors {
+    /// `{Model}Accessors`: one method per relation `prefetch_related!` may follow.
+    type Accessors: Names;
+}
+
+/// The accessor names of the names struct `names` (where a `prefetch_related!` path starts).
+#[inline(always)]
+pub fn accessors<F: HasAccessors>(_names: &F) -> &'static F::Accessors {
+    <F::Accessors as Names>::NAMES
+}
+
 /// After a relation: what a relation itself compares with (its key), besides the target's
 /// names (`blog__in`, `blog__isnull`, `entry__isnull` for "no related rows").
 pub struct RelationLookups;
