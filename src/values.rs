@@ -46,12 +46,66 @@ pub trait SqlValue<M, ST: SqlType + SingleValue> {
     }
 }
 
+/// [`SqlValue`]'s registry as the names check reads it (see [`crate::names::resolve`]): the
+/// same Rust types against the same SQL types, implemented next to every `SqlValue` impl. A
+/// value the check refuses is reported at the user's value, and the rest of the macro call is
+/// not checked again (`Ok` is what a refused value leaves unknown).
+#[doc(hidden)]
+pub trait ValueOf<ST> {
+    /// [`crate::names::Valid`] when the value fits.
+    type Ok;
+}
+
+/// A value the names check compares with a field of SQL type `ST`: a [`ValueOf`], reported in
+/// the words of [`SqlValue`].
+#[diagnostic::on_unimplemented(
+    message = "Field expected a value of SQL type `{ST}` but got `{Self}`",
+    label = "this value does not fit the field",
+    note = "Django would raise `ValueError` here at run time; dorm checks the value's type when it compiles"
+)]
+#[doc(hidden)]
+pub trait ValueFor<ST> {
+    /// [`crate::names::Valid`] when the value fits.
+    type Ok;
+}
+
+#[diagnostic::do_not_recommend]
+impl<ST, V: ValueOf<ST> + ?Sized> ValueFor<ST> for V {
+    type Ok = <V as ValueOf<ST>>::Ok;
+}
+
+/// Registers Rust types (`Self` and `&Self`) as [`ValueOf`] a SQL type and its nullable form.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dorm_value_of {
+    ([$($g:tt)*] $st:ty => $rust:ty) => {
+        #[diagnostic::do_not_recommend]
+        impl<$($g)*> $crate::values::ValueOf<$st> for $rust {
+            type Ok = $crate::names::Valid;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<'__a, $($g)*> $crate::values::ValueOf<$st> for &'__a $rust {
+            type Ok = $crate::names::Valid;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<$($g)*> $crate::values::ValueOf<$crate::__private::diesel::sql_types::Nullable<$st>> for $rust {
+            type Ok = $crate::names::Valid;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<'__a, $($g)*> $crate::values::ValueOf<$crate::__private::diesel::sql_types::Nullable<$st>> for &'__a $rust {
+            type Ok = $crate::names::Valid;
+        }
+    };
+}
+
 /// Implements [`SqlValue`] for Rust types (owned and borrowed) against a SQL type and its
 /// nullable form. `None` is deliberately not a value: compare with `isnull` instead.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dorm_sql_values {
     ([$($g:tt)*] $st:ty => $rust:ty) => {
+        $crate::__dorm_value_of!([$($g)*] $st => $rust);
+        #[diagnostic::do_not_recommend]
         impl<__M, $($g)*> $crate::values::SqlValue<__M, $st> for $rust {
             type Expr = $crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>;
             fn into_sql_value(self) -> Self::Expr {
@@ -61,6 +115,7 @@ macro_rules! __dorm_sql_values {
                 $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| v, |v| $crate::values::SqlValue::<__M, $st>::into_sql_value(v))
             }
         }
+        #[diagnostic::do_not_recommend]
         impl<'__a, __M, $($g)*> $crate::values::SqlValue<__M, $st> for &'__a $rust {
             type Expr = $crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>;
             fn into_sql_value(self) -> Self::Expr {
@@ -70,6 +125,7 @@ macro_rules! __dorm_sql_values {
                 $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| ::core::clone::Clone::clone(v), |v| $crate::values::SqlValue::<__M, $st>::into_sql_value(v))
             }
         }
+        #[diagnostic::do_not_recommend]
         impl<__M, $($g)*> $crate::values::SqlValue<__M, $crate::__private::diesel::sql_types::Nullable<$st>> for $rust {
             type Expr = $crate::__private::diesel::dsl::Nullable<$crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>>;
             fn into_sql_value(self) -> Self::Expr {
@@ -81,6 +137,7 @@ macro_rules! __dorm_sql_values {
                 $crate::lookups::__in_values::<$st, $rust, Self, Self::Expr>(values, |v| v, |v| $crate::values::SqlValue::<__M, $crate::__private::diesel::sql_types::Nullable<$st>>::into_sql_value(v))
             }
         }
+        #[diagnostic::do_not_recommend]
         impl<'__a, __M, $($g)*> $crate::values::SqlValue<__M, $crate::__private::diesel::sql_types::Nullable<$st>> for &'__a $rust {
             type Expr = $crate::__private::diesel::dsl::Nullable<$crate::__private::diesel::internal::derives::as_expression::Bound<$st, Self>>;
             fn into_sql_value(self) -> Self::Expr {
@@ -137,6 +194,7 @@ type TextBind<T> = diesel::internal::derives::as_expression::Bound<Text, NoNul<T
 
 macro_rules! text_values {
     ($([$($l:lifetime)?] $rust:ty, $owned:expr;)*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<$($l,)? M> SqlValue<M, Text> for $rust {
             type Expr = TextBind<Self>;
             #[inline]
@@ -149,6 +207,7 @@ macro_rules! text_values {
                 crate::lookups::__in_values::<Text, String, Self, Self::Expr>(values, $owned, |v| bind(NoNul(v)))
             }
         }
+        #[diagnostic::do_not_recommend]
         impl<$($l,)? M> SqlValue<M, Nullable<Text>> for $rust {
             type Expr = diesel::dsl::Nullable<TextBind<Self>>;
             #[inline]
@@ -169,9 +228,12 @@ text_values! {
     [] String, |v: String| v;
     ['a] &'a String, |v: &String| v.clone();
 }
+crate::__dorm_value_of!([] Text => String);
+crate::__dorm_value_of!([] Text => str);
 
 // `&str` spelled out, so that a compile error listing what implements `SqlValue` shows it
 // plainly.
+#[diagnostic::do_not_recommend]
 impl<M> SqlValue<M, Text> for &str {
     type Expr = TextBind<Self>;
     #[inline]
@@ -186,6 +248,7 @@ impl<M> SqlValue<M, Text> for &str {
         })
     }
 }
+#[diagnostic::do_not_recommend]
 impl<M> SqlValue<M, Nullable<Text>> for &str {
     type Expr = diesel::dsl::Nullable<TextBind<Self>>;
     #[inline]

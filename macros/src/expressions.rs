@@ -115,10 +115,25 @@ pub(crate) fn expr_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<
                 expr_names(e, names)?;
             }
         }
-        Expr::Binary(b) => {
-            expr_names(&b.left, names)?;
-            expr_names(&b.right, names)?;
-        }
+        Expr::Binary(b) => match crate::resolve::arithmetic_check(&b.op) {
+            // An operand that is a field is checked by the operator (`name + 1` is refused).
+            Some(check) => {
+                for side in [&*b.left, &*b.right] {
+                    match operand_field(side) {
+                        Some(field) => names.push(NamePath::in_arithmetic(
+                            parts(&field)?,
+                            field.span(),
+                            check.clone(),
+                        )),
+                        None => expr_names(side, names)?,
+                    }
+                }
+            }
+            None => {
+                expr_names(&b.left, names)?;
+                expr_names(&b.right, names)?;
+            }
+        },
         Expr::MethodCall(m) => {
             expr_names(&m.receiver, names)?;
             for a in &m.args {
@@ -142,8 +157,36 @@ pub(crate) fn expr_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<
                     }
                 }
             }
-            _ => {
+            name => {
                 let (positional, named) = split_args(call);
+                if let Some(outer) = name.filter(|n| AGGREGATES.contains(n)) {
+                    for arg in &positional {
+                        nested_aggregate(outer, arg)?;
+                    }
+                }
+                // A function's first argument, when it is a path, is checked against the
+                // kinds of field the function takes (`Sum` a number, `Extract` a date).
+                if let (Some(function), Some(first)) = (name, positional.first()) {
+                    if let Some(field) = single_ident(first).filter(is_name) {
+                        let function = syn::Ident::new(function, call.func.span());
+                        names.push(NamePath::argument_of(
+                            parts(&field)?,
+                            field.span(),
+                            &function,
+                        ));
+                        for arg in &positional[1..] {
+                            expr_names(arg, names)?;
+                        }
+                        for (key, value) in named {
+                            match key.to_string().as_str() {
+                                "filter" => {}
+                                "order_by" => crate::lookups::order_names(value, names)?,
+                                _ => expr_names(value, names)?,
+                            }
+                        }
+                        return Ok(());
+                    }
+                }
                 for arg in positional {
                     expr_names(arg, names)?;
                 }
@@ -159,6 +202,80 @@ pub(crate) fn expr_names(expr: &Expr, names: &mut Vec<NamePath>) -> syn::Result<
         _ => {}
     }
     Ok(())
+}
+
+/// The field an arithmetic operand reads directly: `name` or `F(name)`.
+fn operand_field(operand: &Expr) -> Option<syn::Ident> {
+    match operand {
+        Expr::Path(p) if p.qself.is_none() => single_ident(operand).filter(is_name),
+        Expr::Paren(p) => operand_field(&p.expr),
+        Expr::Group(g) => operand_field(&g.expr),
+        Expr::Call(call) if func_name(call).as_deref() == Some("F") && call.args.len() == 1 => {
+            call.args.first().and_then(single_ident)
+        }
+        _ => None,
+    }
+}
+
+/// Django's aggregate functions.
+const AGGREGATES: &[&str] = &["Count", "Sum", "Avg", "Max", "Min", "StdDev", "Variance"];
+
+/// Django's rule: an aggregate's argument holds no aggregate (`Sum(Max(age))`), reported at the
+/// inner aggregate in Django's words.
+fn nested_aggregate(outer: &str, arg: &Expr) -> syn::Result<()> {
+    let mut found = None;
+    find_aggregate(arg, &mut found);
+    match found {
+        None => Ok(()),
+        Some(inner) => {
+            // As written, without the spaces token printing adds.
+            let text = |e: &Expr| {
+                quote!(#e)
+                    .to_string()
+                    .replace(" (", "(")
+                    .replace("( ", "(")
+                    .replace(" )", ")")
+                    .replace(" ,", ",")
+            };
+            Err(syn::Error::new(
+                inner.span(),
+                format!(
+                    "Cannot compute {outer}('{}'): '{}' is an aggregate",
+                    text(arg),
+                    text(&inner)
+                ),
+            ))
+        }
+    }
+}
+
+/// The first aggregate call in `expr`, outside subqueries.
+fn find_aggregate(expr: &Expr, found: &mut Option<Expr>) {
+    if found.is_some() {
+        return;
+    }
+    match expr {
+        Expr::Call(call) => {
+            if func_name(call).is_some_and(|n| AGGREGATES.contains(&n.as_str())) {
+                *found = Some(expr.clone());
+                return;
+            }
+            if matches!(func_name(call).as_deref(), Some("Subquery" | "Exists")) {
+                return;
+            }
+            for arg in &call.args {
+                find_aggregate(arg, found);
+            }
+        }
+        Expr::Binary(b) => {
+            find_aggregate(&b.left, found);
+            find_aggregate(&b.right, found);
+        }
+        Expr::Paren(p) => find_aggregate(&p.expr, found),
+        Expr::Group(g) => find_aggregate(&g.expr, found),
+        Expr::Unary(u) => find_aggregate(&u.expr, found),
+        _ => {}
+    }
 }
 
 /// Rewrites an expression written in Django's syntax (see the module docs).
@@ -353,7 +470,7 @@ fn parse(input: TokenStream, what: &str) -> syn::Result<(Expr, Named)> {
 /// `annotate!(qs, n = Count(entries), ...)`.
 pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
     let (receiver, args) = parse(input, "annotate")?;
-    let mut out = quote!((#receiver));
+    let mut calls = Vec::new();
     let mut names = Vec::new();
     let mut paths = Vec::new();
     for (name, expr) in args {
@@ -374,11 +491,19 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
         } else {
             quote!(::dorm::names::NoNames)
         };
-        out = quote!(#out.annotate::<#ty, #tag, _, _, _>(#expr));
+        calls.push(quote!(.annotate::<#ty, #tag, _, _, _>(#expr)));
         names.push(name);
     }
+    // Names of the QuerySet are checked before the call, so that a refused one silences the
+    // errors of the annotations; names of this call's own annotations after it.
+    let (own, before): (Vec<_>, Vec<_>) = paths.into_iter().partition(|p: &NamePath| {
+        names
+            .iter()
+            .any(|n| p.parts.first().is_some_and(|f| n == f))
+    });
+    let receiver = checked(quote!(#receiver), &before);
     let items = crate::resolve::annotation_names(&names);
-    let out = checked(out, &paths);
+    let out = checked(quote!((#receiver) #(#calls)*), &own);
     Ok(quote!({ #items #out }))
 }
 

@@ -56,6 +56,11 @@ pub(crate) fn is_lookup_or_transform(part: &str) -> bool {
     DJANGO_LOOKUPS.contains(&part)
 }
 
+/// Whether a path part is a lookup (not a transform): what ends a `filter!` key.
+pub(crate) fn is_lookup(part: &str) -> bool {
+    DJANGO_LOOKUPS.contains(&part) && transform_type(part).is_none()
+}
+
 /// The lookups dorm implements, and the type that implements each.
 fn lookup_type(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -204,10 +209,24 @@ struct FRewriter {
     error: Option<syn::Error>,
     /// The names `F(...)` reads, for rustc to resolve (see `crate::resolve`).
     names: Vec<NamePath>,
+    /// The check of the arithmetic operator the `F(...)` being visited is an operand of.
+    arithmetic: Option<TokenStream>,
 }
 
 impl syn::visit_mut::VisitMut for FRewriter {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Binary(b) = expr {
+            if let Some(check) = crate::resolve::arithmetic_check(&b.op) {
+                for side in [&mut *b.left, &mut *b.right] {
+                    self.arithmetic = Some(check.clone());
+                    self.visit_expr_mut(side);
+                }
+                self.arithmetic = None;
+                return;
+            }
+        }
+        // Only an operand itself is checked by its operator.
+        let arithmetic = self.arithmetic.take();
         if let Expr::Call(call) = expr {
             if matches!(&*call.func, Expr::Path(p) if p.qself.is_none() && p.path.is_ident("F")) {
                 let field = match call.args.first() {
@@ -223,8 +242,10 @@ impl syn::visit_mut::VisitMut for FRewriter {
                     }
                 };
                 let name = field.to_string();
-                self.names
-                    .push(NamePath::new(vec![name.clone()], field.span()));
+                self.names.push(match arithmetic {
+                    Some(check) => NamePath::in_arithmetic(vec![name.clone()], field.span(), check),
+                    None => NamePath::new(vec![name.clone()], field.span()),
+                });
                 if name.contains("__") {
                     self.error = Some(syn::Error::new(
                         field.span(),
@@ -261,6 +282,7 @@ fn rewrite_value_names(value: &Expr) -> syn::Result<(Expr, Vec<NamePath>)> {
     let mut rewriter = FRewriter {
         error: None,
         names: Vec::new(),
+        arithmetic: None,
     };
     syn::visit_mut::VisitMut::visit_expr_mut(&mut rewriter, &mut value);
     match rewriter.error {
@@ -273,7 +295,7 @@ fn rewrite_value_names(value: &Expr) -> syn::Result<(Expr, Vec<NamePath>)> {
 /// included), and what `F(...)` reads in the value.
 pub(crate) fn arg_names(key: &syn::Ident, value: &Expr) -> syn::Result<Vec<NamePath>> {
     // The whole path, lookup and transforms included: each kind of field has only its own.
-    let mut names = vec![NamePath::new(parts(key)?, key.span())];
+    let mut names = vec![NamePath::with_value(parts(key)?, key.span(), value)];
     names.extend(rewrite_value_names(value)?.1);
     Ok(names)
 }

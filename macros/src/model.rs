@@ -121,7 +121,8 @@ impl FieldDef {
             return quote!(::dorm::names::JsonKeys);
         }
         let kind = format_ident!("{}Lookups", self.django_kind());
-        let view = quote!(::dorm::names::kinds::#kind);
+        let st = self.base_sql_type();
+        let view = quote!(::dorm::names::kinds::#kind<#st>);
         if self.nullable {
             quote!(::dorm::names::WithIsNull<#view>)
         } else {
@@ -176,7 +177,17 @@ impl FieldDef {
 
     /// The diesel SQL type of the column.
     fn sql_type(&self) -> TokenStream {
-        let base = match self.kind {
+        let base = self.base_sql_type();
+        if self.nullable {
+            quote!(::dorm::__private::diesel::sql_types::Nullable<#base>)
+        } else {
+            base
+        }
+    }
+
+    /// The diesel SQL type of the column's values (without `Nullable`).
+    fn base_sql_type(&self) -> TokenStream {
+        match self.kind {
             Kind::Auto(16) | Kind::SmallInt => {
                 quote!(::dorm::__private::diesel::sql_types::SmallInt)
             }
@@ -205,11 +216,6 @@ impl FieldDef {
             Kind::ForeignKey(32) => quote!(::dorm::__private::diesel::sql_types::Integer),
             Kind::ForeignKey(64) => quote!(::dorm::__private::diesel::sql_types::BigInt),
             Kind::ForeignKey(_) => quote!(::dorm::__private::diesel::sql_types::Text),
-        };
-        if self.nullable {
-            quote!(::dorm::__private::diesel::sql_types::Nullable<#base>)
-        } else {
-            base
         }
     }
 
@@ -1563,6 +1569,14 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
         impl ::dorm::names::HasAccessors for #fields_ident {
             type Accessors = #accessors_ident;
+        }
+
+        impl ::dorm::names::ModelNames for #fields_ident {
+            type Model = #ident;
+        }
+
+        impl ::dorm::names::ModelNames for #accessors_ident {
+            type Model = #ident;
         }
 
         /// Past the accessors, the names (so a plain field named in `prefetch_related!` is

@@ -14,6 +14,20 @@ pub(crate) struct NamePath {
     /// A relation path for `select_related!`/`prefetch_related!`: the verb called after each
     /// part, which only the relations it may follow have.
     pub(crate) verb: Option<&'static str>,
+    /// What the path's end is checked against besides its names.
+    pub(crate) then: Then,
+}
+
+/// A check after the names of a path, where the kind the path ends at is known.
+pub(crate) enum Then {
+    /// Names only.
+    Nothing,
+    /// The value of `key = value` (its tokens, which only borrow what they name: see
+    /// [`simple_value`]); the lookup is the path's last part, or `exact`.
+    Value(TokenStream),
+    /// A function over the path that takes only some kinds of field (`Sum`, `Extract`...): the
+    /// path of the check in `dorm::names` that says which, spanned at the function's name.
+    Function(TokenStream),
 }
 
 impl NamePath {
@@ -22,6 +36,7 @@ impl NamePath {
             parts,
             span,
             verb: None,
+            then: Then::Nothing,
         }
     }
 
@@ -31,7 +46,117 @@ impl NamePath {
             parts,
             span,
             verb: Some(verb),
+            then: Then::Nothing,
         }
+    }
+
+    /// The path of `key = value`, with the value checked when it is a [`simple_value`].
+    pub(crate) fn with_value(parts: Vec<String>, span: Span, value: &syn::Expr) -> Self {
+        let then = if simple_value(value) {
+            let value_span = syn::spanned::Spanned::span(value);
+            Then::Value(quote_spanned!(value_span=> #value))
+        } else {
+            Then::Nothing
+        };
+        NamePath {
+            parts,
+            span,
+            verb: None,
+            then,
+        }
+    }
+
+    /// The path a function (`Sum`, `Avg`, `Extract`, `TruncHour`...) reads first, with the
+    /// function checked against the field's kind when it takes only some kinds.
+    pub(crate) fn argument_of(parts: Vec<String>, span: Span, function: &syn::Ident) -> Self {
+        let name = function.to_string();
+        let fspan = function.span();
+        let then = match name.as_str() {
+            "Sum" | "Avg" | "Max" | "Min" | "StdDev" | "Variance" => {
+                let marker = syn::Ident::new(&format!("{name}Fn"), fspan);
+                Then::Function(
+                    quote_spanned!(fspan=> ::dorm::names::aggregate::<::dorm::aggregates::#marker, _>),
+                )
+            }
+            "ExtractHour" | "ExtractMinute" | "ExtractSecond" => Then::Function(
+                quote_spanned!(fspan=> ::dorm::names::TimeOfDayInputFor::time_of_day_input),
+            ),
+            "TruncHour" | "TruncMinute" | "TruncSecond" | "TruncDate" => Then::Function(
+                quote_spanned!(fspan=> ::dorm::names::DateTimeInputFor::datetime_input),
+            ),
+            n if n.starts_with("Extract") || n.starts_with("Trunc") => {
+                Then::Function(quote_spanned!(fspan=> ::dorm::names::DateInputFor::date_input))
+            }
+            _ => Then::Nothing,
+        };
+        NamePath {
+            parts,
+            span,
+            verb: None,
+            then,
+        }
+    }
+}
+
+/// The check of a field read by arithmetic operator `op` (`F(name) + 1`): the operator takes
+/// numbers (decimals only add and subtract). `None` for an operator that is not arithmetic.
+pub(crate) fn arithmetic_check(op: &syn::BinOp) -> Option<TokenStream> {
+    let span = syn::spanned::Spanned::span(op);
+    Some(match op {
+        syn::BinOp::Add(_) => quote_spanned!(span=> ::dorm::names::AddInputFor::add_input),
+        syn::BinOp::Sub(_) => quote_spanned!(span=> ::dorm::names::SubInputFor::sub_input),
+        syn::BinOp::Mul(_) => quote_spanned!(span=> ::dorm::names::MulInputFor::mul_input),
+        syn::BinOp::Div(_) => quote_spanned!(span=> ::dorm::names::DivInputFor::div_input),
+        _ => return None,
+    })
+}
+
+impl NamePath {
+    /// A path read by arithmetic, checked by `check` (see [`arithmetic_check`]).
+    pub(crate) fn in_arithmetic(parts: Vec<String>, span: Span, check: TokenStream) -> Self {
+        NamePath {
+            parts,
+            span,
+            verb: None,
+            then: Then::Function(check),
+        }
+    }
+}
+
+/// The lookups whose value the names check reads: comparisons and text lookups.
+const VALUE_LOOKUPS: &[&str] = &[
+    "exact",
+    "iexact",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "regex",
+    "iregex",
+];
+
+/// A value the names check may read without changing what the real query does with it: a
+/// literal, a variable or constant, a field of one, a reference to one of these. The check
+/// is a closure that is never called, and it only borrows what such a value names (a method
+/// call could move a variable into the closure).
+pub(crate) fn simple_value(value: &syn::Expr) -> bool {
+    match value {
+        syn::Expr::Lit(_) => true,
+        syn::Expr::Path(p) => p.qself.is_none(),
+        syn::Expr::Field(f) => simple_value(&f.base),
+        syn::Expr::Reference(r) => r.mutability.is_none() && simple_value(&r.expr),
+        syn::Expr::Paren(p) => simple_value(&p.expr),
+        syn::Expr::Group(g) => simple_value(&g.expr),
+        syn::Expr::Unary(u) => {
+            matches!(u.op, syn::UnOp::Neg(_)) && matches!(&*u.expr, syn::Expr::Lit(_))
+        }
+        _ => false,
     }
 }
 
@@ -106,6 +231,31 @@ pub(crate) fn checked(receiver: TokenStream, paths: &[NamePath]) -> TokenStream 
                 later.push(name.clone());
             }
             chain = quote_spanned!(path.span=> ::dorm::names::Hop::via::<#keys>(#chain).#ident());
+        }
+        match &path.then {
+            Then::Nothing => {}
+            Then::Value(value) => {
+                let last = path.parts.last().map(String::as_str).unwrap_or_default();
+                let explicit = path.parts.len() > 1 && crate::lookups::is_lookup(last);
+                if !explicit {
+                    let exact = syn::Ident::new("exact", Span::mixed_site().located_at(span));
+                    chain = quote_spanned!(path.span=> { #chain }.#exact());
+                }
+                if !explicit || VALUE_LOOKUPS.contains(&last) {
+                    let value_span = syn::spanned::Spanned::span(value);
+                    let method = syn::Ident::new("value", value_span);
+                    chain = quote_spanned!(value_span=> { #chain }.#method(&(#value)));
+                }
+            }
+            Then::Function(check) => {
+                // Spanned at the function's name, as its path is.
+                let span = check
+                    .clone()
+                    .into_iter()
+                    .next()
+                    .map_or(path.span, |t| t.span());
+                chain = quote_spanned!(span=> #check(#chain));
+            }
         }
         chains.push(chain);
     }

@@ -133,6 +133,7 @@ function!(
     VarianceFn "VAR_POP" "VAR_SAMP",
 );
 
+#[diagnostic::do_not_recommend]
 impl<ST> AggregateOf<ST> for CountFn {
     type Out = BigInt;
 }
@@ -146,12 +147,14 @@ fn cast_on_postgres(vendor: Vendor, ty: &'static str) -> (Cow<'static, str>, Cow
 
 macro_rules! integers {
     ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl AggregateOf<$t> for SumFn {
             type Out = Nullable<BigInt>;
             fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
                 cast_on_postgres(vendor, "BIGINT")
             }
         }
+        #[diagnostic::do_not_recommend]
         impl AggregateOf<$t> for AvgFn {
             type Out = Nullable<Double>;
             fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
@@ -162,30 +165,36 @@ macro_rules! integers {
 }
 integers!(SmallInt, Integer, BigInt);
 
+#[diagnostic::do_not_recommend]
 impl AggregateOf<Float> for SumFn {
     type Out = Nullable<Float>;
 }
+#[diagnostic::do_not_recommend]
 impl AggregateOf<Double> for SumFn {
     type Out = Nullable<Double>;
 }
+#[diagnostic::do_not_recommend]
 impl AggregateOf<Float> for AvgFn {
     type Out = Nullable<Double>;
     fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
         cast_on_postgres(vendor, "DOUBLE PRECISION")
     }
 }
+#[diagnostic::do_not_recommend]
 impl AggregateOf<Double> for AvgFn {
     type Out = Nullable<Double>;
 }
 
 macro_rules! statistics {
     ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl AggregateOf<$t> for StdDevFn {
             type Out = Nullable<Double>;
             fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
                 cast_on_postgres(vendor, "DOUBLE PRECISION")
             }
         }
+        #[diagnostic::do_not_recommend]
         impl AggregateOf<$t> for VarianceFn {
             type Out = Nullable<Double>;
             fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
@@ -198,9 +207,11 @@ statistics!(SmallInt, Integer, BigInt, Float, Double);
 
 // Decimals: SQLite stores them scaled (see `sql_types`), so the sum of the stored integers is
 // the scaled sum, and the average is rounded back to the field's places.
+#[diagnostic::do_not_recommend]
 impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for SumFn {
     type Out = Nullable<FixedDecimal<P, S, N>>;
 }
+#[diagnostic::do_not_recommend]
 impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for AvgFn {
     type Out = Nullable<FixedDecimal<P, S, N>>;
     fn wrap(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
@@ -214,9 +225,11 @@ impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N
 /// SQL types with an order, for `Max` and `Min`.
 macro_rules! ordered {
     ($($t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl AggregateOf<$t> for MaxFn {
             type Out = Nullable<$t>;
         }
+        #[diagnostic::do_not_recommend]
         impl AggregateOf<$t> for MinFn {
             type Out = Nullable<$t>;
         }
@@ -233,9 +246,11 @@ ordered!(
     diesel::sql_types::Time,
     crate::sql_types::DateTimeUtc
 );
+#[diagnostic::do_not_recommend]
 impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for MaxFn {
     type Out = Nullable<FixedDecimal<P, S, N>>;
 }
+#[diagnostic::do_not_recommend]
 impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N>> for MinFn {
     type Out = Nullable<FixedDecimal<P, S, N>>;
 }
@@ -243,6 +258,7 @@ impl<const P: u32, const S: u32, const N: bool> AggregateOf<FixedDecimal<P, S, N
 // A nullable argument aggregates like its NOT NULL type (NULLs are skipped).
 macro_rules! over_nullable {
     ($($f:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<T: SqlType> AggregateOf<Nullable<T>> for $f
         where
             $f: AggregateOf<T>,

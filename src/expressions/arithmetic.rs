@@ -31,7 +31,11 @@ pub trait ArithOp: Copy + Default + 'static {
     label = "arithmetic needs numbers of the same SQL type",
     note = "decimals support + and - (they are stored as scaled integers on SQLite)"
 )]
-pub trait Numeric<Op> {}
+pub trait Numeric<Op> {
+    /// What the names check leaves for a field of this type: [`crate::names::Valid`].
+    #[doc(hidden)]
+    type Checked;
+}
 
 macro_rules! ops {
     ($($name:ident $sql:literal $trait:ident $method:ident),*) => {$(
@@ -53,27 +57,46 @@ macro_rules! ops {
                 Arith { lhs: self, rhs, op: PhantomData }
             }
         }
-        impl<T: Numeric<$name> + SqlType> Numeric<$name> for Nullable<T> {}
+        #[diagnostic::do_not_recommend]
+        impl<T: Numeric<$name> + SqlType> Numeric<$name> for Nullable<T> {
+            type Checked = T::Checked;
+        }
     )*};
 }
 ops!(AddOp " + " Add add, SubOp " - " Sub sub, MulOp " * " Mul mul, DivOp " / " Div div);
 
 macro_rules! numeric {
     ($($t:ty),*) => {$(
-        impl Numeric<AddOp> for $t {}
-        impl Numeric<SubOp> for $t {}
-        impl Numeric<MulOp> for $t {}
-        impl Numeric<DivOp> for $t {}
+        #[diagnostic::do_not_recommend]
+        impl Numeric<AddOp> for $t {
+            type Checked = crate::names::Valid;
+        }
+        #[diagnostic::do_not_recommend]
+        impl Numeric<SubOp> for $t {
+            type Checked = crate::names::Valid;
+        }
+        #[diagnostic::do_not_recommend]
+        impl Numeric<MulOp> for $t {
+            type Checked = crate::names::Valid;
+        }
+        #[diagnostic::do_not_recommend]
+        impl Numeric<DivOp> for $t {
+            type Checked = crate::names::Valid;
+        }
     )*};
 }
 numeric!(SmallInt, Integer, BigInt, Float, Double);
+#[diagnostic::do_not_recommend]
 impl<const P: u32, const S: u32, const N: bool> Numeric<AddOp>
     for crate::sql_types::FixedDecimal<P, S, N>
 {
+    type Checked = crate::names::Valid;
 }
+#[diagnostic::do_not_recommend]
 impl<const P: u32, const S: u32, const N: bool> Numeric<SubOp>
     for crate::sql_types::FixedDecimal<P, S, N>
 {
+    type Checked = crate::names::Valid;
 }
 
 /// A numeric SQL type that is not NULL: what [`Combined`] widens.
@@ -188,7 +211,14 @@ where
 }
 
 /// An expression may stand for a related row; the lookup checks its SQL type.
-impl<T, A, B, Op> crate::lookups::RelatedValue<T> for Arith<A, B, Op> {}
+impl<T, A, B, Op> crate::lookups::RelatedValue<T> for Arith<A, B, Op> {
+    type Checked = crate::names::Valid;
+}
+
+/// The names check leaves an expression to the full check.
+impl<A, B, Op, ST> crate::values::ValueOf<ST> for Arith<A, B, Op> {
+    type Ok = crate::names::Valid;
+}
 
 impl<M, ST, A, B, Op> SqlValue<M, ST> for Arith<A, B, Op>
 where

@@ -337,7 +337,14 @@ impl<X, I> UpdateExpr<X, I> {
 }
 
 /// An expression may stand for a related row; the lookup checks its SQL type.
-impl<T, X, I> crate::lookups::RelatedValue<T> for UpdateExpr<X, I> {}
+impl<T, X, I> crate::lookups::RelatedValue<T> for UpdateExpr<X, I> {
+    type Checked = crate::names::Valid;
+}
+
+/// The names check leaves an expression to the full check.
+impl<X, I, ST> crate::values::ValueOf<ST> for UpdateExpr<X, I> {
+    type Ok = crate::names::Valid;
+}
 
 impl<M, ST, X, I> SqlValue<M, ST> for UpdateExpr<X, I>
 where

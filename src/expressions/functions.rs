@@ -531,11 +531,27 @@ temporal!(Date => DateValue, Time => TimeValue, DateTimeUtc => DateTimeValue);
     label = "this expression is not a date or a datetime",
     note = "Django: ValueError: Extract input expression must be DateField, DateTimeField, TimeField, or DurationField."
 )]
-pub trait DateType: TemporalType {}
-impl DateType for Date {}
-impl DateType for Nullable<Date> {}
-impl DateType for DateTimeUtc {}
-impl DateType for Nullable<DateTimeUtc> {}
+pub trait DateType: TemporalType {
+    /// What the names check leaves for a field of this type: [`crate::names::Valid`].
+    #[doc(hidden)]
+    type Checked;
+}
+#[diagnostic::do_not_recommend]
+impl DateType for Date {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl DateType for Nullable<Date> {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl DateType for DateTimeUtc {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl DateType for Nullable<DateTimeUtc> {
+    type Checked = crate::names::Valid;
+}
 
 /// Times and datetimes: what [`ExtractHour`], [`ExtractMinute`] and [`ExtractSecond`] take.
 #[diagnostic::on_unimplemented(
@@ -543,11 +559,27 @@ impl DateType for Nullable<DateTimeUtc> {}
     label = "this expression has no time part",
     note = "Django: ValueError: Cannot extract time component from DateField"
 )]
-pub trait TimeOfDayType: TemporalType {}
-impl TimeOfDayType for Time {}
-impl TimeOfDayType for Nullable<Time> {}
-impl TimeOfDayType for DateTimeUtc {}
-impl TimeOfDayType for Nullable<DateTimeUtc> {}
+pub trait TimeOfDayType: TemporalType {
+    /// What the names check leaves for a field of this type: [`crate::names::Valid`].
+    #[doc(hidden)]
+    type Checked;
+}
+#[diagnostic::do_not_recommend]
+impl TimeOfDayType for Time {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl TimeOfDayType for Nullable<Time> {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl TimeOfDayType for DateTimeUtc {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl TimeOfDayType for Nullable<DateTimeUtc> {
+    type Checked = crate::names::Valid;
+}
 
 /// Datetimes: what [`TruncHour`], [`TruncMinute`], [`TruncSecond`] and [`TruncDate`] take.
 #[diagnostic::on_unimplemented(
@@ -555,9 +587,19 @@ impl TimeOfDayType for Nullable<DateTimeUtc> {}
     label = "this expression is not a datetime",
     note = "Django: ValueError: Cannot truncate DateField to DateTimeField / TruncDate needs a DateTimeField"
 )]
-pub trait DateTimeType: TemporalType {}
-impl DateTimeType for DateTimeUtc {}
-impl DateTimeType for Nullable<DateTimeUtc> {}
+pub trait DateTimeType: TemporalType {
+    /// What the names check leaves for a field of this type: [`crate::names::Valid`].
+    #[doc(hidden)]
+    type Checked;
+}
+#[diagnostic::do_not_recommend]
+impl DateTimeType for DateTimeUtc {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl DateTimeType for Nullable<DateTimeUtc> {
+    type Checked = crate::names::Valid;
+}
 
 // ---------------------------------------------------------------------------------------------
 // How functions render.

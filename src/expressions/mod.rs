@@ -51,7 +51,14 @@ impl<N> F<N> {
 }
 
 /// An expression may stand for a related row; the lookup checks its SQL type.
-impl<T, N> crate::lookups::RelatedValue<T> for F<N> {}
+impl<T, N> crate::lookups::RelatedValue<T> for F<N> {
+    type Checked = crate::names::Valid;
+}
+
+/// The names check leaves an expression to the full check.
+impl<N, ST> crate::values::ValueOf<ST> for F<N> {
+    type Ok = crate::names::Valid;
+}
 
 impl<M, N, ST> SqlValue<M, ST> for F<N>
 where

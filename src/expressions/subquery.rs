@@ -145,10 +145,17 @@ impl<N> OuterRef<N> {
 }
 
 /// An expression may stand for a related row; the lookup checks its SQL type.
-impl<T, N> crate::lookups::RelatedValue<T> for OuterRef<N> {}
+impl<T, N> crate::lookups::RelatedValue<T> for OuterRef<N> {
+    type Checked = crate::names::Valid;
+}
 
 /// Compared with a field of SQL type `ST`, an `OuterRef` stands for a value of that type; the
 /// outer model is checked when the QuerySet is placed in a subquery (see the module docs).
+/// The names check leaves an expression to the full check.
+impl<N, ST> crate::values::ValueOf<ST> for OuterRef<N> {
+    type Ok = crate::names::Valid;
+}
+
 impl<M, N, ST> SqlValue<M, ST> for OuterRef<N>
 where
     ST: SqlType + SingleValue + TypedExpressionType,
@@ -581,9 +588,16 @@ where
 }
 
 /// An expression may stand for a related row; the lookup checks its SQL type.
-impl<T, Q> crate::lookups::RelatedValue<T> for Subquery<Q> {}
+impl<T, Q> crate::lookups::RelatedValue<T> for Subquery<Q> {
+    type Checked = crate::names::Valid;
+}
 
 /// `filter!(qs, field = Subquery(...))` (and `update!`): the subquery's value as the field's type.
+/// The names check leaves an expression to the full check.
+impl<Q, ST> crate::values::ValueOf<ST> for Subquery<Q> {
+    type Ok = crate::names::Valid;
+}
+
 impl<M, ST, Q> SqlValue<M, ST> for Subquery<Q>
 where
     M: Model,

@@ -38,7 +38,7 @@ pub struct In;
 pub trait Orderable<L, N> {}
 
 macro_rules! orderable {
-    ($($t:ty),*) => {$(impl<L, N> Orderable<L, N> for $t {})*};
+    ($($t:ty),*) => {$(#[diagnostic::do_not_recommend] impl<L, N> Orderable<L, N> for $t {})*};
 }
 orderable!(
     diesel::sql_types::SmallInt,
@@ -51,10 +51,12 @@ orderable!(
     diesel::sql_types::Time,
     crate::sql_types::DateTimeUtc
 );
+#[diagnostic::do_not_recommend]
 impl<L, N, const P: u32, const S: u32, const NUMERIC: bool> Orderable<L, N>
     for crate::sql_types::FixedDecimal<P, S, NUMERIC>
 {
 }
+#[diagnostic::do_not_recommend]
 impl<L, N, T: Orderable<L, N>> Orderable<L, N> for diesel::sql_types::Nullable<T> {}
 
 impl<M, N, V> Predicate<M> for Lookup<N, Exact, V>

@@ -106,12 +106,14 @@ impl<E: SelectableExpression<QS>, QS: ?Sized> SelectableExpression<QS> for JsonG
 /// Plain Rust values compared with a JSON value (`data__n = 5`) are JSON.
 macro_rules! json_values {
     ($($rust:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<M> SqlValue<M, Json> for $rust {
             type Expr = diesel::internal::derives::as_expression::Bound<Json, serde_json::Value>;
             fn into_sql_value(self) -> Self::Expr {
                 crate::values::bind(serde_json::Value::from(self))
             }
         }
+        #[diagnostic::do_not_recommend]
         impl<M> SqlValue<M, Nullable<Json>> for $rust {
             type Expr = diesel::dsl::Nullable<diesel::internal::derives::as_expression::Bound<Json, serde_json::Value>>;
             fn into_sql_value(self) -> Self::Expr {

@@ -72,11 +72,29 @@ impl<T, V: RelatedValue<T>> ComparesWith<ForeignKeyTo<T>> for V {}
     label = "this relation compares only with a `ForeignKey<{T}>` or a `{T}` key",
     note = "Django: ValueError: Cannot query \"...\": Must be \"{T}\" instance."
 )]
-pub trait RelatedValue<T> {}
+pub trait RelatedValue<T> {
+    /// What the names check leaves for the value: [`crate::names::Valid`].
+    #[doc(hidden)]
+    type Checked;
+}
 
-impl<T, K> RelatedValue<T> for ForeignKey<T, K> {}
+#[diagnostic::do_not_recommend]
+impl<T, K> RelatedValue<T> for ForeignKey<T, K> {
+    type Checked = crate::names::Valid;
+}
 
-impl<T, V: RelatedValue<T> + ?Sized> RelatedValue<T> for &V {}
-impl<T> RelatedValue<T> for str {}
-impl<T> RelatedValue<T> for String {}
-impl<T> RelatedValue<T> for serde_json::Value {}
+impl<T, V: RelatedValue<T> + ?Sized> RelatedValue<T> for &V {
+    type Checked = V::Checked;
+}
+#[diagnostic::do_not_recommend]
+impl<T> RelatedValue<T> for str {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl<T> RelatedValue<T> for String {
+    type Checked = crate::names::Valid;
+}
+#[diagnostic::do_not_recommend]
+impl<T> RelatedValue<T> for serde_json::Value {
+    type Checked = crate::names::Valid;
+}

@@ -32,6 +32,12 @@
 //! annotations resolve the same way; an annotation's method returns [`FieldLookups`] (every
 //! lookup: its type is checked where the condition is built).
 //!
+//! Values and aggregates are checked here too, where the field's kind is known: a lookup that
+//! compares (`exact`, `gt`...) returns [`Compares`] of the field's SQL type and a text lookup
+//! [`Matches`], whose `value` method takes the user's value (a literal, a variable, a field of
+//! one), so `age = "x"` is reported at `"x"`; [`aggregate`] checks `Sum(name)` against the
+//! field's SQL type.
+//!
 //! The check is only for the diagnostics: the query is still built from the type-level
 //! [`super::Name`]s. When a name is unknown, the closure's value has rustc's error type, and
 //! [`CheckNames::__dorm_checked`] (or [`checked`]) hands that type on in place of the
@@ -76,6 +82,14 @@ impl<Q> NameList<Q> for () {
     #[inline(always)]
     fn pass(q: Q) -> Q {
         q
+    }
+}
+
+impl<Q, R: NameList<Q>> NameList<Q> for (Valid, R) {
+    type Out = R::Out;
+    #[inline(always)]
+    fn pass(q: Q) -> R::Out {
+        R::pass(q)
     }
 }
 
@@ -154,6 +168,271 @@ impl Names for FieldLookups {
 impl Hop for FieldLookups {
     type View<K: Names> = FieldLookups;
 }
+
+impl FieldLookups {
+    /// An annotation's or a JSON key's value: checked where the condition is built.
+    #[inline(always)]
+    pub fn value<V: ?Sized>(&self, _value: &V) -> Valid {
+        Valid
+    }
+}
+
+/// What a value or an aggregate the names check accepts leaves in the list: rustc's error
+/// type stands in its place when the check refuses it, which silences the follow-on errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Valid;
+
+/// After a lookup that compares (`exact`, `gt`, `lte`...) on a field of SQL type `ST`: the
+/// value, which must be a [`crate::values::SqlValue`] of `ST`.
+pub struct Compares<ST>(std::marker::PhantomData<fn() -> ST>);
+
+impl<ST: 'static> Names for Compares<ST> {
+    const NAMES: &'static Self = &Compares(std::marker::PhantomData);
+}
+
+impl<ST> Compares<ST> {
+    /// The lookup's value: `Valid` when it fits the field, rustc's error type (and an error at
+    /// the value) when it does not.
+    #[inline(always)]
+    pub fn value<V: crate::values::ValueFor<ST> + ?Sized>(
+        &self,
+        _value: &V,
+    ) -> <V::Ok as Fits>::Valid {
+        <V::Ok as Fits>::VALID
+    }
+}
+
+/// After an ordering lookup (`gt`, `lte`...) on a boolean, which dorm does not order: every
+/// value is refused, at the value.
+pub struct NoOrder;
+
+impl Names for NoOrder {
+    const NAMES: &'static Self = &NoOrder;
+}
+
+impl NoOrder {
+    /// The lookup's value: refused, whatever it is.
+    #[inline(always)]
+    pub fn value<V: OrderedFor + ?Sized>(&self, _value: &V) -> <V::Ok as Fits>::Valid {
+        <V::Ok as Fits>::VALID
+    }
+}
+
+/// An [`OrderedBoolean`], as the check asks for it.
+#[diagnostic::on_unimplemented(
+    message = "Unsupported lookup on a BooleanField: it has no order",
+    label = "dorm compares booleans with `exact` and `in`, not with <, <=, >, >= or `range`",
+    note = "Django: FieldError: Unsupported lookup for this field"
+)]
+pub trait OrderedFor {
+    /// Never reached.
+    type Ok;
+}
+
+#[diagnostic::do_not_recommend]
+impl<V: OrderedBoolean + ?Sized> OrderedFor for V {
+    type Ok = V::Ok;
+}
+
+/// Nothing: a boolean has no order in dorm (the trait has no impls, so that its message is
+/// the error of `active__gt = false`).
+#[diagnostic::on_unimplemented(
+    message = "Unsupported lookup on a BooleanField: it has no order",
+    label = "dorm compares booleans with `exact` and `in`, not with <, <=, >, >= or `range`",
+    note = "Django: FieldError: Unsupported lookup for this field"
+)]
+pub trait OrderedBoolean {
+    /// Never reached.
+    type Ok;
+}
+
+/// After a text lookup (`icontains`, `startswith`, `regex`...): the value, a string.
+pub struct Matches;
+
+impl Names for Matches {
+    const NAMES: &'static Self = &Matches;
+}
+
+impl Matches {
+    /// The lookup's value: `Valid` when it is a string, rustc's error type when it is not.
+    #[inline(always)]
+    pub fn value<V: TextFor + ?Sized>(&self, _value: &V) -> <V::Ok as Fits>::Valid {
+        <V::Ok as Fits>::VALID
+    }
+}
+
+/// A text lookup's value, in the words of [`crate::lookups::text::TextValue`].
+#[diagnostic::on_unimplemented(
+    message = "a text lookup needs a string value, not `{Self}`",
+    label = "expected `&str` or `String`"
+)]
+pub trait TextFor {
+    /// [`Valid`].
+    type Ok;
+}
+
+#[diagnostic::do_not_recommend]
+impl<V: crate::values::ValueOf<diesel::sql_types::Text> + ?Sized> TextFor for V {
+    type Ok = <V as crate::values::ValueOf<diesel::sql_types::Text>>::Ok;
+}
+
+/// An aggregate function `A` (`SumFn`, `AvgFn`...) over a path that ends at this view: a
+/// field's kind checks its SQL type, anything else (a relation for `Count`, an annotation, a
+/// JSON key) is left to the full check.
+#[diagnostic::on_unimplemented(
+    message = "Cannot compute `{A}` over a field of kind `{Self}`",
+    label = "this aggregate does not fit the field's type",
+    note = "Sum, Avg, StdDev and Variance need numbers; Max and Min need ordered values; Count takes anything"
+)]
+pub trait AggregateView<A> {
+    /// [`Valid`], or the aggregate's result type.
+    type Ok;
+}
+
+macro_rules! untyped_aggregate_view {
+    ($($view:ty $(, [$($g:ident),*])?);* $(;)?) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<A $($(, $g)*)?> AggregateView<A> for $view {
+            type Ok = Valid;
+        }
+    )*};
+}
+
+untyped_aggregate_view! {
+    FieldLookups;
+    JsonKeys;
+    RelationLookups;
+    OneRow<T>, [T];
+    ManyRows<T>, [T];
+}
+
+#[diagnostic::do_not_recommend]
+impl<A, T: AggregateView<A>> AggregateView<A> for WithIsNull<T> {
+    type Ok = T::Ok;
+}
+
+/// `Sum(path)` (and each aggregate over one path): the aggregate checked against the kind the
+/// path ends at, reported in the words of [`crate::aggregates::AggregateOf`].
+#[inline(always)]
+pub fn aggregate<A, V: AggregateFor<A> + ?Sized>(_path: &V) -> <V::Ok as Fits>::Valid {
+    <V::Ok as Fits>::VALID
+}
+
+/// An [`AggregateView`], reported in words.
+#[diagnostic::on_unimplemented(
+    message = "Cannot compute `{A}` over a field of kind `{Self}`",
+    label = "this aggregate does not fit the field's type",
+    note = "Sum, Avg, StdDev and Variance need numbers; Max and Min need ordered values; Count takes anything"
+)]
+pub trait AggregateFor<A> {
+    /// [`AggregateView::Ok`].
+    type Ok;
+}
+
+#[diagnostic::do_not_recommend]
+impl<A, V: AggregateView<A> + ?Sized> AggregateFor<A> for V {
+    type Ok = <V as AggregateView<A>>::Ok;
+}
+
+/// What a check's result (a value's [`Valid`], an aggregate's result type) leaves in the list:
+/// [`Valid`]. A check rustc refuses leaves its result unknown, and so this projection, which
+/// is what silences the follow-on errors.
+pub trait Fits {
+    /// [`Valid`].
+    type Valid;
+    /// The one value.
+    const VALID: Self::Valid;
+}
+
+impl<T: ?Sized> Fits for T {
+    type Valid = Valid;
+    const VALID: Valid = Valid;
+}
+
+/// A check of the kinds of field a function takes: the view trait, implemented by every kind
+/// through the SQL type gate the function itself asks for (so its message is the error), and
+/// by the views whose type is checked later; its blanket form, whose method is the check the
+/// macros call (`DateInputFor::date_input(path)`).
+macro_rules! kind_gate {
+    ($(#[$doc:meta])* $check:ident, $view:ident, $for:ident, $gate:path) => {
+        #[doc = concat!("The views [`", stringify!($for), "::", stringify!($check), "`] accepts.")]
+        pub trait $view {
+            /// [`Valid`].
+            type Ok;
+        }
+        impl<K: KindSql> $view for K
+        where
+            K::Sql: $gate,
+        {
+            type Ok = <K::Sql as $gate>::Checked;
+        }
+        untyped_gate!($view; FieldLookups; JsonKeys; RelationLookups; OneRow<T>, [T]; ManyRows<T>, [T]);
+        #[doc = concat!("A [`", stringify!($view), "`], as the check asks for it.")]
+        pub trait $for {
+            /// [`Valid`].
+            type Ok;
+            $(#[$doc])*
+            #[inline(always)]
+            fn $check(&self) -> <Self::Ok as Fits>::Valid {
+                <Self::Ok as Fits>::VALID
+            }
+        }
+        #[diagnostic::do_not_recommend]
+        impl<V: $view + ?Sized> $for for V {
+            type Ok = V::Ok;
+        }
+    };
+}
+
+macro_rules! untyped_gate {
+    ($trait:ident; $($view:ty $(, [$($g:ident),*])?);* $(;)?) => {$(
+        #[diagnostic::do_not_recommend]
+        impl$(<$($g),*>)? $trait for $view {
+            type Ok = Valid;
+        }
+    )*};
+}
+
+/// A kind of field ([`kinds`]) and its SQL type.
+pub trait KindSql {
+    /// The field's SQL type.
+    type Sql;
+}
+
+/// A nullable field's SQL type is `Nullable` of its kind's.
+impl<T: KindSql> KindSql for WithIsNull<T> {
+    type Sql = diesel::sql_types::Nullable<T::Sql>;
+}
+
+kind_gate!(
+    /// `Extract(path, ...)`, `Trunc(path, ...)` and their named forms (`ExtractYear`,
+    /// `TruncMonth`...): a date or a datetime.
+    date_input, DateInput, DateInputFor, crate::expressions::functions::DateType
+);
+kind_gate!(
+    /// `ExtractHour`, `ExtractMinute`, `ExtractSecond`: a time or a datetime.
+    time_of_day_input, TimeOfDayInput, TimeOfDayInputFor, crate::expressions::functions::TimeOfDayType
+);
+kind_gate!(
+    /// `F(path) + ...`: a number (or a decimal, which adds and subtracts).
+    add_input, AddInput, AddInputFor, crate::expressions::Numeric<crate::expressions::AddOp>
+);
+kind_gate!(
+    /// `F(path) - ...`: a number (or a decimal).
+    sub_input, SubInput, SubInputFor, crate::expressions::Numeric<crate::expressions::SubOp>
+);
+kind_gate!(
+    /// `F(path) * ...`: a number.
+    mul_input, MulInput, MulInputFor, crate::expressions::Numeric<crate::expressions::MulOp>
+);
+kind_gate!(
+    /// `F(path) / ...`: a number.
+    div_input, DivInput, DivInputFor, crate::expressions::Numeric<crate::expressions::DivOp>
+);
+kind_gate!(
+    /// `TruncHour`, `TruncMinute`, `TruncSecond`, `TruncDate`: a datetime.
+    datetime_input, DateTimeInput, DateTimeInputFor, crate::expressions::functions::DateTimeType
+);
 
 /// After a JSON field: any key.
 pub struct JsonKeys;
@@ -236,6 +515,62 @@ macro_rules! relation_view {
 }
 
 relation_view!(OneRow: select_related, prefetch_related);
+
+impl<T: ModelNames> OneRow<T> {
+    /// `relation = value` (and `relation__exact`): the value must stand for a row of the
+    /// relation's target ([`crate::lookups::RelatedValue`]).
+    #[inline(always)]
+    pub fn exact(&self) -> &'static Relates<T::Model> {
+        <Relates<T::Model> as Names>::NAMES
+    }
+}
+
+/// The model a names struct is of (`BlogFields` and `BlogAccessors` are `Blog`'s).
+pub trait ModelNames: Names {
+    /// The model.
+    type Model: crate::model::Model;
+}
+
+/// After `relation` or `relation__exact` on a relation to one row of `T`: the value.
+pub struct Relates<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T: 'static> Names for Relates<T> {
+    const NAMES: &'static Self = &Relates(std::marker::PhantomData);
+}
+
+impl<T> Relates<T> {
+    /// The lookup's value: `Valid` when it stands for a row of `T` (a `ForeignKey<T>`, a key,
+    /// an expression), rustc's error type when it does not.
+    #[inline(always)]
+    pub fn value<V: RelatedFor<T> + ?Sized>(&self, _value: &V) -> <V::Ok as Fits>::Valid {
+        <V::Ok as Fits>::VALID
+    }
+}
+
+/// A [`crate::lookups::RelatedValue`] as the names check reads it.
+#[diagnostic::on_unimplemented(
+    message = "Must be a `{T}` instance: `{Self}` cannot stand for a `{T}` row",
+    label = "this relation compares only with a `ForeignKey<{T}>` or a `{T}` key",
+    note = "Django: ValueError: Cannot query \"...\": Must be \"{T}\" instance."
+)]
+pub trait RelatedFor<T> {
+    /// [`Valid`].
+    type Ok;
+}
+
+/// A value stands for a row of `T` as the lookup takes it, and fits `T`'s key (which fixes the
+/// type of a literal key: `blog = 3`).
+#[diagnostic::do_not_recommend]
+impl<T, V> RelatedFor<T> for V
+where
+    T: crate::model::Model,
+    V: crate::lookups::RelatedValue<T> + crate::values::ValueFor<PkSql<T>> + ?Sized,
+{
+    type Ok = <V as crate::lookups::RelatedValue<T>>::Checked;
+}
+
+/// The SQL type of `T`'s primary key.
+pub type PkSql<T> = <<T as crate::model::Model>::PkColumn as diesel::Expression>::SqlType;
 relation_view!(ManyRows: prefetch_related);
 
 /// The names `prefetch_related!` reads: a model's relations by their accessor names (Django's
@@ -286,65 +621,104 @@ impl RelationLookups {
 
 /// The lookups of each kind of field, named after Django's field class, so that a lookup
 /// the field does not have is reported as "no method named `icontains` found for
-/// `&IntegerFieldLookups`".
+/// `&IntegerFieldLookups`". Each is generic over the field's SQL type `ST` (defaulting to the
+/// kind's usual one, which error messages then leave out), which checks the values the
+/// comparisons take and the aggregates over the field.
 pub mod kinds {
-    use super::{FieldLookups, Hop, Names, WithIsNull};
+    use super::{
+        AggregateView, Compares, FieldLookups, Hop, KindSql, Matches, Names, NoOrder, WithIsNull,
+    };
+    use crate::aggregates::AggregateOf;
+    use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, SmallInt, Text, Time};
 
     macro_rules! one_kind {
-        ($doc:literal, $kind:ident, [$($lookup:ident),*], [$($transform:ident => $view:ty),*]) => {
+        ($doc:literal, $kind:ident = $st:ty, [$($compare:ident),*], [$($text:ident),*], [$($other:ident),*], [$($unordered:ident),*], [$($transform:ident => $view:ty),*]) => {
             #[doc = $doc]
-            pub struct $kind;
-            impl Names for $kind {
-                const NAMES: &'static Self = &$kind;
+            pub struct $kind<ST = $st>(std::marker::PhantomData<fn() -> ST>);
+            impl<ST: 'static> Names for $kind<ST> {
+                const NAMES: &'static Self = &$kind(std::marker::PhantomData);
             }
-            impl Hop for $kind {
+            impl<ST: 'static> Hop for $kind<ST> {
                 type View<K: Names> = Self;
             }
             #[allow(missing_docs)]
-            impl $kind {
-                methods!(FieldLookups; $($lookup),*);
+            impl<ST: 'static> $kind<ST> {
+                methods!(Compares<ST>; $($compare),*);
+                methods!(Matches; $($text),*);
+                methods!(FieldLookups; $($other),*);
+                methods!(NoOrder; $($unordered),*);
                 $(methods!($view; $transform);)*
+            }
+            impl<ST> KindSql for $kind<ST> {
+                type Sql = ST;
+            }
+            #[diagnostic::do_not_recommend]
+            impl<A: AggregateOf<ST>, ST> AggregateView<A> for $kind<ST> {
+                type Ok = <A as AggregateOf<ST>>::Out;
             }
         };
     }
 
     macro_rules! kinds {
-        ($(#[doc = $doc:literal] [$($kind:ident),+] {
-            lookups: $lookups:tt,
+        ($(#[doc = $doc:literal] [$($kind:ident = $st:ty),+] {
+            compare: $compare:tt,
+            text: $text:tt,
+            other: $other:tt,
+            unordered: $unordered:tt,
             transforms: $transforms:tt $(,)?
         })*) => {
-            $($(one_kind!($doc, $kind, $lookups, $transforms);)+)*
+            $($(one_kind!($doc, $kind = $st, $compare, $text, $other, $unordered, $transforms);)+)*
         };
     }
 
     kinds! {
         /// A text field: comparisons, text lookups and regular expressions.
-        [CharFieldLookups, TextFieldLookups, EmailFieldLookups, UrlFieldLookups, SlugFieldLookups, FileFieldLookups, ImageFieldLookups] {
-            lookups: [exact, iexact, contains, icontains, r#in, gt, gte, lt, lte, startswith,
-                istartswith, endswith, iendswith, range, regex, iregex],
+        [CharFieldLookups = Text, TextFieldLookups = Text, EmailFieldLookups = Text, UrlFieldLookups = Text,
+            SlugFieldLookups = Text, FileFieldLookups = Text, ImageFieldLookups = Text] {
+            compare: [exact, gt, gte, lt, lte],
+            text: [iexact, contains, icontains, startswith, istartswith, endswith, iendswith, regex,
+                iregex],
+            other: [r#in, range],
+            unordered: [],
             transforms: [],
         }
         /// A number: comparisons and ranges.
-        [SmallAutoFieldLookups, AutoFieldLookups, BigAutoFieldLookups, SmallIntegerFieldLookups, IntegerFieldLookups, BigIntegerFieldLookups, PositiveSmallIntegerFieldLookups, PositiveIntegerFieldLookups, PositiveBigIntegerFieldLookups, FloatFieldLookups, DecimalFieldLookups] {
-            lookups: [exact, r#in, gt, gte, lt, lte, range],
+        [SmallAutoFieldLookups = SmallInt, AutoFieldLookups = Integer, BigAutoFieldLookups = BigInt,
+            SmallIntegerFieldLookups = SmallInt, IntegerFieldLookups = Integer,
+            BigIntegerFieldLookups = BigInt, PositiveSmallIntegerFieldLookups = SmallInt,
+            PositiveIntegerFieldLookups = Integer, PositiveBigIntegerFieldLookups = BigInt,
+            FloatFieldLookups = Double, DecimalFieldLookups = crate::sql_types::FixedDecimal<10, 2>] {
+            compare: [exact, gt, gte, lt, lte],
+            text: [],
+            other: [r#in, range],
+            unordered: [],
             transforms: [],
         }
-        /// A boolean (dorm refuses to order booleans where the condition is built).
-        [BooleanFieldLookups] {
-            lookups: [exact, r#in, gt, gte, lt, lte, range],
+        /// A boolean: equal or not, or in a list (dorm does not order booleans).
+        [BooleanFieldLookups = Bool] {
+            compare: [exact],
+            text: [],
+            other: [r#in],
+            unordered: [gt, gte, lt, lte, range],
             transforms: [],
         }
         /// A date: comparisons, and the parts Django extracts.
-        [DateFieldLookups] {
-            lookups: [exact, r#in, gt, gte, lt, lte, range],
+        [DateFieldLookups = Date] {
+            compare: [exact, gt, gte, lt, lte],
+            text: [],
+            other: [r#in, range],
+            unordered: [],
             transforms: [year => WithIsNull<IntegerFieldLookups>, iso_year => WithIsNull<IntegerFieldLookups>,
                 month => WithIsNull<IntegerFieldLookups>, day => WithIsNull<IntegerFieldLookups>,
                 week => WithIsNull<IntegerFieldLookups>, week_day => WithIsNull<IntegerFieldLookups>,
                 iso_week_day => WithIsNull<IntegerFieldLookups>, quarter => WithIsNull<IntegerFieldLookups>],
         }
         /// A date and time: a date's lookups, its date, its time and their parts.
-        [DateTimeFieldLookups] {
-            lookups: [exact, r#in, gt, gte, lt, lte, range],
+        [DateTimeFieldLookups = crate::sql_types::DateTimeUtc] {
+            compare: [exact, gt, gte, lt, lte],
+            text: [],
+            other: [r#in, range],
+            unordered: [],
             transforms: [year => WithIsNull<IntegerFieldLookups>, iso_year => WithIsNull<IntegerFieldLookups>,
                 month => WithIsNull<IntegerFieldLookups>, day => WithIsNull<IntegerFieldLookups>,
                 week => WithIsNull<IntegerFieldLookups>, week_day => WithIsNull<IntegerFieldLookups>,
@@ -354,8 +728,11 @@ pub mod kinds {
                 second => WithIsNull<IntegerFieldLookups>],
         }
         /// A time of day: comparisons and its parts.
-        [TimeFieldLookups] {
-            lookups: [exact, r#in, gt, gte, lt, lte, range],
+        [TimeFieldLookups = Time] {
+            compare: [exact, gt, gte, lt, lte],
+            text: [],
+            other: [r#in, range],
+            unordered: [],
             transforms: [hour => WithIsNull<IntegerFieldLookups>, minute => WithIsNull<IntegerFieldLookups>,
                 second => WithIsNull<IntegerFieldLookups>],
         }

@@ -188,6 +188,14 @@ where
     }
 }
 
+/// For the names check, a foreign key is a value as its key is.
+impl<ST, M, K: crate::values::ValueOf<ST>> crate::values::ValueOf<ST> for ForeignKey<M, K> {
+    type Ok = K::Ok;
+}
+impl<ST, M, K: crate::values::ValueOf<ST>> crate::values::ValueOf<ST> for &ForeignKey<M, K> {
+    type Ok = K::Ok;
+}
+
 /// A foreign key compares as its key: `filter!(qs, author = book.author)`.
 impl<X, ST, M, K> crate::values::SqlValue<X, ST> for ForeignKey<M, K>
 where

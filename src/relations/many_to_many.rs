@@ -299,31 +299,37 @@ pub trait RelatedKey<T: Model> {
     fn related_key(self) -> Option<T::PkValue>;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Model> RelatedKey<T> for &T {
     fn related_key(self) -> Option<T::PkValue> {
         self.pk()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Model> RelatedKey<T> for &mut T {
     fn related_key(self) -> Option<T::PkValue> {
         self.pk()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Model> RelatedKey<T> for T {
     fn related_key(self) -> Option<T::PkValue> {
         self.pk()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Model, R> RelatedKey<T> for &Loaded<T, R> {
     fn related_key(self) -> Option<T::PkValue> {
         self.pk()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Model<PkValue = K>, K: Clone> RelatedKey<T> for ForeignKey<T, K> {
     fn related_key(self) -> Option<K> {
         Some(self.id().clone())
     }
 }
+#[diagnostic::do_not_recommend]
 impl<T: Model<PkValue = K>, K: Clone> RelatedKey<T> for &ForeignKey<T, K> {
     fn related_key(self) -> Option<K> {
         Some(self.id().clone())

@@ -96,7 +96,10 @@ impl PlainValue for serde_json::Value {}
 macro_rules! __dorm_plain_values {
     ($($rust:ty),* $(,)?) => {$(
         impl $crate::relations::PlainValue for $rust {}
-        impl<__T> $crate::lookups::RelatedValue<__T> for $rust {}
+        #[diagnostic::do_not_recommend]
+        impl<__T> $crate::lookups::RelatedValue<__T> for $rust {
+            type Checked = $crate::names::Valid;
+        }
     )*};
 }
 crate::__dorm_plain_values!(
@@ -140,6 +143,11 @@ where
     }
 }
 
+/// The names check leaves an expression to the full check.
+impl<O, V, ST> crate::values::ValueOf<ST> for OuterValue<O, V> {
+    type Ok = crate::names::Valid;
+}
+
 impl<T, O, ST, V> SqlValue<T, ST> for OuterValue<O, V>
 where
     ST: SqlType + SingleValue,
@@ -158,6 +166,7 @@ where
 impl<T, O, V: crate::lookups::RelatedValue<T>> crate::lookups::RelatedValue<T>
     for OuterValue<O, V>
 {
+    type Checked = V::Checked;
 }
 
 /// The column `C` of the QuerySet's row, read from its alias (`"V0"."age"`).
