@@ -3,7 +3,7 @@
 //! and `Persist` for each backend.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Fields, GenericArgument, Ident, LitStr, PathArguments, Type};
 
@@ -1164,11 +1164,9 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         .iter()
         .filter_map(|f| f.target.as_ref())
         .map(|(target, key)| {
-            quote! {
-                const _: () = {
-                    fn __dorm_foreign_key_type<M: ::dorm::Model<PkValue = #key>>() {}
-                    let _ = __dorm_foreign_key_type::<#target>;
-                };
+            let span = syn::spanned::Spanned::span(key);
+            quote_spanned! {span=>
+                const _: () = <<#target as ::dorm::Model>::PkValue as ::dorm::relations::TargetKey<#key, #target>>::CHECKED;
             }
         });
     let fk_checks: Vec<TokenStream> = fk_checks.collect();
@@ -1277,16 +1275,22 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 f.name, accessor
             )
         };
+        // The key as the foreign key holds it (the same type: `TargetKey` is the check, at the
+        // user's key type, so a mismatch is reported there once).
+        let key_ty = &f.target.as_ref().expect("a relation").1;
+        let key = quote_spanned!(syn::spanned::Spanned::span(key_ty)=>
+            <<#target as ::dorm::Model>::PkValue as ::dorm::relations::TargetKey<#key_ty, #target>>::key(pk)
+        );
         reverses.push(quote! {
             impl #target {
                 #[doc = #doc]
-                pub fn #accessor(&self) -> ::dorm::Result<::dorm::QuerySet<#ident, ::dorm::model::Filtered<#ident, ::dorm::lookups::Lookup<#field_name_ty, ::dorm::lookups::Exact, <#target as ::dorm::Model>::PkValue>>>> {
+                pub fn #accessor(&self) -> ::dorm::Result<::dorm::QuerySet<#ident, ::dorm::model::Filtered<#ident, ::dorm::lookups::Lookup<#field_name_ty, ::dorm::lookups::Exact, #key_ty>>>> {
                     let pk = ::dorm::Model::pk(self).ok_or(::dorm::Error::Unsaved {
                         model: <#target as ::dorm::Model>::META.name,
                         action: "follow a reverse relation",
                     })?;
                     ::core::result::Result::Ok(<#ident as ::dorm::Model>::objects().filter(
-                        ::dorm::lookups::Lookup::<#field_name_ty, ::dorm::lookups::Exact, _>::new(pk),
+                        ::dorm::lookups::Lookup::<#field_name_ty, ::dorm::lookups::Exact, _>::new(#key),
                     ))
                 }
             }

@@ -196,6 +196,28 @@ impl<ST, M, K: crate::values::ValueOf<ST>> crate::values::ValueOf<ST> for &Forei
     type Ok = K::Ok;
 }
 
+/// The derive's check that a `ForeignKey<M, K>` holds `M`'s primary key type (`Self`):
+/// implemented only when `K` is that type.
+#[diagnostic::on_unimplemented(
+    message = "a `ForeignKey<{M}, {K}>` holds `{K}`, but the primary key of `{M}` is `{Self}`",
+    label = "the key type of a foreign key is its target's primary key type",
+    note = "write `ForeignKey<{M}, {Self}>` (the key type defaults to `i64`)"
+)]
+pub trait TargetKey<K, M> {
+    /// `()`, when the types agree.
+    const CHECKED: ();
+    /// The target's key as the foreign key's.
+    fn key(self) -> K;
+}
+
+impl<K, M> TargetKey<K, M> for K {
+    const CHECKED: () = ();
+    #[inline(always)]
+    fn key(self) -> K {
+        self
+    }
+}
+
 /// A foreign key compares as its key: `filter!(qs, author = book.author)`.
 impl<X, ST, M, K> crate::values::SqlValue<X, ST> for ForeignKey<M, K>
 where

@@ -33,7 +33,7 @@ pub mod reuse;
 pub mod select_related;
 
 pub use across::{Across, AcrossKind, AcrossPlan, AcrossRest, AcrossValue, Hop, PickAcross};
-pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta};
+pub use foreign_key::{ForeignKey, KeyOf, OnDelete, OneToOne, RelationMeta, TargetKey};
 pub use loaded::{Got, Here, Loaded, Loads, Nil, Payload, RelatedOf, There};
 pub use many_to_many::{
     AutoCreated, Direction, Forward, JoinInsertRows, JoinInserts, JoinRows, JoinWrites, Keys,
