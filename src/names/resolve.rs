@@ -289,22 +289,25 @@ pub trait AggregateView<A> {
     type Ok;
 }
 
-macro_rules! untyped_aggregate_view {
-    ($($view:ty $(, [$($g:ident),*])?);* $(;)?) => {$(
+/// The views whose type is checked later pass a check (`Ok = Valid`): an annotation's
+/// lookups, a JSON key, a relation (`Count(entry)`).
+macro_rules! untyped_views {
+    ([$($p:ident),*] $trait:path) => {
+        untyped_views!(@one [$($p),*] $trait; FieldLookups);
+        untyped_views!(@one [$($p),*] $trait; JsonKeys);
+        untyped_views!(@one [$($p),*] $trait; RelationLookups);
+        untyped_views!(@one [$($p,)* T] $trait; OneRow<T>);
+        untyped_views!(@one [$($p,)* T] $trait; ManyRows<T>);
+    };
+    (@one [$($p:ident),*] $trait:path; $view:ty) => {
         #[diagnostic::do_not_recommend]
-        impl<A $($(, $g)*)?> AggregateView<A> for $view {
+        impl<$($p),*> $trait for $view {
             type Ok = Valid;
         }
-    )*};
+    };
 }
 
-untyped_aggregate_view! {
-    FieldLookups;
-    JsonKeys;
-    RelationLookups;
-    OneRow<T>, [T];
-    ManyRows<T>, [T];
-}
+untyped_views!([A] AggregateView<A>);
 
 #[diagnostic::do_not_recommend]
 impl<A, T: AggregateView<A>> AggregateView<A> for WithIsNull<T> {
@@ -366,7 +369,7 @@ macro_rules! kind_gate {
         {
             type Ok = <K::Sql as $gate>::Checked;
         }
-        untyped_gate!($view; FieldLookups; JsonKeys; RelationLookups; OneRow<T>, [T]; ManyRows<T>, [T]);
+        untyped_views!([] $view);
         #[doc = concat!("A [`", stringify!($view), "`], as the check asks for it.")]
         pub trait $for {
             /// [`Valid`].
@@ -382,15 +385,6 @@ macro_rules! kind_gate {
             type Ok = V::Ok;
         }
     };
-}
-
-macro_rules! untyped_gate {
-    ($trait:ident; $($view:ty $(, [$($g:ident),*])?);* $(;)?) => {$(
-        #[diagnostic::do_not_recommend]
-        impl$(<$($g),*>)? $trait for $view {
-            type Ok = Valid;
-        }
-    )*};
 }
 
 /// A kind of field ([`kinds`]) and its SQL type.
