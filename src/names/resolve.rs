@@ -202,21 +202,33 @@ impl<ST> Compares<ST> {
     }
 }
 
-/// After an ordering lookup (`gt`, `lte`...) on a boolean, which dorm does not order: every
-/// value is refused, at the value.
-pub struct NoOrder;
+/// A view after a lookup whose value is checked by trait `$check`: the struct, its one
+/// instance, and the `value` method the macros call with the user's value.
+macro_rules! value_view {
+    ($(#[$doc:meta])* $view:ident: $check:ident, $value_doc:literal) => {
+        $(#[$doc])*
+        pub struct $view;
 
-impl Names for NoOrder {
-    const NAMES: &'static Self = &NoOrder;
+        impl Names for $view {
+            const NAMES: &'static Self = &$view;
+        }
+
+        impl $view {
+            #[doc = $value_doc]
+            #[inline(always)]
+            pub fn value<V: $check + ?Sized>(&self, _value: &V) -> <V::Ok as Fits>::Valid {
+                <V::Ok as Fits>::VALID
+            }
+        }
+    };
 }
 
-impl NoOrder {
-    /// The lookup's value: refused, whatever it is.
-    #[inline(always)]
-    pub fn value<V: OrderedFor + ?Sized>(&self, _value: &V) -> <V::Ok as Fits>::Valid {
-        <V::Ok as Fits>::VALID
-    }
-}
+value_view!(
+    /// After an ordering lookup (`gt`, `lte`...) on a boolean, which dorm does not order: every
+    /// value is refused, at the value.
+    NoOrder: OrderedFor,
+    "The lookup's value: refused, whatever it is."
+);
 
 /// An [`OrderedBoolean`], as the check asks for it.
 #[diagnostic::on_unimplemented(
@@ -246,20 +258,11 @@ pub trait OrderedBoolean {
     type Ok;
 }
 
-/// After a text lookup (`icontains`, `startswith`, `regex`...): the value, a string.
-pub struct Matches;
-
-impl Names for Matches {
-    const NAMES: &'static Self = &Matches;
-}
-
-impl Matches {
-    /// The lookup's value: `Valid` when it is a string, rustc's error type when it is not.
-    #[inline(always)]
-    pub fn value<V: TextFor + ?Sized>(&self, _value: &V) -> <V::Ok as Fits>::Valid {
-        <V::Ok as Fits>::VALID
-    }
-}
+value_view!(
+    /// After a text lookup (`icontains`, `startswith`, `regex`...): the value, a string.
+    Matches: TextFor,
+    "The lookup's value: `Valid` when it is a string, rustc's error type when it is not."
+);
 
 /// A text lookup's value, in the words of [`crate::lookups::text::TextValue`].
 #[diagnostic::on_unimplemented(
