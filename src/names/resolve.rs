@@ -312,9 +312,10 @@ macro_rules! untyped_views {
 
 untyped_views!([A] AggregateView<A>);
 
+/// A field's kind (nullable or not) checks the aggregate against its SQL type.
 #[diagnostic::do_not_recommend]
-impl<A, T: AggregateView<A>> AggregateView<A> for WithIsNull<T> {
-    type Ok = T::Ok;
+impl<A: crate::aggregates::AggregateOf<K::Sql>, K: KindSql> AggregateView<A> for K {
+    type Ok = <A as crate::aggregates::AggregateOf<K::Sql>>::Out;
 }
 
 /// `Sum(path)` (and each aggregate over one path): the aggregate checked against the kind the
@@ -622,10 +623,7 @@ impl RelationLookups {
 /// kind's usual one, which error messages then leave out), which checks the values the
 /// comparisons take and the aggregates over the field.
 pub mod kinds {
-    use super::{
-        AggregateView, Compares, FieldLookups, Hop, KindSql, Matches, Names, NoOrder, WithIsNull,
-    };
-    use crate::aggregates::AggregateOf;
+    use super::{Compares, FieldLookups, Hop, KindSql, Matches, Names, NoOrder, WithIsNull};
     use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, SmallInt, Text, Time};
 
     macro_rules! one_kind {
@@ -648,10 +646,6 @@ pub mod kinds {
             }
             impl<ST> KindSql for $kind<ST> {
                 type Sql = ST;
-            }
-            #[diagnostic::do_not_recommend]
-            impl<A: AggregateOf<ST>, ST> AggregateView<A> for $kind<ST> {
-                type Ok = <A as AggregateOf<ST>>::Out;
             }
         };
     }
