@@ -16,7 +16,10 @@
 //! Where an aggregate is computed depends on what it aggregates:
 //!
 //! * a field of the model itself (`Max(age)`): `MAX("person"."age")` over the rows of the
-//!   QuerySet (`aggregate!`) or of each group (`annotate!` after `values!`);
+//!   QuerySet (`aggregate!`) or of each group (`annotate!` after `values!`); in `annotate!` on
+//!   a model's rows, over the row itself (Django groups by the primary key: `Count(id)` is 1),
+//!   as a subquery (see [`per_row`]), and so for a forward foreign key's field
+//!   (`Max(publisher__num_awards)`);
 //! * a relation (`Count(venues)`, `Sum(books__pages)`, `Count(venues__experiences)`): a
 //!   correlated subquery per row in `annotate!`, over the related rows of that row only, so two
 //!   aggregates over two relations never multiply each other's rows (the scrap book's
@@ -60,6 +63,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod per_row;
 pub mod relation;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
@@ -470,10 +474,17 @@ impl Count<Star> {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StarIndex;
 
+/// The kind of the `*` of `COUNT(*)`: not a value of the row (it cannot be read on its own),
+/// and not an aggregate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StarKind;
+#[diagnostic::do_not_recommend]
+impl crate::expressions::NotAggregate for StarKind {}
+
 impl<Sc: Scope> Resolve<Sc, StarIndex> for Star {
     type SqlType = diesel::sql_types::BigInt;
     type Expr = StarExpr;
-    type Kind = crate::expressions::RowKind;
+    type Kind = StarKind;
     fn resolve(self, _: &Sc::Cx) -> StarExpr {
         StarExpr
     }
@@ -583,13 +594,26 @@ where
     }
 }
 
+/// Scopes whose aggregates over the model's own values read several rows: the groups of
+/// `annotate!` after `values!`, and the whole QuerySet in `aggregate!` (on a model's rows, each
+/// row is its own group: see [`per_row`]).
+pub trait SeveralRows: Scope {}
+impl<M: crate::model::Model, L: crate::expressions::AnnotationList> SeveralRows
+    for crate::expressions::Groups<M, L>
+{
+}
+impl<M: crate::model::Model, W, L: crate::expressions::AnnotationList> SeveralRows
+    for crate::expressions::Totals<M, W, L>
+{
+}
+
 /// Index of an aggregate over the model's own values.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OwnIndex<IA, ID>(PhantomData<fn() -> (IA, ID)>);
 
 impl<Sc, F, A, Flt, D, IA, ID> Resolve<Sc, OwnIndex<IA, ID>> for Aggregate<F, A, Flt, D>
 where
-    Sc: Scope,
+    Sc: SeveralRows,
     A: Resolve<Sc, IA>,
     A::Kind: NotAggregate,
     F: AggregateOf<A::SqlType>,

@@ -6,8 +6,9 @@
 //! [`DenseRank`], [`PercentRank`], [`CumeDist`], [`Ntile`], [`Lag`], [`Lead`] — or an
 //! aggregate over the model's own fields ([`Count`], [`Sum`], [`Avg`], [`Max`], [`Min`],
 //! [`StdDev`], [`Variance`]): inside `Window` an aggregate is computed per row (a running total
-//! with `order_by`), so `annotate!(qs, total = Window(Sum(pages), partition_by = writer))` is a
-//! value per row, allowed where `annotate!(qs, total = Sum(pages))` is not.
+//! with `order_by`): `annotate!(qs, total = Window(Sum(pages), partition_by = writer))` is the
+//! sum over the row's partition, where `annotate!(qs, total = Sum(pages))` is the row's own
+//! pages (each row is its own group, see [`per_row`](crate::aggregates::per_row)).
 //!
 //! `partition_by` takes a name or a tuple of names (fields and annotations); `order_by` takes
 //! one ordering item or a tuple of them, written as in `order_by!` (`-field`,

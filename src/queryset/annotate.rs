@@ -68,11 +68,13 @@ use crate::names::AddsNames;
 use crate::relations::multi_valued::{JoinFlag, SpanningColumns};
 use crate::relations::reuse::FilterList;
 
-/// The kinds an annotation on each row may have.
+/// The kinds an annotation on each row may have: a value of the row or a constant. (An
+/// aggregate over the row's own fields is a value of the row: see
+/// [`per_row`](crate::aggregates::per_row).)
 #[diagnostic::on_unimplemented(
-    message = "Cannot annotate each row with an aggregate over the model's own fields: aggregate mixed with ungrouped columns",
-    label = "this aggregate reads the row's own fields",
-    note = "group first with `annotate!(values!(qs, field), ...)`, aggregate the whole QuerySet with `aggregate!`, or aggregate across a relation (`Count(entries)`)"
+    message = "Cannot annotate each row with an aggregate of several rows",
+    label = "this is an aggregate of several rows",
+    note = "group first with `annotate!(values!(qs, field), ...)`, or aggregate the whole QuerySet with `aggregate!`"
 )]
 pub trait RowAnnotation {}
 #[diagnostic::do_not_recommend]

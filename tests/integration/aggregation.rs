@@ -319,6 +319,84 @@ fn annotations_across_relations_per_row() {
 }
 
 #[test]
+fn aggregates_over_a_rows_own_fields_read_that_row_alone() {
+    each_backend("annotate_own_fields", |_db, conn| {
+        library(conn);
+        // Novel.objects.annotate(n=Count("id"), ...): Django groups by the primary key, so each
+        // row is a group of one, and a forward foreign key's field is one value per row.
+        let qs = annotate!(
+            Novel::objects(),
+            n = Count(id),
+            rows = Count::all(),
+            owners = Count(owner),
+            most = Max(pages),
+            mean = Avg(pages),
+            writer_name = Max(writer__name),
+        );
+        let seen: Vec<_> = order_by!(qs, title)
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(novel, n, rows, owners, most, mean, writer)| {
+                (novel.title, n, rows, owners, most, mean, writer)
+            })
+            .collect();
+        let row = |title: &str, most, writer: &str| {
+            let (writer, mean) = (Some(writer.to_string()), Some(f64::from(most)));
+            (title.to_string(), 1, 1, 0, Some(most), mean, writer)
+        };
+        assert_eq!(
+            seen,
+            [
+                row("Narnia", 200, "Lewis"),
+                row("Silmarillion", 365, "Tolkien"),
+                row("The Hobbit", 310, "Tolkien"),
+            ]
+        );
+        // With a filter, and added to an aggregate across a relation (which is not multiplied
+        // by it, nor it by the relation's rows).
+        let qs = annotate!(
+            Novel::objects(),
+            long = Count(id, filter = q!(pages__gt = 300)),
+            pages_and_tags = Sum(pages, default = 0) + Count(tags),
+        );
+        let seen: Vec<(String, i64, i64)> = order_by!(qs, title)
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(novel, long, both)| (novel.title, long, both))
+            .collect();
+        let expected = [
+            ("Narnia", 0, 202),
+            ("Silmarillion", 1, 365),
+            ("The Hobbit", 1, 311),
+        ];
+        assert_eq!(seen, expected.map(|(t, l, b)| (t.to_string(), l, b)));
+        // A per-row aggregate is a value of the row: filtered in WHERE, summed by aggregate!.
+        let long = annotate!(
+            Novel::objects(),
+            long = Count(id, filter = q!(pages__gt = 300))
+        );
+        assert_eq!(filter!(long, long = 1).count(conn).unwrap(), 2);
+        let most = annotate!(Novel::objects(), most = Max(pages));
+        let total = aggregate!(most, total = Sum(most)).fetch(conn).unwrap();
+        assert_eq!(total, Some(875));
+        // Over a nullable field, a row whose value is NULL counts 0 and has no maximum.
+        let owned: Vec<(i64, Option<i32>)> = dorm::values_list!(
+            order_by!(
+                annotate!(Novel::objects(), n = Count(owner), top = Max(owner)),
+                title
+            ),
+            n,
+            top
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(owned, [(0, None), (0, None), (0, None)]);
+    });
+}
+
+#[test]
 fn annotated_querysets_answer_get_first_last_exists_and_distinct() {
     each_backend("annotated_verbs", |_db, conn| {
         insert_people(
