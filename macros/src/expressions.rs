@@ -27,7 +27,7 @@ use crate::names::name_type;
 use crate::resolve::{checked, NamePath};
 
 /// The type of a path `a__b__c`: `Name` for one part, `Across<a, Across<b, c>>` for several.
-fn path_type(ident: &syn::Ident) -> syn::Result<TokenStream> {
+pub(crate) fn path_type(ident: &syn::Ident) -> syn::Result<TokenStream> {
     let parts = parts(ident)?;
     let (last, hops) = parts.split_last().expect("a path has a part");
     Ok(hops.iter().rev().fold(name_type(last), |rest, hop| {

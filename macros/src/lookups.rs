@@ -241,19 +241,20 @@ impl syn::visit_mut::VisitMut for FRewriter {
                         return;
                     }
                 };
-                let name = field.to_string();
+                let path = match parts(&field) {
+                    Ok(path) => path,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return;
+                    }
+                };
                 self.names.push(match arithmetic {
-                    Some(check) => NamePath::in_arithmetic(vec![name.clone()], field.span(), check),
-                    None => NamePath::new(vec![name.clone()], field.span()),
+                    Some(check) => NamePath::in_arithmetic(path, field.span(), check),
+                    None => NamePath::new(path, field.span()),
                 });
-                if name.contains("__") {
-                    self.error = Some(syn::Error::new(
-                        field.span(),
-                        "F() across relations is not supported by dorm yet; name a field of the model itself",
-                    ));
-                    return;
-                }
-                let ty = name_type(&name);
+                // `F(blog__name)`: the field across foreign keys (a value per row, `NULL`
+                // without a related row), as a bare path is in expressions.
+                let ty = crate::expressions::path_type(&field).expect("parsed above");
                 *expr =
                     syn::parse_quote_spanned!(call.span()=> ::dorm::expressions::F::<#ty>::new());
                 return;
@@ -504,7 +505,16 @@ pub fn update(input: TokenStream) -> syn::Result<TokenStream> {
         if holds_case(value) {
             crate::expressions::expr_names(value, &mut names)?;
         } else {
-            names.extend(rewrite_value_names(value)?.1);
+            let read = rewrite_value_names(value)?.1;
+            // Django's rule: an UPDATE has no joins.
+            if let Some(across) = read.iter().find(|name| name.parts.len() > 1) {
+                return Err(syn::Error::new(
+                    across.span,
+                    "Joined field references are not permitted in this query: `update!` sets \
+                     values from the row's own fields (Django's FieldError)",
+                ));
+            }
+            names.extend(read);
         }
         let parts = parts(key)?;
         if parts.len() != 1 {

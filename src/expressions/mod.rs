@@ -161,7 +161,11 @@ where
 #[diagnostic::on_unimplemented(
     message = "F() refers to a field of SQL type `{Self}` where a value of SQL type `{ST}` is expected",
     label = "the two fields have different types",
-    note = "compare and compute with fields of the same type (a nullable and a NOT NULL field differ too)"
+    note = "compare and compute with fields of the same type (a nullable field matches its NOT NULL type)"
 )]
 pub trait SameSqlType<ST> {}
 impl<T> SameSqlType<T> for T {}
+/// A nullable value compares with a field of its type (`NULL` matches nothing), and a value
+/// with a nullable field.
+impl<T> SameSqlType<T> for diesel::sql_types::Nullable<T> {}
+impl<T> SameSqlType<diesel::sql_types::Nullable<T>> for T {}

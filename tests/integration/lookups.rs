@@ -639,6 +639,47 @@ fn f_expressions_compare_columns_and_compute_in_the_database() {
 }
 
 #[test]
+fn f_reads_a_field_across_foreign_keys_in_filters() {
+    use crate::common::rows::{novel, owner, writer};
+    each_backend("f_across_foreign_keys", |_db, conn| {
+        let dune = writer(conn, "Dune");
+        let other = writer(conn, "Herbert");
+        let shelf = owner(conn, "Dune");
+        novel(conn, &dune, "Dune", 412, Some(&shelf));
+        novel(conn, &dune, "Children", 444, None);
+        novel(conn, &other, "Dune", 300, None);
+        let titles = |qs: Vec<Novel>| -> Vec<(String, i32)> {
+            let mut seen: Vec<_> = qs.into_iter().map(|n| (n.title, n.pages)).collect();
+            seen.sort();
+            seen
+        };
+        // Novel.objects.filter(title=F("writer__name")): the novel's own writer.
+        let same = filter!(Novel::objects(), title = F(writer__name));
+        assert_eq!(titles(same.fetch(conn).unwrap()), [("Dune".into(), 412)]);
+        // A nullable path: a novel without an owner matches nothing, and exclude! keeps it
+        // (Django's exclude() of a NULL comparison).
+        let owned = filter!(Novel::objects(), title = F(owner__name));
+        assert_eq!(titles(owned.fetch(conn).unwrap()), [("Dune".into(), 412)]);
+        let not_owned = exclude!(Novel::objects(), title = F(owner__name));
+        assert_eq!(
+            titles(not_owned.fetch(conn).unwrap()),
+            [("Children".into(), 444), ("Dune".into(), 300)]
+        );
+        // Two hops, in arithmetic and in q!.
+        let longer = filter!(Novel::objects(), pages__gt = F(owner__id) + 400);
+        assert_eq!(titles(longer.fetch(conn).unwrap()), [("Dune".into(), 412)]);
+        let either = filter!(
+            Novel::objects(),
+            q!(title = F(writer__name)) | q!(pages__gt = 440)
+        );
+        assert_eq!(
+            titles(either.fetch(conn).unwrap()),
+            [("Children".into(), 444), ("Dune".into(), 412)]
+        );
+    });
+}
+
+#[test]
 fn json_key_paths_and_containment() {
     use serde_json::json;
     each_backend("json_lookups", |_db, conn| {
