@@ -512,15 +512,59 @@ pub fn aggregate(input: TokenStream) -> syn::Result<TokenStream> {
     let (receiver, args) = parse(input, "aggregate")?;
     let mut exprs = Vec::new();
     let mut paths = Vec::new();
-    for (name, expr) in args {
+    let mut earlier = EarlierAliases(Vec::new());
+    for (name, mut expr) in args {
         if let Some(name) = &name {
             check_alias(name)?;
         }
+        // `aggregate!(qs, m = Max(pages), twice = m * 2)`: an alias of the same call stands for
+        // its expression (an alias is resolved before a field of the same name, as Django's
+        // `resolve_ref` reads annotations first).
+        syn::visit_mut::VisitMut::visit_expr_mut(&mut earlier, &mut expr);
         expr_names(&expr, &mut paths)?;
         exprs.push(rewrite(&expr)?);
+        if let Some(name) = name {
+            earlier.0.push((name.to_string(), expr));
+        }
     }
     let receiver = checked(quote!(#receiver), &paths);
     Ok(quote!((#receiver).aggregate((#(#exprs,)*))))
+}
+
+/// The aliases of an `aggregate!` call so far, with their expressions: a later expression
+/// naming one (`m`, `F(m)`) reads the expression itself.
+struct EarlierAliases(Vec<(String, Expr)>);
+
+impl EarlierAliases {
+    fn aliased(&self, expr: &Expr) -> Option<Expr> {
+        let ident = match expr {
+            Expr::Path(p) => p.path.get_ident()?,
+            Expr::Call(call) if func_name(call).as_deref() == Some("F") && call.args.len() == 1 => {
+                match call.args.first()? {
+                    Expr::Path(p) => p.path.get_ident()?,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let (_, aliased) = self.0.iter().rev().find(|(name, _)| ident == name)?;
+        Some(syn::parse_quote_spanned!(ident.span()=> (#aliased)))
+    }
+}
+
+impl syn::visit_mut::VisitMut for EarlierAliases {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Some(aliased) = self.aliased(expr) {
+            *expr = aliased;
+            return;
+        }
+        match expr {
+            // A function's name and an option's keyword (`filter = ...`) are not aliases.
+            Expr::Call(call) => call.args.iter_mut().for_each(|a| self.visit_expr_mut(a)),
+            Expr::Assign(assign) => self.visit_expr_mut(&mut assign.right),
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
 }
 
 /// Django's alias rule: no `__` (it would read as a lookup path), at most the length of a name.

@@ -81,7 +81,6 @@ use diesel::sql_types::{
 
 use crate::db::Vendor;
 use crate::expressions::{AggregateKind, Argument, Dialect, NotAggregate, Resolve, Scope};
-use crate::lookups::Predicate;
 use crate::sql_types::FixedDecimal;
 
 pub use relation::{RelationAggregate, RelationPath, RelationScope};
@@ -539,26 +538,27 @@ impl<Sc: Scope, A: RelationPath<Sc::Model, I>, I> ArgumentOf<Sc, RelatedArgument
     type Kind = crate::expressions::RowKind;
 }
 
-/// An aggregate's `filter`, as a condition on rows of `M`.
-pub trait AggregateFilter<M> {
+/// An aggregate's `filter`, as a condition on the rows of the scope `Sc`: the model's fields
+/// and the annotations made before (Django's `Count("id", filter=Q(n_books__gt=1))`).
+pub trait AggregateFilter<Sc: Scope, I> {
     /// The condition (or [`NoFilter`]).
     type Expr: Clone;
     /// Builds it.
-    fn condition(self) -> Self::Expr;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr;
 }
-impl<M> AggregateFilter<M> for NoFilter {
+impl<Sc: Scope> AggregateFilter<Sc, ()> for NoFilter {
     type Expr = NoFilter;
-    fn condition(self) -> NoFilter {
+    fn condition(self, _: &Sc::Cx) -> NoFilter {
         NoFilter
     }
 }
-impl<M: crate::model::Model, P: Predicate<M>> AggregateFilter<M> for FilterBy<P>
+impl<Sc: Scope, C: crate::expressions::Condition<Sc, I>, I> AggregateFilter<Sc, I> for FilterBy<C>
 where
-    P::Expr: Clone,
+    C::Kind: NotAggregate,
 {
-    type Expr = FilterBy<P::Expr>;
-    fn condition(self) -> Self::Expr {
-        FilterBy(self.0.build())
+    type Expr = FilterBy<C::Expr>;
+    fn condition(self, cx: &Sc::Cx) -> Self::Expr {
+        FilterBy(self.0.condition(cx))
     }
 }
 
@@ -609,15 +609,15 @@ impl<M: crate::model::Model, W, L: crate::expressions::AnnotationList> SeveralRo
 
 /// Index of an aggregate over the model's own values.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct OwnIndex<IA, ID>(PhantomData<fn() -> (IA, ID)>);
+pub struct OwnIndex<IA, IF, ID>(PhantomData<crate::relations::Marker3<IA, IF, ID>>);
 
-impl<Sc, F, A, Flt, D, IA, ID> Resolve<Sc, OwnIndex<IA, ID>> for Aggregate<F, A, Flt, D>
+impl<Sc, F, A, Flt, D, IA, IF, ID> Resolve<Sc, OwnIndex<IA, IF, ID>> for Aggregate<F, A, Flt, D>
 where
     Sc: SeveralRows,
     A: Resolve<Sc, IA>,
     A::Kind: NotAggregate,
     F: AggregateOf<A::SqlType>,
-    Flt: AggregateFilter<Sc::Model>,
+    Flt: AggregateFilter<Sc, IF>,
     D: AggregateDefault<Sc, F::Out, ID>,
 {
     type SqlType = D::SqlType;
@@ -626,7 +626,7 @@ where
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
         AggregateExpr {
             arg: self.arg.resolve(cx),
-            filter: self.filter.condition(),
+            filter: self.filter.condition(cx),
             default: self.default.default_expr(cx),
             distinct: self.distinct,
             sample: self.sample,

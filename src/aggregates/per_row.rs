@@ -81,15 +81,15 @@ impl RowValue for ConstKind {}
 
 /// Index of an aggregate over the row's own values.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RowIndex<IA, ID>(PhantomData<fn() -> (IA, ID)>);
+pub struct RowIndex<IA, IF, ID>(PhantomData<crate::relations::Marker3<IA, IF, ID>>);
 
-impl<Sc, F, A, Flt, D, IA, ID> Resolve<Sc, RowIndex<IA, ID>> for Aggregate<F, A, Flt, D>
+impl<Sc, F, A, Flt, D, IA, IF, ID> Resolve<Sc, RowIndex<IA, IF, ID>> for Aggregate<F, A, Flt, D>
 where
     Sc: PerRow,
     A: Resolve<Sc, IA>,
     A::Kind: RowValue,
     F: AggregateOf<A::SqlType>,
-    Flt: AggregateFilter<Sc::Model>,
+    Flt: AggregateFilter<Sc, IF>,
     D: AggregateDefault<Sc, F::Out, ID>,
 {
     type SqlType = D::SqlType;
@@ -98,7 +98,7 @@ where
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
         RowAggregate {
             arg: self.arg.resolve(cx),
-            filter: self.filter.condition(),
+            filter: self.filter.condition(cx),
             default: self.default.default_expr(cx),
             distinct: self.distinct,
             sample: self.sample,
@@ -109,12 +109,12 @@ where
 
 /// Index of `Count::all()` over the row itself.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RowStarIndex<ID>(PhantomData<fn() -> ID>);
+pub struct RowStarIndex<IF, ID>(PhantomData<fn() -> (IF, ID)>);
 
-impl<Sc, Flt, D, ID> Resolve<Sc, RowStarIndex<ID>> for Aggregate<CountFn, Star, Flt, D>
+impl<Sc, Flt, D, IF, ID> Resolve<Sc, RowStarIndex<IF, ID>> for Aggregate<CountFn, Star, Flt, D>
 where
     Sc: PerRow,
-    Flt: AggregateFilter<Sc::Model>,
+    Flt: AggregateFilter<Sc, IF>,
     D: AggregateDefault<Sc, BigInt, ID>,
 {
     type SqlType = D::SqlType;
@@ -123,7 +123,7 @@ where
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
         RowAggregate {
             arg: TheRow,
-            filter: self.filter.condition(),
+            filter: self.filter.condition(cx),
             default: self.default.default_expr(cx),
             distinct: self.distinct,
             sample: self.sample,

@@ -254,6 +254,37 @@ fn aggregate_computes_over_the_whole_queryset() {
             .fetch(conn)
             .unwrap();
         assert_eq!(spread, Some(26));
+        // A later aggregate reads an earlier alias of the same call.
+        let (oldest, twice, gap) = aggregate!(
+            Person::objects(),
+            oldest = Max(age),
+            twice = oldest * 2,
+            gap = F(twice) - Min(age)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((oldest, twice, gap), (Some(45), Some(90), Some(71)));
+        // An aggregate's filter names an annotation made before (Django's
+        // `Count("id", filter=Q(decade__gte=4))`), in aggregate! and in groups.
+        let decades = annotate!(Person::objects(), decade = F(age) / 10);
+        let (forties, young) = aggregate!(
+            decades.clone(),
+            forties = Count(id, filter = q!(decade = 4)),
+            young = Sum(age, filter = q!(decade__lt = 3)),
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((forties, young), (2, Some(19)));
+        let nicknamed: Vec<(i32, i64)> = order_by!(
+            annotate!(
+                dorm::values!(Person::objects(), age),
+                n = Count(id, filter = q!(nickname__isnull = false))
+            ),
+            age
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(nicknamed, [(19, 0), (31, 0), (45, 1)]);
     });
 }
 
