@@ -12,9 +12,12 @@
 //! Two aggregates over two multi-valued relations never join each other's rows, so neither is
 //! multiplied by the other (Django joins them and needs `distinct=True`).
 //!
-//! The path's first step must be multi-valued (a reverse foreign key or a many-to-many);
+//! The path starts at a multi-valued relation (a reverse foreign key or a many-to-many), or at
+//! foreign keys followed by one (`Count(publisher__book)`: the books of the row's publisher);
 //! further steps can be any relation, and the path ends at a field of the last model or at a
-//! relation (whose keys are aggregated).
+//! relation (whose keys are aggregated). In `aggregate!`, a path that starts at a foreign key
+//! reads the related rows once per QuerySet row that reaches them, as Django's join does: the
+//! subquery starts from the QuerySet's own table (`"U0"`).
 
 use std::any::TypeId;
 use std::marker::PhantomData;
@@ -141,6 +144,19 @@ impl<M: Field<H>, H, T: Model> Hop<M, H> for ForeignKeyTo<T> {
     }
 }
 
+/// A relation that leads to one row (a forward foreign key): a path may start with such hops
+/// before a multi-valued one, in `annotate!` (`Count(publisher__book)`: the books of the row's
+/// publisher).
+pub trait OneHop<M, H>: Hop<M, H> {}
+impl<M: Field<H>, H, T: Model> OneHop<M, H> for ForeignKeyTo<T> {}
+
+/// Where a relation path starts: at a multi-valued relation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ManyStart;
+/// Where a relation path starts: at a foreign key, before a multi-valued relation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OneStart;
+
 type KindOf<M, H> = <M as PathStep<H>>::Kind;
 type TargetOf<M, H> = <KindOf<M, H> as Hop<M, H>>::Target;
 type PkSqlType<T> = <<T as Model>::PkColumn as Expression>::SqlType;
@@ -218,6 +234,8 @@ pub trait RelationPath<M, I> {
     type Target: Model;
     /// The SQL type of the aggregated column.
     type SqlType: SqlType + SingleValue;
+    /// [`ManyStart`] or [`OneStart`].
+    type Start;
     /// The steps, and the column aggregated at the last one.
     fn plan() -> (Vec<Step>, &'static str);
     /// The names of the relations followed, in order.
@@ -238,6 +256,7 @@ where
 {
     type Target = TargetOf<M, N>;
     type SqlType = PkSqlType<TargetOf<M, N>>;
+    type Start = ManyStart;
     fn plan() -> (Vec<Step>, &'static str) {
         (
             vec![<KindOf<M, N> as Hop<M, N>>::step()],
@@ -256,6 +275,7 @@ where
 {
     type Target = R::Target;
     type SqlType = R::SqlType;
+    type Start = ManyStart;
     fn plan() -> (Vec<Step>, &'static str) {
         let mut steps = vec![<KindOf<M, H> as Hop<M, H>>::step()];
         let column = R::steps(&mut steps);
@@ -264,6 +284,31 @@ where
     fn hops() -> Vec<TypeId> {
         let mut hops = vec![TypeId::of::<H>()];
         R::hops(&mut hops);
+        hops
+    }
+}
+
+/// Index: a path that follows a foreign key, then a relation path from the related model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ForwardThen<I>(PhantomData<fn() -> I>);
+
+impl<M: PathStep<H>, H: 'static, R, I> RelationPath<M, ForwardThen<I>> for Ref<Across<H, R>>
+where
+    KindOf<M, H>: OneHop<M, H>,
+    Ref<R>: RelationPath<TargetOf<M, H>, I>,
+{
+    type Target = <Ref<R> as RelationPath<TargetOf<M, H>, I>>::Target;
+    type SqlType = <Ref<R> as RelationPath<TargetOf<M, H>, I>>::SqlType;
+    type Start = OneStart;
+    fn plan() -> (Vec<Step>, &'static str) {
+        let (rest, column) = <Ref<R> as RelationPath<TargetOf<M, H>, I>>::plan();
+        let mut steps = vec![<KindOf<M, H> as Hop<M, H>>::step()];
+        steps.extend(rest);
+        (steps, column)
+    }
+    fn hops() -> Vec<TypeId> {
+        let mut hops = vec![TypeId::of::<H>()];
+        hops.extend(<Ref<R> as RelationPath<TargetOf<M, H>, I>>::hops());
         hops
     }
 }
@@ -508,19 +553,34 @@ struct Meeting {
     outer: &'static str,
 }
 
-/// Renders `FROM ... JOIN ...` for `steps` and returns where the first step meets the outer
-/// rows.
-fn render_from<DB: Backend>(out: &mut AstPass<'_, '_, DB>, steps: &[Step]) -> QueryResult<Meeting> {
+/// Renders `FROM ... JOIN ...` for `steps` and returns where the path meets the outer rows:
+/// at its first step, or, with a `base` table (read as `U0`), at the base's primary key.
+fn render_from<DB: Backend>(
+    out: &mut AstPass<'_, '_, DB>,
+    steps: &[Step],
+    base: Option<(&'static str, &'static str)>,
+) -> QueryResult<Meeting> {
     let mut first = None;
+    if let Some((t, pk)) = base {
+        let alias = numbered_alias('U', 0);
+        out.push_sql(" FROM ");
+        table(out, t, &alias)?;
+        first = Some(Meeting {
+            alias,
+            column: pk,
+            outer: pk,
+        });
+    }
     for (i, step) in steps.iter().enumerate() {
         let n = i + 1;
         let (alias, prev_alias) = (numbered_alias('U', n), numbered_alias('U', i));
         let join_alias = numbered_alias('J', n);
-        out.push_sql(if i == 0 { " FROM " } else { " INNER JOIN " });
+        let meets = first.is_none();
+        out.push_sql(if meets { " FROM " } else { " INNER JOIN " });
         match *step {
             Step::Reverse { table: t, fk, prev } => {
                 table(out, t, &alias)?;
-                if i == 0 {
+                if meets {
                     first = Some(Meeting {
                         alias: alias.clone(),
                         column: fk,
@@ -535,7 +595,7 @@ fn render_from<DB: Backend>(out: &mut AstPass<'_, '_, DB>, steps: &[Step]) -> Qu
             }
             Step::Forward { table: t, pk, prev } => {
                 table(out, t, &alias)?;
-                if i == 0 {
+                if meets {
                     first = Some(Meeting {
                         alias: alias.clone(),
                         column: pk,
@@ -557,7 +617,7 @@ fn render_from<DB: Backend>(out: &mut AstPass<'_, '_, DB>, steps: &[Step]) -> Qu
                 prev,
             } => {
                 table(out, join, &join_alias)?;
-                if i == 0 {
+                if meets {
                     first = Some(Meeting {
                         alias: join_alias.clone(),
                         column: source,
@@ -643,7 +703,12 @@ where
             |out| column(out, &last, aggregated),
             |_| Ok(()),
         )?;
-        let meeting = render_from(&mut out, &steps)?;
+        // Over all the QuerySet's rows, a path that starts at a foreign key reads the related
+        // rows once per QuerySet row that reaches them, as Django's join does: from the
+        // QuerySet's table itself (`U0`), whose keys are the QuerySet's.
+        let base = (!self.correlated && matches!(steps.first(), Some(Step::Forward { .. })))
+            .then_some((M::DB_TABLE, M::PK_COLUMN));
+        let meeting = render_from(&mut out, &steps, base)?;
         out.push_sql(" WHERE ");
         column(&mut out, &meeting.alias, meeting.column)?;
         self.link

@@ -428,6 +428,74 @@ fn aggregates_over_a_rows_own_fields_read_that_row_alone() {
 }
 
 #[test]
+fn aggregates_across_a_foreign_key_then_a_multi_valued_relation() {
+    each_backend("annotate_forward_then_many", |_db, conn| {
+        library(conn);
+        // Novel.objects.annotate(siblings=Count("writer__novel")): the novels of the row's writer.
+        let qs = annotate!(
+            Novel::objects(),
+            siblings = Count(writer__novel),
+            writer_pages = Sum(writer__novel__pages),
+            writer_tags = Count(writer__novel__tags),
+        );
+        let seen: Vec<_> = order_by!(qs, title)
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|(novel, siblings, pages, tags)| (novel.title, siblings, pages, tags))
+            .collect();
+        let row =
+            |title: &str, siblings, pages, tags| (title.to_string(), siblings, Some(pages), tags);
+        assert_eq!(
+            seen,
+            [
+                row("Narnia", 1, 200, 2),
+                row("Silmarillion", 2, 675, 1),
+                row("The Hobbit", 2, 675, 1),
+            ]
+        );
+        // An earlier filter along the same path restricts the aggregate, as Django's reused
+        // join does.
+        let long = filter!(Novel::objects(), writer__novel__pages__gt = 320);
+        let counted: Vec<(String, i64)> =
+            order_by!(annotate!(long, n = Count(writer__novel)), title)
+                .fetch(conn)
+                .unwrap()
+                .into_iter()
+                .map(|(novel, n)| (novel.title, n))
+                .collect();
+        assert_eq!(
+            counted,
+            [
+                ("Silmarillion".to_string(), 1),
+                ("The Hobbit".to_string(), 1)
+            ]
+        );
+        // Over the whole QuerySet, a related row counts once per row that reaches it, as
+        // Django's join counts it (distinct = true counts it once).
+        let (n, pages, distinct) = aggregate!(
+            Novel::objects(),
+            n = Count(writer__novel),
+            pages = Sum(writer__novel__pages),
+            distinct = Count(writer__novel, distinct = true),
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((n, pages, distinct), (5, Some(1550), 3));
+        let short = filter!(Novel::objects(), pages__lt = 250);
+        let n = aggregate!(short, n = Count(writer__novel))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(n, 1);
+        let long = filter!(Novel::objects(), writer__novel__pages__gt = 320);
+        let n = aggregate!(long, n = Count(writer__novel))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(n, 2);
+    });
+}
+
+#[test]
 fn annotated_querysets_answer_get_first_last_exists_and_distinct() {
     each_backend("annotated_verbs", |_db, conn| {
         insert_people(
