@@ -26,14 +26,30 @@ use crate::lookups::{conjunction, order_key, parts, OrderItem};
 use crate::names::name_type;
 use crate::resolve::{checked, NamePath};
 
-/// The type of a path `a__b__c`: `Name` for one part, `Across<a, Across<b, c>>` for several.
+/// The type of a path `a__b__c`: `Name` for one part, `Across<a, Across<b, c>>` for several;
+/// trailing transforms wrap the path before them (`pub_date__year` is
+/// `Transformed<pub_date, Year>`, Django's transforms in expressions).
 pub(crate) fn path_type(ident: &syn::Ident) -> syn::Result<TokenStream> {
-    let parts = parts(ident)?;
+    let mut parts = parts(ident)?;
+    let mut transforms = Vec::new();
+    while parts.len() > 1 {
+        match crate::lookups::transform_type(parts.last().expect("len > 1")) {
+            Some(t) => {
+                transforms.push(syn::Ident::new(t, Span::call_site()));
+                parts.pop();
+            }
+            None => break,
+        }
+    }
     let (last, hops) = parts.split_last().expect("a path has a part");
-    Ok(hops.iter().rev().fold(name_type(last), |rest, hop| {
+    let path = hops.iter().rev().fold(name_type(last), |rest, hop| {
         let hop = name_type(hop);
         quote!(::dorm::relations::Across<#hop, #rest>)
-    }))
+    });
+    Ok(transforms.iter().rev().fold(
+        path,
+        |inner, t| quote!(::dorm::lookups::Transformed<#inner, ::dorm::lookups::#t>),
+    ))
 }
 
 fn is_name(ident: &syn::Ident) -> bool {

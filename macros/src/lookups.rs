@@ -90,7 +90,7 @@ fn lookup_type(name: &str) -> Option<&'static str> {
 }
 
 /// The transforms dorm implements, and the type that implements each.
-fn transform_type(name: &str) -> Option<&'static str> {
+pub(crate) fn transform_type(name: &str) -> Option<&'static str> {
     Some(match name {
         "year" => "Year",
         "month" => "Month",

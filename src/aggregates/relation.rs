@@ -20,6 +20,7 @@
 //! subquery starts from the QuerySet's own table (`"U0"`).
 
 use std::any::TypeId;
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use diesel::backend::Backend;
@@ -32,8 +33,9 @@ use diesel::sql_types::{SingleValue, SqlType};
 use super::{
     render_call, Aggregate, AggregateDefault, AggregateOf, FilterBy, NoFilter, RenderDefault,
 };
+use crate::db::Vendor;
 use crate::expressions::{AggregateKind, Dialect, Ref, Resolve, RowKind, Rows, Scope, Totals};
-use crate::lookups::Predicate;
+use crate::lookups::{Nullability, Predicate, Transform, Transformed};
 use crate::model::{Field, Model};
 use crate::queryset::BaseQuery;
 use crate::relations::alias::alias as numbered_alias;
@@ -240,6 +242,10 @@ pub trait RelationPath<M, I> {
     fn plan() -> (Vec<Step>, &'static str);
     /// The names of the relations followed, in order.
     fn hops() -> Vec<TypeId>;
+    /// The SQL around the aggregated column on `vendor` (a transform, `book__pubdate__year`).
+    fn around_column(_vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
+        (Cow::Borrowed(""), Cow::Borrowed(""))
+    }
 }
 
 /// Index: a path of one relation.
@@ -310,6 +316,45 @@ where
         let mut hops = vec![TypeId::of::<H>()];
         hops.extend(<Ref<R> as RelationPath<TargetOf<M, H>, I>>::hops());
         hops
+    }
+}
+
+/// Index: a relation path whose field is transformed (`Min(book__pubdate__year)`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TransformedPath<I>(PhantomData<fn() -> I>);
+
+type PathSql<M, P, I> = <Ref<P> as RelationPath<M, I>>::SqlType;
+
+impl<M, P, T, I> RelationPath<M, TransformedPath<I>> for Ref<Transformed<P, T>>
+where
+    Ref<P>: RelationPath<M, I>,
+    PathSql<M, P, I>: Nullability,
+    T: Transform<PathSql<M, P, I>>,
+{
+    type Target = <Ref<P> as RelationPath<M, I>>::Target;
+    type SqlType = T::Output;
+    type Start = <Ref<P> as RelationPath<M, I>>::Start;
+    fn plan() -> (Vec<Step>, &'static str) {
+        <Ref<P> as RelationPath<M, I>>::plan()
+    }
+    fn hops() -> Vec<TypeId> {
+        <Ref<P> as RelationPath<M, I>>::hops()
+    }
+    fn around_column(vendor: Vendor) -> (Cow<'static, str>, Cow<'static, str>) {
+        let (inner_before, inner_after) = <Ref<P> as RelationPath<M, I>>::around_column(vendor);
+        let ((before, after), aware) = match vendor {
+            Vendor::Postgres => (T::POSTGRES, <PathSql<M, P, I> as Nullability>::AWARE),
+            _ => (T::SQLITE, false),
+        };
+        let (open, close) = if aware {
+            ("(", " AT TIME ZONE 'UTC')")
+        } else {
+            ("", "")
+        };
+        (
+            Cow::Owned(format!("{before}{open}{inner_before}")),
+            Cow::Owned(format!("{inner_after}{close}{after}")),
+        )
     }
 }
 
@@ -700,7 +745,13 @@ where
             self.distinct,
             self.sample,
             &self.default,
-            |out| column(out, &last, aggregated),
+            |out| {
+                let (before, after) = P::around_column(DB::VENDOR);
+                out.push_sql(&before);
+                column(out, &last, aggregated)?;
+                out.push_sql(&after);
+                Ok(())
+            },
             |_| Ok(()),
         )?;
         // Over all the QuerySet's rows, a path that starts at a foreign key reads the related

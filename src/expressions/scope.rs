@@ -243,6 +243,26 @@ where
     }
 }
 
+/// Index of a transform of a field (`pub_date__year`), possibly across foreign keys.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TransformIndex;
+
+impl<Sc, I, T> Resolve<Sc, TransformIndex> for Ref<crate::lookups::Transformed<I, T>>
+where
+    Sc: Scope,
+    crate::lookups::Transformed<I, T>: crate::lookups::Operand<Sc::Model>,
+    <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::SqlType:
+        diesel::expression::TypedExpressionType,
+{
+    type SqlType =
+        <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::SqlType;
+    type Expr = <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::Expr;
+    type Kind = RowKind;
+    fn resolve(self, _: &Sc::Cx) -> Self::Expr {
+        <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::operand()
+    }
+}
+
 /// A list of annotations: [`NoAnnotations`], or [`Annotation`]s chained through `Rest`.
 pub trait AnnotationList: Clone {}
 

@@ -496,6 +496,76 @@ fn aggregates_across_a_foreign_key_then_a_multi_valued_relation() {
 }
 
 #[test]
+fn transforms_are_paths_inside_aggregates() {
+    each_backend("aggregate_transforms", |_db, conn| {
+        library(conn);
+        for (title, y, m, d) in [
+            ("Narnia", 1950, 10, 16),
+            ("The Hobbit", 1937, 9, 21),
+            ("Silmarillion", 1977, 9, 15),
+        ] {
+            let published = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            dorm::update!(
+                filter!(Novel::objects(), title = title),
+                published = published
+            )
+            .execute(conn)
+            .unwrap();
+        }
+        // Novel.objects.aggregate(first=Min("published__year"), ...)
+        let (first, months) = aggregate!(
+            Novel::objects(),
+            first = Min(published__year),
+            months = Count(published__month, distinct = true)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((first, months), (Some(1937), 2));
+        // Per row, and across a reverse relation: Writer.objects.annotate(
+        //     first=Min("novel__published__year"), quarter=Max("novel__published__quarter"))
+        let years: Vec<(String, Option<i32>)> = dorm::values_list!(
+            order_by!(annotate!(Novel::objects(), y = Max(published__year)), title),
+            title,
+            y
+        )
+        .fetch(conn)
+        .unwrap();
+        let expected = [
+            ("Narnia", 1950),
+            ("Silmarillion", 1977),
+            ("The Hobbit", 1937),
+        ];
+        assert_eq!(years, expected.map(|(t, y)| (t.to_string(), Some(y))));
+        let firsts: Vec<(String, Option<i32>, Option<i32>)> = order_by!(
+            annotate!(
+                Writer::objects(),
+                first = Min(novel__published__year),
+                quarter = Max(novel__published__quarter)
+            ),
+            name
+        )
+        .fetch(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(w, first, quarter)| (w.name, first, quarter))
+        .collect();
+        let expected = [
+            ("Lewis", Some(1950), Some(4)),
+            ("Nobody", None, None),
+            ("Tolkien", Some(1937), Some(3)),
+        ];
+        assert_eq!(firsts, expected.map(|(n, f, q)| (n.to_string(), f, q)));
+        let newest = aggregate!(Writer::objects(), newest = Max(novel__published__year))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(newest, Some(1977));
+        // F() of a transform in a filter.
+        let early = filter!(Novel::objects(), pages__gt = F(published__year) - 1700);
+        assert_eq!(early.count(conn).unwrap(), 2);
+    });
+}
+
+#[test]
 fn annotated_querysets_answer_get_first_last_exists_and_distinct() {
     each_backend("annotated_verbs", |_db, conn| {
         insert_people(
