@@ -20,7 +20,9 @@
 //! ordering is repeated outside. Several fields of one relation share one join; two reverse
 //! relations multiply each other's rows, as Django's joins do. The QuerySet is not sliced
 //! (Django would slice the joined rows; take the rows you need from the result), and a path
-//! ends at the related model's own field (`novel__title`, not `novel__tags__label`). A
+//! ends at the related model's own field (`novel__title`) or at a path across foreign keys from
+//! it (`novel__writer__name`, read from the joined row), not past a second multi-valued
+//! relation (`novel__tags__label` does not compile yet). A
 //! many-to-many relation (`tags__label`, or the reverse `novel__title` from a tag) joins its
 //! join table under `J1`, `J2`, ... and the related table under `T1`, `T2`, ....
 //!
@@ -147,6 +149,9 @@ pub enum SpannedColumn {
         joined_on: &'static str,
         /// The column read.
         column: &'static str,
+        /// A path across foreign keys from the related row, read from `column` (the foreign
+        /// key) on (`novel__writer__name` from a tag).
+        then: Option<ForwardPlan>,
     },
     /// A column of the rows of a many-to-many relation: the join table and its columns, then
     /// the related table, its primary key and the column read.
@@ -163,6 +168,8 @@ pub enum SpannedColumn {
         pk: &'static str,
         /// The column read.
         column: &'static str,
+        /// A path across foreign keys from the related row (see `Related`).
+        then: Option<ForwardPlan>,
     },
     /// A field across foreign keys: a correlated subquery (see `order_by!` across relations),
     /// planned when it is rendered.
@@ -318,6 +325,7 @@ where
         table: S::DB_TABLE,
         joined_on: <S as Field<FkName>>::FIELD.column,
         column: <S as Field<N>>::FIELD.column,
+        then: None,
     };
 }
 
@@ -342,6 +350,49 @@ where
         table: <D::Target as Model>::DB_TABLE,
         pk: <D::Target as Model>::PK_COLUMN,
         column: <D::Target as Field<N>>::FIELD.column,
+        then: None,
+    };
+}
+
+/// Across a reverse foreign key, then foreign keys from the related rows (`entries__blog__name`):
+/// the value read from the joined row, as a plain `values!` reads a path across foreign keys.
+impl<M, Head, H, R, S, Fk, FkName> SpanKind<M, Head, Across<H, R>> for ReverseOf<S, Fk, FkName>
+where
+    M: Model,
+    S: Model + Field<FkName>,
+    Across<H, R>: AcrossPlan<S> + Operand<S> + AcrossRest<S>,
+{
+    type SqlType = <Across<H, R> as Operand<S>>::SqlType;
+    type Row = <Across<H, R> as AcrossRest<S>>::Value;
+    type Flag = Joined;
+    const COLUMN: SpannedColumn = SpannedColumn::Related {
+        table: S::DB_TABLE,
+        joined_on: <S as Field<FkName>>::FIELD.column,
+        column: "",
+        then: Some(<Across<H, R> as AcrossPlan<S>>::plan),
+    };
+}
+
+/// Across a many-to-many relation, then foreign keys from the related rows
+/// (`tags__creator__name`).
+impl<M, Head, H, R, O, D, NF> SpanKind<M, Head, Across<H, R>> for ManyToManyVia<O, D, NF>
+where
+    M: Model,
+    O: ManyToManyField<NF>,
+    D: Direction<O, NF, Source = M>,
+    Across<H, R>: AcrossPlan<D::Target> + Operand<D::Target> + AcrossRest<D::Target>,
+{
+    type SqlType = <Across<H, R> as Operand<D::Target>>::SqlType;
+    type Row = <Across<H, R> as AcrossRest<D::Target>>::Value;
+    type Flag = Joined;
+    const COLUMN: SpannedColumn = SpannedColumn::Many {
+        join: O::JOIN_TABLE,
+        source: <D::SourceColumn as diesel::Column>::NAME,
+        target: <D::TargetColumn as diesel::Column>::NAME,
+        table: <D::Target as Model>::DB_TABLE,
+        pk: <D::Target as Model>::PK_COLUMN,
+        column: "",
+        then: Some(<Across<H, R> as AcrossPlan<D::Target>>::plan),
     };
 }
 
@@ -487,6 +538,7 @@ where
 impl<M, Head, N, S, Fk, FkName, DB> ReadSpanKind<M, Head, N, DB> for ReverseOf<S, Fk, FkName>
 where
     DB: Backend,
+    N: NameChars,
     Self: 'static,
     M: Model,
     S: Model + Field<N> + Field<FkName>,
@@ -506,6 +558,7 @@ where
 impl<M, Head, N, O, D, NF, DB> ReadSpanKind<M, Head, N, DB> for ManyToManyVia<O, D, NF>
 where
     DB: Backend,
+    N: NameChars,
     Self: 'static,
     M: Model,
     O: ManyToManyField<NF>,
@@ -522,6 +575,47 @@ where
         previous: &mut Previous,
     ) -> deserialize::Result<Self::Row> {
         read_related::<D::Target, N, Self, _, DB>(row, at, previous)
+    }
+}
+
+/// A path across foreign keys from the rows of a reverse or many-to-many relation: read as a
+/// path across foreign keys is (NULL where the relation has no row, as where the path has none).
+impl<M, Head, H, R, S, Fk, FkName, DB> ReadSpanKind<M, Head, Across<H, R>, DB>
+    for ReverseOf<S, Fk, FkName>
+where
+    DB: Backend,
+    S: Model,
+    Across<H, R>: AcrossRest<S>,
+    Self: SpanKind<M, Head, Across<H, R>, Row = <Across<H, R> as AcrossRest<S>>::Value>,
+    <Across<H, R> as AcrossRest<S>>::Loaded:
+        FromSqlRow<<Self as SpanKind<M, Head, Across<H, R>>>::SqlType, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        _: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        <Across<H, R> as AcrossRest<S>>::value_of(read_column(row, at)?)
+    }
+}
+
+impl<M, Head, H, R, O, D, NF, DB> ReadSpanKind<M, Head, Across<H, R>, DB>
+    for ManyToManyVia<O, D, NF>
+where
+    DB: Backend,
+    O: ManyToManyField<NF>,
+    D: Direction<O, NF, Source = M>,
+    Across<H, R>: AcrossRest<D::Target>,
+    Self: SpanKind<M, Head, Across<H, R>, Row = <Across<H, R> as AcrossRest<D::Target>>::Value>,
+    <Across<H, R> as AcrossRest<D::Target>>::Loaded:
+        FromSqlRow<<Self as SpanKind<M, Head, Across<H, R>>>::SqlType, DB>,
+{
+    fn read<'a>(
+        row: &impl Row<'a, DB>,
+        at: &mut usize,
+        _: &mut Previous,
+    ) -> deserialize::Result<Self::Row> {
+        <Across<H, R> as AcrossRest<D::Target>>::value_of(read_column(row, at)?)
     }
 }
 
@@ -636,11 +730,19 @@ where
                     out.push_sql(".");
                     out.push_identifier(name)?;
                 }
-                SpannedColumn::Related { column, .. } | SpannedColumn::Many { column, .. } => {
-                    push_alias(&mut out, base, Some(usize::from(*join) - 1))?;
-                    out.push_sql(".");
-                    out.push_identifier(column)?;
-                }
+                SpannedColumn::Related { column, then, .. }
+                | SpannedColumn::Many { column, then, .. } => match then {
+                    Some(plan) => {
+                        let (fk, hops) = plan();
+                        let alias = super::alias::alias('T', usize::from(*join));
+                        across::render(&mut out, &alias, fk, &hops)?;
+                    }
+                    None => {
+                        push_alias(&mut out, base, Some(usize::from(*join) - 1))?;
+                        out.push_sql(".");
+                        out.push_identifier(column)?;
+                    }
+                },
                 SpannedColumn::Forward(plan) => {
                     let (fk, hops) = plan();
                     across::render(&mut out, base, fk, &hops)?;

@@ -423,6 +423,54 @@ fn values_across_a_reverse_relation_join_every_related_row() {
 }
 
 #[test]
+fn values_follow_foreign_keys_past_a_multi_valued_relation() {
+    use crate::common::rows::{owner, tag};
+    each_backend("values_reverse_then_forward", |_db, conn| {
+        let zed = writer(conn, "Zed");
+        let amy = writer(conn, "Amy");
+        let shelf = owner(conn, "Shelf");
+        let a = novel(conn, &zed, "A", 1, Some(&shelf));
+        let c = novel(conn, &amy, "C", 3, None);
+        writer(conn, "Bob");
+        let dragons = tag(conn, "dragons");
+        let lions = tag(conn, "lions");
+        tag(conn, "empty");
+        a.tags().add([&dragons], conn).unwrap();
+        c.tags().add([&dragons, &lions], conn).unwrap();
+
+        // Writer.objects.values("name", "novel__owner__name"): across the reverse relation,
+        // then the novel's foreign key.
+        let mut owners: Vec<(String, Option<String>)> =
+            dorm::values!(Writer::objects(), name, novel__owner__name)
+                .fetch(conn)
+                .unwrap();
+        owners.sort();
+        let expected = [("Amy", None), ("Bob", None), ("Zed", Some("Shelf"))];
+        assert_eq!(
+            owners,
+            expected.map(|(w, o)| (w.to_string(), o.map(str::to_string)))
+        );
+        // Tag.objects.values_list("label", "novel__writer__name"): across the reverse of a
+        // many-to-many, then a foreign key; with a field of the related row in between.
+        let mut writers: Vec<(String, Option<String>, Option<String>)> =
+            dorm::values_list!(Tag::objects(), label, novel__title, novel__writer__name)
+                .fetch(conn)
+                .unwrap();
+        writers.sort();
+        let expected = [
+            ("dragons", Some("A"), Some("Zed")),
+            ("dragons", Some("C"), Some("Amy")),
+            ("empty", None, None),
+            ("lions", Some("C"), Some("Amy")),
+        ];
+        assert_eq!(
+            writers,
+            expected.map(|(l, t, w)| (l.to_string(), t.map(str::to_string), w.map(str::to_string)))
+        );
+    });
+}
+
+#[test]
 fn values_mix_foreign_keys_and_reverse_relations() {
     each_backend("values_reverse_mixed", |_db, conn| {
         let zed = writer(conn, "Zed");
