@@ -9,12 +9,13 @@ use diesel::query_dsl::methods::{FilterDsl, SelectDsl};
 use super::{dispatch, Instance, Model, PrimaryKey};
 use crate::db::{atomic, Executor, Load, LoadIter};
 use crate::error::{Error, IntegrityKind, Result};
-use crate::lookups::{Exact, Lookup, Predicate};
+use crate::lookups::{Exact, In, Lookup, Predicate};
+use crate::queryset::dates::{DateKind, DateTimeKind, Dates, Truncates};
 use crate::queryset::execute::Built;
 use crate::queryset::{
-    ApplyOrder, ApplySlice, BaseQuery, Changes, Defer, FieldList, FirstOrder, LastOrder, Only,
-    OrderBy, Ordered, PartialQuerySet, PendingUpdate, QuerySet, RelatedQuerySet, ReverseOrder,
-    Sliced, Unordered, Unsliced,
+    ApplyOrder, ApplySlice, Asc, BaseQuery, ByName, Changes, Defer, Desc, Explain, FieldList,
+    FirstOrder, LastOrder, Only, OrderBy, OrderState, Ordered, PartialQuerySet, PendingUpdate,
+    QuerySet, RelatedQuerySet, ReverseOrder, Sliced, SqlFor, Unordered, Unsliced,
 };
 use crate::relations::{JoinList, Nil, PrefetchPaths};
 
@@ -266,6 +267,11 @@ impl<M: Model> Manager<M> {
 type All<M> = QuerySet<M>;
 /// Its ordering.
 type DefaultOrder<M> = <M as Model>::DefaultOrdering;
+/// The condition of `in_bulk`.
+type InBulk<M> =
+    <Lookup<<M as PrimaryKey>::Name, In, Vec<<M as Model>::PkValue>> as Predicate<M>>::Expr;
+/// The SQL type of field `N`, for `dates`/`datetimes`.
+type DateSql<M, N> = <<M as super::Field<N>>::Column as diesel::Expression>::SqlType;
 
 // Django's managers answer every QuerySet verb (`Entry.objects.count()`, `.first()`,
 // `.order_by(...)`): each of these is `self.all().verb(...)`, with the QuerySet's bounds spelt
@@ -401,6 +407,128 @@ impl<M: Model> Manager<M> {
         self,
     ) -> PartialQuerySet<M, BaseQuery<M>, DefaultOrder<M>, Unsliced, Defer<L>> {
         All::<M>::new().defer::<L>()
+    }
+
+    /// The row at `index` in the default ordering (Python's `Model.objects.all()[index]`); see
+    /// [`QuerySet::nth`].
+    pub fn nth<'q, C>(self, index: usize, conn: &mut C) -> Result<Option<M>>
+    where
+        DefaultOrder<M>: ApplyOrder<M, BaseQuery<M>>,
+        Sliced: ApplySlice<<DefaultOrder<M> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        C: Load<'q, Built<M, BaseQuery<M>, DefaultOrder<M>, Sliced>, M>,
+    {
+        All::<M>::new().nth(index, conn)
+    }
+
+    /// The row with the smallest value of field `N` (Django's `objects.earliest("pub_date")`);
+    /// see [`QuerySet::earliest`].
+    pub fn earliest<'q, N, C>(self, field: ByName<N>, conn: &mut C) -> Result<M>
+    where
+        Ordered<Asc<ByName<N>>>: ApplyOrder<M, BaseQuery<M>>,
+        Sliced: ApplySlice<<Ordered<Asc<ByName<N>>> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        C: Load<'q, Built<M, BaseQuery<M>, Ordered<Asc<ByName<N>>>, Sliced>, M>,
+    {
+        All::<M>::new().earliest(field, conn)
+    }
+
+    /// The row with the largest value of field `N` (Django's `objects.latest("pub_date")`).
+    pub fn latest<'q, N, C>(self, field: ByName<N>, conn: &mut C) -> Result<M>
+    where
+        Ordered<Desc<ByName<N>>>: ApplyOrder<M, BaseQuery<M>>,
+        Sliced: ApplySlice<<Ordered<Desc<ByName<N>>> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        C: Load<'q, Built<M, BaseQuery<M>, Ordered<Desc<ByName<N>>>, Sliced>, M>,
+    {
+        All::<M>::new().latest(field, conn)
+    }
+
+    /// The rows whose primary key is in `ids`, by primary key (Django's
+    /// `objects.in_bulk(ids)`); see [`QuerySet::in_bulk`].
+    pub fn in_bulk<'q, C, I>(
+        self,
+        ids: I,
+        conn: &mut C,
+    ) -> Result<std::collections::HashMap<M::PkValue, M>>
+    where
+        M: PrimaryKey,
+        I: IntoIterator<Item = M::PkValue>,
+        Lookup<M::Name, In, Vec<M::PkValue>>: Predicate<M>,
+        BaseQuery<M>: FilterDsl<InBulk<M>>,
+        DefaultOrder<M>: ApplyOrder<M, diesel::dsl::Filter<BaseQuery<M>, InBulk<M>>>,
+        Unsliced: ApplySlice<
+            <DefaultOrder<M> as ApplyOrder<M, diesel::dsl::Filter<BaseQuery<M>, InBulk<M>>>>::Out,
+        >,
+        C: Load<
+            'q,
+            Built<M, diesel::dsl::Filter<BaseQuery<M>, InBulk<M>>, DefaultOrder<M>, Unsliced>,
+            M,
+        >,
+    {
+        All::<M>::new().in_bulk(ids, conn)
+    }
+
+    /// Every row without duplicates (Django's `objects.distinct()`); see
+    /// [`QuerySet::distinct`].
+    pub fn distinct(
+        self,
+    ) -> QuerySet<
+        M,
+        diesel::dsl::Distinct<BaseQuery<M>>,
+        <DefaultOrder<M> as OrderState>::Distinct,
+        Unsliced,
+    >
+    where
+        BaseQuery<M>: diesel::query_dsl::methods::DistinctDsl,
+        DefaultOrder<M>: OrderState,
+    {
+        All::<M>::new().distinct()
+    }
+
+    /// The distinct dates of the date field `N` truncated to `kind` (Django's
+    /// `objects.dates("pub_date", "year")`); see [`QuerySet::dates`].
+    pub fn dates<N>(
+        self,
+        field: ByName<N>,
+        kind: crate::expressions::functions::TruncKind,
+    ) -> Dates<M, N, BaseQuery<M>>
+    where
+        M: super::Field<N>,
+        DateSql<M, N>: Truncates<DateKind>,
+    {
+        All::<M>::new().dates(field, kind)
+    }
+
+    /// The distinct datetimes of the datetime field `N` truncated to `kind` (Django's
+    /// `objects.datetimes("published", "hour")`); see [`QuerySet::datetimes`].
+    pub fn datetimes<N>(
+        self,
+        field: ByName<N>,
+        kind: crate::expressions::functions::TruncKind,
+    ) -> Dates<M, N, BaseQuery<M>>
+    where
+        M: super::Field<N>,
+        DateSql<M, N>: Truncates<DateTimeKind>,
+    {
+        All::<M>::new().datetimes(field, kind)
+    }
+
+    /// The database's plan for every row (Django's `objects.explain()`).
+    pub fn explain<C>(self, conn: &mut C) -> Result<String>
+    where
+        DefaultOrder<M>: ApplyOrder<M, BaseQuery<M>>,
+        Unsliced: ApplySlice<<DefaultOrder<M> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        C: Explain<Built<M, BaseQuery<M>, DefaultOrder<M>, Unsliced>>,
+    {
+        All::<M>::new().explain(conn)
+    }
+
+    /// The SQL of every row's query for `vendor` (Django's `str(Model.objects.all().query)`).
+    pub fn sql(self, vendor: crate::db::Vendor) -> String
+    where
+        DefaultOrder<M>: ApplyOrder<M, BaseQuery<M>>,
+        Unsliced: ApplySlice<<DefaultOrder<M> as ApplyOrder<M, BaseQuery<M>>>::Out>,
+        Built<M, BaseQuery<M>, DefaultOrder<M>, Unsliced>: diesel::query_builder::QueryId + SqlFor,
+    {
+        All::<M>::new().sql(vendor)
     }
 
     /// A slice of all rows (Python's `Model.objects.all()[a:b]`).

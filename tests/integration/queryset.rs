@@ -1075,3 +1075,42 @@ fn projections_answer_first_exists_and_count() {
         );
     });
 }
+
+#[test]
+fn the_manager_reads_earliest_latest_nth_in_bulk_distinct_dates_and_plans() {
+    use crate::common::insert_people;
+    use dorm::expressions::functions::TruncKind;
+    each_backend("manager_more_verbs", |_db, conn| {
+        insert_people(
+            conn,
+            &[("Ann", 31, None), ("Bob", 45, Some("B")), ("Dee", 19, None)],
+        );
+        // Person.objects.earliest("name"), .latest("name"), .all()[1], .distinct().count()
+        let name = |p: Person| p.name;
+        let earliest = Person::objects().earliest(field!(name), conn).unwrap();
+        let latest = Person::objects().latest(field!(name), conn).unwrap();
+        assert_eq!((name(earliest), name(latest)), ("Ann".into(), "Dee".into()));
+        // The default ordering is (-age, name).
+        let second = Person::objects().nth(1, conn).unwrap().map(name);
+        assert_eq!(second.as_deref(), Some("Ann"));
+        assert_eq!(Person::objects().distinct().count(conn).unwrap(), 3);
+        let ids: Vec<i64> = dorm::values_list!(Person::objects(), id)
+            .fetch(conn)
+            .unwrap();
+        let found = Person::objects().in_bulk(ids[..2].to_vec(), conn).unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(Person::objects().sql(conn.vendor()).contains("FROM"));
+        assert!(!Person::objects().explain(conn).unwrap().is_empty());
+        // Novel.objects.dates("published", "year")
+        let zed = crate::common::rows::writer(conn, "Zed");
+        crate::common::rows::novel(conn, &zed, "A", 1, None);
+        let years = Novel::objects()
+            .dates(field!(published), TruncKind::Year)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(
+            years,
+            [chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()]
+        );
+    });
+}
