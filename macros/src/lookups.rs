@@ -584,13 +584,9 @@ fn order_operand(expr: &Expr) -> syn::Result<TokenStream> {
     match expr {
         Expr::Path(p) if p.path.get_ident().is_some() => {
             let ident = p.path.get_ident().cloned().expect("checked");
-            let parts = parts(&ident)?;
-            // `blog__owner__name`: the field `name` across the foreign keys `blog`, `owner`.
-            let (last, hops) = parts.split_last().expect("a path has a part");
-            Ok(hops.iter().rev().fold(name_type(last), |rest, hop| {
-                let hop = name_type(hop);
-                quote!(::dorm::relations::Across<#hop, #rest>)
-            }))
+            // `blog__owner__name`: the field `name` across the foreign keys `blog`, `owner`;
+            // `pub_date__year`: a transform of the field.
+            crate::expressions::path_type(&ident)
         }
         Expr::Call(call) => {
             let func = match &*call.func {

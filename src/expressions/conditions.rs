@@ -15,8 +15,7 @@ use crate::lookups::{
     And, BoolOp, CombineBool, ContainedBy, Contains, ContainsFor, EndsWith, Exact, Gt, Gte,
     HasAnyKeys, HasKey, HasKeys, IContains, IEndsWith, IExact, IRegex, IStartsWith, In, InList,
     IsNotTrue, IsNull, IsNullExpr, KeyPath, Like, Lookup, Lt, Lte, Not, NullableField, Or,
-    Orderable, Predicate, Range, Regex, RegexExpr, StartsWith, TextField, TextValue, Transformed,
-    Q,
+    Orderable, Predicate, Range, Regex, RegexExpr, StartsWith, TextField, TextValue, Q,
 };
 use crate::relations::{NameIsNull, PathLookup};
 
@@ -52,6 +51,11 @@ where
     type Kind = <Sc as super::scope::ScopeName<N, I>>::Relation;
 }
 impl<Sc, H, R> RefRelation<Sc, super::scope::AcrossIndex> for Ref<crate::relations::Across<H, R>> {
+    type Kind = crate::relations::Plain;
+}
+impl<Sc, N, T, I> RefRelation<Sc, super::scope::TransformOf<I>>
+    for Ref<crate::lookups::Transformed<N, T>>
+{
     type Kind = crate::relations::Plain;
 }
 
@@ -145,13 +149,10 @@ macro_rules! on_the_model {
     )*};
 }
 
-/// Index: a lookup on a transform of a field.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OnTransform;
-
-// Lookups on JSON keys and JSON-only lookups, lookups on a transform (`pub_date__year`) and
-// lookups across relations keep their meaning on the model; text lookups and `isnull` on a
-// name resolve it in the scope (below), so they work on annotations too.
+// Lookups on JSON keys and JSON-only lookups and lookups across relations keep their meaning on
+// the model; comparisons, `in`, `range`, text lookups and `isnull` on a name or on a transform
+// of one (`pub_date__year`, `joined__year` on an annotation) resolve it in the scope, so they
+// work on annotations too.
 on_the_model!(
     Own: Lookup<KeyPath<A, K>, IExact, V> [A, K, V],
     Own: Lookup<KeyPath<A, K>, Contains, V> [A, K, V],
@@ -167,7 +168,6 @@ on_the_model!(
     Own: Lookup<N, HasKeys, V> [N, V],
     Own: Lookup<N, HasAnyKeys, V> [N, V],
     Own: Lookup<N, ContainedBy, V> [N, V],
-    OnTransform: Lookup<Transformed<A, T>, K, V> [A, T, K, V],
     Own: PathLookup<H, Inner> [H, Inner],
     Own: NameIsNull<N> [N],
 );

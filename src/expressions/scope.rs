@@ -243,23 +243,26 @@ where
     }
 }
 
-/// Index of a transform of a field (`pub_date__year`), possibly across foreign keys.
+/// Index of a transform of a name (`pub_date__year`, `joined__year` on an annotation, a field
+/// across foreign keys): the transform applied to what the name resolves to by index `I`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TransformIndex;
+pub struct TransformOf<I>(PhantomData<fn() -> I>);
 
-impl<Sc, I, T> Resolve<Sc, TransformIndex> for Ref<crate::lookups::Transformed<I, T>>
+type RefSql<Sc, N, I> = <Ref<N> as Resolve<Sc, I>>::SqlType;
+
+impl<Sc, N, T, I> Resolve<Sc, TransformOf<I>> for Ref<crate::lookups::Transformed<N, T>>
 where
     Sc: Scope,
-    crate::lookups::Transformed<I, T>: crate::lookups::Operand<Sc::Model>,
-    <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::SqlType:
-        diesel::expression::TypedExpressionType,
+    Ref<N>: Resolve<Sc, I>,
+    RefSql<Sc, N, I>: crate::lookups::Nullability,
+    T: crate::lookups::Transform<RefSql<Sc, N, I>>,
+    T::Output: diesel::expression::TypedExpressionType,
 {
-    type SqlType =
-        <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::SqlType;
-    type Expr = <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::Expr;
-    type Kind = RowKind;
-    fn resolve(self, _: &Sc::Cx) -> Self::Expr {
-        <crate::lookups::Transformed<I, T> as crate::lookups::Operand<Sc::Model>>::operand()
+    type SqlType = T::Output;
+    type Expr = crate::lookups::Extract<<Ref<N> as Resolve<Sc, I>>::Expr, T, RefSql<Sc, N, I>>;
+    type Kind = <Ref<N> as Resolve<Sc, I>>::Kind;
+    fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
+        crate::lookups::Extract::new(Ref::<N>::new().resolve(cx))
     }
 }
 

@@ -146,6 +146,16 @@ pub struct Extract<E, T, ST> {
     transform: PhantomData<fn() -> (T, ST)>,
 }
 
+impl<E, T, ST> Extract<E, T, ST> {
+    /// The transform `T` of `operand`.
+    pub(crate) fn new(operand: E) -> Self {
+        Extract {
+            operand,
+            transform: PhantomData,
+        }
+    }
+}
+
 impl<E: Clone, T, ST> Clone for Extract<E, T, ST> {
     fn clone(&self) -> Self {
         Extract {

@@ -49,8 +49,8 @@ use diesel::query_dsl::methods::{FilterDsl, GroupByDsl, HavingDsl, SelectDsl};
 
 use super::execute::Built;
 use super::ordering::{
-    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsLast, OrderExpr,
-    Ordered, Random, Unordered,
+    ApplyOrder, Asc, ByName, Col, Desc, FirstOrder, LastOrder, NullsFirst, NullsLast, Ordered,
+    Random, Unordered,
 };
 use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, TotalsOf, Whole};
 use super::values::{Columns, Pick, ValuesList};
@@ -506,9 +506,6 @@ pub trait ScopedOrderExpr<Sc: Scope, I> {
 /// Index: a name resolved in the scope.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ByScope<I>(PhantomData<fn() -> I>);
-/// Index: a transform of a field (`Lower(name)`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ByTransform;
 
 /// How a name can be ordered by its value (every resolution but a grouped key, which is
 /// ordered by position).
@@ -522,6 +519,7 @@ impl OrdersByValue for crate::relations::Here {}
 impl<P> OrdersByValue for crate::relations::There<P> {}
 impl<P> OrdersByValue for crate::expressions::After<P> {}
 impl OrdersByValue for crate::expressions::scope::AcrossIndex {}
+impl<I: OrdersByValue> OrdersByValue for crate::expressions::scope::TransformOf<I> {}
 
 /// Index: a grouped key, ordered by its position.
 #[derive(Debug, Clone, Copy, Default)]
@@ -594,16 +592,6 @@ where
     type Out = Col<<Ref<N> as Resolve<Sc, I>>::Expr>;
     fn resolve(self, cx: &Sc::Cx) -> Self::Out {
         Col(Ref::<N>::new().resolve(cx))
-    }
-}
-
-impl<Sc: Scope, A, T> ScopedOrderExpr<Sc, ByTransform> for ByName<crate::lookups::Transformed<A, T>>
-where
-    Self: OrderExpr<Sc::Model>,
-{
-    type Out = Col<<Self as OrderExpr<Sc::Model>>::Expr>;
-    fn resolve(self, _: &Sc::Cx) -> Self::Out {
-        Col(self.expr())
     }
 }
 

@@ -562,6 +562,39 @@ fn transforms_are_paths_inside_aggregates() {
         // F() of a transform in a filter.
         let early = filter!(Novel::objects(), pages__gt = F(published__year) - 1700);
         assert_eq!(early.count(conn).unwrap(), 2);
+        // Transforms of an annotation, in filters, orderings and aggregate filters.
+        let dated = annotate!(Novel::objects(), p = F(published));
+        let titles = |rows: Vec<(Novel, NaiveDate)>| -> Vec<String> {
+            rows.into_iter().map(|(n, _)| n.title).collect()
+        };
+        let fifties = filter!(dated.clone(), p__year = 1950).fetch(conn).unwrap();
+        assert_eq!(titles(fifties), ["Narnia"]);
+        let later = order_by!(filter!(dated.clone(), p__year__gte = 1950), -p__year);
+        assert_eq!(
+            titles(later.fetch(conn).unwrap()),
+            ["Silmarillion", "Narnia"]
+        );
+        let september = order_by!(filter!(dated.clone(), p__month__in = [9]), p__year);
+        assert_eq!(
+            titles(september.fetch(conn).unwrap()),
+            ["The Hobbit", "Silmarillion"]
+        );
+        let before = aggregate!(dated, n = Count(id, filter = q!(p__year__lt = 1960)))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(before, 2);
+        // On an aggregate of a group: HAVING.
+        let recent: Vec<(i64, Option<NaiveDate>)> = filter!(
+            annotate!(
+                dorm::values!(Novel::objects(), writer),
+                last = Max(published)
+            ),
+            last__year__gt = 1960
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(recent.len(), 1);
+        assert_eq!(recent[0].1, NaiveDate::from_ymd_opt(1977, 9, 15));
     });
 }
 
