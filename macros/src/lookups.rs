@@ -694,7 +694,11 @@ pub fn order_by(input: TokenStream) -> syn::Result<TokenStream> {
 }
 
 /// The fields named in a `values_list!`/`distinct_on!` call, as `Pick<Name>` or a tuple of them.
-fn picks(items: impl Iterator<Item = Expr>) -> syn::Result<TokenStream> {
+/// Names in `annotations` are the call's own annotations, picked whole.
+fn picks(
+    items: impl Iterator<Item = Expr>,
+    annotations: &[syn::Ident],
+) -> syn::Result<TokenStream> {
     let mut picks = Vec::new();
     for item in items {
         let ident = match &item {
@@ -703,6 +707,11 @@ fn picks(items: impl Iterator<Item = Expr>) -> syn::Result<TokenStream> {
             }
             other => return Err(syn::Error::new(other.span(), "expected a field name")),
         };
+        if annotations.contains(&ident) {
+            let name = name_type(&ident.to_string());
+            picks.push(quote!(::dorm::queryset::Pick<#name>));
+            continue;
+        }
         let parts = parts(&ident)?;
         // `blog__name`: the field `name` across the foreign key `blog`.
         let (last, hops) = parts.split_last().expect("a path has a part");
@@ -727,6 +736,17 @@ fn picks(items: impl Iterator<Item = Expr>) -> syn::Result<TokenStream> {
     }
 }
 
+/// Whether a `values!` item is a path that ends at a transform (`published__year`).
+fn ends_at_transform(path: &syn::ExprPath) -> bool {
+    let Some(ident) = path.path.get_ident() else {
+        return false;
+    };
+    ident
+        .to_string()
+        .rsplit_once("__")
+        .is_some_and(|(_, last)| transform_type(last).is_some())
+}
+
 /// `values_list!(qs, a, b)` / `distinct_on!(qs, a, b)`.
 pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> {
     let items = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(input)?;
@@ -741,6 +761,14 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
     let mut first_annotation = true;
     let mut paths = Vec::new();
     for item in iter {
+        // `values!(qs, published__year)`: a path that ends at a transform is the transform's
+        // value, read as an annotation named after the path (Django's `values("pub_date__year")`).
+        let item = match item {
+            Expr::Path(p) if method == "values_list" && ends_at_transform(&p) => {
+                syn::parse_quote_spanned!(p.span()=> #p = #p)
+            }
+            other => other,
+        };
         match item {
             Expr::Assign(a) if method == "values_list" => {
                 let name = match &*a.left {
@@ -779,7 +807,7 @@ pub fn projection(input: TokenStream, method: &str) -> syn::Result<TokenStream> 
             }
         }
     }
-    let picks = picks(names.into_iter())?;
+    let picks = picks(names.into_iter(), &annotations)?;
     let (items, receiver) = if annotations.is_empty() {
         (quote!(), receiver)
     } else {

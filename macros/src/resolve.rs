@@ -317,15 +317,20 @@ pub(crate) fn annotation_tag() -> syn::Ident {
 pub(crate) fn annotation_names(names: &[syn::Ident]) -> TokenStream {
     let st = format_ident!("WithAnnotations", span = Span::mixed_site());
     let tag = annotation_tag();
-    let methods = names.iter().map(|name| {
-        let ident = method_ident(&name.to_string(), name.span()).unwrap_or_else(|| name.clone());
-        quote! {
-            #[inline(always)]
-            pub fn #ident(&self) -> &'static ::dorm::names::FieldLookups {
-                <::dorm::names::FieldLookups as ::dorm::names::Names>::NAMES
+    // A name that is a path (`published__year` in `values!`) is checked by its parts.
+    let methods = names
+        .iter()
+        .filter(|name| !name.to_string().contains("__"))
+        .map(|name| {
+            let ident =
+                method_ident(&name.to_string(), name.span()).unwrap_or_else(|| name.clone());
+            quote! {
+                #[inline(always)]
+                pub fn #ident(&self) -> &'static ::dorm::names::FieldLookups {
+                    <::dorm::names::FieldLookups as ::dorm::names::Names>::NAMES
+                }
             }
-        }
-    });
+        });
     let items = quote! {
         #[allow(non_camel_case_types)]
         struct #st<B>(::core::marker::PhantomData<fn() -> B>);

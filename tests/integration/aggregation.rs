@@ -562,6 +562,25 @@ fn transforms_are_paths_inside_aggregates() {
         // F() of a transform in a filter.
         let early = filter!(Novel::objects(), pages__gt = F(published__year) - 1700);
         assert_eq!(early.count(conn).unwrap(), 2);
+        // values!("published__year"), and groups keyed by a transform.
+        let years: Vec<(String, i32)> =
+            dorm::values_list!(order_by!(Novel::objects(), title), title, published__year)
+                .fetch(conn)
+                .unwrap();
+        let expected = [
+            ("Narnia", 1950),
+            ("Silmarillion", 1977),
+            ("The Hobbit", 1937),
+        ];
+        assert_eq!(years, expected.map(|(t, y)| (t.to_string(), y)));
+        let mut by_month: Vec<(i32, i64)> = annotate!(
+            dorm::values!(Novel::objects(), published__month),
+            n = Count(id)
+        )
+        .fetch(conn)
+        .unwrap();
+        by_month.sort();
+        assert_eq!(by_month, [(9, 2), (10, 1)]);
         // Transforms of an annotation, in filters, orderings and aggregate filters.
         let dated = annotate!(Novel::objects(), p = F(published));
         let titles = |rows: Vec<(Novel, NaiveDate)>| -> Vec<String> {
@@ -569,6 +588,12 @@ fn transforms_are_paths_inside_aggregates() {
         };
         let fifties = filter!(dated.clone(), p__year = 1950).fetch(conn).unwrap();
         assert_eq!(titles(fifties), ["Narnia"]);
+        let ids_and_years: Vec<(i64, i32)> = dorm::values!(dated.clone(), id, p__year)
+            .fetch(conn)
+            .unwrap();
+        let mut years: Vec<i32> = ids_and_years.into_iter().map(|(_, y)| y).collect();
+        years.sort();
+        assert_eq!(years, [1937, 1950, 1977]);
         let later = order_by!(filter!(dated.clone(), p__year__gte = 1950), -p__year);
         assert_eq!(
             titles(later.fetch(conn).unwrap()),
