@@ -581,7 +581,12 @@ where
         NoDefault
     }
 }
-impl<Sc: Scope, Out, V, I> AggregateDefault<Sc, Out, I> for DefaultTo<V>
+/// Index: a `default` of the aggregate's type without NULL (`default = 0`): the result is not
+/// nullable.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GivenDefault<I>(PhantomData<fn() -> I>);
+
+impl<Sc: Scope, Out, V, I> AggregateDefault<Sc, Out, GivenDefault<I>> for DefaultTo<V>
 where
     Out: SqlType,
     <Out as SqlType>::IsNull: StripNull<Out>,
@@ -605,6 +610,25 @@ impl<M: crate::model::Model, L: crate::expressions::AnnotationList> SeveralRows
 impl<M: crate::model::Model, W, L: crate::expressions::AnnotationList> SeveralRows
     for crate::expressions::Totals<M, W, L>
 {
+}
+
+/// Index: a `default` that is itself an expression that may be NULL (`Max(pages, default =
+/// Min(pages))`): the result stays nullable.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NullableDefault<I>(PhantomData<fn() -> I>);
+
+impl<Sc: Scope, Out, E, I> AggregateDefault<Sc, Out, NullableDefault<I>> for DefaultTo<E>
+where
+    Out: SqlType<IsNull = is_nullable::IsNullable>
+        + SingleValue
+        + diesel::expression::TypedExpressionType,
+    E: Resolve<Sc, I, SqlType = Out>,
+{
+    type SqlType = Out;
+    type Expr = DefaultTo<E::Expr>;
+    fn default_expr(self, cx: &Sc::Cx) -> Self::Expr {
+        DefaultTo(self.0.resolve(cx))
+    }
 }
 
 /// Index of an aggregate over the model's own values.

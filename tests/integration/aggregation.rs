@@ -254,6 +254,25 @@ fn aggregate_computes_over_the_whole_queryset() {
             .fetch(conn)
             .unwrap();
         assert_eq!(spread, Some(26));
+        // A default that is another aggregate (Django's Max("age", default=Min("age"))): the
+        // result stays nullable, as both may be NULL.
+        let nobody = filter!(Person::objects(), age__gt = 100);
+        let (fallback, young) = aggregate!(
+            Person::objects(),
+            fallback = Max(nickname, default = Min(name)),
+            // The default is not filtered: COALESCE(MAX(...) FILTER (WHERE ...), MIN(...)).
+            young = Max(nickname, filter = q!(age__lt = 30), default = Min(name))
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            (fallback.as_deref(), young.as_deref()),
+            (Some("B"), Some("Ann"))
+        );
+        let empty = aggregate!(nobody, m = Max(age, default = Min(age)))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(empty, None);
         // A later aggregate reads an earlier alias of the same call.
         let (oldest, twice, gap) = aggregate!(
             Person::objects(),
