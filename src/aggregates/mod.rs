@@ -648,8 +648,24 @@ where
     type Expr = AggregateExpr<F, A::SqlType, A::Expr, Flt::Expr, D::Expr, D::SqlType>;
     type Kind = AggregateKind;
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
+        self.build(cx, |arg| arg.resolve(cx))
+    }
+}
+
+impl<F, A, Flt, D> Aggregate<F, A, Flt, D> {
+    /// The aggregate over `arg(argument)`, its filter and default resolved in the scope `Sc`.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn build<Sc: Scope, E, ST, IF, Out, ID>(
+        self,
+        cx: &Sc::Cx,
+        arg: impl FnOnce(A) -> E,
+    ) -> AggregateExpr<F, ST, E, Flt::Expr, D::Expr, D::SqlType>
+    where
+        Flt: AggregateFilter<Sc, IF>,
+        D: AggregateDefault<Sc, Out, ID>,
+    {
         AggregateExpr {
-            arg: self.arg.resolve(cx),
+            arg: arg(self.arg),
             filter: self.filter.condition(cx),
             default: self.default.default_expr(cx),
             distinct: self.distinct,

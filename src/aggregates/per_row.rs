@@ -58,8 +58,8 @@ use diesel::sql_types::{BigInt, SqlType};
 
 use super::relation::column;
 use super::{
-    render_call, Aggregate, AggregateDefault, AggregateFilter, AggregateOf, CountFn, RenderDefault,
-    RenderFilter, Star,
+    render_call, Aggregate, AggregateDefault, AggregateExpr, AggregateFilter, AggregateOf, CountFn,
+    RenderDefault, RenderFilter, Star,
 };
 use crate::expressions::{AnnotationList, ConstKind, Dialect, Resolve, RowKind, Rows, Scope};
 use crate::model::Model;
@@ -93,17 +93,10 @@ where
     D: AggregateDefault<Sc, F::Out, ID>,
 {
     type SqlType = D::SqlType;
-    type Expr = RowAggregate<F, A::SqlType, A::Expr, Flt::Expr, D::Expr, D::SqlType>;
+    type Expr = RowAggregate<AggregateExpr<F, A::SqlType, A::Expr, Flt::Expr, D::Expr, D::SqlType>>;
     type Kind = RowKind;
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
-        RowAggregate {
-            arg: self.arg.resolve(cx),
-            filter: self.filter.condition(cx),
-            default: self.default.default_expr(cx),
-            distinct: self.distinct,
-            sample: self.sample,
-            _types: PhantomData,
-        }
+        RowAggregate(self.build(cx, |arg| arg.resolve(cx)))
     }
 }
 
@@ -118,17 +111,11 @@ where
     D: AggregateDefault<Sc, BigInt, ID>,
 {
     type SqlType = D::SqlType;
-    type Expr = RowAggregate<CountFn, BigInt, TheRow, Flt::Expr, D::Expr, D::SqlType>;
+    type Expr =
+        RowAggregate<AggregateExpr<CountFn, BigInt, TheRow, Flt::Expr, D::Expr, D::SqlType>>;
     type Kind = RowKind;
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
-        RowAggregate {
-            arg: TheRow,
-            filter: self.filter.condition(cx),
-            default: self.default.default_expr(cx),
-            distinct: self.distinct,
-            sample: self.sample,
-            _types: PhantomData,
-        }
+        RowAggregate(self.build(cx, |_| TheRow))
     }
 }
 
@@ -151,38 +138,20 @@ impl<G> ValidGrouping<G> for TheRow {
 impl<QS: ?Sized> AppearsOnTable<QS> for TheRow {}
 impl<QS: ?Sized> SelectableExpression<QS> for TheRow {}
 
-/// An aggregate over the row it stands in (see the module docs).
-#[derive(Debug)]
-pub struct RowAggregate<F, ST, E, Flt, D, Out> {
-    arg: E,
-    filter: Flt,
-    default: D,
-    distinct: bool,
-    sample: bool,
-    _types: PhantomData<crate::relations::Marker3<F, ST, Out>>,
-}
+/// An aggregate over the row it stands in (see the module docs): the aggregate `A` (an
+/// [`AggregateExpr`]) computed in a subquery over the row's value.
+#[derive(Debug, Clone)]
+pub struct RowAggregate<A>(A);
 
-impl<F, ST, E: Clone, Flt: Clone, D: Clone, Out> Clone for RowAggregate<F, ST, E, Flt, D, Out> {
-    fn clone(&self) -> Self {
-        RowAggregate {
-            arg: self.arg.clone(),
-            filter: self.filter.clone(),
-            default: self.default.clone(),
-            distinct: self.distinct,
-            sample: self.sample,
-            _types: PhantomData,
-        }
-    }
-}
-
-impl<F, ST, E, Flt, D, Out> Expression for RowAggregate<F, ST, E, Flt, D, Out>
+impl<F, ST, E, Flt, D, Out> Expression for RowAggregate<AggregateExpr<F, ST, E, Flt, D, Out>>
 where
     Out: SqlType + diesel::expression::TypedExpressionType,
 {
     type SqlType = Out;
 }
 
-impl<F, ST, E, Flt, D, Out, DB> QueryFragment<DB> for RowAggregate<F, ST, E, Flt, D, Out>
+impl<F, ST, E, Flt, D, Out, DB> QueryFragment<DB>
+    for RowAggregate<AggregateExpr<F, ST, E, Flt, D, Out>>
 where
     DB: Dialect,
     F: AggregateOf<ST>,
@@ -191,17 +160,18 @@ where
     D: RenderDefault<DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        let aggregate = &self.0;
         out.push_sql("(SELECT ");
         render_call::<F, ST, DB, D>(
             &mut out,
-            self.distinct,
-            self.sample,
-            &self.default,
+            aggregate.distinct,
+            aggregate.sample,
+            &aggregate.default,
             |out| column(out, ROW, VALUE),
-            |out| self.filter.render_filter(out),
+            |out| aggregate.filter.render_filter(out),
         )?;
         out.push_sql(" FROM (SELECT ");
-        self.arg.walk_ast(out.reborrow())?;
+        aggregate.arg.walk_ast(out.reborrow())?;
         out.push_sql(" AS ");
         out.push_identifier(VALUE)?;
         out.push_sql(") AS ");
@@ -212,24 +182,18 @@ where
 }
 
 // The SQL depends on `distinct`/`sample`, which are values: no static query id.
-impl<F, ST, E, Flt, D, Out> QueryId for RowAggregate<F, ST, E, Flt, D, Out> {
+impl<A> QueryId for RowAggregate<A> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
 // A value per row: the outer query is not an aggregate.
-impl<F, ST, E, Flt, D, Out, G> ValidGrouping<G> for RowAggregate<F, ST, E, Flt, D, Out> {
+impl<A, G> ValidGrouping<G> for RowAggregate<A> {
     type IsAggregate = diesel::expression::is_aggregate::No;
 }
-impl<F, ST, E: AppearsOnTable<QS>, Flt, D, Out, QS: ?Sized> AppearsOnTable<QS>
-    for RowAggregate<F, ST, E, Flt, D, Out>
-where
-    Self: Expression,
-{
-}
-impl<F, ST, E: SelectableExpression<QS>, Flt, D, Out, QS: ?Sized> SelectableExpression<QS>
-    for RowAggregate<F, ST, E, Flt, D, Out>
-where
-    Self: AppearsOnTable<QS>,
+impl<A: AppearsOnTable<QS>, QS: ?Sized> AppearsOnTable<QS> for RowAggregate<A> where Self: Expression
+{}
+impl<A: SelectableExpression<QS>, QS: ?Sized> SelectableExpression<QS> for RowAggregate<A> where
+    Self: AppearsOnTable<QS>
 {
 }
