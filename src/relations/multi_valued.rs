@@ -149,8 +149,8 @@ pub enum SpannedColumn {
         joined_on: &'static str,
         /// The column read.
         column: &'static str,
-        /// A path across foreign keys from the related row, read from `column` (the foreign
-        /// key) on (`novel__writer__name` from a tag).
+        /// A path across foreign keys from the related row, read instead of `column` (which
+        /// is then empty): `novel__owner__name` from a writer.
         then: Option<ForwardPlan>,
     },
     /// A column of the rows of a many-to-many relation: the join table and its columns, then
