@@ -24,7 +24,8 @@
 //!   correlated subquery per row in `annotate!`, over the related rows of that row only, so two
 //!   aggregates over two relations never multiply each other's rows (the scrap book's
 //!   `Count("venues")`/`Count("venues__experiences")` trap gives 1 and 2, not 2 and 2), and a
-//!   subquery over the related rows of the whole QuerySet in `aggregate!`. The `filter` of an
+//!   subquery over the related rows of the whole QuerySet in `aggregate!`, and of each group's
+//!   rows in `annotate!` after `values!` ([`relation::GroupRows`]). The `filter` of an
 //!   aggregate across a relation is a condition on the related model.
 //!
 //! ```

@@ -1,6 +1,7 @@
 //! Aggregates across relations as subqueries (`Count(venues)`, `Sum(books__pages)`,
 //! `Count(venues__experiences)`): one subquery per aggregate, over the related rows reached
-//! from each row (in `annotate!`) or from all the rows of the QuerySet (in `aggregate!`), each
+//! from each row (in `annotate!`), from the rows of each group (in `annotate!` after
+//! `values!`, see [`GroupRows`]) or from all the rows of the QuerySet (in `aggregate!`), each
 //! table under its own alias:
 //!
 //! ```sql
@@ -361,9 +362,9 @@ where
 /// The scopes in which an aggregate may run across a relation, and how its subquery is tied to
 /// the outer rows.
 #[diagnostic::on_unimplemented(
-    message = "aggregates across relations are not supported after `values!()`",
-    label = "this aggregate follows a relation inside a group",
-    note = "annotate the model's rows (`annotate!(Model::objects(), n = Count(relation))`) and group those, or aggregate the related model itself"
+    message = "aggregates across relations are not supported in `{Self}`",
+    label = "this aggregate follows a relation",
+    note = "aggregates across relations work in `annotate!` (per row or per group) and in `aggregate!`"
 )]
 pub trait RelationScope: Scope {
     /// How the subquery meets the outer rows.
@@ -422,6 +423,30 @@ where
     }
     fn joins(cx: &(W, L)) -> L::Joins {
         cx.1.joins().clone()
+    }
+}
+
+/// The subquery reads the related rows of every row of the group it stands in (`annotate!`
+/// after `values!`): the group's keys, gathered by an aggregate of the outer query
+/// (`ARRAY_AGG` on PostgreSQL, `json_group_array` on SQLite) and read back as a table. Whatever
+/// decides the group's rows (the key, every `WHERE`, added before or after the aggregate) is
+/// the outer query's own, so the subquery follows it.
+#[derive(Debug, Clone, Copy, Default, QueryId)]
+pub struct GroupRows;
+
+impl<M: Model, L: crate::expressions::AnnotationList + ListJoins> RelationScope
+    for crate::expressions::Groups<M, L>
+{
+    type Link = GroupRows;
+    type Kind = AggregateKind;
+    type IsAggregate = diesel::expression::is_aggregate::Yes;
+    type Joins = L::Joins;
+    const CORRELATED: bool = false;
+    fn link(_: &L) -> GroupRows {
+        GroupRows
+    }
+    fn joins(cx: &L) -> L::Joins {
+        cx.joins().clone()
     }
 }
 
@@ -538,6 +563,15 @@ where
 
 /// How the first step's table meets the outer rows.
 pub trait RenderLink<DB: Backend> {
+    /// Appends a table after the path's joins (`, ... AS "G"`), if the link reads one.
+    fn render_source(
+        &self,
+        _out: &mut AstPass<'_, '_, DB>,
+        _base: &'static str,
+        _pk: &'static str,
+    ) -> QueryResult<()> {
+        Ok(())
+    }
     /// Appends ` = "base"."column"` or ` IN (...)`.
     fn render_link<'b>(
         &'b self,
@@ -570,6 +604,45 @@ impl<DB: Backend, Q: QueryFragment<DB>> RenderLink<DB> for KeysOf<Q> {
         self.0.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())
+    }
+}
+
+impl<DB: Dialect> RenderLink<DB> for GroupRows {
+    fn render_source(
+        &self,
+        out: &mut AstPass<'_, '_, DB>,
+        base: &'static str,
+        pk: &'static str,
+    ) -> QueryResult<()> {
+        // An aggregate whose arguments read only the outer query's columns belongs to the
+        // outer query, even inside a subquery: here, the keys of the group's rows.
+        match DB::VENDOR {
+            Vendor::Postgres => {
+                out.push_sql(", unnest(ARRAY_AGG(");
+                column(out, base, pk)?;
+                out.push_sql(")) AS ");
+                out.push_identifier("G")?;
+                out.push_sql("(");
+                out.push_identifier("value")?;
+                out.push_sql(")");
+            }
+            Vendor::Sqlite => {
+                out.push_sql(", json_each(json_group_array(");
+                column(out, base, pk)?;
+                out.push_sql(")) AS ");
+                out.push_identifier("G")?;
+            }
+        }
+        Ok(())
+    }
+    fn render_link<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, DB>,
+        _: &'static str,
+        _: &'static str,
+    ) -> QueryResult<()> {
+        out.push_sql(" = ");
+        column(out, "G", "value")
     }
 }
 
@@ -760,6 +833,8 @@ where
         let base = (!self.correlated && matches!(steps.first(), Some(Step::Forward { .. })))
             .then_some((M::DB_TABLE, M::PK_COLUMN));
         let meeting = render_from(&mut out, &steps, base)?;
+        self.link
+            .render_source(&mut out, M::DB_TABLE, M::PK_COLUMN)?;
         out.push_sql(" WHERE ");
         column(&mut out, &meeting.alias, meeting.column)?;
         self.link
@@ -816,3 +891,4 @@ where
 pub trait LinkAppears<M, QS: ?Sized> {}
 impl<M: Model, QS: ?Sized> LinkAppears<M, QS> for Correlated where M::PkColumn: AppearsOnTable<QS> {}
 impl<M, Q, QS: ?Sized> LinkAppears<M, QS> for KeysOf<Q> {}
+impl<M: Model, QS: ?Sized> LinkAppears<M, QS> for GroupRows where M::PkColumn: AppearsOnTable<QS> {}

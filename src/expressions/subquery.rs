@@ -413,7 +413,7 @@ pub trait ScalarSource<O> {
 type Col<M, N> = <M as Field<N>>::Column;
 type ColSqlType<M, N> = <Col<M, N> as Expression>::SqlType;
 
-impl<O, M2, W, Ord, S, N2> ScalarSource<O> for ValuesList<M2, W, Ord, S, Pick<N2>>
+impl<O, M2, W, Ord, S, N2, Jn> ScalarSource<O> for ValuesList<M2, W, Ord, S, Pick<N2>, Jn>
 where
     O: Model,
     M2: Model + Field<N2>,
@@ -482,7 +482,7 @@ where
     }
 }
 
-impl<O, M2, W, Ord, S, C> ExistsSource<O> for ValuesList<M2, W, Ord, S, C>
+impl<O, M2, W, Ord, S, C, Jn> ExistsSource<O> for ValuesList<M2, W, Ord, S, C, Jn>
 where
     O: Model,
     M2: Model,
@@ -491,7 +491,7 @@ where
     type Inner = M2;
     type Query = <QuerySet<M2, W, Ord, S> as ExistsSource<O>>::Query;
     fn into_exists_query(self) -> Self::Query {
-        self.qs.into_exists_query()
+        self.qs.forget_joins().into_exists_query()
     }
 }
 
@@ -523,7 +523,7 @@ pub trait InSource<O> {
     fn into_in_query(self) -> Self::Query;
 }
 
-impl<O, M2, W, Ord, S, N2> InSource<O> for ValuesList<M2, W, Ord, S, Pick<N2>>
+impl<O, M2, W, Ord, S, N2, Jn> InSource<O> for ValuesList<M2, W, Ord, S, Pick<N2>, Jn>
 where
     O: Model,
     M2: Model + Field<N2>,
@@ -707,10 +707,13 @@ in_conditions!(
     GroupKeys<M2, W, C, H> => [M2, W, C, H]
 );
 
-impl<M: Model, W, O, S: Slice, C> ValuesList<M, W, O, S, C> {
+impl<M: Model, W, O, S: Slice, C, Jn> ValuesList<M, W, O, S, C, Jn> {
     /// The rows in `range` (Python's `qs.values('f')[:1]`), as for a QuerySet: usually
     /// `.slice(..1)` to make a scalar [`Subquery`].
-    pub fn slice(self, range: impl std::ops::RangeBounds<usize>) -> ValuesList<M, W, O, S::Out, C> {
+    pub fn slice(
+        self,
+        range: impl std::ops::RangeBounds<usize>,
+    ) -> ValuesList<M, W, O, S::Out, C, Jn> {
         ValuesList {
             qs: self.qs.slice(range),
             _columns: PhantomData,

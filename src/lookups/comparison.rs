@@ -267,11 +267,18 @@ impl<T: diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotN
 /// `field IN (SELECT other_field FROM ...)`: `in` with a subquery, written
 /// `filter!(qs, id__in = values_list!(other_qs, user_id))`. As in Django, the subquery's
 /// ordering is dropped; a sliced QuerySet is not accepted here.
-impl<M, N, M2, W, O, N2> Predicate<M>
+impl<M, N, M2, W, O, N2, Jn> Predicate<M>
     for Lookup<
         N,
         In,
-        crate::queryset::ValuesList<M2, W, O, crate::queryset::Unsliced, crate::queryset::Pick<N2>>,
+        crate::queryset::ValuesList<
+            M2,
+            W,
+            O,
+            crate::queryset::Unsliced,
+            crate::queryset::Pick<N2>,
+            Jn,
+        >,
     >
 where
     M: Model,

@@ -774,7 +774,7 @@ impl<M: HasFields, W, O, S, Spec> NamesIn for PartialQuerySet<M, W, O, S, Spec> 
     type Names = M::Fields;
 }
 
-impl<M: HasFields, W, O, S, C> NamesIn for ValuesList<M, W, O, S, C> {
+impl<M: HasFields, W, O, S, C, Jn> NamesIn for ValuesList<M, W, O, S, C, Jn> {
     type Names = M::Fields;
 }
 

@@ -1082,7 +1082,7 @@ impl<G> diesel::expression::ValidGrouping<G> for Positions {
     type IsAggregate = diesel::expression::is_aggregate::Never;
 }
 
-impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
+impl<M: Model, W, O, C: Columns<M>, Jn: FilterList> ValuesList<M, W, O, super::Unsliced, C, Jn> {
     /// Groups the rows by the fields of `values!` and adds the aggregate `N = expr` to each
     /// group (Django's `values(...).annotate(n=expr)`). Written
     /// `annotate!(values!(qs, field), n = expr)`. The model's default ordering is not used
@@ -1095,18 +1095,17 @@ impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
         M,
         W,
         FieldsKey<M, C>,
-        Added<Chain<NoAnnotations, NoAnnotations>, (N, T), X::Expr, X::Kind>,
+        Added<Chain<Jn::Root, NoAnnotations>, (N, T), X::Expr, X::Kind>,
         NoHaving,
         Unordered,
         super::Unsliced,
     >
     where
-        X: Resolve<Groups<M, Chain<NoAnnotations, NoAnnotations>>, I>,
+        X: Resolve<Groups<M, Chain<Jn::Root, NoAnnotations>>, I>,
         X::Kind: GroupAnnotation,
-        Groups<M, Added<Chain<NoAnnotations, NoAnnotations>, (N, T), X::Expr, X::Kind>>:
-            ScopeName<N, J>,
+        Groups<M, Added<Chain<Jn::Root, NoAnnotations>, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
     {
-        let anns = Chain::new(NoAnnotations, NoAnnotations);
+        let anns = Chain::new(self.qs.joins.root(), NoAnnotations);
         let expr = expr.resolve(&anns);
         Grouped {
             query: self.qs.query,
@@ -1494,15 +1493,21 @@ pub trait ValuesOf<C, I> {
 /// A plain projection is a [`ValuesList`]; one naming a field across a reverse relation is a
 /// join ([`SpanningValues`](crate::relations::multi_valued::SpanningValues)).
 impl<M: Model, W, O, S, Jn, C: SpanningColumns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S, Jn> {
-    type Out = <C::Flag as JoinFlag>::Out<M, W, O, S, C>;
+    type Out = <C::Flag as JoinFlag>::Out<M, W, O, S, C, Jn>;
     fn values_of(self) -> Self::Out {
-        <C::Flag as JoinFlag>::project(self.forget_joins())
+        <C::Flag as JoinFlag>::project(self)
     }
 }
 
 impl<M: Model, C: SpanningColumns<M>> ValuesOf<C, ()> for crate::model::Manager<M> {
-    type Out =
-        <C::Flag as JoinFlag>::Out<M, super::BaseQuery<M>, M::DefaultOrdering, super::Unsliced, C>;
+    type Out = <C::Flag as JoinFlag>::Out<
+        M,
+        super::BaseQuery<M>,
+        M::DefaultOrdering,
+        super::Unsliced,
+        C,
+        crate::relations::reuse::NoJoins,
+    >;
     fn values_of(self) -> Self::Out {
         <C::Flag as JoinFlag>::project(self.all())
     }

@@ -93,8 +93,11 @@ tuple_columns!(A, B, C, D, E, F, G, H);
 /// A QuerySet that returns the values of some fields instead of model instances (Django's
 /// `values_list`). Written `values_list!(qs, first_name, last_name)`.
 #[must_use = "a projection does nothing until `fetch(conn)`"]
-pub struct ValuesList<M: Model, W, O, S, C> {
-    pub(crate) qs: QuerySet<M, W, O, S>,
+///
+/// `Jn` holds the QuerySet's filters across relations, which a grouping's aggregates over
+/// those relations repeat (see [`crate::relations::reuse`]).
+pub struct ValuesList<M: Model, W, O, S, C, Jn = crate::relations::reuse::NoJoins> {
+    pub(crate) qs: QuerySet<M, W, O, S, Jn>,
     pub(crate) _columns: PhantomData<fn() -> C>,
 }
 
@@ -153,9 +156,9 @@ impl<M, C: Columns<M>, T: OrderBy<M>> ProjectionOrder<M, C> for DistinctRows<Ord
 
 impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     /// The values of fields `C` (`Pick<name>` or a tuple of them) for each row.
-    pub fn values_list<C: Columns<M>>(self) -> ValuesList<M, W, O, S, C> {
+    pub fn values_list<C: Columns<M>>(self) -> ValuesList<M, W, O, S, C, J> {
         ValuesList {
-            qs: self.forget_joins(),
+            qs: self,
             _columns: PhantomData,
         }
     }
@@ -230,7 +233,7 @@ impl<M, W: SelectDsl<C::Select>, O, C: Columns<M>> CountValues<M, W, O, C> for s
     }
 }
 
-impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
+impl<M: Model, W, O, C: Columns<M>, Jn> ValuesList<M, W, O, super::Unsliced, C, Jn> {
     /// The query without its ordering, for use as a subquery.
     pub(crate) fn into_unordered_select(self) -> diesel::dsl::Select<W, C::Select>
     where
@@ -240,7 +243,7 @@ impl<M: Model, W, O, C: Columns<M>> ValuesList<M, W, O, super::Unsliced, C> {
     }
 }
 
-impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
+impl<M: Model, W, O, S, C: Columns<M>, Jn> ValuesList<M, W, O, S, C, Jn> {
     /// The diesel query.
     pub fn into_diesel(self) -> ValuesQuery<M, W, O, S, C>
     where
@@ -372,7 +375,7 @@ impl<M: Model, W, O, S, C: Columns<M>> ValuesList<M, W, O, S, C> {
     }
 
     /// Removes duplicate rows (Django's `values_list(...).distinct()`).
-    pub fn distinct(self) -> ValuesList<M, diesel::dsl::Distinct<W>, O::Distinct, S, C>
+    pub fn distinct(self) -> ValuesList<M, diesel::dsl::Distinct<W>, O::Distinct, S, C, Jn>
     where
         S: Filterable,
         W: DistinctDsl,

@@ -99,10 +99,12 @@ use crate::queryset::{ApplyOrder, ApplySlice, Pick, QuerySet, SqlFor, Unsliced, 
 pub trait JoinFlag {
     /// `Self` or `X`: [`Joined`] when either is.
     type Or<X: JoinFlag>: JoinFlag;
-    /// The projection of the fields `C` of a `QuerySet<M, W, O, S>`.
-    type Out<M: Model, W, O, S, C>;
+    /// The projection of the fields `C` of a `QuerySet<M, W, O, S, Jn>`.
+    type Out<M: Model, W, O, S, C, Jn>;
     /// Builds it.
-    fn project<M: Model, W, O, S, C>(qs: QuerySet<M, W, O, S>) -> Self::Out<M, W, O, S, C>;
+    fn project<M: Model, W, O, S, C, Jn>(
+        qs: QuerySet<M, W, O, S, Jn>,
+    ) -> Self::Out<M, W, O, S, C, Jn>;
 }
 
 /// The projection spans a multi-valued relation: a [`SpanningValues`].
@@ -115,18 +117,22 @@ pub struct NotJoined;
 
 impl JoinFlag for Joined {
     type Or<X: JoinFlag> = Joined;
-    type Out<M: Model, W, O, S, C> = SpanningValues<M, W, O, S, C>;
-    fn project<M: Model, W, O, S, C>(qs: QuerySet<M, W, O, S>) -> SpanningValues<M, W, O, S, C> {
+    type Out<M: Model, W, O, S, C, Jn> = SpanningValues<M, W, O, S, C>;
+    fn project<M: Model, W, O, S, C, Jn>(
+        qs: QuerySet<M, W, O, S, Jn>,
+    ) -> SpanningValues<M, W, O, S, C> {
         SpanningValues {
-            qs,
+            qs: qs.forget_joins(),
             _columns: PhantomData,
         }
     }
 }
 impl JoinFlag for NotJoined {
     type Or<X: JoinFlag> = X;
-    type Out<M: Model, W, O, S, C> = ValuesList<M, W, O, S, C>;
-    fn project<M: Model, W, O, S, C>(qs: QuerySet<M, W, O, S>) -> ValuesList<M, W, O, S, C> {
+    type Out<M: Model, W, O, S, C, Jn> = ValuesList<M, W, O, S, C, Jn>;
+    fn project<M: Model, W, O, S, C, Jn>(
+        qs: QuerySet<M, W, O, S, Jn>,
+    ) -> ValuesList<M, W, O, S, C, Jn> {
         ValuesList {
             qs,
             _columns: PhantomData,

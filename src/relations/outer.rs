@@ -274,8 +274,15 @@ keeps!(
 )]
 pub trait InOuter {}
 impl<I: IntoIterator> InOuter for I where I::Item: PlainValue {}
-impl<M: Model, W, O, N> InOuter
-    for crate::queryset::ValuesList<M, W, O, crate::queryset::Unsliced, crate::queryset::Pick<N>>
+impl<M: Model, W, O, N, Jn> InOuter
+    for crate::queryset::ValuesList<
+        M,
+        W,
+        O,
+        crate::queryset::Unsliced,
+        crate::queryset::Pick<N>,
+        Jn,
+    >
 {
 }
 impl<Q> InOuter for crate::expressions::Subquery<Q> {}

@@ -449,11 +449,11 @@ impl<N, E: Clone, K, J: Clone> crate::expressions::Append<N, E, K> for Reusing<J
         crate::expressions::Annotation::new(expr, self)
     }
 }
-// A grouped QuerySet runs no aggregate across a relation: the filters are not needed there.
+// The groups' aggregates across relations repeat the filters too.
 impl<J: Clone> crate::expressions::AsGroupKeys for Reusing<J> {
-    type Out = crate::expressions::NoAnnotations;
-    fn into_group_keys(self, _: &[String]) -> Self::Out {
-        crate::expressions::NoAnnotations
+    type Out = Self;
+    fn into_group_keys(self, _: &[String]) -> Self {
+        self
     }
 }
 
@@ -474,6 +474,13 @@ impl<J: Clone> ListJoins for Reusing<J> {
     type Joins = J;
     fn joins(&self) -> &J {
         &self.0
+    }
+}
+/// A group's names: the filters are remembered at the end of the names grouped by.
+impl<A: ListJoins, B> ListJoins for crate::expressions::Chain<A, B> {
+    type Joins = A::Joins;
+    fn joins(&self) -> &A::Joins {
+        self.before.joins()
     }
 }
 impl<N, E, K, Rest: ListJoins> ListJoins for crate::expressions::Annotation<N, E, K, Rest> {

@@ -1309,3 +1309,135 @@ fn arithmetic_widens_types_as_djangos_output_field_does() {
         assert_eq!(got, expected);
     });
 }
+
+#[test]
+fn aggregates_across_relations_per_group() {
+    each_backend("group_relations", |_db, conn| {
+        library(conn);
+        // Django: Novel.objects.values("writer").annotate(tags=Count("tags")): the group's
+        // novel-tag pairs, as Django's join counts them; distinct counts each tag once.
+        let per_writer: Vec<(i64, i64, i64)> = order_by!(
+            annotate!(
+                dorm::values!(Novel::objects(), writer),
+                tags = Count(tags),
+                labels = Count(tags, distinct = true)
+            ),
+            -tags
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            per_writer.iter().map(|r| (r.1, r.2)).collect::<Vec<_>>(),
+            [(2, 2), (1, 1)]
+        );
+        // Grouped by an expression: the hundreds of pages.
+        let hundreds: Vec<(i32, i64, i64, i64)> = order_by!(
+            annotate!(
+                dorm::values!(Novel::objects(), hundreds = pages / 100),
+                novels = Count(id),
+                tags = Count(tags),
+                labels = Count(tags, distinct = true)
+            ),
+            hundreds
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(hundreds, [(2, 1, 2, 2), (3, 2, 1, 1)]);
+        // A path that starts at a foreign key: the novels of each novel's writer, once per
+        // novel that reaches them (Django's join).
+        let siblings: Vec<(i32, i64)> = order_by!(
+            annotate!(
+                dorm::values!(Novel::objects(), hundreds = pages / 100),
+                n = Count(writer__novel)
+            ),
+            hundreds
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(siblings, [(2, 1), (3, 4)]);
+    });
+}
+
+#[test]
+fn group_aggregates_across_relations_read_the_groups_rows() {
+    each_backend("group_relations_rows", |_db, conn| {
+        library(conn);
+        // A second writer named Lewis: the group "Lewis" holds two writers.
+        let nobody = filter!(Writer::objects(), name = "Nobody")
+            .get(conn)
+            .unwrap();
+        let lewis = writer(conn, "Lewis");
+        novel(conn, &lewis, "Screwtape", 160, None);
+        type Row = (String, i64, Option<i64>, Option<f64>, i64, i64);
+        let by_name = annotate!(
+            dorm::values!(Writer::objects(), name),
+            n = Count(novel),
+            pages = Sum(novel__pages),
+            mean = Avg(novel__pages),
+            long = Count(novel, filter = q!(pages__gt = 300)),
+            total = Sum(novel__pages, default = 0)
+        );
+        // Each aggregate reads the keys of its group's rows, gathered by the outer query.
+        let sql = by_name.clone().sql(conn.vendor()).replace('`', "\"");
+        let gathered = match conn.vendor() {
+            dorm::db::Vendor::Postgres => r#"unnest(ARRAY_AGG("tests_writer"."id"))"#,
+            _ => r#"json_each(json_group_array("tests_writer"."id"))"#,
+        };
+        assert!(sql.contains(gathered), "{sql}");
+        let rows: Vec<Row> = order_by!(by_name.clone(), name).fetch(conn).unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("Lewis".into(), 2, Some(360), Some(180.0), 0, 360),
+                ("Nobody".into(), 0, None, None, 0, 0),
+                ("Tolkien".into(), 2, Some(675), Some(337.5), 2, 675),
+            ]
+        );
+        // HAVING and ORDER BY on them.
+        let busy: Vec<Row> = order_by!(filter!(by_name.clone(), n__gt = 1), -pages)
+            .fetch(conn)
+            .unwrap();
+        let names: Vec<&str> = busy.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(names, ["Tolkien", "Lewis"]);
+        // A filter on the rows after the aggregate is in WHERE: the groups' rows, and so their
+        // novels, are the rows that pass it (Django's WHERE under its join).
+        let late: Vec<Row> = filter!(by_name, id__gt = nobody.id.get().unwrap())
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(late, [("Lewis".into(), 1, Some(160), Some(160.0), 0, 160)]);
+        // A filter across the relation before values!() restricts the aggregates over it, as
+        // Django's reused join does.
+        let short: Vec<(String, i64, Option<i64>)> = order_by!(
+            annotate!(
+                dorm::values!(filter!(Writer::objects(), novel__pages__lt = 350), name),
+                n = Count(novel),
+                pages = Sum(novel__pages)
+            ),
+            name
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            short,
+            [
+                ("Lewis".into(), 2, Some(360)),
+                ("Tolkien".into(), 1, Some(310))
+            ]
+        );
+        // After annotate!() and values!(): the rows' annotation is the key.
+        let by_count: Vec<(i64, i64, Option<i64>)> = order_by!(
+            annotate!(
+                dorm::values!(annotate!(Writer::objects(), books = Count(novel)), books),
+                writers = Count(id),
+                pages = Sum(novel__pages)
+            ),
+            books
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            by_count,
+            [(0, 1, None), (1, 2, Some(360)), (2, 1, Some(675))]
+        );
+    });
+}
