@@ -50,6 +50,7 @@ mod deferred;
 pub mod execute;
 mod explain;
 mod filter;
+mod grouped;
 mod ordering;
 mod raw;
 mod related;
@@ -59,11 +60,10 @@ mod update;
 mod values;
 
 pub use annotate::{
-    AddHaving, Aggregates, AllColumns, Annotated, AnnotatedQuery, ApplyHaving, ByKey, ExprKey,
-    FieldsKey, GroupAnnotation, GroupFilter, GroupKey, GroupKeys, GroupKeysQuery, Grouped,
-    GroupedQuery, HavingBy, KeyOrder, NoHaving, OrdersByValue, PendingAggregate, PickAnnotation,
-    PickField, Positions, Projection, ProjectionQuery, RowAnnotation, ScopedColumns, ScopedOrder,
-    ScopedOrderExpr, TotalAggregate, TotalsFrom, ValuesOf,
+    Aggregates, AllColumns, Annotated, AnnotatedQuery, ByKey, GroupAnnotation, KeyOrder,
+    OrdersByValue, PendingAggregate, PickAnnotation, PickField, Projection, ProjectionQuery,
+    RowAnnotation, ScopedColumns, ScopedOrder, ScopedOrderExpr, TotalAggregate, TotalsFrom,
+    ValuesOf,
 };
 pub use combine::{Combined, InQuery, InSubquery};
 pub use deferred::{
@@ -71,6 +71,10 @@ pub use deferred::{
     PartialQuerySet, Placeholder,
 };
 pub use explain::{Explain, ExplainSql};
+pub use grouped::{
+    AddHaving, ApplyHaving, ExprKey, FieldsKey, GroupFilter, GroupKey, GroupKeys, GroupKeysQuery,
+    Grouped, GroupedQuery, GroupsQuery, HavingBy, NoHaving, OrderedGroups, Positions,
+};
 pub use ordering::{
     ApplyOrder, Asc, ByName, Col, Desc, DistinctRows, FirstOrder, LastOrder, NullsFirst,
     NullsFirstSql, NullsLast, NullsLastSql, OrderBy, OrderExpr, OrderSql, OrderState, OrderSuffix,

@@ -4,6 +4,8 @@
 
 mod around;
 mod count;
+mod exists;
 
 pub use around::{Around, SelectAround};
 pub use count::CountAround;
+pub use exists::ExistsAround;

@@ -1441,3 +1441,48 @@ fn group_aggregates_across_relations_read_the_groups_rows() {
         );
     });
 }
+
+#[test]
+fn groups_answer_the_reading_verbs() {
+    each_backend("group_verbs", |_db, conn| {
+        insert_people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Ann", 45, Some("A")),
+                ("Bob", 45, None),
+                ("Cid", 19, None),
+            ],
+        );
+        let by_age = annotate!(dorm::values!(Person::objects(), age), n = Count(id));
+        // Django: .values('age').annotate(n=Count('id')).count() counts the groups.
+        assert_eq!(by_age.clone().count(conn).unwrap(), 3);
+        assert!(by_age.clone().exists(conn).unwrap());
+        let crowded = filter!(by_age.clone(), n__gt = 1);
+        assert_eq!(crowded.clone().count(conn).unwrap(), 1);
+        assert_eq!(crowded.clone().get(conn).unwrap(), (45, 2));
+        let none = filter!(by_age.clone(), n__gt = 2);
+        assert!(!none.clone().exists(conn).unwrap());
+        assert_eq!(none.clone().count(conn).unwrap(), 0);
+        assert!(matches!(
+            none.get(conn),
+            Err(dorm::Error::DoesNotExist { .. })
+        ));
+        assert!(matches!(
+            by_age.clone().get(conn),
+            Err(dorm::Error::MultipleObjectsReturned { count: 3, .. })
+        ));
+        // first() and last() read the ordering (unordered groups do not compile, as Django
+        // refuses them).
+        let ordered = order_by!(by_age.clone(), -n, age);
+        assert_eq!(ordered.clone().first(conn).unwrap(), Some((45, 2)));
+        assert_eq!(ordered.clone().last(conn).unwrap(), Some((31, 1)));
+        // A slice of groups counts its own groups.
+        assert_eq!(ordered.clone().slice(1..).count(conn).unwrap(), 2);
+        assert_eq!(
+            ordered.clone().slice(1..).first(conn).unwrap(),
+            Some((19, 1))
+        );
+        assert!(!ordered.clone().explain(conn).unwrap().is_empty());
+    });
+}
