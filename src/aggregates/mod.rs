@@ -81,7 +81,7 @@ use diesel::sql_types::{
 };
 
 use crate::db::Vendor;
-use crate::expressions::{AggregateKind, Argument, Dialect, NotAggregate, Resolve, Scope};
+use crate::expressions::{AggregateKind, Argument, Dialect, NotAggregate, Resolve, Scope, Within};
 use crate::sql_types::FixedDecimal;
 
 pub use relation::{RelationAggregate, RelationPath, RelationScope};
@@ -530,7 +530,7 @@ pub struct OwnArgument<I>(PhantomData<fn() -> I>);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RelatedArgument<I>(PhantomData<fn() -> I>);
 
-impl<Sc: Scope, A: Resolve<Sc, I>, I> ArgumentOf<Sc, OwnArgument<I>> for A {
+impl<Sc: Within, A: Resolve<Sc::Rows, I>, I> ArgumentOf<Sc, OwnArgument<I>> for A {
     type SqlType = A::SqlType;
     type Kind = A::Kind;
 }
@@ -603,7 +603,7 @@ where
 /// Scopes whose aggregates over the model's own values read several rows: the groups of
 /// `annotate!` after `values!`, and the whole QuerySet in `aggregate!` (on a model's rows, each
 /// row is its own group: see [`per_row`]).
-pub trait SeveralRows: Scope {}
+pub trait SeveralRows: Within {}
 impl<M: crate::model::Model, L: crate::expressions::AnnotationList> SeveralRows
     for crate::expressions::Groups<M, L>
 {
@@ -639,17 +639,24 @@ pub struct OwnIndex<IA, IF, ID>(PhantomData<crate::relations::Marker3<IA, IF, ID
 impl<Sc, F, A, Flt, D, IA, IF, ID> Resolve<Sc, OwnIndex<IA, IF, ID>> for Aggregate<F, A, Flt, D>
 where
     Sc: SeveralRows,
-    A: Resolve<Sc, IA>,
+    A: Resolve<Sc::Rows, IA>,
     A::Kind: NotAggregate,
     F: AggregateOf<A::SqlType>,
-    Flt: AggregateFilter<Sc, IF>,
+    Flt: AggregateFilter<Sc::Rows, IF>,
     D: AggregateDefault<Sc, F::Out, ID>,
 {
     type SqlType = D::SqlType;
     type Expr = AggregateExpr<F, A::SqlType, A::Expr, Flt::Expr, D::Expr, D::SqlType>;
     type Kind = AggregateKind;
     fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
-        self.build(cx, |arg| arg.resolve(cx))
+        AggregateExpr {
+            arg: self.arg.resolve(cx),
+            filter: self.filter.condition(cx),
+            default: self.default.default_expr(cx),
+            distinct: self.distinct,
+            sample: self.sample,
+            _types: PhantomData,
+        }
     }
 }
 

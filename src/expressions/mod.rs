@@ -12,6 +12,7 @@ mod arithmetic;
 pub mod case;
 pub mod conditions;
 pub mod functions;
+pub mod group_keys;
 pub mod scope;
 pub mod subquery;
 mod value;
@@ -23,10 +24,11 @@ pub use arithmetic::{
 };
 pub use case::{Case, UpdateExpr, When};
 pub use conditions::{Condition, RefRelation};
+pub use group_keys::{AsGroupKeys, KeyExpr, KeyKind, KeyRead, MarkKeys};
 pub use scope::{
-    After, AggregateKind, Annotation, AnnotationList, Append, AsGroupKeys, Before, ByRef, Chain,
-    ConstKind, Find, Groups, InAnnotations, InModel, KeyExpr, MixKind, NoAnnotations, NotAggregate,
-    Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
+    After, AggregateKind, Annotation, AnnotationList, Append, Before, ByRef, Chain, ConstKind,
+    Find, Groups, InAnnotations, InGroup, InModel, KindIn, MixKind, NoAnnotations, NotAggregate,
+    Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals, Within,
 };
 pub use subquery::{Exists, OuterRef, Subquery};
 pub use value::{Argument, Bound, Dialect, ExprArg, Literal, LoadsAs, Value, ValueArg, ValueIndex};

@@ -34,6 +34,25 @@ pub trait Scope {
     fn annotations(cx: &Self::Cx) -> &Self::Anns;
 }
 
+/// The scope an aggregate's argument and `filter` read in the scope `Self`: the same, except
+/// in a group, whose keys are values of each row there ([`InGroup`]).
+pub trait Within: Scope {
+    /// That scope.
+    type Rows: Scope<Model = Self::Model, Cx = Self::Cx>;
+}
+impl<M: Model, L: AnnotationList> Within for Rows<M, L> {
+    type Rows = Self;
+}
+impl<M: Model, L: AnnotationList> Within for Groups<M, L> {
+    type Rows = InGroup<M, L>;
+}
+impl<M: Model, L: AnnotationList> Within for InGroup<M, L> {
+    type Rows = Self;
+}
+impl<M: Model, W, L: AnnotationList> Within for Totals<M, W, L> {
+    type Rows = Self;
+}
+
 /// Rows of `M` with the annotations `L` (`annotate!` on a QuerySet).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Rows<M, L>(PhantomData<fn() -> (M, L)>);
@@ -42,6 +61,12 @@ pub struct Rows<M, L>(PhantomData<fn() -> (M, L)>);
 /// fields are allowed, and must be the only thing besides the grouped fields.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Groups<M, L>(PhantomData<fn() -> (M, L)>);
+
+/// The rows of one group, inside one of the group's aggregates (`Sum(g)`, `Count(id, filter =
+/// q!(g__gt = 1))` after `values!(qs, g = ...)`): there a grouped expression is a value of
+/// each row, as a field is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InGroup<M, L>(PhantomData<fn() -> (M, L)>);
 
 /// Every row of the QuerySet `W` of `M` with the annotations `L` (`aggregate!`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -57,6 +82,15 @@ impl<M: Model, L: AnnotationList> Scope for Rows<M, L> {
 }
 
 impl<M: Model, L: AnnotationList> Scope for Groups<M, L> {
+    type Model = M;
+    type Anns = L;
+    type Cx = L;
+    fn annotations(cx: &L) -> &L {
+        cx
+    }
+}
+
+impl<M: Model, L: AnnotationList> Scope for InGroup<M, L> {
     type Model = M;
     type Anns = L;
     type Cx = L;
@@ -199,19 +233,49 @@ where
     }
 }
 
+/// How an annotation of kind `Self` (expression `E`) reads in the scope `Sc`: as itself, except
+/// a group's key ([`KeyKind`](super::group_keys::KeyKind)), which is one value per group in
+/// the group's own expressions and a value of each row inside its aggregates.
+pub trait KindIn<Sc, E> {
+    /// The kind it has there.
+    type Kind;
+    /// The expression it reads as.
+    type Expr: diesel::Expression + Clone;
+    /// Builds it.
+    fn read(expr: &E) -> Self::Expr;
+}
+macro_rules! reads_as_itself {
+    ($($kind:ty),*) => {$(
+        impl<Sc, E: diesel::Expression + Clone> KindIn<Sc, E> for $kind {
+            type Kind = $kind;
+            type Expr = E;
+            #[inline(always)]
+            fn read(expr: &E) -> E {
+                expr.clone()
+            }
+        }
+    )*};
+}
+reads_as_itself!(ConstKind, RowKind, AggregateKind);
+
+type AnnKind<Sc, N, P> = <<Sc as Scope>::Anns as Find<N, P>>::Kind;
+type AnnExpr<Sc, N, P> = <<Sc as Scope>::Anns as Find<N, P>>::Expr;
+type AnnRead<Sc, N, P> = <AnnKind<Sc, N, P> as KindIn<Sc, AnnExpr<Sc, N, P>>>::Expr;
+
 impl<Sc, N, P> ScopeName<N, InAnnotations<P>> for Sc
 where
     Sc: Scope,
     Sc::Anns: Find<N, P>,
-    <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType:
+    AnnKind<Sc, N, P>: KindIn<Sc, AnnExpr<Sc, N, P>>,
+    <AnnRead<Sc, N, P> as diesel::Expression>::SqlType:
         SqlType + SingleValue + diesel::expression::TypedExpressionType,
 {
-    type SqlType = <<Sc::Anns as Find<N, P>>::Expr as diesel::Expression>::SqlType;
-    type Expr = <Sc::Anns as Find<N, P>>::Expr;
-    type Kind = <Sc::Anns as Find<N, P>>::Kind;
+    type SqlType = <AnnRead<Sc, N, P> as diesel::Expression>::SqlType;
+    type Expr = AnnRead<Sc, N, P>;
+    type Kind = <AnnKind<Sc, N, P> as KindIn<Sc, AnnExpr<Sc, N, P>>>::Kind;
     type Relation = crate::relations::Plain;
     fn expr(cx: &Self::Cx) -> Self::Expr {
-        Sc::annotations(cx).find().clone()
+        <AnnKind<Sc, N, P> as KindIn<Sc, AnnExpr<Sc, N, P>>>::read(Sc::annotations(cx).find())
     }
 }
 
@@ -519,91 +583,5 @@ impl<A: AnnotationList, B: Selected> Selected for Chain<A, B> {
         f: impl FnOnce(X) -> diesel::deserialize::Result<Y>,
     ) -> diesel::deserialize::Result<Self::Row<Y>> {
         B::finish(row, f)
-    }
-}
-
-/// A group's key expression: it renders the expression, and it is valid in the grouped select
-/// and ordering because it is what the rows are grouped by (diesel checks columns against
-/// `GROUP BY`, not expressions), and in `WHERE` as a value of each row.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyExpr<E>(E, Option<usize>);
-
-impl<E: diesel::query_builder::QueryId> diesel::query_builder::QueryId for KeyExpr<E> {
-    type QueryId = KeyExpr<E::QueryId>;
-    const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
-}
-
-impl<E> KeyExpr<E> {
-    /// The key's position in the select clause (1-based), when it is one of the grouped
-    /// values: what `ORDER BY` refers to it by.
-    pub fn position(&self) -> Option<usize> {
-        self.1
-    }
-}
-
-impl<E: diesel::Expression> diesel::Expression for KeyExpr<E> {
-    type SqlType = E::SqlType;
-}
-impl<E: diesel::query_builder::QueryFragment<DB>, DB: diesel::backend::Backend>
-    diesel::query_builder::QueryFragment<DB> for KeyExpr<E>
-{
-    fn walk_ast<'b>(
-        &'b self,
-        out: diesel::query_builder::AstPass<'_, 'b, DB>,
-    ) -> diesel::QueryResult<()> {
-        self.0.walk_ast(out)
-    }
-}
-/// In `WHERE` (no grouping), a key is a value of the row.
-impl<E> diesel::expression::ValidGrouping<()> for KeyExpr<E> {
-    type IsAggregate = diesel::expression::is_aggregate::No;
-}
-/// In a query grouped by the keys' positions, a key is grouped.
-impl<E> diesel::expression::ValidGrouping<crate::queryset::Positions> for KeyExpr<E> {
-    type IsAggregate = diesel::expression::is_aggregate::Yes;
-}
-impl<E: diesel::AppearsOnTable<QS>, QS: ?Sized> diesel::AppearsOnTable<QS> for KeyExpr<E> where
-    Self: diesel::Expression
-{
-}
-impl<E: diesel::SelectableExpression<QS>, QS: ?Sized> diesel::SelectableExpression<QS>
-    for KeyExpr<E>
-where
-    Self: diesel::AppearsOnTable<QS>,
-{
-}
-
-impl<E> KeyExpr<E> {
-    /// `expr`, as a group key.
-    pub fn new(expr: E) -> Self {
-        KeyExpr(expr, None)
-    }
-}
-
-/// The annotations a `values!` groups by, as group keys (see [`KeyExpr`]).
-pub trait AsGroupKeys: AnnotationList {
-    /// The same list with every expression a [`KeyExpr`].
-    type Out: AnnotationList;
-    /// Converts it; `keys` are the names grouped by, in select order.
-    fn into_group_keys(self, keys: &[String]) -> Self::Out;
-}
-impl AsGroupKeys for NoAnnotations {
-    type Out = NoAnnotations;
-    fn into_group_keys(self, _: &[String]) -> NoAnnotations {
-        NoAnnotations
-    }
-}
-impl<N: crate::names::NameChars, E: Clone, K, Rest: AsGroupKeys> AsGroupKeys
-    for Annotation<N, E, K, Rest>
-{
-    type Out = Annotation<N, KeyExpr<E>, K, Rest::Out>;
-    fn into_group_keys(self, keys: &[String]) -> Self::Out {
-        let name = N::text();
-        let position = keys.iter().position(|k| *k == name).map(|i| i + 1);
-        Annotation {
-            expr: KeyExpr(self.expr, position),
-            rest: self.rest.into_group_keys(keys),
-            _name: PhantomData,
-        }
     }
 }

@@ -60,8 +60,8 @@ use crate::db::Load;
 use crate::error::{Error, Result};
 use crate::expressions::{
     AggregateKind, AnnotationList, Append, AsGroupKeys, Chain, Condition, ConstKind, Find, Groups,
-    KeyExpr, LoadsAs, NoAnnotations, Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected,
-    Totals,
+    KeyExpr, LoadsAs, MarkKeys, NoAnnotations, Ref, Resolve, RowKind, Rows, Scope, ScopeName,
+    Selected, Totals,
 };
 use crate::lookups::IsNotTrue;
 use crate::model::{Field, Model};
@@ -782,6 +782,10 @@ scoped_columns_tuple!(A IA, B IB, C IC, D ID);
 scoped_columns_tuple!(A IA, B IB, C IC, D ID, E IE);
 scoped_columns_tuple!(A IA, B IB, C IC, D ID, E IE, F IF);
 
+/// The annotations of `L` after a `values!` picked its keys by the picks `Row` (see
+/// [`crate::expressions::group_keys`]).
+type Keys<L, Row> = <Row as MarkKeys<<L as AsGroupKeys>::Out>>::Out;
+
 /// Fields and annotations of an [`Annotated`] QuerySet (`values!` after `annotate!`).
 #[must_use = "a projection does nothing until `fetch(conn)`"]
 pub struct Projection<M: Model, W, L, Sel, Row, O, S> {
@@ -810,19 +814,22 @@ impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
         M,
         W,
         ExprKey<Sel, Row>,
-        Added<Chain<L::Out, NoAnnotations>, (N, T), X::Expr, X::Kind>,
+        Added<Chain<Keys<L, Row>, NoAnnotations>, (N, T), X::Expr, X::Kind>,
         NoHaving,
         Unordered,
         super::Unsliced,
     >
     where
         L: AsGroupKeys,
-        X: Resolve<Groups<M, Chain<L::Out, NoAnnotations>>, I>,
+        Row: MarkKeys<L::Out>,
+        X: Resolve<Groups<M, Chain<Keys<L, Row>, NoAnnotations>>, I>,
         X::Kind: GroupAnnotation,
-        Chain<L::Out, NoAnnotations>: Append<(N, T), X::Expr, X::Kind>,
-        Groups<M, Added<Chain<L::Out, NoAnnotations>, (N, T), X::Expr, X::Kind>>: ScopeName<N, J>,
+        Chain<Keys<L, Row>, NoAnnotations>: Append<(N, T), X::Expr, X::Kind>,
+        Groups<M, Added<Chain<Keys<L, Row>, NoAnnotations>, (N, T), X::Expr, X::Kind>>:
+            ScopeName<N, J>,
     {
-        let anns = Chain::new(self.anns.into_group_keys(&self.keys), NoAnnotations);
+        let keys = Row::mark_keys(self.anns.into_group_keys(&self.keys));
+        let anns = Chain::new(keys, NoAnnotations);
         let expr = expr.resolve(&anns);
         Grouped::new(
             self.qs.query,

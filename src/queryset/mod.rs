@@ -61,9 +61,9 @@ mod values;
 
 pub use annotate::{
     Aggregates, AllColumns, Annotated, AnnotatedQuery, ByKey, GroupAnnotation, KeyOrder,
-    OrdersByValue, PendingAggregate, PickAnnotation, PickField, Projection, ProjectionQuery,
-    RowAnnotation, ScopedColumns, ScopedOrder, ScopedOrderExpr, TotalAggregate, TotalsFrom,
-    ValuesOf,
+    OrdersByValue, PendingAggregate, PickAnnotation, PickField, Picked, Projection,
+    ProjectionQuery, RowAnnotation, ScopedColumns, ScopedOrder, ScopedOrderExpr, TotalAggregate,
+    TotalsFrom, ValuesOf,
 };
 pub use combine::{Combined, InQuery, InSubquery};
 pub use deferred::{

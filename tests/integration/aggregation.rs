@@ -958,6 +958,49 @@ fn groups_by_an_expression() {
                 .fetch(conn)
                 .unwrap();
         assert_eq!(late, [(4, 1, Some(45)), (3, 2, Some(38))]);
+        // The key in the group's own expressions (one value per group), and inside its
+        // aggregates (a value of each row).
+        type Span = (i32, Option<i32>, Option<i32>, Option<i64>, i64);
+        let spans: Vec<Span> = order_by!(
+            annotate!(
+                dorm::values!(Person::objects(), decade = age / 10),
+                oldest = Max(age),
+                span = oldest - decade * 10,
+                decades = Sum(decade),
+                past_teens = Count(id, filter = q!(decade__gt = 1))
+            ),
+            decade
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            spans,
+            [
+                (1, Some(19), Some(9), Some(1), 0),
+                (3, Some(38), Some(8), Some(6), 2),
+                (4, Some(45), Some(5), Some(4), 1)
+            ]
+        );
+        // Django's annotate(least=Least("m", "g")) after values(g=Greatest("age", 30)).
+        let least: Vec<(i32, Option<i32>, Option<i32>)> = order_by!(
+            annotate!(
+                dorm::values!(Person::objects(), g = Greatest(age, 30)),
+                m = Min(age),
+                least = Least(m, g)
+            ),
+            g
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(
+            least,
+            [
+                (30, Some(19), Some(19)),
+                (31, Some(31), Some(31)),
+                (38, Some(38), Some(38)),
+                (45, Some(45), Some(45))
+            ]
+        );
     });
 }
 
