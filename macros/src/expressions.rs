@@ -543,8 +543,9 @@ pub fn aggregate(input: TokenStream) -> syn::Result<TokenStream> {
             earlier.0.push((name.to_string(), expr));
         }
     }
-    let receiver = checked(quote!(#receiver), &paths);
-    Ok(quote!((#receiver).aggregate((#(#exprs,)*))))
+    // Checked as `aggregate!` reads it: over groups, their annotations are the names.
+    let receiver = checked(quote!(::dorm::names::ForAggregate(#receiver)), &paths);
+    Ok(quote!((#receiver).0.aggregate((#(#exprs,)*))))
 }
 
 /// The aliases of an `aggregate!` call so far, with their expressions: a later expression

@@ -612,6 +612,10 @@ impl<M: crate::model::Model, W, L: crate::expressions::AnnotationList> SeveralRo
     for crate::expressions::Totals<M, W, L>
 {
 }
+impl<M: crate::model::Model, W, A: crate::expressions::AnnotationList> SeveralRows
+    for crate::expressions::scope::OverGroups<M, W, A>
+{
+}
 
 /// Index: a `default` that is itself an expression that may be NULL (`Max(pages, default =
 /// Min(pages))`): the result stays nullable.

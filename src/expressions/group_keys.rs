@@ -28,14 +28,14 @@ use crate::relations::{Here, There};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KeyKind;
 
-impl<M, L, E: Clone + diesel::Expression> KindIn<Groups<M, L>, KeyExpr<E>> for KeyKind {
+impl<M, L, N, E: Clone + diesel::Expression> KindIn<Groups<M, L>, N, KeyExpr<E>> for KeyKind {
     type Kind = AggregateKind;
     type Expr = KeyRead<E>;
     fn read(expr: &KeyExpr<E>) -> KeyRead<E> {
         KeyRead(expr.0.clone())
     }
 }
-impl<M, L, E: Clone + diesel::Expression> KindIn<InGroup<M, L>, KeyExpr<E>> for KeyKind {
+impl<M, L, N, E: Clone + diesel::Expression> KindIn<InGroup<M, L>, N, KeyExpr<E>> for KeyKind {
     type Kind = RowKind;
     type Expr = KeyExpr<E>;
     fn read(expr: &KeyExpr<E>) -> KeyExpr<E> {

@@ -52,6 +52,77 @@ impl<M: Model, L: AnnotationList> Within for InGroup<M, L> {
 impl<M: Model, W, L: AnnotationList> Within for Totals<M, W, L> {
     type Rows = Self;
 }
+impl<M: Model, W, A: AnnotationList> Within for OverGroups<M, W, A> {
+    type Rows = Self;
+}
+
+/// A group's annotation read over the groups: the column of the grouped rows it was selected
+/// as (`"book"."n"`, the grouped query being read as the model's table).
+macro_rules! reads_as_group_column {
+    ($($kind:ty),*) => {$(
+        impl<M: Model, W, A, N: crate::names::NameChars, E: diesel::Expression> KindIn<OverGroups<M, W, A>, N, E> for $kind
+        where
+            E::SqlType: diesel::expression::TypedExpressionType,
+        {
+            type Kind = RowKind;
+            type Expr = GroupColumn<M, E::SqlType>;
+            fn read(_: &E) -> Self::Expr {
+                GroupColumn::new(N::text())
+            }
+        }
+    )*};
+}
+reads_as_group_column!(ConstKind, AggregateKind);
+
+/// `"table"."name"`: a grouped query's column, read from it as the model's table.
+#[derive(Debug)]
+pub struct GroupColumn<M, ST> {
+    name: String,
+    _types: PhantomData<fn() -> (M, ST)>,
+}
+impl<M, ST> Clone for GroupColumn<M, ST> {
+    fn clone(&self) -> Self {
+        GroupColumn::new(self.name.clone())
+    }
+}
+impl<M, ST> GroupColumn<M, ST> {
+    fn new(name: String) -> Self {
+        GroupColumn {
+            name,
+            _types: PhantomData,
+        }
+    }
+}
+impl<M, ST: diesel::expression::TypedExpressionType> diesel::Expression for GroupColumn<M, ST> {
+    type SqlType = ST;
+}
+impl<M: Model, ST, DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB>
+    for GroupColumn<M, ST>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        out.push_identifier(M::DB_TABLE)?;
+        out.push_sql(".");
+        out.push_identifier(&self.name)
+    }
+}
+impl<M, ST> diesel::query_builder::QueryId for GroupColumn<M, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl<M, ST, G> diesel::expression::ValidGrouping<G> for GroupColumn<M, ST> {
+    type IsAggregate = diesel::expression::is_aggregate::No;
+}
+impl<M, ST, QS: ?Sized> diesel::AppearsOnTable<QS> for GroupColumn<M, ST> where
+    Self: diesel::Expression
+{
+}
+impl<M, ST, QS: ?Sized> diesel::SelectableExpression<QS> for GroupColumn<M, ST> where
+    Self: diesel::Expression
+{
+}
 
 /// Rows of `M` with the annotations `L` (`annotate!` on a QuerySet).
 #[derive(Debug, Clone, Copy, Default)]
@@ -67,6 +138,12 @@ pub struct Groups<M, L>(PhantomData<fn() -> (M, L)>);
 /// each row, as a field is.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct InGroup<M, L>(PhantomData<fn() -> (M, L)>);
+
+/// The groups of a grouped QuerySet of `M`, read by `aggregate!` from the grouped query `W`
+/// (Django's `values(...).annotate(n=...).aggregate(Max("n"))`): the names are the group's
+/// annotations `A`, each a column of the grouped rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OverGroups<M, W, A>(PhantomData<crate::relations::Marker3<M, W, A>>);
 
 /// Every row of the QuerySet `W` of `M` with the annotations `L` (`aggregate!`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -96,6 +173,15 @@ impl<M: Model, L: AnnotationList> Scope for InGroup<M, L> {
     type Cx = L;
     fn annotations(cx: &L) -> &L {
         cx
+    }
+}
+
+impl<M: Model, W, A: AnnotationList> Scope for OverGroups<M, W, A> {
+    type Model = M;
+    type Anns = A;
+    type Cx = (W, A);
+    fn annotations(cx: &(W, A)) -> &A {
+        &cx.1
     }
 }
 
@@ -217,9 +303,17 @@ pub trait ScopeName<N, I>: Scope {
     fn expr(cx: &Self::Cx) -> Self::Expr;
 }
 
+/// Scopes where the model's fields are names: all but the groups read by `aggregate!` (a
+/// grouped QuerySet's rows are its keys and annotations only, see [`OverGroups`]).
+pub trait SeesFields: Scope {}
+impl<M: Model, L: AnnotationList> SeesFields for Rows<M, L> {}
+impl<M: Model, L: AnnotationList> SeesFields for Groups<M, L> {}
+impl<M: Model, L: AnnotationList> SeesFields for InGroup<M, L> {}
+impl<M: Model, W, L: AnnotationList> SeesFields for Totals<M, W, L> {}
+
 impl<Sc, N> ScopeName<N, InModel> for Sc
 where
-    Sc: Scope,
+    Sc: SeesFields,
     Sc::Model: Field<N>,
     <<Sc::Model as Field<N>>::Column as diesel::Expression>::SqlType:
         SqlType + SingleValue + diesel::expression::TypedExpressionType,
@@ -233,10 +327,12 @@ where
     }
 }
 
-/// How an annotation of kind `Self` (expression `E`) reads in the scope `Sc`: as itself, except
-/// a group's key ([`KeyKind`](super::group_keys::KeyKind)), which is one value per group in
-/// the group's own expressions and a value of each row inside its aggregates.
-pub trait KindIn<Sc, E> {
+/// How an annotation named `N` of kind `Self` (expression `E`) reads in the scope `Sc`: as
+/// itself, except a group's key ([`KeyKind`](super::group_keys::KeyKind)), which is one value
+/// per group in the group's own expressions and a value of each row inside its aggregates,
+/// and a group's annotation read over the groups (`aggregate!` of a grouped QuerySet), which
+/// is a column of the grouped rows.
+pub trait KindIn<Sc, N, E> {
     /// The kind it has there.
     type Kind;
     /// The expression it reads as.
@@ -246,7 +342,31 @@ pub trait KindIn<Sc, E> {
 }
 macro_rules! reads_as_itself {
     ($($kind:ty),*) => {$(
-        impl<Sc, E: diesel::Expression + Clone> KindIn<Sc, E> for $kind {
+        impl<M, L, N, E: diesel::Expression + Clone> KindIn<Rows<M, L>, N, E> for $kind {
+            type Kind = $kind;
+            type Expr = E;
+            #[inline(always)]
+            fn read(expr: &E) -> E {
+                expr.clone()
+            }
+        }
+        impl<M, L, N, E: diesel::Expression + Clone> KindIn<Groups<M, L>, N, E> for $kind {
+            type Kind = $kind;
+            type Expr = E;
+            #[inline(always)]
+            fn read(expr: &E) -> E {
+                expr.clone()
+            }
+        }
+        impl<M, L, N, E: diesel::Expression + Clone> KindIn<InGroup<M, L>, N, E> for $kind {
+            type Kind = $kind;
+            type Expr = E;
+            #[inline(always)]
+            fn read(expr: &E) -> E {
+                expr.clone()
+            }
+        }
+        impl<M, W, L, N, E: diesel::Expression + Clone> KindIn<Totals<M, W, L>, N, E> for $kind {
             type Kind = $kind;
             type Expr = E;
             #[inline(always)]
@@ -260,22 +380,22 @@ reads_as_itself!(ConstKind, RowKind, AggregateKind);
 
 type AnnKind<Sc, N, P> = <<Sc as Scope>::Anns as Find<N, P>>::Kind;
 type AnnExpr<Sc, N, P> = <<Sc as Scope>::Anns as Find<N, P>>::Expr;
-type AnnRead<Sc, N, P> = <AnnKind<Sc, N, P> as KindIn<Sc, AnnExpr<Sc, N, P>>>::Expr;
+type AnnRead<Sc, N, P> = <AnnKind<Sc, N, P> as KindIn<Sc, N, AnnExpr<Sc, N, P>>>::Expr;
 
 impl<Sc, N, P> ScopeName<N, InAnnotations<P>> for Sc
 where
     Sc: Scope,
     Sc::Anns: Find<N, P>,
-    AnnKind<Sc, N, P>: KindIn<Sc, AnnExpr<Sc, N, P>>,
+    AnnKind<Sc, N, P>: KindIn<Sc, N, AnnExpr<Sc, N, P>>,
     <AnnRead<Sc, N, P> as diesel::Expression>::SqlType:
         SqlType + SingleValue + diesel::expression::TypedExpressionType,
 {
     type SqlType = <AnnRead<Sc, N, P> as diesel::Expression>::SqlType;
     type Expr = AnnRead<Sc, N, P>;
-    type Kind = <AnnKind<Sc, N, P> as KindIn<Sc, AnnExpr<Sc, N, P>>>::Kind;
+    type Kind = <AnnKind<Sc, N, P> as KindIn<Sc, N, AnnExpr<Sc, N, P>>>::Kind;
     type Relation = crate::relations::Plain;
     fn expr(cx: &Self::Cx) -> Self::Expr {
-        <AnnKind<Sc, N, P> as KindIn<Sc, AnnExpr<Sc, N, P>>>::read(Sc::annotations(cx).find())
+        <AnnKind<Sc, N, P> as KindIn<Sc, N, AnnExpr<Sc, N, P>>>::read(Sc::annotations(cx).find())
     }
 }
 
@@ -294,7 +414,7 @@ pub struct AcrossIndex;
 
 impl<Sc, H, R> Resolve<Sc, AcrossIndex> for Ref<crate::relations::Across<H, R>>
 where
-    Sc: Scope,
+    Sc: SeesFields,
     crate::relations::Across<H, R>: crate::lookups::Operand<Sc::Model>,
     <crate::relations::Across<H, R> as crate::lookups::Operand<Sc::Model>>::SqlType:
         diesel::expression::TypedExpressionType,
@@ -474,6 +594,11 @@ pub trait Selected: AnnotationList {
         row: Self::Loaded<A>,
         f: impl FnOnce(A) -> diesel::deserialize::Result<B>,
     ) -> diesel::deserialize::Result<Self::Row<B>>;
+    /// The select clause with each annotation under its name: `(H, e1 AS "n1", ...)` (what a
+    /// query that reads the rows by name selects from, see [`OverGroups`]).
+    type Named<H: diesel::Expression>: diesel::Expression;
+    /// It.
+    fn named<H: diesel::Expression>(&self, head: H) -> Self::Named<H>;
 }
 
 macro_rules! selected {
@@ -487,6 +612,10 @@ macro_rules! selected {
             type Loaded<R> = (R, $(<$e::SqlType as super::LoadsAs>::Loaded,)+);
             fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
                 (head, $(self.$($acc)+.clone(),)+)
+            }
+            type Named<H: diesel::Expression> = (H, $(Named<$e>,)+);
+            fn named<H: diesel::Expression>(&self, head: H) -> Self::Named<H> {
+                (head, $(Named(self.$($acc)+.clone(), $n::text()),)+)
             }
             #[inline(always)]
             #[allow(non_snake_case)]
@@ -502,6 +631,41 @@ macro_rules! selected {
             }
         }
     };
+}
+
+/// `expr AS "name"`: a select item under its annotation's name.
+#[derive(Debug, Clone)]
+pub struct Named<E>(E, String);
+
+impl<E: diesel::Expression> diesel::Expression for Named<E> {
+    type SqlType = E::SqlType;
+}
+impl<E: diesel::query_builder::QueryFragment<DB>, DB: diesel::backend::Backend>
+    diesel::query_builder::QueryFragment<DB> for Named<E>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(" AS ");
+        out.push_identifier(&self.1)
+    }
+}
+impl<E> diesel::query_builder::QueryId for Named<E> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+impl<E: diesel::expression::ValidGrouping<G>, G> diesel::expression::ValidGrouping<G> for Named<E> {
+    type IsAggregate = E::IsAggregate;
+}
+impl<E: diesel::AppearsOnTable<QS>, QS: ?Sized> diesel::AppearsOnTable<QS> for Named<E> where
+    Self: diesel::Expression
+{
+}
+impl<E: diesel::SelectableExpression<QS>, QS: ?Sized> diesel::SelectableExpression<QS> for Named<E> where
+    Self: diesel::AppearsOnTable<QS>
+{
 }
 
 type A<N, E, K, R> = Annotation<N, E, K, R>;
@@ -575,6 +739,10 @@ impl<A: AnnotationList, B: Selected> Selected for Chain<A, B> {
     type Row<R> = B::Row<R>;
     fn select<H: diesel::Expression>(&self, head: H) -> Self::Select<H> {
         self.after.select(head)
+    }
+    type Named<H: diesel::Expression> = B::Named<H>;
+    fn named<H: diesel::Expression>(&self, head: H) -> Self::Named<H> {
+        self.after.named(head)
     }
     type Loaded<R> = B::Loaded<R>;
     #[inline(always)]

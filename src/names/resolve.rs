@@ -793,3 +793,41 @@ impl<M: HasFields, W, C, L: NamesOfList<M::Fields>, H, O, S> NamesIn
 {
     type Names = L::Names;
 }
+
+// ---- The names `aggregate!` reads: the QuerySet's, except over groups.
+
+/// The names `aggregate!` reads over a grouped QuerySet start from nothing: the groups'
+/// columns are their annotations (see [`OverGroups`](crate::expressions::scope::OverGroups)),
+/// not the model's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupColumns;
+impl Names for GroupColumns {
+    const NAMES: &'static Self = &GroupColumns;
+}
+
+/// The receiver of `aggregate!`, whose names the macro checks (see [`AggregateNames`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ForAggregate<Q>(pub Q);
+
+/// The names `aggregate!` reads on a QuerySet shape.
+pub trait AggregateNames {
+    /// The names struct.
+    type Names: Names;
+}
+impl<Q: AggregateNames> NamesIn for ForAggregate<Q> {
+    type Names = Q::Names;
+}
+impl<M: HasFields> AggregateNames for Manager<M> {
+    type Names = M::Fields;
+}
+impl<M: HasFields, W, O, S, J> AggregateNames for QuerySet<M, W, O, S, J> {
+    type Names = M::Fields;
+}
+impl<M: HasFields, W, L: NamesOfList<M::Fields>, O, S> AggregateNames for Annotated<M, W, L, O, S> {
+    type Names = L::Names;
+}
+impl<M: HasFields, W, C, L: NamesOfList<GroupColumns>, H, O, S> AggregateNames
+    for Grouped<M, W, C, L, H, O, S>
+{
+    type Names = L::Names;
+}

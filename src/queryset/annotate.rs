@@ -971,6 +971,13 @@ pub struct PendingAggregate<Q, Loaded, Row> {
 }
 
 impl<Q, Loaded, Row> PendingAggregate<Q, Loaded, Row> {
+    /// `query`, whose row `finish` reads.
+    pub(super) fn new(query: Q, finish: fn(Loaded) -> diesel::deserialize::Result<Row>) -> Self {
+        PendingAggregate { query, finish }
+    }
+}
+
+impl<Q, Loaded, Row> PendingAggregate<Q, Loaded, Row> {
     /// The diesel query.
     pub fn into_diesel(self) -> Q {
         self.query

@@ -11,7 +11,7 @@ use std::marker::PhantomData;
 
 use diesel::query_dsl::methods::{FilterDsl, GroupByDsl, HavingDsl, SelectDsl};
 
-use super::annotate::{GroupAnnotation, RowPlan, ScopedOrder};
+use super::annotate::{Aggregates, GroupAnnotation, PendingAggregate, RowPlan, ScopedOrder};
 use super::execute::Built;
 use super::explain::Explain;
 use super::ordering::{ApplyOrder, OrderBy, Ordered, Unordered};
@@ -20,6 +20,7 @@ use super::values::{Columns, ValuesList};
 use super::QuerySet;
 use crate::db::Load;
 use crate::error::Result;
+use crate::expressions::scope::OverGroups;
 use crate::expressions::{
     AggregateKind, AnnotationList, Append, Chain, Condition, ConstKind, Groups, KeyExpr,
     NoAnnotations, Resolve, RowKind, ScopeName, Selected,
@@ -314,7 +315,54 @@ pub type GroupedQuery<M, W, C, L, H, O, S> = Built<
     S,
 >;
 
+/// The grouped query with each annotation under its name, as `aggregate!` reads it.
+pub type NamedGroupedQuery<M, W, C, L, H, O, S> = Built<
+    M,
+    <H as ApplyHaving<
+        diesel::dsl::Select<
+            diesel::dsl::GroupBy<W, <C as GroupKey>::GroupBy>,
+            <L as Selected>::Named<<C as GroupKey>::Select>,
+        >,
+    >>::Out,
+    O,
+    S,
+>;
+
+/// What `aggregate!` over groups reads: the named grouped query, as the model's table.
+type GroupRows<M, W, C, L, H, O, S> = crate::sql::Around<M, NamedGroupedQuery<M, W, C, L, H, O, S>>;
+
 impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H, O, S> {
+    /// Values over the groups (Django's `values(...).annotate(n=...).aggregate(Max("n"))`),
+    /// written `aggregate!(groups, top = Max(n))`: `SELECT MAX("book"."n") FROM (grouped query)
+    /// AS "book"`. The names are the group's annotations (the model's fields are not columns
+    /// of the groups); the groups' filters, ordering and slice apply first.
+    #[allow(clippy::type_complexity)]
+    pub fn aggregate<X, I>(self, aggregates: X) -> PendingAggregate<X::Query, X::Loaded, X::Row>
+    where
+        L: Selected,
+        W: GroupByDsl<C::GroupBy>,
+        diesel::dsl::GroupBy<W, C::GroupBy>: SelectDsl<L::Named<C::Select>>,
+        H: ApplyHaving<
+            diesel::dsl::Select<diesel::dsl::GroupBy<W, C::GroupBy>, L::Named<C::Select>>,
+        >,
+        O: ApplyOrder<M, H::Out>,
+        S: ApplySlice<O::Out>,
+        X: Aggregates<
+            OverGroups<M, GroupRows<M, W, C, L, H, O, S>, L>,
+            GroupRows<M, W, C, L, H, O, S>,
+            I,
+        >,
+        GroupRows<M, W, C, L, H, O, S>: Clone,
+    {
+        let select = self.anns.named(self.key.select());
+        let grouped = self.query.group_by(self.key.group_by()).select(select);
+        let named = self
+            .slice
+            .apply(self.order.apply(self.having.apply(grouped)));
+        let cx = (crate::sql::Around::new(named), self.anns);
+        PendingAggregate::new(aggregates.query(&cx), X::finish)
+    }
+
     /// Adds another aggregate; it may refer to the ones before it.
     #[allow(clippy::type_complexity)]
     pub fn annotate<N, T: AddsNames, X, I, J>(

@@ -1529,3 +1529,61 @@ fn groups_answer_the_reading_verbs() {
         assert!(!ordered.clone().explain(conn).unwrap().is_empty());
     });
 }
+
+#[test]
+fn aggregate_reads_the_groups_of_a_grouped_queryset() {
+    each_backend("aggregate_groups", |_db, conn| {
+        insert_people(
+            conn,
+            &[
+                ("Ann", 31, None),
+                ("Ann", 45, Some("A")),
+                ("Bob", 45, None),
+                ("Cid", 19, None),
+                ("Cid", 20, None),
+                ("Cid", 21, None),
+            ],
+        );
+        // Django: .values("name").annotate(n=Count("id")).aggregate(Max("n"), Avg("n")):
+        // over the groups, not the rows.
+        let per_name = annotate!(
+            dorm::values!(Person::objects(), name),
+            n = Count(id),
+            oldest = Max(age)
+        );
+        let (most, mean, groups, youngest_oldest): (Option<i64>, Option<f64>, i64, Option<i32>) =
+            aggregate!(
+                per_name.clone(),
+                most = Max(n),
+                mean = Avg(n),
+                groups = Count::all(),
+                youngest_oldest = Min(oldest)
+            )
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(
+            (most, mean, groups, youngest_oldest),
+            (Some(3), Some(2.0), 3, Some(21))
+        );
+        // After HAVING, and over a slice of ordered groups.
+        let busy: Option<i64> = aggregate!(filter!(per_name.clone(), n__gt = 1), total = Sum(n))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(busy, Some(5));
+        let top: Option<i64> = aggregate!(order_by!(per_name, -n).slice(..2), total = Sum(n))
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(top, Some(5));
+        // Groups keyed by an expression.
+        let decades = aggregate!(
+            annotate!(
+                dorm::values!(Person::objects(), decade = age / 10),
+                n = Count(id)
+            ),
+            widest = Max(n)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(decades, Some(2));
+    });
+}
