@@ -89,6 +89,7 @@ pub mod prelude {
     pub use crate::fields::{Auto, Choices as _};
     pub use crate::lookups::DynQ;
     pub use crate::model::{Instance as _, Model as _};
+    pub use crate::queryset::Reads as _;
     pub use crate::{
         abstract_model, aggregate, annotate, defer, distinct_on, exclude, extends, field, filter,
         only, order_by, prefetch_related, q, related, select_related, update, values, values_list,

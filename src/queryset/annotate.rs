@@ -799,6 +799,33 @@ pub struct Projection<M: Model, W, L, Sel, Row, O, S> {
 /// The diesel query a [`Projection`] runs.
 pub type ProjectionQuery<M, W, Sel, O, S> = Built<M, diesel::dsl::Select<W, Sel>, O, S>;
 
+impl<M: Model, W: Clone, L: Clone, Sel: Clone, Row, O: Clone, S: Clone> Clone
+    for Projection<M, W, L, Sel, Row, O, S>
+{
+    fn clone(&self) -> Self {
+        Projection {
+            qs: self.qs.clone(),
+            anns: self.anns.clone(),
+            keys: self.keys.clone(),
+            select: self.select.clone(),
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S> super::ShapeQuery
+    for Projection<M, W, L, Sel, Row, O, S>
+where
+    W: SelectDsl<Sel>,
+    O: ApplyOrder<M, diesel::dsl::Select<W, Sel>>,
+    S: ApplySlice<O::Out>,
+{
+    type Query = ProjectionQuery<M, W, Sel, O, S>;
+    fn into_query(self) -> Self::Query {
+        self.into_diesel()
+    }
+}
+
 impl<M: Model, W, L: AnnotationList, Sel: diesel::Expression + Clone, Row, O, S>
     Projection<M, W, L, Sel, Row, O, S>
 {

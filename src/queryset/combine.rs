@@ -181,6 +181,22 @@ impl<M: Model, W, O, J> QuerySet<M, W, O, Unsliced, J> {
     }
 }
 
+impl<M, Q: Clone> Clone for Combined<M, Q> {
+    fn clone(&self) -> Self {
+        Combined {
+            query: self.query.clone(),
+            _model: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<M: Model, Q> super::ShapeQuery for Combined<M, Q> {
+    type Query = Q;
+    fn into_query(self) -> Q {
+        self.query
+    }
+}
+
 impl<M: Model, Q> Combined<M, Q> {
     /// Runs the query.
     pub fn fetch<'q, C>(self, conn: &mut C) -> Result<Vec<M>>

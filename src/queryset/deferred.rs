@@ -298,6 +298,27 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
 pub type PartialQuery<M, W, O, S> =
     Built<M, diesel::dsl::Select<W, <M as Deferrable>::DeferSelect>, O, S>;
 
+impl<M: Model, W: Clone, O: Clone, S: Clone, Spec> Clone for PartialQuerySet<M, W, O, S, Spec> {
+    fn clone(&self) -> Self {
+        PartialQuerySet {
+            qs: self.qs.clone(),
+            _spec: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, O, S, Spec: LoadSpec> super::ShapeQuery for PartialQuerySet<M, W, O, S, Spec>
+where
+    W: SelectDsl<M::DeferSelect>,
+    O: ApplyOrder<M, diesel::dsl::Select<W, M::DeferSelect>>,
+    S: ApplySlice<O::Out>,
+{
+    type Query = PartialQuery<M, W, O, S>;
+    fn into_query(self) -> Self::Query {
+        self.into_diesel()
+    }
+}
+
 impl<M: Model, W, O, S, Spec: LoadSpec> PartialQuerySet<M, W, O, S, Spec> {
     /// The diesel query.
     pub fn into_diesel(self) -> PartialQuery<M, W, O, S>

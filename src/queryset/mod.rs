@@ -53,6 +53,7 @@ mod filter;
 mod grouped;
 mod ordering;
 mod raw;
+mod reading;
 mod related;
 mod slicing;
 mod sql;
@@ -83,6 +84,7 @@ pub use ordering::{
 #[doc(hidden)]
 pub use raw::check_raw_sql;
 pub use raw::{RawBinds, RawParam, RawParams, RawQuerySet, RawStatement};
+pub use reading::{Reads, ShapeQuery};
 pub use related::{RelatedBuilt, RelatedQuerySet};
 pub use slicing::{
     ApplySlice, CountRows, Filterable, NoRows, Reorderable, Slice, SliceRows, Sliced, TotalsOf,

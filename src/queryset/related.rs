@@ -90,6 +90,20 @@ impl<M: Model, W, O, S, J> RelatedQuerySet<M, W, O, S, J, Nil> {
 pub type RelatedBuilt<M, W, O, S, J> =
     <J as JoinList<M>>::Query<Built<M, W, O, S>, <O as OuterOrderOf<M>>::Expr>;
 
+/// `count`/`exists` read the rows with their joined related rows (prefetches run no query).
+impl<M: Model, W, O, S, J, P> super::ShapeQuery for RelatedQuerySet<M, W, O, S, J, P>
+where
+    O: ApplyOrder<M, W> + OuterOrderOf<M>,
+    S: ApplySlice<O::Out>,
+    J: JoinList<M>,
+{
+    type Query = RelatedBuilt<M, W, O, S, J>;
+    fn into_query(self) -> Self::Query {
+        let outer = self.queryset.order.outer();
+        J::query(self.queryset.into_diesel(), outer)
+    }
+}
+
 impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
     /// Runs the query (and one per prefetched relation) and returns every row with its
     /// related rows.

@@ -101,6 +101,15 @@ pub struct ValuesList<M: Model, W, O, S, C, Jn = crate::relations::reuse::NoJoin
     pub(crate) _columns: PhantomData<fn() -> C>,
 }
 
+impl<M: Model, W: Clone, O: Clone, S: Clone, C, Jn: Clone> Clone for ValuesList<M, W, O, S, C, Jn> {
+    fn clone(&self) -> Self {
+        ValuesList {
+            qs: self.qs.clone(),
+            _columns: PhantomData,
+        }
+    }
+}
+
 /// The diesel query a projection's columns alone make (what a subquery selects).
 pub type ValuesQuery<M, W, O, S, C> =
     Built<M, diesel::dsl::Select<W, <C as Columns<M>>::Select>, O, S>;
@@ -240,6 +249,19 @@ impl<M: Model, W, O, C: Columns<M>, Jn> ValuesList<M, W, O, super::Unsliced, C, 
         W: SelectDsl<C::Select>,
     {
         self.qs.query.select(C::select())
+    }
+}
+
+/// `explain` (its own `count`/`exists` come first).
+impl<M: Model, W, O, S, C: Columns<M>, Jn> super::ShapeQuery for ValuesList<M, W, O, S, C, Jn>
+where
+    W: SelectDsl<C::Select>,
+    O: ApplyOrder<M, diesel::dsl::Select<W, C::Select>>,
+    S: ApplySlice<O::Out>,
+{
+    type Query = ValuesQuery<M, W, O, S, C>;
+    fn into_query(self) -> Self::Query {
+        self.into_diesel()
     }
 }
 

@@ -860,6 +860,27 @@ pub struct SpanningValues<M: Model, W, O, S, C> {
     _columns: PhantomData<fn() -> C>,
 }
 
+impl<M: Model, W: Clone, O: Clone, S: Clone, C> Clone for SpanningValues<M, W, O, S, C> {
+    fn clone(&self) -> Self {
+        SpanningValues {
+            qs: self.qs.clone(),
+            _columns: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, W, O, S, C: SpanningColumns<M>> crate::queryset::ShapeQuery
+    for SpanningValues<M, W, O, S, C>
+where
+    S: JoinableSlice + ApplySlice<O::Out>,
+    O: ApplyOrder<M, W> + OuterOrderOf<M>,
+{
+    type Query = SpanningBuilt<M, W, O, S, C>;
+    fn into_query(self) -> Self::Query {
+        self.into_diesel()
+    }
+}
+
 impl<M: Model, W, O, S, C: SpanningColumns<M>> SpanningValues<M, W, O, S, C> {
     /// The diesel query.
     pub fn into_diesel(self) -> SpanningBuilt<M, W, O, S, C>

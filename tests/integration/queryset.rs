@@ -1114,3 +1114,51 @@ fn the_manager_reads_earliest_latest_nth_in_bulk_distinct_dates_and_plans() {
         );
     });
 }
+
+#[test]
+fn every_shape_counts_checks_existence_and_explains() {
+    use crate::common::rows::{novel, tag, writer};
+    each_backend("shape_verbs", |_db, conn| {
+        let tolkien = writer(conn, "Tolkien");
+        let lewis = writer(conn, "Lewis");
+        let hobbit = novel(conn, &tolkien, "The Hobbit", 310, None);
+        novel(conn, &lewis, "Narnia", 200, None);
+        let dragons = tag(conn, "dragons");
+        let lions = tag(conn, "lions");
+        hobbit.tags().add([&dragons, &lions], conn).unwrap();
+        // only!() / defer!()
+        let short = dorm::only!(filter!(Novel::objects(), pages__lt = 300), title);
+        assert_eq!(short.clone().count(conn).unwrap(), 1);
+        assert!(short.clone().exists(conn).unwrap());
+        assert!(!short.clone().explain(conn).unwrap().is_empty());
+        let none = dorm::only!(filter!(Novel::objects(), pages__gt = 900), title);
+        assert_eq!(none.clone().count(conn).unwrap(), 0);
+        assert!(!none.exists(conn).unwrap());
+        // select_related!()
+        let loaded = dorm::select_related!(Novel::objects().all(), writer);
+        assert_eq!(loaded.clone().count(conn).unwrap(), 2);
+        assert!(loaded.clone().exists(conn).unwrap());
+        assert!(!loaded.explain(conn).unwrap().is_empty());
+        // values!() after annotate!(), and across a multi-valued relation (a row per tag).
+        let projected = dorm::values!(
+            dorm::annotate!(Novel::objects(), long = pages / 300),
+            title,
+            long
+        );
+        assert_eq!(projected.clone().count(conn).unwrap(), 2);
+        assert!(projected.clone().exists(conn).unwrap());
+        let spanning = dorm::values!(Novel::objects(), title, tags__label);
+        assert_eq!(spanning.clone().count(conn).unwrap(), 3);
+        assert!(spanning.explain(conn).unwrap().len() > 1);
+        // A combination (Django counts the union's rows).
+        let both = filter!(Novel::objects(), pages__lt = 300)
+            .union(filter!(Novel::objects(), pages__gt = 300));
+        assert_eq!(both.clone().count(conn).unwrap(), 2);
+        assert!(both.exists(conn).unwrap());
+        // A values_list!() explains too.
+        assert!(!dorm::values_list!(Novel::objects(), title)
+            .explain(conn)
+            .unwrap()
+            .is_empty());
+    });
+}
