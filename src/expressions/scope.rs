@@ -303,8 +303,9 @@ pub trait ScopeName<N, I>: Scope {
     fn expr(cx: &Self::Cx) -> Self::Expr;
 }
 
-/// Scopes where the model's fields are names: all but the groups read by `aggregate!` (a
-/// grouped QuerySet's rows are its keys and annotations only, see [`OverGroups`]).
+/// Scopes over the model's rows, where its fields are names and every annotation reads as
+/// itself (a group's key aside, see [`KindIn`]): all but the groups read by `aggregate!` (a
+/// grouped QuerySet's rows are its annotations only, see [`OverGroups`]).
 pub trait SeesFields: Scope {}
 impl<M: Model, L: AnnotationList> SeesFields for Rows<M, L> {}
 impl<M: Model, L: AnnotationList> SeesFields for Groups<M, L> {}
@@ -342,31 +343,7 @@ pub trait KindIn<Sc, N, E> {
 }
 macro_rules! reads_as_itself {
     ($($kind:ty),*) => {$(
-        impl<M, L, N, E: diesel::Expression + Clone> KindIn<Rows<M, L>, N, E> for $kind {
-            type Kind = $kind;
-            type Expr = E;
-            #[inline(always)]
-            fn read(expr: &E) -> E {
-                expr.clone()
-            }
-        }
-        impl<M, L, N, E: diesel::Expression + Clone> KindIn<Groups<M, L>, N, E> for $kind {
-            type Kind = $kind;
-            type Expr = E;
-            #[inline(always)]
-            fn read(expr: &E) -> E {
-                expr.clone()
-            }
-        }
-        impl<M, L, N, E: diesel::Expression + Clone> KindIn<InGroup<M, L>, N, E> for $kind {
-            type Kind = $kind;
-            type Expr = E;
-            #[inline(always)]
-            fn read(expr: &E) -> E {
-                expr.clone()
-            }
-        }
-        impl<M, W, L, N, E: diesel::Expression + Clone> KindIn<Totals<M, W, L>, N, E> for $kind {
+        impl<Sc: SeesFields, N, E: diesel::Expression + Clone> KindIn<Sc, N, E> for $kind {
             type Kind = $kind;
             type Expr = E;
             #[inline(always)]

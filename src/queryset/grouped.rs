@@ -13,11 +13,11 @@ use diesel::query_dsl::methods::{FilterDsl, GroupByDsl, HavingDsl, SelectDsl};
 
 use super::annotate::{Aggregates, GroupAnnotation, PendingAggregate, RowPlan, ScopedOrder};
 use super::execute::Built;
-use super::explain::Explain;
 use super::ordering::{ApplyOrder, OrderBy, Ordered, Unordered};
 use super::slicing::{ApplySlice, Filterable, Reorderable, Slice, Sliced, Whole};
 use super::values::{Columns, ValuesList};
 use super::QuerySet;
+use super::{Reads as _, ShapeQuery};
 use crate::db::Load;
 use crate::error::Result;
 use crate::expressions::scope::OverGroups;
@@ -29,7 +29,7 @@ use crate::lookups::IsNotTrue;
 use crate::model::Model;
 use crate::names::AddsNames;
 use crate::relations::reuse::FilterList;
-use crate::sql::{CountAround, ExistsAround};
+use crate::sql::CountAround;
 
 type Added<L, N, E, K> = <L as Append<N, E, K>>::Out;
 
@@ -510,37 +510,33 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
             .apply(self.order.apply(self.having.apply(grouped)))
     }
 
+    /// The same groups, read in the ordering `order` makes of theirs and in `slice` (what
+    /// `first`, `last` and `get` run).
+    fn reread<O2>(
+        self,
+        order: impl FnOnce(O) -> O2,
+        slice: impl FnOnce(S) -> Sliced,
+    ) -> Grouped<M, W, C, L, H, O2, Sliced> {
+        Grouped {
+            query: self.query,
+            key: self.key,
+            anns: self.anns,
+            having: self.having,
+            order: order(self.order),
+            slice: slice(self.slice),
+            _types: PhantomData,
+        }
+    }
+
     /// Runs the query: `(key, a1, a2, ...)` per group.
     pub fn fetch<'q, Conn>(self, conn: &mut Conn) -> Result<Vec<<Self as GroupsQuery>::Row>>
     where
         Self: GroupsQuery,
-        Conn: Load<'q, <Self as GroupsQuery>::Query, <Self as GroupsQuery>::Loaded>,
+        Conn: Load<'q, <Self as ShapeQuery>::Query, <Self as GroupsQuery>::Loaded>,
     {
         Ok(conn.load_rows_with(self.into_query(), |row| {
             Self::finish(row).map_err(diesel::result::Error::DeserializationError)
         })?)
-    }
-
-    /// How many groups: `SELECT COUNT(*) FROM (grouped query)`, as Django counts them.
-    pub fn count<'q, Conn>(self, conn: &mut Conn) -> Result<i64>
-    where
-        Self: GroupsQuery,
-        Conn: Load<'q, CountAround<<Self as GroupsQuery>::Query>, i64>,
-    {
-        Ok(conn
-            .load_first(CountAround(self.into_query()))?
-            .unwrap_or(0))
-    }
-
-    /// Whether there is any group: `SELECT EXISTS (grouped query)`.
-    pub fn exists<'q, Conn>(self, conn: &mut Conn) -> Result<bool>
-    where
-        Self: GroupsQuery,
-        Conn: Load<'q, ExistsAround<<Self as GroupsQuery>::Query>, bool>,
-    {
-        Ok(conn
-            .load_first(ExistsAround(self.into_query()))?
-            .unwrap_or(false))
     }
 
     /// The first group in the ordering (Django's `first()`); unordered groups do not compile,
@@ -555,19 +551,11 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
         Grouped<M, W, C, L, H, O::First, Sliced>: GroupsQuery<Row = L::Row<C::Row>>,
         Conn: Load<
             'q,
-            <Grouped<M, W, C, L, H, O::First, Sliced> as GroupsQuery>::Query,
+            <Grouped<M, W, C, L, H, O::First, Sliced> as ShapeQuery>::Query,
             <Grouped<M, W, C, L, H, O::First, Sliced> as GroupsQuery>::Loaded,
         >,
     {
-        let first = Grouped {
-            query: self.query,
-            key: self.key,
-            anns: self.anns,
-            having: self.having,
-            order: self.order.first_order(),
-            slice: self.slice.sliced(0, Some(1)),
-            _types: PhantomData,
-        };
+        let first = self.reread(O::first_order, |slice| slice.sliced(0, Some(1)));
         Ok(first.fetch(conn)?.pop())
     }
 
@@ -581,22 +569,14 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
         Grouped<M, W, C, L, H, O::Last, Sliced>: GroupsQuery<Row = L::Row<C::Row>>,
         Conn: Load<
             'q,
-            <Grouped<M, W, C, L, H, O::Last, Sliced> as GroupsQuery>::Query,
+            <Grouped<M, W, C, L, H, O::Last, Sliced> as ShapeQuery>::Query,
             <Grouped<M, W, C, L, H, O::Last, Sliced> as GroupsQuery>::Loaded,
         >,
     {
-        let last = Grouped {
-            query: self.query,
-            key: self.key,
-            anns: self.anns,
-            having: self.having,
-            order: self.order.last_order(),
-            slice: Sliced {
-                offset: 0,
-                limit: Some(1),
-            },
-            _types: PhantomData,
-        };
+        let last = self.reread(O::last_order, |_| Sliced {
+            offset: 0,
+            limit: Some(1),
+        });
         Ok(last.fetch(conn)?.pop())
     }
 
@@ -615,41 +595,27 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
         Grouped<M, W, C, L, H, O, Sliced>: GroupsQuery,
         Conn: Load<
                 'q,
-                <Grouped<M, W, C, L, H, O, Sliced> as GroupsQuery>::Query,
+                <Grouped<M, W, C, L, H, O, Sliced> as ShapeQuery>::Query,
                 <Grouped<M, W, C, L, H, O, Sliced> as GroupsQuery>::Loaded,
-            > + Load<'q, CountAround<<Self as GroupsQuery>::Query>, i64>,
+            > + Load<'q, CountAround<<Self as ShapeQuery>::Query>, i64>,
     {
         let counting = self.clone();
-        let some = Grouped {
-            query: self.query,
-            key: self.key,
-            anns: self.anns,
-            having: self.having,
-            order: self.order,
-            slice: Sliced {
+        let some = self.reread(
+            |order| order,
+            |_| Sliced {
                 offset: 0,
                 limit: Some(super::execute::MAX_GET_RESULTS as i64),
             },
-            _types: PhantomData,
-        };
+        );
         let rows = some.fetch(conn)?;
         super::execute::the_one_row::<M, _>(rows, || counting.count(conn).map(Some))
-    }
-
-    /// The database's plan for the grouped query (Django's `explain()`).
-    pub fn explain<Conn>(self, conn: &mut Conn) -> Result<String>
-    where
-        Self: GroupsQuery,
-        Conn: Explain<<Self as GroupsQuery>::Query>,
-    {
-        Ok(conn.explain_query(self.into_query())?)
     }
 
     /// The SQL text with its binds, for `vendor`.
     pub fn sql(self, vendor: crate::db::Vendor) -> String
     where
         Self: GroupsQuery,
-        <Self as GroupsQuery>::Query: super::SqlFor,
+        <Self as ShapeQuery>::Query: super::SqlFor,
     {
         super::SqlFor::sql_for(&self.into_query(), vendor)
     }
@@ -670,21 +636,18 @@ impl<M: Model, W, C: GroupKey, L: AnnotationList, H, O, S> Grouped<M, W, C, L, H
     }
 }
 
-/// A [`Grouped`] QuerySet whose parts make one diesel query: what its reading verbs run.
-pub trait GroupsQuery {
-    /// The diesel query.
-    type Query;
+/// A [`Grouped`] QuerySet whose parts make one diesel query ([`ShapeQuery`]), and how its
+/// rows are read: what its reading verbs run.
+pub trait GroupsQuery: ShapeQuery {
     /// What one row is read as.
     type Loaded;
     /// One group: `(key, a1, a2, ...)`.
     type Row;
-    /// Builds the query.
-    fn into_query(self) -> Self::Query;
     /// The group from what was read.
     fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row>;
 }
 
-impl<M: Model, W, C: GroupKey, L: AnnotationList + Selected, H, O, S> GroupsQuery
+impl<M: Model, W, C: GroupKey, L: AnnotationList + Selected, H, O, S> ShapeQuery
     for Grouped<M, W, C, L, H, O, S>
 where
     W: GroupByDsl<C::GroupBy>,
@@ -694,11 +657,18 @@ where
     S: ApplySlice<O::Out>,
 {
     type Query = GroupedQuery<M, W, C, L, H, O, S>;
-    type Loaded = L::Loaded<C::Loaded>;
-    type Row = L::Row<C::Row>;
     fn into_query(self) -> Self::Query {
         self.into_diesel()
     }
+}
+
+impl<M: Model, W, C: GroupKey, L: AnnotationList + Selected, H, O, S> GroupsQuery
+    for Grouped<M, W, C, L, H, O, S>
+where
+    Self: ShapeQuery,
+{
+    type Loaded = L::Loaded<C::Loaded>;
+    type Row = L::Row<C::Row>;
     #[inline(always)]
     fn finish(loaded: Self::Loaded) -> diesel::deserialize::Result<Self::Row> {
         L::finish(loaded, C::finish)
