@@ -823,6 +823,9 @@ impl<M: HasFields> AggregateNames for Manager<M> {
 impl<M: HasFields, W, O, S, J> AggregateNames for QuerySet<M, W, O, S, J> {
     type Names = M::Fields;
 }
+impl<M: HasFields, W, O, S, C, Jn> AggregateNames for ValuesList<M, W, O, S, C, Jn> {
+    type Names = M::Fields;
+}
 impl<M: HasFields, W, L: NamesOfList<M::Fields>, O, S> AggregateNames for Annotated<M, W, L, O, S> {
     type Names = L::Names;
 }

@@ -93,7 +93,9 @@ pub use slicing::{
 pub use sql::SqlFor;
 pub(crate) use update::update_error;
 pub use update::{Assign, Changes, PendingUpdate};
-pub use values::{Columns, Pick, ProjectedQuery, ProjectionOrder, ValuesList, ValuesQuery};
+pub use values::{
+    Columns, Pick, ProjectedQuery, ProjectionOrder, RowsNotDistinct, ValuesList, ValuesQuery,
+};
 
 use std::marker::PhantomData;
 

@@ -252,6 +252,47 @@ impl<M: Model, W, O, C: Columns<M>, Jn> ValuesList<M, W, O, super::Unsliced, C, 
     }
 }
 
+/// Ordering states of rows that are not made distinct: what `aggregate!` over a projection
+/// reads as the QuerySet's own rows (`X`, the aggregates, only lets rustc report the
+/// refusal as this trait's message).
+#[diagnostic::on_unimplemented(
+    message = "aggregate!() over distinct values is not supported",
+    label = "these values are distinct",
+    note = "aggregate the QuerySet itself, or use an aggregate's `distinct = true` (`Sum(rating, distinct = true)`)"
+)]
+pub trait RowsNotDistinct<X> {}
+#[diagnostic::do_not_recommend]
+impl<X> RowsNotDistinct<X> for Unordered {}
+#[diagnostic::do_not_recommend]
+impl<T, X> RowsNotDistinct<X> for Ordered<T> {}
+
+impl<M: Model, W, O, S, C, Jn: crate::relations::reuse::FilterList> ValuesList<M, W, O, S, C, Jn> {
+    /// Values over the rows (Django's `values(...).aggregate(...)`): the projection does not
+    /// change which rows there are, so this is the QuerySet's `aggregate!`, over the model's
+    /// fields.
+    #[allow(clippy::type_complexity)]
+    pub fn aggregate<X, I>(
+        self,
+        aggregates: X,
+    ) -> super::PendingAggregate<X::Query, X::Loaded, X::Row>
+    where
+        O: RowsNotDistinct<X>,
+        S: super::slicing::TotalsOf<M, W, O>,
+        X: super::Aggregates<
+            crate::expressions::Totals<
+                M,
+                S::Source,
+                <Jn as crate::relations::reuse::FilterList>::Root,
+            >,
+            S::Source,
+            I,
+        >,
+        S::Source: Clone,
+    {
+        self.qs.aggregate::<X, I>(aggregates)
+    }
+}
+
 /// `explain` (its own `count`/`exists` come first).
 impl<M: Model, W, O, S, C: Columns<M>, Jn> super::ShapeQuery for ValuesList<M, W, O, S, C, Jn>
 where

@@ -1587,3 +1587,30 @@ fn aggregate_reads_the_groups_of_a_grouped_queryset() {
         assert_eq!(decades, Some(2));
     });
 }
+
+#[test]
+fn aggregate_over_values_reads_the_querysets_rows() {
+    each_backend("aggregate_values", |_db, conn| {
+        insert_people(
+            conn,
+            &[("Ann", 31, None), ("Bob", 45, None), ("Cid", 45, None)],
+        );
+        // Django: Person.objects.values("age").aggregate(Sum("age"), Count("id")): the rows
+        // are the QuerySet's, one per person.
+        let (total, people) = aggregate!(
+            dorm::values!(filter!(Person::objects(), age__gt = 30), age),
+            total = Sum(age),
+            people = Count(id)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!((total, people), (Some(121), 3));
+        let sliced: Option<i32> = aggregate!(
+            dorm::values!(order_by!(Person::objects(), age), name).slice(..2),
+            youngest = Min(age)
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(sliced, Some(31));
+    });
+}
