@@ -32,7 +32,7 @@ pub use transaction::atomic;
 
 use crate::error::{Error, Result};
 
-/// Opens one connection for `url` (see [`url`](self::url) for the URL forms).
+/// Opens one connection for `url` (see [`url`] for the URL forms).
 ///
 /// SQLite connections get foreign keys on, WAL journaling and a busy timeout, set before
 /// anything else; every connection logs its queries through `tracing`. Connecting to

@@ -9,7 +9,7 @@
 //! `MIN(key)` ([`KeyRead`]: the one value all the group's rows share; `BOOL_AND` for booleans
 //! on PostgreSQL), an aggregate: filters on it go to `HAVING`, and it combines with the
 //! group's aggregates. Inside one of the group's aggregates (`Sum(g)`, an aggregate's
-//! `filter`), it is a value of each row ([`InGroup`](super::scope::InGroup)).
+//! `filter`), it is a value of each row ([`InGroup`]).
 //!
 //! Which annotations are keys is known from the types: a `values!` pick of an annotation
 //! names its position in the list ([`MarkKeys`]), and that annotation's kind becomes

@@ -295,7 +295,7 @@ pub trait ScopeName<N, I>: Scope {
     /// Its kind.
     type Kind;
     /// What it is for the values it compares with: the field's
-    /// [`Field::Kind`](crate::model::Field::Kind) (a relation compares only with its own model's
+    /// [`Field::Kind`] (a relation compares only with its own model's
     /// keys, see [`ComparesWith`](crate::lookups::ComparesWith)), [`Plain`](crate::relations::Plain)
     /// for an annotation.
     type Relation;

@@ -1,6 +1,6 @@
 //! `inspectdb`: models from an existing database (Django's `manage.py inspectdb`).
 //!
-//! [`inspect`] reads the live schema ([`introspection`](super::introspection)) and turns each
+//! [`inspect`] reads the live schema ([`introspection`]) and turns each
 //! table and view into a [`ModelState`], by Django's inspectdb rules; [`inspectdb_source`]
 //! writes them as a Rust module of `#[derive(Model)]` structs
 //! ([`model_struct_source`](super::model_source::model_struct_source)).

@@ -264,7 +264,7 @@ value_view!(
     "The lookup's value: `Valid` when it is a string, rustc's error type when it is not."
 );
 
-/// A text lookup's value, in the words of [`crate::lookups::text::TextValue`].
+/// A text lookup's value, in the words of [`TextValue`](crate::lookups::TextValue).
 #[diagnostic::on_unimplemented(
     message = "a text lookup needs a string value, not `{Self}`",
     label = "expected `&str` or `String`"

@@ -1039,7 +1039,7 @@ pub trait ValuesOf<C, I> {
     fn values_of(self) -> Self::Out;
 }
 
-/// A plain projection is a [`ValuesList`]; one naming a field across a reverse relation is a
+/// A plain projection is a [`ValuesList`](super::ValuesList); one naming a field across a reverse relation is a
 /// join ([`SpanningValues`](crate::relations::multi_valued::SpanningValues)).
 impl<M: Model, W, O, S, Jn, C: SpanningColumns<M>> ValuesOf<C, ()> for QuerySet<M, W, O, S, Jn> {
     type Out = <C::Flag as JoinFlag>::Out<M, W, O, S, C, Jn>;

@@ -63,8 +63,8 @@ mod values;
 pub use annotate::{
     Aggregates, AllColumns, Annotated, AnnotatedQuery, ByKey, GroupAnnotation, KeyOrder,
     OrdersByValue, PendingAggregate, PickAnnotation, PickField, Picked, Projection,
-    ProjectionQuery, RowAnnotation, ScopedColumns, ScopedOrder, ScopedOrderExpr, TotalAggregate,
-    TotalsFrom, ValuesOf,
+    ProjectionQuery, RowAnnotation, RowPlan, ScopedColumns, ScopedOrder, ScopedOrderExpr,
+    TotalAggregate, TotalsFrom, ValuesOf,
 };
 pub use combine::{Combined, InQuery, InSubquery};
 pub use deferred::{

@@ -236,7 +236,7 @@ impl Expression for NoExpr {
 impl<QS: ?Sized> diesel::AppearsOnTable<QS> for NoExpr {}
 impl<QS: ?Sized> diesel::SelectableExpression<QS> for NoExpr {}
 
-/// SQL that follows (for [`NoExpr`], replaces) an ordering expression.
+/// SQL that follows (for `NoExpr`, replaces) an ordering expression.
 pub trait OrderSuffix: Copy + Default + 'static {
     /// The SQL.
     const SQL: &'static str;

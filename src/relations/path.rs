@@ -74,7 +74,7 @@ pub struct ReverseOf<Source, Fk, FkName>(PhantomData<super::Marker3<Source, Fk, 
 
 /// A lookup path from the QuerySet's model `M`: its values are rewritten to read `M`'s row
 /// (Django's rule for `F()`), and the condition names that row when they do (see
-/// [`super::outer`]).
+/// `relations::outer`).
 impl<M, Head, Inner> Predicate<M> for PathLookup<Head, Inner>
 where
     M: Model + PathStep<Head>,
