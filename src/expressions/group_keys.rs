@@ -94,28 +94,10 @@ pub trait KeyValue {
         "MIN"
     }
 }
-macro_rules! min_keys {
-    ($($t:ty),*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl KeyValue for $t {}
-    )*};
-}
-min_keys!(
-    diesel::sql_types::SmallInt,
-    diesel::sql_types::Integer,
-    diesel::sql_types::BigInt,
-    diesel::sql_types::Float,
-    diesel::sql_types::Double,
-    diesel::sql_types::Text,
-    diesel::sql_types::Date,
-    diesel::sql_types::Time,
-    crate::sql_types::DateTimeUtc
-);
+/// An ordered type's one value per group is its `MIN` (the types `gt`/`lt` take).
 #[diagnostic::do_not_recommend]
-impl<const P: u32, const S: u32, const N: bool> KeyValue
-    for crate::sql_types::FixedDecimal<P, S, N>
-{
-}
+impl<T: crate::lookups::Orderable<(), ()>> KeyValue for T {}
+/// PostgreSQL has no `MIN(boolean)`: `BOOL_AND` of values that are all the same is that value.
 #[diagnostic::do_not_recommend]
 impl KeyValue for diesel::sql_types::Bool {
     fn function(vendor: Vendor) -> &'static str {
@@ -126,9 +108,9 @@ impl KeyValue for diesel::sql_types::Bool {
     }
 }
 #[diagnostic::do_not_recommend]
-impl<T: KeyValue + diesel::sql_types::SqlType> KeyValue for diesel::sql_types::Nullable<T> {
+impl KeyValue for diesel::sql_types::Nullable<diesel::sql_types::Bool> {
     fn function(vendor: Vendor) -> &'static str {
-        T::function(vendor)
+        <diesel::sql_types::Bool as KeyValue>::function(vendor)
     }
 }
 

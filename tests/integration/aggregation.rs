@@ -981,6 +981,24 @@ fn groups_by_an_expression() {
                 (4, Some(45), Some(5), Some(4), 1)
             ]
         );
+        // A boolean key (BOOL_AND on PostgreSQL, which has no MIN(boolean)).
+        let adults: Vec<(bool, i64, bool)> = order_by!(
+            annotate!(
+                dorm::values!(
+                    Person::objects(),
+                    adult = Case(
+                        When(age__gte = 21, then = Value(true)),
+                        default = Value(false)
+                    )
+                ),
+                n = Count(id),
+                same = Coalesce(adult, Value(false))
+            ),
+            adult
+        )
+        .fetch(conn)
+        .unwrap();
+        assert_eq!(adults, [(false, 1, false), (true, 3, true)]);
         // Django's annotate(least=Least("m", "g")) after values(g=Greatest("age", 30)).
         let least: Vec<(i32, Option<i32>, Option<i32>)> = order_by!(
             annotate!(
