@@ -433,9 +433,20 @@ fn rewrite_call(call: &syn::ExprCall) -> syn::Result<TokenStream> {
     }
     let func = &call.func;
     let (positional, named) = split_args(call);
+    let aggregate = name.as_deref().is_some_and(|n| AGGREGATES.contains(&n));
     let args = positional
         .into_iter()
-        .map(rewrite)
+        .enumerate()
+        .map(|(i, arg)| {
+            let rewritten = rewrite(arg)?;
+            // An aggregate's argument that is an expression, not a bare name, may read joined
+            // rows (`Sum(F(id) + F(book__pages))`): marked so, see `dorm::aggregates::joined`.
+            Ok(if aggregate && i == 0 && operand_field(arg).is_none() {
+                quote_spanned!(arg.span()=> ::dorm::aggregates::Composite(#rewritten))
+            } else {
+                rewritten
+            })
+        })
         .collect::<syn::Result<Vec<_>>>()?;
     let mut out = quote_spanned!(span=> #func(#(#args),*));
     for (key, value) in named {

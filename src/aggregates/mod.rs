@@ -64,6 +64,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod joined;
 pub mod per_row;
 pub mod relation;
 #[cfg(feature = "sqlite")]
@@ -84,6 +85,7 @@ use crate::db::Vendor;
 use crate::expressions::{AggregateKind, Argument, Dialect, NotAggregate, Resolve, Scope, Within};
 use crate::sql_types::FixedDecimal;
 
+pub use joined::Composite;
 pub use relation::{RelationAggregate, RelationPath, RelationScope};
 
 /// An aggregate function: its SQL name.
@@ -530,7 +532,19 @@ pub struct OwnArgument<I>(PhantomData<fn() -> I>);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RelatedArgument<I>(PhantomData<fn() -> I>);
 
-impl<Sc: Within, A: Resolve<Sc::Rows, I>, I> ArgumentOf<Sc, OwnArgument<I>> for A {
+/// Kinds of an aggregate's argument read on the rows themselves (an aggregate among them, for
+/// the "aggregate of an aggregate" error): not a lookup across a multi-valued relation, which
+/// the aggregate reads over joined rows ([`joined`]).
+pub trait OwnValue {}
+impl OwnValue for crate::expressions::ConstKind {}
+impl OwnValue for crate::expressions::RowKind {}
+impl OwnValue for crate::expressions::AggregateKind {}
+impl OwnValue for StarKind {}
+
+impl<Sc: Within, A: Resolve<Sc::Rows, I>, I> ArgumentOf<Sc, OwnArgument<I>> for A
+where
+    A::Kind: OwnValue,
+{
     type SqlType = A::SqlType;
     type Kind = A::Kind;
 }
@@ -644,7 +658,7 @@ impl<Sc, F, A, Flt, D, IA, IF, ID> Resolve<Sc, OwnIndex<IA, IF, ID>> for Aggrega
 where
     Sc: SeveralRows,
     A: Resolve<Sc::Rows, IA>,
-    A::Kind: NotAggregate,
+    A::Kind: NotAggregate + OwnValue,
     F: AggregateOf<A::SqlType>,
     Flt: AggregateFilter<Sc::Rows, IF>,
     D: AggregateDefault<Sc, F::Out, ID>,

@@ -848,6 +848,7 @@ where
                 depth: 0,
                 table: M::DB_TABLE,
                 pk: M::PK_COLUMN,
+                nodes: &[],
             };
             let meeting = (!self.correlated).then_some((
                 meeting.alias.as_ref(),

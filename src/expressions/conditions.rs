@@ -136,7 +136,7 @@ macro_rules! on_the_model {
     ($($index:ident: $t:ty [$($g:ident),*]),* $(,)?) => {$(
         impl<Sc, $($g),*> Condition<Sc, $index> for $t
         where
-            Sc: Scope,
+            Sc: super::scope::SeesFields,
             Self: Predicate<Sc::Model>,
             <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
         {
@@ -168,9 +168,46 @@ on_the_model!(
     Own: Lookup<N, HasKeys, V> [N, V],
     Own: Lookup<N, HasAnyKeys, V> [N, V],
     Own: Lookup<N, ContainedBy, V> [N, V],
-    Own: PathLookup<H, Inner> [H, Inner],
     Own: NameIsNull<N> [N],
 );
+
+/// The kind of a lookup across the relation of kind `Self` on the model's rows: a value of the
+/// row across a foreign key (one related row), [`RelatedKind`](super::RelatedKind) across a
+/// multi-valued relation.
+pub trait AcrossKind {
+    /// The kind.
+    type Kind;
+}
+impl<T> AcrossKind for crate::relations::ForeignKeyTo<T> {
+    type Kind = RowKind;
+}
+impl AcrossKind for crate::relations::JsonKind {
+    type Kind = RowKind;
+}
+impl AcrossKind for crate::relations::Plain {
+    type Kind = RowKind;
+}
+impl<S, Fk, N> AcrossKind for crate::relations::ReverseOf<S, Fk, N> {
+    type Kind = super::RelatedKind;
+}
+impl<O, D, N> AcrossKind for crate::relations::ManyToManyVia<O, D, N> {
+    type Kind = super::RelatedKind;
+}
+
+impl<Sc, H, Inner> Condition<Sc, Own> for PathLookup<H, Inner>
+where
+    Sc: super::scope::SeesFields,
+    Sc::Model: crate::relations::PathStep<H>,
+    <Sc::Model as crate::relations::PathStep<H>>::Kind: AcrossKind,
+    Self: Predicate<Sc::Model>,
+    <Self as Predicate<Sc::Model>>::Expr: diesel::Expression + Clone,
+{
+    type Expr = <Self as Predicate<Sc::Model>>::Expr;
+    type Kind = <<Sc::Model as crate::relations::PathStep<H>>::Kind as AcrossKind>::Kind;
+    fn condition(self, _: &Sc::Cx) -> Self::Expr {
+        self.build()
+    }
+}
 
 /// Index: a lookup on a name resolved in the scope (a field or an annotation) that is not a
 /// comparison: `isnull` and the text lookups.

@@ -27,8 +27,9 @@ pub use conditions::{Condition, RefRelation};
 pub use group_keys::{AsGroupKeys, KeyExpr, KeyKind, KeyRead, MarkKeys};
 pub use scope::{
     After, AggregateKind, Annotation, AnnotationList, Append, Before, ByRef, Chain, ConstKind,
-    Find, Groups, InAnnotations, InGroup, InModel, KindIn, MixKind, NoAnnotations, NotAggregate,
-    Ref, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals, Within,
+    Find, Groups, InAnnotations, InGroup, InModel, KindIn, ManyKind, MixKind, NoAnnotations,
+    NotAggregate, Ref, RelatedKind, Resolve, RowKind, Rows, Scope, ScopeName, Selected, Totals,
+    Within,
 };
 pub use subquery::{Exists, OuterRef, Subquery};
 pub use value::{Argument, Bound, Dialect, ExprArg, Literal, LoadsAs, Value, ValueArg, ValueIndex};

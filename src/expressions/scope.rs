@@ -204,6 +204,20 @@ pub struct RowKind;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AggregateKind;
 
+/// A value per row of the rows an aggregate's subquery joins (one per related row): what an
+/// expression reads across a multi-valued relation inside an aggregate (`Sum(F(id) +
+/// F(novel__pages))`, see [`crate::aggregates::joined`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ManyKind;
+
+/// A value of each row computed from its related rows by a subquery: a lookup across a
+/// multi-valued relation on the model's rows (`When(novel__pages__gt = 300, ...)` in
+/// `annotate!`, an `EXISTS`, so no row is repeated). It is a value of the row everywhere, except
+/// as an aggregate's argument: there Django reads the joined related rows, and so does dorm
+/// ([`crate::aggregates::joined`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelatedKind;
+
 /// The kind of an expression built from parts of kinds `Self` and `K`.
 #[diagnostic::on_unimplemented(
     message = "Expression mixes an aggregate with ungrouped columns",
@@ -229,6 +243,30 @@ impl MixKind<ConstKind> for AggregateKind {
 impl MixKind<AggregateKind> for AggregateKind {
     type Out = AggregateKind;
 }
+impl MixKind<RelatedKind> for RowKind {
+    type Out = RelatedKind;
+}
+impl MixKind<ConstKind> for RelatedKind {
+    type Out = RelatedKind;
+}
+impl MixKind<RowKind> for RelatedKind {
+    type Out = RelatedKind;
+}
+impl MixKind<RelatedKind> for RelatedKind {
+    type Out = RelatedKind;
+}
+impl MixKind<ManyKind> for RowKind {
+    type Out = ManyKind;
+}
+impl MixKind<ConstKind> for ManyKind {
+    type Out = ManyKind;
+}
+impl MixKind<RowKind> for ManyKind {
+    type Out = ManyKind;
+}
+impl MixKind<ManyKind> for ManyKind {
+    type Out = ManyKind;
+}
 
 /// Kinds that are not aggregates (what an aggregate's argument may be).
 #[diagnostic::on_unimplemented(
@@ -241,6 +279,10 @@ pub trait NotAggregate {}
 impl NotAggregate for ConstKind {}
 #[diagnostic::do_not_recommend]
 impl NotAggregate for RowKind {}
+#[diagnostic::do_not_recommend]
+impl NotAggregate for ManyKind {}
+#[diagnostic::do_not_recommend]
+impl NotAggregate for RelatedKind {}
 
 /// A bare name inside an expression (`Lower(first_name)`, `Count(venues)`): a field, an
 /// annotation, or a relation path (`Across<...>`), resolved where it is used.
@@ -353,7 +395,7 @@ macro_rules! reads_as_itself {
         }
     )*};
 }
-reads_as_itself!(ConstKind, RowKind, AggregateKind);
+reads_as_itself!(ConstKind, RowKind, RelatedKind, AggregateKind);
 
 type AnnKind<Sc, N, P> = <<Sc as Scope>::Anns as Find<N, P>>::Kind;
 type AnnExpr<Sc, N, P> = <<Sc as Scope>::Anns as Find<N, P>>::Expr;

@@ -82,6 +82,8 @@ pub trait RowAnnotation {}
 impl RowAnnotation for ConstKind {}
 #[diagnostic::do_not_recommend]
 impl RowAnnotation for RowKind {}
+#[diagnostic::do_not_recommend]
+impl RowAnnotation for crate::expressions::RelatedKind {}
 
 /// The kinds an annotation on each group may have.
 #[diagnostic::on_unimplemented(

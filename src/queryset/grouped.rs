@@ -81,7 +81,7 @@ macro_rules! row_filter {
         }
     )*};
 }
-row_filter!(RowKind, ConstKind);
+row_filter!(RowKind, ConstKind, crate::expressions::RelatedKind);
 impl<W, H: AddHaving<E>, E> GroupFilter<W, H, E> for AggregateKind {
     type Where = W;
     type Having = H::Out;

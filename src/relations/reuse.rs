@@ -323,6 +323,16 @@ pub struct Restricting<'a> {
     pub table: &'static str,
     /// Its primary key column.
     pub pk: &'static str,
+    /// The numbers of the hops' aliases (`U{n}`), when they are not `U1`, `U2`, ... in order
+    /// (an aggregate whose joins branch, see [`crate::aggregates::joined`]); empty otherwise.
+    pub nodes: &'a [usize],
+}
+
+impl Restricting<'_> {
+    /// The alias of the row reached by the hop at `depth`.
+    fn alias_at(&self, depth: usize) -> std::borrow::Cow<'static, str> {
+        alias('U', self.nodes.get(depth).copied().unwrap_or(depth + 1))
+    }
 }
 
 /// A filter rebuilt for an aggregate's row (see the module docs).
@@ -398,7 +408,7 @@ where
             // The values read the QuerySet's row through the alias, as in the filter itself.
             open_outer_row(out, cx.table, cx.pk)?;
         }
-        push_column(out, &alias('U', cx.depth + 1), self.pk)?;
+        push_column(out, &cx.alias_at(cx.depth), self.pk)?;
         out.push_sql(" IN (SELECT ");
         push_column(out, self.table, self.pk)?;
         out.push_sql(" FROM ");

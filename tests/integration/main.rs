@@ -13,6 +13,7 @@ mod expressions;
 mod f_updates;
 mod functions;
 mod inspectdb;
+mod joined_aggregates;
 mod loading;
 mod lookups;
 mod many_to_many;
