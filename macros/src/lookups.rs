@@ -339,6 +339,57 @@ struct Parsed {
     parts: Vec<String>,
     kind: syn::Ident,
     value: TokenStream,
+    /// The value's path when the value is `F(a__b)` across relations: its relations, and its
+    /// last name with the transforms after it.
+    f_path: Option<(Vec<String>, Vec<String>)>,
+}
+
+/// `F(a__b__c)` (a path with at least one relation before its field and transforms): the
+/// relations and the rest.
+fn f_across(value: &Expr) -> syn::Result<Option<(Vec<String>, Vec<String>)>> {
+    let Expr::Call(call) = value else {
+        return Ok(None);
+    };
+    let is_f = matches!(&*call.func, Expr::Path(p) if p.qself.is_none() && p.path.is_ident("F"));
+    let field = match call.args.first() {
+        Some(Expr::Path(p)) if is_f && call.args.len() == 1 => p.path.get_ident().cloned(),
+        _ => None,
+    };
+    let Some(field) = field else {
+        return Ok(None);
+    };
+    let mut path = parts(&field)?;
+    let mut tail = Vec::new();
+    while path.len() > 1 && transform_type(path.last().expect("len > 1")).is_some() {
+        tail.insert(0, path.pop().expect("len > 1"));
+    }
+    if path.len() < 2 {
+        return Ok(None);
+    }
+    tail.insert(0, path.pop().expect("len >= 2"));
+    Ok(Some((path, tail)))
+}
+
+/// The lookup a comparison becomes when its sides swap (`gt` read from the other side is `lt`).
+fn flipped(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "Exact" => "Exact",
+        "Gt" => "Lt",
+        "Gte" => "Lte",
+        "Lt" => "Gt",
+        "Lte" => "Gte",
+        _ => return None,
+    })
+}
+
+/// `name` with `transforms` after it, as the operand type of a lookup.
+fn operand_type(parts: &[String]) -> TokenStream {
+    let mut operand = name_type(&parts[0]);
+    for part in &parts[1..] {
+        let t = syn::Ident::new(transform_type(part).expect("checked"), Span::call_site());
+        operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
+    }
+    operand
 }
 
 fn parsed_lookup(key: &syn::Ident, value: &Expr) -> syn::Result<Parsed> {
@@ -359,11 +410,13 @@ fn parsed_lookup(key: &syn::Ident, value: &Expr) -> syn::Result<Parsed> {
     };
     let kind = syn::Ident::new(kind, Span::call_site());
     let span = value.span();
+    let f_path = f_across(value)?;
     let value = rewrite_value(value)?;
     Ok(Parsed {
         parts,
         kind,
         value: quote_spanned!(span=> #value),
+        f_path,
     })
 }
 
@@ -392,15 +445,38 @@ fn grouped(key: &syn::Ident, items: Vec<Parsed>) -> syn::Result<TokenStream> {
             continue;
         }
         if rest.iter().all(|p| transform_type(p).is_some()) {
-            let mut operand = name_type(&item.parts[0]);
-            for part in rest {
-                let t = syn::Ident::new(transform_type(part).expect("checked"), Span::call_site());
-                operand = quote!(::dorm::lookups::Transformed<#operand, ::dorm::lookups::#t>);
-            }
+            let operand = operand_type(&item.parts);
             let (kind, value) = (&item.kind, &item.value);
-            exprs.push(
-                quote!(::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value)),
-            );
+            let direct =
+                quote!(::dorm::lookups::Lookup::<#operand, ::dorm::lookups::#kind, _>::new(#value));
+            match &item.f_path {
+                // `name = F(rel__field)`: also written from the relation's side, for a
+                // multi-valued relation (see `dorm::lookups::f_path`).
+                Some((hops, tail)) => {
+                    let target = operand_type(tail);
+                    let flippable = flipped(&kind.to_string());
+                    let mut flip = match flippable {
+                        Some(k) => {
+                            let k = syn::Ident::new(k, Span::call_site());
+                            quote!(::dorm::lookups::Lookup::<#target, ::dorm::lookups::#k, _>::new(
+                                ::dorm::expressions::F::<#operand>::new()
+                            ))
+                        }
+                        None => quote!(::dorm::lookups::NotFlippable),
+                    };
+                    let mut list = quote!(());
+                    for hop in hops.iter().rev() {
+                        let hop = name_type(hop);
+                        if flippable.is_some() {
+                            flip = quote!(::dorm::relations::PathLookup::<#hop, _>::new(#flip));
+                        }
+                        list = quote!((#hop, #list));
+                    }
+                    exprs
+                        .push(quote!(::dorm::lookups::FLookup::<#list, _, _>::new(#direct, #flip)));
+                }
+                None => exprs.push(direct),
+            }
             continue;
         }
         if transform_type(&rest[0]).is_some() || DJANGO_LOOKUPS.contains(&rest[0].as_str()) {
@@ -415,6 +491,7 @@ fn grouped(key: &syn::Ident, items: Vec<Parsed>) -> syn::Result<TokenStream> {
             parts: rest.to_vec(),
             kind: item.kind,
             value: item.value,
+            f_path: None,
         };
         match groups.iter_mut().find(|(h, _)| *h == head) {
             Some((_, members)) => members.push(inner),

@@ -169,6 +169,7 @@ on_the_model!(
     Own: Lookup<N, HasAnyKeys, V> [N, V],
     Own: Lookup<N, ContainedBy, V> [N, V],
     Own: NameIsNull<N> [N],
+    Own: crate::lookups::FLookup<Hops, D, Fl> [Hops, D, Fl],
 );
 
 /// The kind of a lookup across the relation of kind `Self` on the model's rows: a value of the

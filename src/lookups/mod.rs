@@ -57,6 +57,7 @@
 mod combine;
 mod comparison;
 pub mod dynamic;
+pub mod f_path;
 mod json;
 mod null;
 mod packed;
@@ -70,6 +71,7 @@ pub use combine::{
 };
 pub use comparison::{Exact, Gt, Gte, In, InList, Lt, Lte, Orderable, PackedIn, Range, SubqueryOf};
 pub use dynamic::DynQ;
+pub use f_path::{FLookup, NotFlippable};
 #[cfg(feature = "sqlite")]
 pub(crate) use json::register_sqlite_json;
 pub use json::{

@@ -680,6 +680,66 @@ fn f_reads_a_field_across_foreign_keys_in_filters() {
 }
 
 #[test]
+fn f_across_a_multi_valued_relation_matches_any_related_row() {
+    use crate::common::rows::{novel, tag, writer};
+    each_backend("f_across_many", |_db, conn| {
+        let dune = writer(conn, "Dune");
+        let herbert = writer(conn, "Herbert");
+        writer(conn, "Nobody");
+        let first = novel(conn, &dune, "Dune", 412, None);
+        novel(conn, &dune, "Children", 444, None);
+        novel(conn, &herbert, "Dune", 300, None);
+        let dunes = tag(conn, "Dune");
+        tag(conn, "sand");
+        first.tags().add([&dunes], conn).unwrap();
+        let names = |qs: Vec<Writer>| -> Vec<String> {
+            let mut seen: Vec<_> = qs.into_iter().map(|w| w.name).collect();
+            seen.sort();
+            seen
+        };
+        // Writer.objects.filter(name=F("novel__title")): a writer with a novel of its name,
+        // once however many match (dorm never repeats rows).
+        let named = filter!(Writer::objects(), name = F(novel__title));
+        assert_eq!(names(named.fetch(conn).unwrap()), ["Dune"]);
+        let not_named = exclude!(Writer::objects(), name = F(novel__title));
+        assert_eq!(names(not_named.fetch(conn).unwrap()), ["Herbert", "Nobody"]);
+        // Comparisons flip: a writer whose name is after some novel's title.
+        let after = filter!(Writer::objects(), name__gt = F(novel__title));
+        assert_eq!(names(after.fetch(conn).unwrap()), ["Dune", "Herbert"]);
+        // A foreign key, then the related model's novels: the other novels of the writer.
+        let shorter: Vec<(String, i32)> = order_by!(
+            filter!(Novel::objects(), pages__lt = F(writer__novel__pages)),
+            pages
+        )
+        .fetch(conn)
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.title, n.pages))
+        .collect();
+        assert_eq!(shorter, [("Dune".into(), 412)]);
+        // Across a many-to-many relation, reverse.
+        let tags: Vec<String> = filter!(Tag::objects(), label = F(novel__title))
+            .fetch(conn)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.label)
+            .collect();
+        assert_eq!(tags, ["Dune"]);
+        // As Django's join, the filter restricts a later aggregate over the relation.
+        let counted: Vec<(String, i64)> = dorm::annotate!(
+            filter!(Writer::objects(), name = F(novel__title)),
+            n = Count(novel)
+        )
+        .fetch(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(w, n)| (w.name, n))
+        .collect();
+        assert_eq!(counted, [("Dune".into(), 1)]);
+    });
+}
+
+#[test]
 fn json_key_paths_and_containment() {
     use serde_json::json;
     each_backend("json_lookups", |_db, conn| {
