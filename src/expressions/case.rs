@@ -8,9 +8,10 @@
 //! [`Literal`]).
 //!
 //! Every branch has the same SQL type, checked when it compiles (a branch of another type is
-//! "Case branches have different types"). Without `default` a row that matches no `When` gets
-//! `NULL`, so the result is nullable (it loads as `Option<T>`); with a `default` of the same
-//! type it is not.
+//! "Case branches have different types"), nullable or not: a nullable branch (`then =
+//! F(nickname)` next to `default = F(name)`) makes the Case nullable, as does a Case without
+//! `default`, where a row that matches no `When` gets `NULL` (it loads as `Option<T>`); with
+//! only NOT NULL branches and a `default` it is not.
 //!
 //! A `Case` goes wherever an expression goes: in `annotate!` (per row or, after `values!`, per
 //! group, where its conditions may name the group's aggregates), inside an aggregate
@@ -28,6 +29,8 @@
 //!     #[dorm(max_length = 50)]
 //!     pub name: String,
 //!     pub years: i32,
+//!     #[dorm(max_length = 50)]
+//!     pub nickname: Option<String>,
 //! }
 //!
 //! # fn main() -> dorm::Result<()> {
@@ -54,6 +57,11 @@
 //! let bonuses: Vec<Option<i32>> = order_by!(loyal, name).fetch(&mut conn)?.into_iter().map(|r| r.1).collect();
 //! assert_eq!(bonuses, [None, None, Some(10)]);
 //!
+//! // A nullable branch makes the Case nullable: Case(When(years__gt=2, then=F("nickname")), default=F("name")).
+//! let called = annotate!(Client::objects(), called = Case(When(years__gt = 2, then = F(nickname)), default = F(name)));
+//! let called: Vec<Option<String>> = order_by!(called, name).fetch(&mut conn)?.into_iter().map(|r| r.1).collect();
+//! assert_eq!(called, [Some("Ann".into()), None, None]);
+//!
 //! // Conditional aggregation: how many clients are loyal?
 //! let n: Option<i64> = aggregate!(Client::objects(), n = Sum(Case(When(years__gte = 3, then = 1), default = 0)))
 //!     .fetch(&mut conn)?;
@@ -76,7 +84,7 @@ use diesel::expression::{
 };
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::result::QueryResult;
-use diesel::sql_types::{IntoNullable, SingleValue, SqlType};
+use diesel::sql_types::{is_nullable, MaybeNullableType, OneIsNullable, SingleValue, SqlType};
 
 use super::conditions::Condition;
 use super::scope::{ConstKind, MixKind, NoAnnotations, NotAggregate, Resolve, Rows, Scope};
@@ -143,20 +151,39 @@ impl<W> Case<W, NoElse> {
     note = "a `then` or `default` is a field, an annotation, an expression, or a value such as `1` or \"gold\" (other Rust values go in `Value(...)`)"
 )]
 pub trait Then<Sc: Scope, ST, I> {
-    /// The diesel expression (of SQL type `ST`).
+    /// The diesel expression (of SQL type `ST` or `Nullable<ST>`).
     type Expr: Expression + Clone;
     /// Its kind.
     type Kind;
+    /// Whether it may be NULL (diesel's `is_nullable::NotNull` or `IsNullable`).
+    type IsNull;
     /// Builds it.
     fn then_expr(self, cx: &Sc::Cx) -> Self::Expr;
 }
 
-/// A branch of SQL type `Self` in a [`Case`] whose branches are of SQL type `ST`: the two are
-/// the same type.
+/// A branch's SQL type `Self`, as the type of the Case it is in (without `Nullable`) and
+/// whether it may be NULL: a nullable branch (`then = F(nickname)` next to `default =
+/// F(name)`) makes the Case nullable (Django mixes them freely; a NULL is a NULL).
+pub trait BranchType {
+    /// The type without `Nullable`.
+    type Base;
+    /// Whether the branch may be NULL.
+    type IsNull;
+}
+impl<T: SqlType> BranchType for T
+where
+    T::IsNull: crate::aggregates::StripNull<T>,
+{
+    type Base = crate::aggregates::NotNull<T>;
+    type IsNull = T::IsNull;
+}
+
+/// A branch of SQL type `Self` (without `Nullable`) in a [`Case`] of SQL type `ST`: the same
+/// type. One impl, so that the first branch seen decides the Case's type.
 #[diagnostic::on_unimplemented(
     message = "Case branches have different types: a branch of SQL type `{Self}` in a Case of SQL type `{ST}`",
     label = "this branch's type differs from the other branches'",
-    note = "every `then` and the `default` of a Case must have the same SQL type (a nullable and a NOT NULL type differ too); Django: FieldError: Expression contains mixed types"
+    note = "every `then` and the `default` of a Case must have the same SQL type, nullable or not; Django: FieldError: Expression contains mixed types"
 )]
 pub trait SameBranchType<ST> {}
 impl<T> SameBranchType<T> for T {}
@@ -171,10 +198,12 @@ pub struct ThenLiteral;
 impl<Sc: Scope, ST, I, E> Then<Sc, ST, ThenExpr<I>> for E
 where
     E: Resolve<Sc, I>,
-    E::SqlType: SameBranchType<ST>,
+    E::SqlType: BranchType,
+    <E::SqlType as BranchType>::Base: SameBranchType<ST>,
 {
     type Expr = E::Expr;
     type Kind = E::Kind;
+    type IsNull = <E::SqlType as BranchType>::IsNull;
     fn then_expr(self, cx: &Sc::Cx) -> Self::Expr {
         self.resolve(cx)
     }
@@ -192,6 +221,7 @@ where
 {
     type Expr = <V as SqlValue<(), ST>>::Expr;
     type Kind = ConstKind;
+    type IsNull = is_nullable::NotNull;
     fn then_expr(self, _: &Sc::Cx) -> Self::Expr {
         self.into_sql_value()
     }
@@ -203,6 +233,8 @@ pub trait WhenBranch<Sc: Scope, ST, I> {
     type Expr: Clone;
     /// The kind of the condition and the value together.
     type Kind;
+    /// Whether its value may be NULL.
+    type IsNull;
     /// Builds it.
     fn branch(self, cx: &Sc::Cx) -> Self::Expr;
 }
@@ -220,6 +252,7 @@ where
 {
     type Expr = WhenExpr<C::Expr, T::Expr>;
     type Kind = <C::Kind as MixKind<T::Kind>>::Out;
+    type IsNull = T::IsNull;
     fn branch(self, cx: &Sc::Cx) -> Self::Expr {
         WhenExpr {
             condition: self.condition.condition(cx),
@@ -230,8 +263,8 @@ where
 
 /// What a [`Case`] ends with ([`NoElse`] or [`Else`]), and the Case's SQL type with it.
 pub trait CaseDefault<Sc: Scope, ST, I> {
-    /// The Case's SQL type: `Nullable<ST>` without a default, `ST` with one.
-    type SqlType: SqlType + SingleValue + TypedExpressionType;
+    /// Whether the Case may be NULL for want of a default: always without one.
+    type IsNull;
     /// `ELSE d` (or nothing).
     type Expr: Clone;
     /// The default's kind.
@@ -240,12 +273,8 @@ pub trait CaseDefault<Sc: Scope, ST, I> {
     fn else_expr(self, cx: &Sc::Cx) -> Self::Expr;
 }
 
-impl<Sc: Scope, ST> CaseDefault<Sc, ST, ()> for NoElse
-where
-    ST: IntoNullable,
-    ST::Nullable: SqlType + SingleValue + TypedExpressionType,
-{
-    type SqlType = ST::Nullable;
+impl<Sc: Scope, ST> CaseDefault<Sc, ST, ()> for NoElse {
+    type IsNull = is_nullable::IsNullable;
     type Expr = NoElse;
     type Kind = ConstKind;
     fn else_expr(self, _: &Sc::Cx) -> NoElse {
@@ -255,10 +284,9 @@ where
 
 impl<Sc: Scope, ST, V, I> CaseDefault<Sc, ST, I> for Else<V>
 where
-    ST: SqlType + SingleValue + TypedExpressionType,
     V: Then<Sc, ST, I>,
 {
-    type SqlType = ST;
+    type IsNull = V::IsNull;
     type Expr = Else<V::Expr>;
     type Kind = V::Kind;
     fn else_expr(self, cx: &Sc::Cx) -> Self::Expr {
@@ -278,6 +306,19 @@ impl<K: MixKind<R::Out>, R: MixKinds> MixKinds for (K, R) {
     type Out = K::Out;
 }
 
+/// Whether any of several parts may be NULL, as a list `(N1, (N2, (..., ())))` of diesel's
+/// `is_nullable` answers.
+pub trait AnyNull {
+    /// `IsNullable` when one is.
+    type Out;
+}
+impl AnyNull for () {
+    type Out = is_nullable::NotNull;
+}
+impl<N: OneIsNullable<R::Out>, R: AnyNull> AnyNull for (N, R) {
+    type Out = N::Out;
+}
+
 /// Index of a resolved [`Case`]: the branches' SQL type, the `When`s' indexes, the default's.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CaseIndex<ST, IW, ID>(PhantomData<fn() -> ST>, PhantomData<fn() -> (IW, ID)>);
@@ -290,9 +331,12 @@ macro_rules! case_tuple {
             D: CaseDefault<Sc, ST, ID>,
             $($w: WhenBranch<Sc, ST, $i>,)+
             case_tuple!(@kinds D; $($w $i),+): MixKinds,
+            case_tuple!(@nulls D; $($w $i),+): AnyNull,
+            <case_tuple!(@nulls D; $($w $i),+) as AnyNull>::Out: MaybeNullableType<ST>,
+            <<case_tuple!(@nulls D; $($w $i),+) as AnyNull>::Out as MaybeNullableType<ST>>::Out: SingleValue,
         {
-            type SqlType = D::SqlType;
-            type Expr = CaseExpr<case_tuple!(@chain D::Expr; $(<$w as WhenBranch<Sc, ST, $i>>::Expr),+), D::SqlType>;
+            type SqlType = <<case_tuple!(@nulls D; $($w $i),+) as AnyNull>::Out as MaybeNullableType<ST>>::Out;
+            type Expr = CaseExpr<case_tuple!(@chain D::Expr; $(<$w as WhenBranch<Sc, ST, $i>>::Expr),+), Self::SqlType>;
             type Kind = <case_tuple!(@kinds D; $($w $i),+) as MixKinds>::Out;
             fn resolve(self, cx: &Sc::Cx) -> Self::Expr {
                 let tail = self.default.else_expr(cx);
@@ -302,6 +346,12 @@ macro_rules! case_tuple {
                 }
             }
         }
+    };
+    (@nulls $d:ident; $w:ident $i:ident) => {
+        (<$w as WhenBranch<Sc, ST, $i>>::IsNull, (<$d as CaseDefault<Sc, ST, ID>>::IsNull, ()))
+    };
+    (@nulls $d:ident; $w:ident $i:ident, $($rw:ident $ri:ident),+) => {
+        (<$w as WhenBranch<Sc, ST, $i>>::IsNull, case_tuple!(@nulls $d; $($rw $ri),+))
     };
     (@kinds $d:ident; $w:ident $i:ident) => {
         (<$w as WhenBranch<Sc, ST, $i>>::Kind, (<$d as CaseDefault<Sc, ST, ID>>::Kind, ()))

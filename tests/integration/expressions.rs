@@ -168,6 +168,30 @@ fn case_annotates_each_row() {
                 ("Eve".into(), Some("E".into()), true),
             ]
         );
+
+        // Branches of `T` and `Nullable<T>` mix (Django's output field has no nullability):
+        // the Case is nullable, NULL where the nullable branch is.
+        let qs = annotate!(
+            Client::objects(),
+            called = Case(
+                When(nickname__isnull = false, then = F(nickname)),
+                When(name = "Cid", then = "C"),
+                default = F(name)
+            ),
+        );
+        let rows: Vec<(String, Option<String>)> = values!(order_by!(qs, name), name, called)
+            .fetch(conn)
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("Ann".to_string(), Some("Ann".into())),
+                ("Bob".into(), Some("B".into())),
+                ("Cid".into(), Some("C".into())),
+                ("Dee".into(), Some("Dee".into())),
+                ("Eve".into(), Some("E".into())),
+            ]
+        );
     });
 }
 
