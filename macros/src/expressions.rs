@@ -529,9 +529,46 @@ pub fn annotate(input: TokenStream) -> syn::Result<TokenStream> {
             .any(|n| p.parts.first().is_some_and(|f| n == f))
     });
     let receiver = checked(quote!(#receiver), &before);
+    let receiver = fresh_names(receiver, &names);
     let items = crate::resolve::annotation_names(&names);
     let out = checked(quote!((#receiver) #(#calls)*), &own);
     Ok(quote!({ #items #out }))
+}
+
+/// `receiver`, once rustc has checked that no name of `names` is a field or relation of the
+/// model (Django's "The annotation '...' conflicts with a field on the model"): each name gets
+/// a fallback method on every type, which the model's own inherent method of that name wins
+/// over in method resolution; only the fallback's result is `Fresh`.
+fn fresh_names(receiver: TokenStream, names: &[syn::Ident]) -> TokenStream {
+    let own = quote::format_ident!("__dorm_own", span = Span::mixed_site());
+    let mut fallbacks = Vec::new();
+    let mut list = quote!(());
+    for name in names.iter().rev() {
+        let text = name.to_string();
+        let bare = text.strip_prefix("r#").unwrap_or(&text);
+        let fallback = quote::format_ident!("__DormFresh_{}", bare, span = Span::mixed_site());
+        let method = syn::Ident::new_raw(bare, name.span());
+        fallbacks.push(quote! {
+            #[allow(non_camel_case_types)]
+            trait #fallback {
+                fn #method(&self) -> ::dorm::names::FreshName {
+                    ::dorm::names::FreshName
+                }
+            }
+            impl<T: ?Sized> #fallback for T {}
+        });
+        let check = quote_spanned!(name.span()=> ::dorm::names::Fresh::fresh(&#own.#method()));
+        list = quote!((#check, #list));
+    }
+    quote! {
+        {
+            use ::dorm::names::CheckFresh as _;
+            (#receiver).__dorm_fresh(|#own| {
+                #(#fallbacks)*
+                #list
+            })
+        }
+    }
 }
 
 /// `aggregate!(qs, max_age = Max(age), ...)`: names are optional (they document the result).

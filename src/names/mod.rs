@@ -13,12 +13,12 @@ pub mod resolve;
 
 pub use resolve::{
     accessors, aggregate, checked, kinds, AddInput, AddInputFor, AddsNames, AggregateFor,
-    AggregateNames, AggregateView, CheckNames, Compares, DateInput, DateInputFor, DateTimeInput,
-    DateTimeInputFor, DivInput, DivInputFor, FieldLookups, Fits, ForAggregate, GroupColumns,
-    HasAccessors, Hop, JsonKeys, ManyRows, Matches, ModelNames, MulInput, MulInputFor, NameList,
-    Names, NamesIn, NamesOfList, NoNames, NoOrder, OneRow, OrderedBoolean, OrderedFor, RelatedFor,
-    Relates, RelationLookups, SubInput, SubInputFor, TextFor, TimeOfDayInput, TimeOfDayInputFor,
-    Valid, WithIsNull,
+    AggregateNames, AggregateView, CheckFresh, CheckNames, Compares, DateInput, DateInputFor,
+    DateTimeInput, DateTimeInputFor, DivInput, DivInputFor, FieldLookups, Fits, ForAggregate,
+    Fresh, FreshName, GroupColumns, HasAccessors, Hop, JsonKeys, ManyRows, Matches, ModelNames,
+    MulInput, MulInputFor, NameList, Names, NamesIn, NamesOfList, NoNames, NoOrder, OneRow,
+    OrderedBoolean, OrderedFor, RelatedFor, Relates, RelationLookups, SubInput, SubInputFor,
+    TextFor, TimeOfDayInput, TimeOfDayInputFor, Valid, WithIsNull,
 };
 
 /// A type-level name of up to 48 characters: `Name<'a', 'g', 'e'>` (the unused trailing

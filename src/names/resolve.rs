@@ -58,15 +58,20 @@ pub trait Names: 'static {
 pub trait NamesIn {
     /// The names struct.
     type Names: Names;
+    /// The model's own fields struct (its fields and relations, without annotations): what a
+    /// new annotation's name must not be (see [`fresh`]).
+    type Own: Names;
 }
 
 impl<Q: NamesIn + ?Sized> NamesIn for &Q {
     type Names = Q::Names;
+    type Own = Q::Own;
 }
 
 /// A model instance, by mutable reference: the receiver of `update!(instance, ...)`.
 impl<M: HasFields> NamesIn for &mut M {
     type Names = M::Fields;
+    type Own = M::Fields;
 }
 
 /// The names of one macro call, as a list `(name, (name, ()))`; what [`checked`] returns.
@@ -143,6 +148,46 @@ pub trait CheckNames: NamesIn + Sized {
 }
 
 impl<Q: NamesIn> CheckNames for Q {}
+
+/// What a new annotation's name resolves to on the model's own fields struct when it is not a
+/// field or relation there: the macro gives each name a fallback method returning this.
+#[derive(Debug, Clone, Copy)]
+pub struct FreshName;
+
+/// A name a new annotation may take: not a field or relation of the model (written by
+/// `annotate!` for each new name, on what the name resolves to in the model's own fields
+/// struct).
+#[diagnostic::on_unimplemented(
+    message = "The annotation conflicts with a field on the model",
+    label = "this name is a field or a relation of the model",
+    note = "Django: ValueError: The annotation '...' conflicts with a field on the model. Choose another name for the annotation"
+)]
+pub trait Fresh {
+    /// The check's result.
+    fn fresh(&self) -> Valid;
+}
+#[diagnostic::do_not_recommend]
+impl Fresh for FreshName {
+    #[inline(always)]
+    fn fresh(&self) -> Valid {
+        Valid
+    }
+}
+
+/// `self`, once rustc has checked `names` against the model's own fields struct (see
+/// [`fresh`]). Written by `annotate!`; the closure is never called.
+pub trait CheckFresh: NamesIn + Sized {
+    /// `self`, once rustc has resolved `names`.
+    #[inline(always)]
+    fn __dorm_fresh<C: NameList<Self>>(
+        self,
+        _names: impl FnOnce(&'static Self::Own) -> C,
+    ) -> C::Out {
+        C::pass(self)
+    }
+}
+
+impl<Q: NamesIn> CheckFresh for Q {}
 
 /// What comes after a name in a path: for a relation, the target's names; for a plain field,
 /// its lookups; for a JSON field, the keys the macro call names (`K`, a struct the macro
@@ -760,38 +805,46 @@ use crate::queryset::{
 
 impl<M: HasFields> NamesIn for Manager<M> {
     type Names = M::Fields;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, O, S, J> NamesIn for QuerySet<M, W, O, S, J> {
     type Names = M::Fields;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, O, S, J, P> NamesIn for RelatedQuerySet<M, W, O, S, J, P> {
     type Names = M::Fields;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, O, S, Spec> NamesIn for PartialQuerySet<M, W, O, S, Spec> {
     type Names = M::Fields;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, O, S, C, Jn> NamesIn for ValuesList<M, W, O, S, C, Jn> {
     type Names = M::Fields;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, L: NamesOfList<M::Fields>, O, S> NamesIn for Annotated<M, W, L, O, S> {
     type Names = L::Names;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, L: NamesOfList<M::Fields>, Sel, Row, O, S> NamesIn
     for Projection<M, W, L, Sel, Row, O, S>
 {
     type Names = L::Names;
+    type Own = M::Fields;
 }
 
 impl<M: HasFields, W, C, L: NamesOfList<M::Fields>, H, O, S> NamesIn
     for Grouped<M, W, C, L, H, O, S>
 {
     type Names = L::Names;
+    type Own = M::Fields;
 }
 
 // ---- The names `aggregate!` reads: the QuerySet's, except over groups.
@@ -816,6 +869,7 @@ pub trait AggregateNames {
 }
 impl<Q: AggregateNames> NamesIn for ForAggregate<Q> {
     type Names = Q::Names;
+    type Own = Q::Names;
 }
 impl<M: HasFields> AggregateNames for Manager<M> {
     type Names = M::Fields;

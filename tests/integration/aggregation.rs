@@ -1375,15 +1375,15 @@ fn arithmetic_widens_types_as_djangos_output_field_does() {
 fn aggregates_across_relations_per_group() {
     each_backend("group_relations", |_db, conn| {
         library(conn);
-        // Django: Novel.objects.values("writer").annotate(tags=Count("tags")): the group's
+        // Django: Novel.objects.values("writer").annotate(n_tags=Count("tags")): the group's
         // novel-tag pairs, as Django's join counts them; distinct counts each tag once.
         let per_writer: Vec<(i64, i64, i64)> = order_by!(
             annotate!(
                 dorm::values!(Novel::objects(), writer),
-                tags = Count(tags),
+                n_tags = Count(tags),
                 labels = Count(tags, distinct = true)
             ),
-            -tags
+            -n_tags
         )
         .fetch(conn)
         .unwrap();
@@ -1396,7 +1396,7 @@ fn aggregates_across_relations_per_group() {
             annotate!(
                 dorm::values!(Novel::objects(), hundreds = pages / 100),
                 novels = Count(id),
-                tags = Count(tags),
+                n_tags = Count(tags),
                 labels = Count(tags, distinct = true)
             ),
             hundreds

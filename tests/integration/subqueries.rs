@@ -241,7 +241,7 @@ fn an_inner_query_on_the_outer_table_reads_the_outer_row() {
         let rows: Vec<(String, Option<String>)> = order_by!(
             annotate!(
                 Post::objects(),
-                answers = Subquery(
+                answering = Subquery(
                     values!(filter!(Post::objects(), id = OuterRef(reply_to)), title).slice(..1)
                 )
             ),
