@@ -85,7 +85,7 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::result::QueryResult;
 use diesel::sql_types::{SingleValue, SqlType};
 
-use super::relation::{column, Hop, LinkAppears, RelationScope, RenderLink, Step};
+use super::relation::{column, join_step, Hop, LinkAppears, RelationScope, RenderLink, Step};
 use super::{
     render_call, Aggregate, AggregateDefault, AggregateFilter, AggregateOf, ArgumentOf,
     RenderDefault, RenderFilter,
@@ -168,56 +168,13 @@ impl JoinPlan {
 
     fn render<DB: Backend>(&self, out: &mut AstPass<'_, '_, DB>) -> QueryResult<()> {
         for (i, node) in self.nodes.iter().enumerate() {
-            let n = i + 1;
-            let (here, prev) = (alias('U', n), alias('U', node.parent));
-            let join = |out: &mut AstPass<'_, '_, DB>, table: &str, alias: &str| {
-                out.push_sql(" LEFT OUTER JOIN ");
-                out.push_identifier(table)?;
-                out.push_sql(" AS ");
-                out.push_identifier(alias)?;
-                out.push_sql(" ON ");
-                Ok::<_, diesel::result::Error>(())
-            };
-            match node.step {
-                Step::Reverse {
-                    table,
-                    fk,
-                    prev: key,
-                } => {
-                    join(out, table, &here)?;
-                    column(out, &here, fk)?;
-                    out.push_sql(" = ");
-                    column(out, &prev, key)?;
-                }
-                Step::Forward {
-                    table,
-                    pk,
-                    prev: key,
-                } => {
-                    join(out, table, &here)?;
-                    column(out, &here, pk)?;
-                    out.push_sql(" = ");
-                    column(out, &prev, key)?;
-                }
-                Step::Many {
-                    join: through,
-                    source,
-                    target,
-                    table,
-                    pk,
-                    prev: key,
-                } => {
-                    let link = alias('J', n);
-                    join(out, through, &link)?;
-                    column(out, &link, source)?;
-                    out.push_sql(" = ");
-                    column(out, &prev, key)?;
-                    join(out, table, &here)?;
-                    column(out, &here, pk)?;
-                    out.push_sql(" = ");
-                    column(out, &link, target)?;
-                }
-            }
+            join_step(
+                out,
+                &node.step,
+                i + 1,
+                &alias('U', node.parent),
+                " LEFT OUTER JOIN ",
+            )?;
         }
         Ok(())
     }

@@ -663,6 +663,45 @@ fn table<DB: Backend>(out: &mut AstPass<'_, '_, DB>, table: &str, alias: &str) -
     out.push_identifier(alias)
 }
 
+/// Appends `join` (` INNER JOIN `, ` LEFT OUTER JOIN `) of `step`'s table as `"Un"` (and its
+/// join table as `"Jn"`), on the previous table `prev`.
+pub(crate) fn join_step<DB: Backend>(
+    out: &mut AstPass<'_, '_, DB>,
+    step: &Step,
+    n: usize,
+    prev: &str,
+    join: &str,
+) -> QueryResult<()> {
+    let here = numbered_alias('U', n);
+    let (joined, key, prev_key, on_prev) = match *step {
+        Step::Reverse { table, fk, prev: k } => (table, fk, k, prev.to_owned()),
+        Step::Forward { table, pk, prev: k } => (table, pk, k, prev.to_owned()),
+        Step::Many {
+            join: through,
+            source,
+            target,
+            table,
+            pk,
+            prev: k,
+        } => {
+            let link = numbered_alias('J', n);
+            out.push_sql(join);
+            self::table(out, through, &link)?;
+            out.push_sql(" ON ");
+            column(out, &link, source)?;
+            out.push_sql(" = ");
+            column(out, prev, k)?;
+            (table, pk, target, link.into_owned())
+        }
+    };
+    out.push_sql(join);
+    self::table(out, joined, &here)?;
+    out.push_sql(" ON ");
+    column(out, &here, key)?;
+    out.push_sql(" = ");
+    column(out, &on_prev, prev_key)
+}
+
 /// Where the first step of a path meets the outer rows: its alias and column, and the outer
 /// column.
 struct Meeting {
@@ -692,38 +731,28 @@ fn render_from<DB: Backend>(
     for (i, step) in steps.iter().enumerate() {
         let n = i + 1;
         let (alias, prev_alias) = (numbered_alias('U', n), numbered_alias('U', i));
-        let join_alias = numbered_alias('J', n);
-        let meets = first.is_none();
-        out.push_sql(if meets { " FROM " } else { " INNER JOIN " });
-        match *step {
-            Step::Reverse { table: t, fk, prev } => {
-                table(out, t, &alias)?;
-                if meets {
-                    first = Some(Meeting {
-                        alias: alias.clone(),
-                        column: fk,
-                        outer: prev,
-                    });
-                } else {
-                    out.push_sql(" ON ");
-                    column(out, &alias, fk)?;
-                    out.push_sql(" = ");
-                    column(out, &prev_alias, prev)?;
-                }
+        if first.is_some() {
+            join_step(out, step, n, &prev_alias, " INNER JOIN ")?;
+            continue;
+        }
+        // The first step's table is the subquery's `FROM`; it meets the outer rows.
+        out.push_sql(" FROM ");
+        first = Some(match *step {
+            Step::Reverse {
+                table: t,
+                fk: column,
+                prev,
             }
-            Step::Forward { table: t, pk, prev } => {
+            | Step::Forward {
+                table: t,
+                pk: column,
+                prev,
+            } => {
                 table(out, t, &alias)?;
-                if meets {
-                    first = Some(Meeting {
-                        alias: alias.clone(),
-                        column: pk,
-                        outer: prev,
-                    });
-                } else {
-                    out.push_sql(" ON ");
-                    column(out, &alias, pk)?;
-                    out.push_sql(" = ");
-                    column(out, &prev_alias, prev)?;
+                Meeting {
+                    alias: alias.clone(),
+                    column,
+                    outer: prev,
                 }
             }
             Step::Many {
@@ -734,27 +763,21 @@ fn render_from<DB: Backend>(
                 pk,
                 prev,
             } => {
+                let join_alias = numbered_alias('J', n);
                 table(out, join, &join_alias)?;
-                if meets {
-                    first = Some(Meeting {
-                        alias: join_alias.clone(),
-                        column: source,
-                        outer: prev,
-                    });
-                } else {
-                    out.push_sql(" ON ");
-                    column(out, &join_alias, source)?;
-                    out.push_sql(" = ");
-                    column(out, &prev_alias, prev)?;
-                }
                 out.push_sql(" INNER JOIN ");
                 table(out, t, &alias)?;
                 out.push_sql(" ON ");
                 column(out, &alias, pk)?;
                 out.push_sql(" = ");
                 column(out, &join_alias, target)?;
+                Meeting {
+                    alias: join_alias,
+                    column: source,
+                    outer: prev,
+                }
             }
-        }
+        });
     }
     first.ok_or(diesel::result::Error::QueryBuilderError(
         "an aggregate across a relation needs at least one step".into(),
