@@ -351,6 +351,80 @@ impl<M: Model, W, O, S, Spec: LoadSpec> PartialQuerySet<M, W, O, S, Spec> {
             .collect())
     }
 
+    /// The first row in the QuerySet's ordering, or by primary key when it has none
+    /// (Django's `only(...).first()`).
+    pub fn first<'q, C>(self, conn: &mut C) -> Result<Option<Partial<M, Spec>>>
+    where
+        O: super::FirstOrder<M>,
+        S: super::Slice,
+        W: SelectDsl<M::DeferSelect>,
+        O::Out: ApplyOrder<M, diesel::dsl::Select<W, M::DeferSelect>>,
+        super::Sliced:
+            ApplySlice<<O::Out as ApplyOrder<M, diesel::dsl::Select<W, M::DeferSelect>>>::Out>,
+        C: Load<'q, PartialQuery<M, W, O::Out, super::Sliced>, M>,
+    {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
+        let first = PartialQuerySet::<M, W, O::Out, super::Sliced, Spec> {
+            qs: self.qs.for_first(),
+            _spec: PhantomData,
+        };
+        Ok(first.fetch(conn)?.pop())
+    }
+
+    /// The last row: the ordering reversed, or by primary key descending (Django's `last()`).
+    pub fn last<'q, C>(self, conn: &mut C) -> Result<Option<Partial<M, Spec>>>
+    where
+        O: super::LastOrder<M>,
+        S: super::Reorderable,
+        W: SelectDsl<M::DeferSelect>,
+        O::Out: ApplyOrder<M, diesel::dsl::Select<W, M::DeferSelect>>,
+        super::Sliced:
+            ApplySlice<<O::Out as ApplyOrder<M, diesel::dsl::Select<W, M::DeferSelect>>>::Out>,
+        C: Load<'q, PartialQuery<M, W, O::Out, super::Sliced>, M>,
+    {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
+        let last = PartialQuerySet::<M, W, O::Out, super::Sliced, Spec> {
+            qs: self.qs.for_last(),
+            _spec: PhantomData,
+        };
+        Ok(last.fetch(conn)?.pop())
+    }
+
+    /// The one row the QuerySet matches (Django's `get()`): [`Error::DoesNotExist`] when there
+    /// is none, [`Error::MultipleObjectsReturned`] when there are several.
+    ///
+    /// [`Error::DoesNotExist`]: crate::Error::DoesNotExist
+    /// [`Error::MultipleObjectsReturned`]: crate::Error::MultipleObjectsReturned
+    pub fn get<'q, C>(self, conn: &mut C) -> Result<Partial<M, Spec>>
+    where
+        S: super::Whole,
+        W: Clone + SelectDsl<M::DeferSelect> + SelectDsl<diesel::dsl::CountStar>,
+        super::Sliced: ApplySlice<diesel::dsl::Select<W, M::DeferSelect>>,
+        C: Load<'q, PartialQuery<M, W, super::Unordered, super::Sliced>, M>
+            + Load<'q, diesel::dsl::Select<W, diesel::dsl::CountStar>, i64>,
+    {
+        if S::NO_ROWS {
+            return Err(crate::Error::DoesNotExist {
+                model: M::META.name,
+            });
+        }
+        let (counting, qs) = self.qs.for_get();
+        let some = PartialQuerySet::<M, W, super::Unordered, super::Sliced, Spec> {
+            qs,
+            _spec: PhantomData,
+        };
+        let rows = some.fetch(conn)?;
+        super::execute::the_one_row::<M, _>(rows, || {
+            Ok(conn
+                .load_rows(counting.select(diesel::dsl::count_star()))?
+                .pop())
+        })
+    }
+
     /// The SQL text with its binds, for `vendor`.
     pub fn sql(self, vendor: crate::db::Vendor) -> String
     where

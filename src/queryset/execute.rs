@@ -111,12 +111,7 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         if S::NO_ROWS {
             return Ok(None);
         }
-        let qs = QuerySet::<M, W, O::Out, Sliced>::from_parts(
-            self.query,
-            self.order.first_order(),
-            self.slice.sliced(0, Some(1)),
-        );
-        Ok(qs.fetch(conn)?.pop())
+        Ok(self.for_first().fetch(conn)?.pop())
     }
 
     /// The row at `index` (Python's `qs[index]`): `LIMIT 1 OFFSET index`, `None` past the end.
@@ -141,6 +136,57 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
 }
 
 impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
+    /// The QuerySet `first()` reads: its ordering (or the primary key's), one row.
+    pub(crate) fn for_first(self) -> QuerySet<M, W, O::Out, Sliced>
+    where
+        O: FirstOrder<M>,
+        S: Slice,
+    {
+        QuerySet::from_parts(
+            self.query,
+            self.order.first_order(),
+            self.slice.sliced(0, Some(1)),
+        )
+    }
+
+    /// The QuerySet `last()` reads: its ordering reversed (or the primary key descending), one
+    /// row.
+    pub(crate) fn for_last(self) -> QuerySet<M, W, O::Out, Sliced>
+    where
+        O: LastOrder<M>,
+        S: Reorderable,
+    {
+        QuerySet::from_parts(
+            self.query,
+            self.order.last_order(),
+            Sliced {
+                offset: 0,
+                limit: Some(1),
+            },
+        )
+    }
+
+    /// The QuerySet `get()` reads (unordered, at most [`MAX_GET_RESULTS`] rows), and its
+    /// query for counting them when there are that many.
+    pub(crate) fn for_get(self) -> (W, QuerySet<M, W, Unordered, Sliced>)
+    where
+        S: Whole,
+        W: Clone,
+    {
+        let counting = self.query.clone();
+        let qs = QuerySet::from_parts(
+            self.query,
+            Unordered,
+            Sliced {
+                offset: 0,
+                limit: Some(MAX_GET_RESULTS as i64),
+            },
+        );
+        (counting, qs)
+    }
+}
+
+impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
     // `last` reverses the ordering: not once sliced.
     /// The last row: the QuerySet's ordering reversed, or by primary key descending (Django's
     /// `last()`).
@@ -155,15 +201,7 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
         if S::NO_ROWS {
             return Ok(None);
         }
-        let qs = QuerySet::<M, W, O::Out, Sliced>::from_parts(
-            self.query,
-            self.order.last_order(),
-            Sliced {
-                offset: 0,
-                limit: Some(1),
-            },
-        );
-        Ok(qs.fetch(conn)?.pop())
+        Ok(self.for_last().fetch(conn)?.pop())
     }
 }
 
@@ -184,15 +222,7 @@ impl<M: Model, W, O, S, J> QuerySet<M, W, O, S, J> {
                 model: M::META.name,
             });
         }
-        let counting = self.query.clone();
-        let qs = QuerySet::<M, W, Unordered, Sliced>::from_parts(
-            self.query,
-            Unordered,
-            Sliced {
-                offset: 0,
-                limit: Some(MAX_GET_RESULTS as i64),
-            },
-        );
+        let (counting, qs) = self.for_get();
         let rows = qs.fetch(conn)?;
         the_one_row::<M, _>(rows, || {
             Ok(conn

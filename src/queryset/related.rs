@@ -5,11 +5,13 @@
 
 use std::marker::PhantomData;
 
+use diesel::query_dsl::methods::SelectDsl;
+
 use super::execute::Built;
 use super::ordering::{ApplyOrder, FirstOrder};
 use super::slicing::{ApplySlice, Slice, Sliced};
 use super::sql::SqlFor;
-use super::QuerySet;
+use super::{QuerySet, Unordered};
 use crate::db::{Load, Vendor};
 use crate::error::Result;
 use crate::model::Model;
@@ -135,17 +137,72 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
         C: Load<'q, RelatedBuilt<M, W, O::Out, Sliced, J>, J::CombinedRow<M>>,
         P: PrefetchList<'q, M, J::Related, C>,
     {
-        let qs = self.queryset;
+        if S::NO_ROWS {
+            return Ok(None);
+        }
         let first = RelatedQuerySet::<M, W, O::Out, Sliced, J, P> {
-            queryset: QuerySet::from_parts(
-                qs.query,
-                qs.order.first_order(),
-                qs.slice.sliced(0, Some(1)),
-            ),
+            queryset: self.queryset.for_first(),
             prefetch: self.prefetch,
             _joins: PhantomData,
         };
         Ok(first.fetch(conn)?.pop())
+    }
+
+    /// The last row (the ordering reversed, or by primary key descending), with its related
+    /// rows (Django's `last()`).
+    pub fn last<'q, C>(self, conn: &mut C) -> Result<Option<Loaded<M, P::Out>>>
+    where
+        O: super::LastOrder<M>,
+        O::Out: ApplyOrder<M, W> + OuterOrderOf<M>,
+        S: super::Reorderable,
+        Sliced: ApplySlice<<O::Out as ApplyOrder<M, W>>::Out>,
+        J: JoinList<M>,
+        C: Load<'q, RelatedBuilt<M, W, O::Out, Sliced, J>, J::CombinedRow<M>>,
+        P: PrefetchList<'q, M, J::Related, C>,
+    {
+        if S::NO_ROWS {
+            return Ok(None);
+        }
+        let last = RelatedQuerySet::<M, W, O::Out, Sliced, J, P> {
+            queryset: self.queryset.for_last(),
+            prefetch: self.prefetch,
+            _joins: PhantomData,
+        };
+        Ok(last.fetch(conn)?.pop())
+    }
+
+    /// The one row the QuerySet matches, with its related rows (Django's `get()`):
+    /// [`Error::DoesNotExist`](crate::Error::DoesNotExist) when there is none,
+    /// [`Error::MultipleObjectsReturned`](crate::Error::MultipleObjectsReturned) when there
+    /// are several.
+    pub fn get<'q, C>(self, conn: &mut C) -> Result<Loaded<M, P::Out>>
+    where
+        S: super::Whole,
+        W: Clone + SelectDsl<diesel::dsl::CountStar>,
+        Unordered: ApplyOrder<M, W> + OuterOrderOf<M>,
+        Sliced: ApplySlice<<Unordered as ApplyOrder<M, W>>::Out>,
+        J: JoinList<M>,
+        C: Load<'q, RelatedBuilt<M, W, Unordered, Sliced, J>, J::CombinedRow<M>>
+            + Load<'q, diesel::dsl::Select<W, diesel::dsl::CountStar>, i64>,
+        P: PrefetchList<'q, M, J::Related, C>,
+    {
+        if S::NO_ROWS {
+            return Err(crate::Error::DoesNotExist {
+                model: M::META.name,
+            });
+        }
+        let (counting, queryset) = self.queryset.for_get();
+        let some = RelatedQuerySet::<M, W, Unordered, Sliced, J, P> {
+            queryset,
+            prefetch: self.prefetch,
+            _joins: PhantomData,
+        };
+        let rows = some.fetch(conn)?;
+        super::execute::the_one_row::<M, _>(rows, || {
+            Ok(conn
+                .load_rows(counting.select(diesel::dsl::count_star()))?
+                .pop())
+        })
     }
 
     /// The SQL of the main query (prefetches run one more query each), for `vendor`.

@@ -66,6 +66,21 @@ fn select_related_joins_foreign_keys_in_one_query() {
         .unwrap();
         assert_eq!(second.len(), 1);
         assert_eq!(second[0].title, "Silmarillion");
+        // last and get, with the related rows loaded.
+        let last = select_related!(dorm::order_by!(Novel::objects().all(), title), writer)
+            .last(conn)
+            .unwrap()
+            .unwrap();
+        assert_eq!(last.title, "The Hobbit");
+        assert_eq!(dorm::related!(last.writer).name, "Tolkien");
+        let narnia = select_related!(dorm::filter!(Novel::objects(), title = "Narnia"), writer)
+            .get(conn)
+            .unwrap();
+        assert_eq!(dorm::related!(narnia.writer).name, "Lewis");
+        assert!(matches!(
+            select_related!(Novel::objects().all(), writer).get(conn),
+            Err(dorm::Error::MultipleObjectsReturned { .. })
+        ));
     });
 }
 

@@ -841,6 +841,47 @@ fn the_manager_answers_every_queryset_verb() {
                 .len(),
             5
         );
+        // The reading verbs of only!/defer! QuerySets: first, last and get, as a model
+        // QuerySet's (by primary key without an ordering).
+        let name_of =
+            |p: Option<dorm::queryset::Partial<Person, _>>| p.map(|p| p.get(field!(name)).clone());
+        assert_eq!(
+            name_of(
+                dorm::only!(order_by!(Person::objects(), -name), name)
+                    .first(conn)
+                    .unwrap()
+            ),
+            Some("Eve".to_string())
+        );
+        assert_eq!(
+            name_of(
+                dorm::only!(order_by!(Person::objects(), -name), name)
+                    .last(conn)
+                    .unwrap()
+            ),
+            Some("Ann".to_string())
+        );
+        let by_pk = Person::objects().first(conn).unwrap().map(|p| p.name);
+        assert_eq!(
+            name_of(
+                dorm::only!(Person::objects().all(), name)
+                    .first(conn)
+                    .unwrap()
+            ),
+            by_pk
+        );
+        let cid = dorm::defer!(filter!(Person::objects(), name = "Cid"), nickname)
+            .get(conn)
+            .unwrap();
+        assert_eq!(cid.get(field!(name)), "Cid");
+        assert!(matches!(
+            dorm::only!(filter!(Person::objects(), name = "Zed"), name).get(conn),
+            Err(dorm::Error::DoesNotExist { .. })
+        ));
+        assert!(matches!(
+            dorm::only!(Person::objects().all(), name).get(conn),
+            Err(dorm::Error::MultipleObjectsReturned { .. })
+        ));
         assert_eq!(
             dorm::update!(Person::objects(), age = 40)
                 .execute(conn)
