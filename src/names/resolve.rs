@@ -59,7 +59,7 @@ pub trait NamesIn {
     /// The names struct.
     type Names: Names;
     /// The model's own fields struct (its fields and relations, without annotations): what a
-    /// new annotation's name must not be (see [`fresh`]).
+    /// new annotation's name must not be (see [`Fresh`]).
     type Own: Names;
 }
 
@@ -175,7 +175,7 @@ impl Fresh for FreshName {
 }
 
 /// `self`, once rustc has checked `names` against the model's own fields struct (see
-/// [`fresh`]). Written by `annotate!`; the closure is never called.
+/// [`Fresh`]). Written by `annotate!`; the closure is never called.
 pub trait CheckFresh: NamesIn + Sized {
     /// `self`, once rustc has resolved `names`.
     #[inline(always)]
