@@ -319,6 +319,14 @@ where
     }
 }
 
+/// The QuerySet `qs` a verb reads (`first`, `last`, `get`), loading what `Spec` says.
+fn reading<M: Model, W, O, S, Spec>(qs: QuerySet<M, W, O, S>) -> PartialQuerySet<M, W, O, S, Spec> {
+    PartialQuerySet {
+        qs,
+        _spec: PhantomData,
+    }
+}
+
 impl<M: Model, W, O, S, Spec: LoadSpec> PartialQuerySet<M, W, O, S, Spec> {
     /// The diesel query.
     pub fn into_diesel(self) -> PartialQuery<M, W, O, S>
@@ -366,11 +374,9 @@ impl<M: Model, W, O, S, Spec: LoadSpec> PartialQuerySet<M, W, O, S, Spec> {
         if S::NO_ROWS {
             return Ok(None);
         }
-        let first = PartialQuerySet::<M, W, O::Out, super::Sliced, Spec> {
-            qs: self.qs.for_first(),
-            _spec: PhantomData,
-        };
-        Ok(first.fetch(conn)?.pop())
+        Ok(reading::<_, _, _, _, Spec>(self.qs.for_first())
+            .fetch(conn)?
+            .pop())
     }
 
     /// The last row: the ordering reversed, or by primary key descending (Django's `last()`).
@@ -387,11 +393,9 @@ impl<M: Model, W, O, S, Spec: LoadSpec> PartialQuerySet<M, W, O, S, Spec> {
         if S::NO_ROWS {
             return Ok(None);
         }
-        let last = PartialQuerySet::<M, W, O::Out, super::Sliced, Spec> {
-            qs: self.qs.for_last(),
-            _spec: PhantomData,
-        };
-        Ok(last.fetch(conn)?.pop())
+        Ok(reading::<_, _, _, _, Spec>(self.qs.for_last())
+            .fetch(conn)?
+            .pop())
     }
 
     /// The one row the QuerySet matches (Django's `get()`): [`Error::DoesNotExist`] when there
@@ -413,11 +417,7 @@ impl<M: Model, W, O, S, Spec: LoadSpec> PartialQuerySet<M, W, O, S, Spec> {
             });
         }
         let (counting, qs) = self.qs.for_get();
-        let some = PartialQuerySet::<M, W, super::Unordered, super::Sliced, Spec> {
-            qs,
-            _spec: PhantomData,
-        };
-        let rows = some.fetch(conn)?;
+        let rows = reading::<_, _, _, _, Spec>(qs).fetch(conn)?;
         super::execute::the_one_row::<M, _>(rows, || {
             Ok(conn
                 .load_rows(counting.select(diesel::dsl::count_star()))?

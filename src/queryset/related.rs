@@ -106,6 +106,19 @@ where
     }
 }
 
+/// The QuerySet `queryset` a verb reads (`first`, `last`, `get`), with the joins `J` and the
+/// prefetches `prefetch`.
+fn reading<M: Model, W, O, S, J, P>(
+    queryset: QuerySet<M, W, O, S>,
+    prefetch: P,
+) -> RelatedQuerySet<M, W, O, S, J, P> {
+    RelatedQuerySet {
+        queryset,
+        prefetch,
+        _joins: PhantomData,
+    }
+}
+
 impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
     /// Runs the query (and one per prefetched relation) and returns every row with its
     /// related rows.
@@ -140,12 +153,11 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
         if S::NO_ROWS {
             return Ok(None);
         }
-        let first = RelatedQuerySet::<M, W, O::Out, Sliced, J, P> {
-            queryset: self.queryset.for_first(),
-            prefetch: self.prefetch,
-            _joins: PhantomData,
-        };
-        Ok(first.fetch(conn)?.pop())
+        Ok(
+            reading::<_, _, _, _, J, _>(self.queryset.for_first(), self.prefetch)
+                .fetch(conn)?
+                .pop(),
+        )
     }
 
     /// The last row (the ordering reversed, or by primary key descending), with its related
@@ -163,12 +175,11 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
         if S::NO_ROWS {
             return Ok(None);
         }
-        let last = RelatedQuerySet::<M, W, O::Out, Sliced, J, P> {
-            queryset: self.queryset.for_last(),
-            prefetch: self.prefetch,
-            _joins: PhantomData,
-        };
-        Ok(last.fetch(conn)?.pop())
+        Ok(
+            reading::<_, _, _, _, J, _>(self.queryset.for_last(), self.prefetch)
+                .fetch(conn)?
+                .pop(),
+        )
     }
 
     /// The one row the QuerySet matches, with its related rows (Django's `get()`):
@@ -191,13 +202,8 @@ impl<M: Model, W, O, S, J, P> RelatedQuerySet<M, W, O, S, J, P> {
                 model: M::META.name,
             });
         }
-        let (counting, queryset) = self.queryset.for_get();
-        let some = RelatedQuerySet::<M, W, Unordered, Sliced, J, P> {
-            queryset,
-            prefetch: self.prefetch,
-            _joins: PhantomData,
-        };
-        let rows = some.fetch(conn)?;
+        let (counting, one) = self.queryset.for_get();
+        let rows = reading::<_, _, _, _, J, _>(one, self.prefetch).fetch(conn)?;
         super::execute::the_one_row::<M, _>(rows, || {
             Ok(conn
                 .load_rows(counting.select(diesel::dsl::count_star()))?
